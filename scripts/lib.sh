@@ -1,0 +1,37 @@
+# Shared helpers for the provisioning scripts. Sourced, never run.
+set -euo pipefail
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Everything downloaded or built lives here (git-ignored) unless overridden.
+CACHE_DIR="${MLOPS_SERVICES_DIR:-$ROOT_DIR/.services}"
+mkdir -p "$CACHE_DIR"
+
+die() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+log() {
+  echo "[provision] $*" >&2
+}
+
+require_command() {
+  local cmd="$1" hint="$2"
+  command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' is not installed. $hint"
+}
+
+# Installs Debian packages when the command they provide is missing.
+ensure_debian_package() {
+  local cmd="$1"; shift
+  if command -v "$cmd" >/dev/null 2>&1; then return 0; fi
+  command -v apt-get >/dev/null 2>&1 || die "'$cmd' is missing and apt-get is not available; install the packages: $*"
+  log "installing Debian packages: $*"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || die "'$cmd' is missing; run as root or install: $*"
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq >/dev/null || die "apt-get update failed; install manually: $*"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null \
+    || die "apt-get install failed; install manually: $*"
+}

@@ -1,0 +1,20 @@
+import { Pool, PoolConfig } from 'pg';
+
+export interface PostgresOptions {
+  connectionString: string;
+  connectTimeoutMs?: number;
+  max?: number;
+}
+
+/** A pg pool; call pool.end() to close it. Idle-client errors are reported, never thrown. */
+export function createPgPool(options: PostgresOptions, onError?: (err: Error) => void): Pool {
+  const config: PoolConfig = {
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    max: options.max ?? 10,
+  };
+  const pool = new Pool(config);
+  // Without a listener an idle client's error (server restart) would crash the process.
+  pool.on('error', (err) => onError?.(err));
+  return pool;
+}

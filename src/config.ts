@@ -1,0 +1,62 @@
+import { BridgeConfig, bridgeSettings, parseBridgeConfig } from './config/bridge';
+import { GuardianConfig, guardianSettings, parseGuardianConfig } from './config/guardian';
+import { KafkaConfig, kafkaSettings, parseKafkaConfig } from './config/kafka';
+import { parseReportConfig, ReportConfig, reportSettings } from './config/report';
+import { parseRuntimeConfig, RuntimeConfig, runtimeSettings } from './config/runtime';
+import { Settings } from './config/setting';
+import { parseTemporalConfig, TemporalConfig, temporalSettings } from './config/temporal';
+import { parseVideoConfig, VideoConfig, videoSettings } from './config/video';
+
+/** Every setting of the product, read from the environment once at start. */
+export interface Config {
+  temporal: TemporalConfig;
+  kafka: KafkaConfig;
+  runtime: RuntimeConfig;
+  guardian: GuardianConfig;
+  bridge: BridgeConfig;
+  video: VideoConfig;
+  report: ReportConfig;
+}
+
+/** Each group of settings, for documentation and for checks against deployment files. */
+export const settingGroups: Record<string, Settings> = {
+  Temporal: temporalSettings,
+  Kafka: kafkaSettings,
+  Runtime: runtimeSettings,
+  'Auto-response': guardianSettings,
+  'Kafka bridge': bridgeSettings,
+  'Video analysis': videoSettings,
+  'Daily report': reportSettings,
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the whole configuration; throws one ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const temporal = parseTemporalConfig(env);
+  const kafka = parseKafkaConfig(env);
+  const runtime = parseRuntimeConfig(env);
+  const guardian = parseGuardianConfig(env);
+  const bridge = parseBridgeConfig(env);
+  const video = parseVideoConfig(env);
+  const report = parseReportConfig(env);
+  const problems = [temporal, kafka, runtime, guardian, bridge, video, report].flatMap((r) => r.errors);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    temporal: temporal.values,
+    kafka: kafka.values,
+    runtime: runtime.values,
+    guardian: guardian.values,
+    bridge: bridge.values,
+    video: video.values,
+    report: report.values,
+  };
+}

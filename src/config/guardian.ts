@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { booleanFlag, httpUrl, parseSettings, setting, SettingsValues } from './setting';
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const hour = z.coerce.number().int().min(0).max(23);
+
+/** Settings of the auto-response policy and of the backends its actions use. */
+export const guardianSettings = {
+  businessHoursStart: setting({
+    env: 'BUSINESS_HOURS_START',
+    schema: hour.default(6),
+    description: 'First hour (0-23, in TIME_ZONE) in which RETRAIN/ROLLBACK run automatically.',
+    expects: 'an hour from 0 to 23',
+    defaultText: '6',
+  }),
+  businessHoursEnd: setting({
+    env: 'BUSINESS_HOURS_END',
+    schema: hour.default(22),
+    description: 'Last hour (0-23, inclusive) of business hours; 22 means 06:00-22:59 with the default start.',
+    expects: 'an hour from 0 to 23',
+    defaultText: '22',
+  }),
+  criticalOverridesBusinessHours: setting({
+    env: 'BUSINESS_HOURS_CRITICAL_OVERRIDE',
+    schema: booleanFlag.default(false),
+    description: 'Let CRITICAL events RETRAIN/ROLLBACK outside business hours.',
+    expects: 'true or false',
+    defaultText: 'false',
+  }),
+  maintenanceWindowStart: setting({
+    env: 'MAINTENANCE_WINDOW_START',
+    schema: clockTime.default('02:00'),
+    description: 'Daily start (HH:MM, TIME_ZONE) of the window in which MEDIUM-drift retrains run.',
+    expects: 'a time HH:MM, e.g. 02:00',
+    defaultText: '02:00',
+  }),
+  maintenanceWindowEnd: setting({
+    env: 'MAINTENANCE_WINDOW_END',
+    schema: clockTime.default('04:00'),
+    description: 'Daily end (HH:MM, TIME_ZONE) of the maintenance window.',
+    expects: 'a time HH:MM, e.g. 04:00',
+    defaultText: '04:00',
+  }),
+  dryRun: setting({
+    env: 'DRY_RUN',
+    schema: booleanFlag.default(false),
+    description: 'Decide and record, but run no action.',
+    expects: 'true or false',
+    defaultText: 'false',
+  }),
+  trainingServiceUrl: setting({
+    env: 'TRAINING_SERVICE_URL',
+    schema: httpUrl.optional(),
+    description: 'HTTP training service (submit + poll). Unset: TRAINING_COMMAND runs locally.',
+    expects: 'an http(s) URL',
+  }),
+  trainingCommand: setting({
+    env: 'TRAINING_COMMAND',
+    schema: z.string().min(1).optional(),
+    description:
+      'Local training command line, run per job with MODEL_NAME, MODEL_VERSION, TRAINING_REASON in its environment; exit code 0 = success.',
+    expects: 'a command line',
+  }),
+  mlflowTrackingUri: setting({
+    env: 'MLFLOW_TRACKING_URI',
+    schema: httpUrl.optional(),
+    description: 'MLflow server whose Model Registry holds versions. Unset: the built-in registry in PostgreSQL.',
+    expects: 'an http(s) URL',
+  }),
+  scalingServiceUrl: setting({
+    env: 'SCALING_SERVICE_URL',
+    schema: httpUrl.optional(),
+    description: 'HTTP endpoint that changes a serving service instance count. Unset: scaling is recorded in PostgreSQL only.',
+    expects: 'an http(s) URL',
+  }),
+  alertWebhookUrl: setting({
+    env: 'ALERT_WEBHOOK_URL',
+    schema: httpUrl.optional(),
+    description: 'Slack-compatible incoming webhook for alerts (alerts always go to Kafka too).',
+    expects: 'an http(s) URL',
+    secret: true,
+  }),
+};
+
+export type GuardianConfig = SettingsValues<typeof guardianSettings>;
+
+export function parseGuardianConfig(env: NodeJS.ProcessEnv) {
+  return parseSettings(guardianSettings, env);
+}

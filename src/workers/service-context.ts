@@ -1,0 +1,69 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import { createKafkaEventPublisher, EventPublisher } from '../clients/event-publisher';
+import { createKafka, createProducer } from '../clients/kafka';
+import { createPgPool } from '../clients/postgres';
+import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
+import type { Config } from '../config';
+import { migrate } from '../db/migrate';
+import type { Logger } from '../logger';
+import { LocalStack, ServiceEndpoints, startLocalStack } from '../local-services/local-stack';
+
+/** Connections shared by every part of the process (worker, bridge, schedule), closed once. */
+export interface ServiceContext {
+  config: Config;
+  logger: Logger;
+  endpoints: ServiceEndpoints;
+  pool: Pool;
+  kafka: Kafka;
+  producer: Producer;
+  publisher: EventPublisher;
+  temporal: TemporalClientHandle;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts local services for whatever is not configured, applies database migrations and
+ * opens the shared connections.
+ */
+export async function openServiceContext(
+  config: Config,
+  logger: Logger,
+  options: { headless?: boolean } = {},
+): Promise<ServiceContext> {
+  const stack: LocalStack = await startLocalStack(config, logger, options);
+  const closers: Array<() => Promise<void>> = [() => stack.stop()];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((err: Error) => logger.warn({ err }, 'close failed'));
+  };
+  try {
+    const pool = createPgPool({ connectionString: stack.databaseUrl }, (err) =>
+      logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'),
+    );
+    closers.push(() => pool.end());
+    const applied = await migrate(pool);
+    if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+
+    const kafka = createKafka(config.kafka, stack.kafkaBrokers, logger);
+    const producer = await createProducer(kafka);
+    closers.push(() => producer.disconnect());
+
+    const temporal = await createTemporalClient(config.temporal, stack.temporalAddress);
+    closers.push(() => temporal.close());
+
+    return {
+      config,
+      logger,
+      endpoints: stack,
+      pool,
+      kafka,
+      producer,
+      publisher: createKafkaEventPublisher(producer),
+      temporal,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+import { ConfigError, loadConfig } from '../config';
+import { LocalServiceError } from '../local-services/errors';
+import { createLogger } from '../logger';
+import { openServiceContext, ServiceContext } from './service-context';
+import { installTemporalRuntime } from './temporal-runtime';
+import { startWorker } from './worker';
+
+interface Part {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start`: the whole product in one process — the Temporal worker, the Kafka bridge and
+ * the daily report schedule — on local services it starts itself unless configured.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.runtime.logLevel, pretty: config.runtime.logPretty });
+  installTemporalRuntime(logger);
+
+  const ctx: ServiceContext = await openServiceContext(config, logger);
+  const parts: Part[] = [];
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ why }, 'shutting down');
+    for (const part of parts.reverse()) {
+      await part.stop().catch((err: Error) => logger.error({ part: part.name, err }, 'stop failed'));
+    }
+    await ctx.close();
+    logger.info('stopped');
+  };
+  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
+
+  try {
+    const worker = await startWorker(ctx);
+    parts.push({ name: 'worker', stop: () => worker.shutdown() });
+    worker.done.catch(async (err: Error) => {
+      logger.fatal({ err }, 'Temporal worker failed');
+      await stop('worker failed');
+      process.exit(1);
+    });
+  } catch (err) {
+    await stop('start failed');
+    throw err;
+  }
+
+  const ui = ctx.endpoints.temporalUiUrl ?? '(configured Temporal server: open its own Web UI)';
+  logger.info(
+    { temporal: ctx.endpoints.temporalAddress, kafka: ctx.endpoints.kafkaBrokers, webUi: ui },
+    'mlops-guardian is running',
+  );
+  process.stdout.write(`\nTemporal Web UI: ${ui}\nPress Ctrl-C to stop.\n\n`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof LocalServiceError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`mlops-guardian failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

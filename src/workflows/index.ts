@@ -1,0 +1,2 @@
+// Every workflow the worker registers. Workflow code only: no activities' implementations.
+export {};

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startLocalStack } from '../src/local-services/local-stack';
+import { findFreePort } from '../src/local-services/ports';
+import { PROJECT_ROOT, provision } from '../src/local-services/provision';
+
+/**
+ * Starts the real local stack once for the whole run, on free loopback ports and a fresh
+ * data directory, and hands its addresses to the tests through the environment
+ * (workers inherit it). TEST_SKIP_STACK=1 skips it for unit-only runs.
+ */
+export default async function globalSetup(): Promise<void> {
+  process.env.TEMPORAL_TEST_SERVER_PATH ??= await provision('test-server');
+  process.env.TEMPORAL_CLI_PATH ??= await provision('temporal-cli');
+  process.env.KAFKA_CLASS_PATH ??= await provision('kafka');
+  process.env.FFMPEG_PATH ??= await provision('ffmpeg');
+  if (process.env.TEST_SKIP_STACK === '1') return;
+
+  const dataDir = path.join(PROJECT_ROOT, '.services', 'test-data', String(process.pid));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const env = {
+    ...process.env,
+    LOCAL_SERVICES_DIR: dataDir,
+    LOCAL_TEMPORAL_PORT: String(await findFreePort()),
+    LOCAL_KAFKA_PORT: String(await findFreePort()),
+    LOCAL_POSTGRES_PORT: String(await findFreePort()),
+    TEMPORAL_ADDRESS: '',
+    KAFKA_BROKERS: '',
+    DATABASE_URL: '',
+  };
+  const logger = createLogger({ level: 'warn', pretty: false });
+  const stack = await startLocalStack(loadConfig(env), logger, { headless: true });
+  Object.assign(process.env, {
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    DATABASE_URL: stack.databaseUrl,
+    TEST_DATA_DIR: dataDir,
+  });
+  (globalThis as { __localStack?: unknown }).__localStack = { stack, dataDir };
+}

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { Kafka, logLevel } from 'kafkajs';
+import { uniqueName } from '../helpers/stack';
+
+/** Kafka's own command-line tools, on the same jars as the local broker. */
+function kafkaTool(mainClass: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.env.KAFKA_CLASS_PATH!, [mainClass, ...args], {
+      env: { ...process.env, KAFKA_HEAP_OPTS: '-Xmx256m' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${mainClass} exited ${code}: ${err}`))));
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+describe('Kafka interoperability with the real console tools', () => {
+  const brokers = process.env.KAFKA_BROKERS!.split(',');
+  const kafka = new Kafka({ clientId: 'console-tools-test', brokers, logLevel: logLevel.NOTHING });
+
+  async function createTopic(): Promise<string> {
+    const topic = uniqueName('console-test');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    return topic;
+  }
+
+  it('reads with kafkajs what the console producer wrote', async () => {
+    const topic = await createTopic();
+    const value = JSON.stringify({ event_id: 'from-console', n: 1 });
+    await kafkaTool('kafka.tools.ConsoleProducer', ['--bootstrap-server', brokers[0], '--topic', topic], `${value}\n`);
+
+    const consumer = kafka.consumer({ groupId: uniqueName('g') });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received = await new Promise<string>((resolve) => {
+      void consumer.run({ eachMessage: async ({ message }) => resolve(message.value!.toString()) });
+    });
+    await consumer.disconnect();
+    expect(received).toBe(value);
+  });
+
+  it('reads with the console consumer what kafkajs wrote', async () => {
+    const topic = await createTopic();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 'model-a', value: 'hello from kafkajs' }] });
+    await producer.disconnect();
+
+    const out = await kafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server',
+      brokers[0],
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      '1',
+      '--property',
+      'print.key=true',
+      '--timeout-ms',
+      '30000',
+    ]);
+    expect(out.trim()).toBe('model-a\thello from kafkajs');
+  });
+});
