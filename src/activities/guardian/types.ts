@@ -1,0 +1,108 @@
+/**
+ * The activity boundary of the model guardian. Workflows import these types only
+ * (proxyActivities<GuardianActivities>); createGuardianActivities(deps) implements them
+ * against real backends, and workflow tests replace them with recording fakes.
+ */
+
+export type AlertPriority = 'critical' | 'high' | 'medium' | 'low';
+
+/** One decision, executed or skipped, as the audit trail stores it (one row per model + event). */
+export interface DecisionRecord {
+  modelName: string;
+  eventId: string;
+  eventType: string;
+  severity: string;
+  action: string;
+  executed: boolean;
+  reason: string;
+  /** ISO-8601, workflow time of the decision. */
+  decidedAt: string;
+  details: Record<string, unknown>;
+}
+
+export interface TrainingRequest {
+  modelName: string;
+  modelVersion?: string;
+  reason: string;
+  priority: 'high' | 'normal';
+  triggeringEventId: string;
+}
+
+export interface TrainingResult {
+  jobId: string;
+  status: 'succeeded' | 'failed';
+  /** Why it failed, or a short summary of the run. */
+  detail?: string;
+  newVersion?: string;
+}
+
+export interface RollbackRequest {
+  modelName: string;
+  reason: string;
+  triggeringEventId: string;
+}
+
+export interface RollbackResult {
+  fromVersion: string;
+  toVersion: string;
+}
+
+/** ApplicationFailure type thrown (non-retryable) when the registry has no earlier stable version. */
+export const NO_STABLE_VERSION_FAILURE = 'NoStableVersion';
+
+export interface ScaleRequest {
+  modelName: string;
+  serviceName?: string;
+  /** +2 for SCALE_UP, -1 for SCALE_DOWN. */
+  delta: number;
+  reason: string;
+  triggeringEventId: string;
+}
+
+export interface ScaleResult {
+  serviceName: string;
+  fromInstances: number;
+  toInstances: number;
+}
+
+export interface AlertRequest {
+  /** Stable per decision, so a retried delivery is recognisable downstream. */
+  alertId: string;
+  modelName: string;
+  title: string;
+  message: string;
+  priority: AlertPriority;
+  /** ISO-8601. */
+  time: string;
+  sourceEvent?: Record<string, unknown>;
+}
+
+export interface AlertResult {
+  deliveredTo: string[];
+}
+
+export interface MonitoringRequest {
+  modelName: string;
+  intervalSeconds: number;
+  durationSeconds: number;
+  reason: string;
+  triggeringEventId: string;
+}
+
+export interface MonitoringResult {
+  /** ISO-8601: when monitoring returns to its normal frequency. */
+  until: string;
+}
+
+export interface GuardianActivities {
+  /** Idempotent by (modelName, eventId). */
+  recordDecision(record: DecisionRecord): Promise<void>;
+  /** Submits a training job and follows it to completion with heartbeats; publishes model.training.started/completed. */
+  runTrainingJob(request: TrainingRequest): Promise<TrainingResult>;
+  /** Serves the previous stable version; publishes model.deployed. */
+  rollbackModel(request: RollbackRequest): Promise<RollbackResult>;
+  scaleService(request: ScaleRequest): Promise<ScaleResult>;
+  /** To system.alerts and the configured webhook. */
+  sendAlert(request: AlertRequest): Promise<AlertResult>;
+  raiseMonitoring(request: MonitoringRequest): Promise<MonitoringResult>;
+}
