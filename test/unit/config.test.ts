@@ -1,0 +1,133 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('works with no variables at all, using local defaults', () => {
+    const config = loadConfig({});
+    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'mlops-guardian' });
+    expect(config.kafka.brokers).toBeUndefined();
+    expect(config.kafka.topicDrift).toBe('data.drift.detected');
+    expect(config.runtime).toMatchObject({ databaseUrl: undefined, timeZone: 'UTC', logLevel: 'info' });
+    expect(config.guardian).toMatchObject({ businessHoursStart: 6, businessHoursEnd: 22, dryRun: false });
+  });
+
+  it('parses lists, flags and numbers', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+      TEMPORAL_TLS: 'yes',
+      BRIDGE_HTTP_PORT: '9000',
+      TIME_ZONE: 'Europe/Berlin',
+    });
+    expect(config.kafka.brokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
+    expect(config.temporal.tls).toBe(true);
+    expect(config.bridge.httpPort).toBe(9000);
+    expect(config.runtime.timeZone).toBe('Europe/Berlin');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ TEMPORAL_ADDRESS: '', LOG_LEVEL: '  ' }).runtime.logLevel).toBe('info');
+  });
+
+  const badEnvironments: Array<[string, NodeJS.ProcessEnv, string[]]> = [
+    [
+      'broker list without ports',
+      { KAFKA_BROKERS: 'kafka-1' },
+      ['KAFKA_BROKERS="kafka-1" is invalid: expected a comma-separated list of host:port, e.g. kafka-1:9092,kafka-2:9092'],
+    ],
+    [
+      'Temporal address without a port',
+      { TEMPORAL_ADDRESS: 'temporal.example.com' },
+      ['TEMPORAL_ADDRESS="temporal.example.com" is invalid: expected host:port, e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233'],
+    ],
+    [
+      'client certificate without its key',
+      { TEMPORAL_TLS_CERT_PATH: '/certs/client.pem' },
+      ['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together: expected both paths or neither'],
+    ],
+    [
+      'unknown time zone',
+      { TIME_ZONE: 'Mars/Olympus' },
+      ['TIME_ZONE="Mars/Olympus" is invalid: expected an IANA time zone, e.g. UTC or Europe/Berlin'],
+    ],
+    [
+      'unknown log level',
+      { LOG_LEVEL: 'loud' },
+      ['LOG_LEVEL="loud" is invalid: expected one of trace, debug, info, warn, error, fatal, silent'],
+    ],
+    [
+      'not a boolean',
+      { DRY_RUN: 'maybe' },
+      ['DRY_RUN="maybe" is invalid: expected true or false'],
+    ],
+    [
+      'port out of range',
+      { LOCAL_KAFKA_PORT: '70000' },
+      ['LOCAL_KAFKA_PORT="70000" is invalid: expected a TCP port (1-65535)'],
+    ],
+    [
+      'SASL mechanism without credentials',
+      { KAFKA_SASL_MECHANISM: 'scram-sha-512' },
+      ['KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both'],
+    ],
+    [
+      'unknown SASL mechanism',
+      { KAFKA_SASL_MECHANISM: 'kerberos' },
+      ['KAFKA_SASL_MECHANISM="kerberos" is invalid: expected one of plain, scram-sha-256, scram-sha-512'],
+    ],
+    [
+      'database URL of another kind (value is a secret: not echoed)',
+      { DATABASE_URL: 'mysql://root:hunter2@db/mlops' },
+      ['DATABASE_URL is invalid: expected a postgres:// URL, e.g. postgres://user:pass@localhost:5432/mlops'],
+    ],
+    [
+      'webhook that is not http (value is a secret: not echoed)',
+      { ALERT_WEBHOOK_URL: 'ftp://hooks.example/T000' },
+      ['ALERT_WEBHOOK_URL is invalid: expected an http(s) URL'],
+    ],
+    [
+      'bad topic name',
+      { KAFKA_TOPIC_DRIFT: 'drift events!' },
+      ['KAFKA_TOPIC_DRIFT="drift events!" is invalid: expected a Kafka topic name (letters, digits, ".", "_", "-")'],
+    ],
+    [
+      'maintenance window not HH:MM',
+      { MAINTENANCE_WINDOW_START: '2am' },
+      ['MAINTENANCE_WINDOW_START="2am" is invalid: expected a time HH:MM, e.g. 02:00'],
+    ],
+    [
+      'several problems at once, all listed',
+      { KAFKA_BROKERS: 'x', LOG_LEVEL: 'loud', VIDEO_BATCH_SIZE: '0' },
+      [
+        'KAFKA_BROKERS="x" is invalid: expected a comma-separated list of host:port, e.g. kafka-1:9092,kafka-2:9092',
+        'LOG_LEVEL="loud" is invalid: expected one of trace, debug, info, warn, error, fatal, silent',
+        'VIDEO_BATCH_SIZE="0" is invalid: expected a positive integer',
+      ],
+    ],
+  ];
+
+  it.each(badEnvironments)('rejects %s with the exact message', (_name, env, expected) => {
+    expect(problemsOf(env)).toEqual(expected);
+  });
+
+  it('fails at start with one message that lists every bad variable', () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: 'x', LOG_LEVEL: 'loud' })).toThrow(
+      'Invalid configuration (2 problems):\n' +
+        '  - KAFKA_BROKERS="x" is invalid: expected a comma-separated list of host:port, e.g. kafka-1:9092,kafka-2:9092\n' +
+        '  - LOG_LEVEL="loud" is invalid: expected one of trace, debug, info, warn, error, fatal, silent',
+    );
+  });
+
+  it('never echoes a secret value', () => {
+    const message = problemsOf({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 's3cr3t', DATABASE_URL: 'x:s3cr3t' }).join('\n');
+    expect(message).not.toContain('s3cr3t');
+  });
+});
