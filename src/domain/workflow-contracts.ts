@@ -47,6 +47,50 @@ export interface VideoAnalysisInput {
   reanalyze?: boolean;
 }
 
+/**
+ * Id reuse / conflict policy of video jobs — how "one upload, one job" is enforced.
+ *
+ * The workflow id is `videoWorkflowId(videoKey(event))`, so every delivery of the same upload
+ * (same video id, or same bucket + object key) names the same workflow. Start it with
+ * `client.workflow.start(VIDEO_WORKFLOW_TYPE, { workflowId, args: [input], ...videoStartPolicies(input) })`:
+ *
+ * - while a job for the video RUNS, any second start (duplicate or `reanalyze`) is rejected
+ *   (`workflowIdConflictPolicy: 'FAIL'` → `WorkflowExecutionAlreadyStartedError`): the running
+ *   job is never terminated or doubled;
+ * - after a job CLOSED (completed, failed, cancelled, terminated), a normal start is rejected
+ *   as well (`workflowIdReusePolicy: 'REJECT_DUPLICATE'`): a redelivered upload event never
+ *   re-runs a finished job — not even a failed one;
+ * - only an input with `reanalyze: true` may start a new run after a closed one
+ *   (`'ALLOW_DUPLICATE'`). That is also how a failed job is retried on purpose (e.g. after
+ *   PostgreSQL was down): the new run detects again and saves every detection idempotently.
+ *
+ * The caller treats `WorkflowExecutionAlreadyStartedError` as a duplicate: it is not an error
+ * of the event, it is logged, counted and published to `system.alerts` as a duplicate upload,
+ * and the offset moves on.
+ *
+ * Temporal only remembers closed workflow ids for the namespace's retention period, so the
+ * workflow itself also checks PostgreSQL (table `video_analysis_jobs`) before doing any work:
+ * a video whose earlier job finished is not analysed again unless `reanalyze` is set, however
+ * old that job is; that run ends at once with status `duplicate` and publishes a duplicate alert.
+ */
+export interface VideoStartPolicies {
+  /** Same literals as `WorkflowIdReusePolicy` of @temporalio/common. */
+  workflowIdReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE';
+  /** Same literal as `WorkflowIdConflictPolicy` of @temporalio/common. */
+  workflowIdConflictPolicy: 'FAIL';
+}
+
+/** The id reuse / conflict policies a video job must be started with (see VideoStartPolicies). */
+export function videoStartPolicies(input: Pick<VideoAnalysisInput, 'reanalyze'>): VideoStartPolicies {
+  return {
+    workflowIdReusePolicy: input.reanalyze ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+    workflowIdConflictPolicy: 'FAIL',
+  };
+}
+
+/** Query returning the job's VideoAnalysisProgress (step n/5, counts, elapsed time, batch size). */
+export const VIDEO_PROGRESS_QUERY = 'videoProgress';
+
 // ---- daily log report: one run per report date -------------------------------------------
 
 export const DAILY_REPORT_WORKFLOW_TYPE = 'dailyLogReportWorkflow';
