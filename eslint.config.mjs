@@ -19,7 +19,16 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.services/**', 'coverage/**', 'eslint.config.mjs', 'jest.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.services/**',
+      'coverage/**',
+      'eslint.config.mjs',
+      'jest.config.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -35,7 +44,7 @@ export default tseslint.config(
   {
     files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: forbiddenInWorkflows.map((name) => ({
@@ -43,8 +52,42 @@ export default tseslint.config(
             message: 'Workflow and domain code must stay deterministic: no Node built-ins or I/O libraries.',
           })),
           patterns: [
-            { group: ['**/activities/*', '!**/activities/types'], message: 'Import activity types only.' },
-            { group: ['**/clients/*'], message: 'Workflows and domain code never touch clients.' },
+            {
+              group: [
+                '**/activities/**',
+                '**/clients/**',
+                '**/backends/**',
+                '**/workers/**',
+                '**/local-services/**',
+              ],
+              allowTypeImports: true,
+              message: 'Workflows and domain code import only the types of activities and clients.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain code is pure: it never depends on Temporal either.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: forbiddenInWorkflows.map((name) => ({ name, message: 'Domain code is pure: no I/O.' })),
+          patterns: [
+            {
+              group: [
+                '@temporalio/*',
+                '**/workflows/**',
+                '**/activities/**',
+                '**/clients/**',
+                '**/backends/**',
+              ],
+              allowTypeImports: true,
+              message: 'Domain code never imports Temporal or I/O code.',
+            },
           ],
         },
       ],

@@ -8,7 +8,10 @@ export const README_PATH = path.resolve(__dirname, '..', 'README.md');
 const TABLE = /<!-- config-table:start -->[\s\S]*<!-- config-table:end -->/;
 
 export function withConfigTable(readme: string): string {
-  return readme.replace(TABLE, `<!-- config-table:start -->\n${configurationMarkdown()}<!-- config-table:end -->`);
+  return readme.replace(
+    TABLE,
+    `<!-- config-table:start -->\n${configurationMarkdown()}<!-- config-table:end -->`,
+  );
 }
 
 if (require.main === module) {

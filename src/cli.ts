@@ -6,7 +6,10 @@
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
-  config: { summary: 'print the configuration reference (Markdown table)', load: () => import('./cli/config-docs') },
+  config: {
+    summary: 'print the configuration reference (Markdown table)',
+    load: () => import('./cli/config-docs'),
+  },
 };
 
 function usage(): string {

@@ -23,13 +23,21 @@ export function peakRssMiB(pid: number = process.pid): number | undefined {
 }
 
 /** Writes bench/results/<name>.json with the machine and settings that produced the figures. */
-export function writeBenchResult(name: string, figures: Record<string, unknown>, settings: Record<string, unknown>): string {
+export function writeBenchResult(
+  name: string,
+  figures: Record<string, unknown>,
+  settings: Record<string, unknown>,
+): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.json`);
   const result = {
     benchmark: name,
     measuredAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     settings,
     figures,
   };

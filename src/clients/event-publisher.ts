@@ -15,7 +15,13 @@ export interface EventPublisher {
    * Publishes one event keyed by `key` (the model name, so a model's events stay ordered).
    * `event_id` may be given to make a retried publish recognisable downstream.
    */
-  publish(topic: string, key: string, eventType: string, payload: Record<string, unknown>, eventId?: string): Promise<OutboundEvent>;
+  publish(
+    topic: string,
+    key: string,
+    eventType: string,
+    payload: Record<string, unknown>,
+    eventId?: string,
+  ): Promise<OutboundEvent>;
 }
 
 /** The one shared producer for alerts, training lifecycle, deployments and reports. */

@@ -1,4 +1,12 @@
-import { Consumer, Kafka, KafkaConfig as KafkaJsConfig, logLevel, Producer, SASLOptions } from 'kafkajs';
+import {
+  Consumer,
+  Kafka,
+  KafkaConfig as KafkaJsConfig,
+  logLevel,
+  Partitioners,
+  Producer,
+  SASLOptions,
+} from 'kafkajs';
 import type { KafkaConfig } from '../config/kafka';
 import type { Logger } from '../logger';
 
@@ -43,7 +51,13 @@ export function createKafka(config: KafkaConfig, brokers: string[], logger: Logg
 
 /** A connected producer; idempotent so a retried send never writes a message twice. */
 export async function createProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    // Murmur2 keyed partitioning, as the Java client does: a model's events share a partition either way.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   return producer;
 }

@@ -40,7 +40,10 @@ export interface TemporalClientHandle {
 }
 
 /** One connection + client for the process; close() releases the gRPC channel. */
-export async function createTemporalClient(config: TemporalConfig, address: string): Promise<TemporalClientHandle> {
+export async function createTemporalClient(
+  config: TemporalConfig,
+  address: string,
+): Promise<TemporalClientHandle> {
   const connection = await Connection.connect(await temporalConnectionOptions(config, address));
   const client = new Client({ connection, namespace: config.namespace });
   return { connection, client, close: () => connection.close() };

@@ -7,7 +7,9 @@ export function configurationMarkdown(): string {
     lines.push(`**${group}**`, '', '| variable | default | expects | what it does |', '|---|---|---|---|');
     for (const s of Object.values(settings)) {
       const def = s.defaultText === undefined ? '(unset)' : `\`${s.defaultText}\``;
-      lines.push(`| \`${s.env}\` | ${def} | ${s.expects.replace(/\|/g, '\\|')} | ${s.description.replace(/\|/g, '\\|')} |`);
+      lines.push(
+        `| \`${s.env}\` | ${def} | ${s.expects.replace(/\|/g, '\\|')} | ${s.description.replace(/\|/g, '\\|')} |`,
+      );
     }
     lines.push('');
   }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { booleanFlag, hostPortList, parseSettings, port, setting, SettingsValues, topicName } from './setting';
+import {
+  booleanFlag,
+  hostPortList,
+  parseSettings,
+  port,
+  setting,
+  SettingsValues,
+  topicName,
+} from './setting';
 
 function topic(env: string, defaultName: string, description: string) {
   return setting({
@@ -71,7 +79,11 @@ export const kafkaSettings = {
     'model.performance.degraded',
     'Input: model performance degradation events.',
   ),
-  topicSystemMetrics: topic('KAFKA_TOPIC_SYSTEM_METRICS', 'system.metrics', 'Input: overload / latency events.'),
+  topicSystemMetrics: topic(
+    'KAFKA_TOPIC_SYSTEM_METRICS',
+    'system.metrics',
+    'Input: overload / latency events.',
+  ),
   topicSystemHealth: topic('KAFKA_TOPIC_SYSTEM_HEALTH', 'system.health', 'Input: failed health checks.'),
   topicVideo: topic('KAFKA_TOPIC_VIDEO', 'video.uploaded', 'Input: uploaded videos to analyse.'),
   topicVideoRequested: topic(

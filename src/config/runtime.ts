@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { booleanFlag, ianaTimeZone, parseSettings, port, postgresUrl, setting, SettingsValues } from './setting';
+import {
+  booleanFlag,
+  ianaTimeZone,
+  parseSettings,
+  port,
+  postgresUrl,
+  setting,
+  SettingsValues,
+} from './setting';
 
 export const runtimeSettings = {
   databaseUrl: setting({
     env: 'DATABASE_URL',
     schema: postgresUrl.optional(),
-    description: 'PostgreSQL for the audit trail, video detections and the built-in model registry. Unset: a local server is started.',
+    description:
+      'PostgreSQL for the audit trail, video detections and the built-in model registry. Unset: a local server is started.',
     expects: 'a postgres:// URL, e.g. postgres://user:pass@localhost:5432/mlops',
     secret: true,
   }),

@@ -22,7 +22,9 @@ export function setting<T>(spec: Setting<T>): Setting<T> {
 }
 
 export type Settings = Record<string, Setting<unknown>>;
-export type SettingsValues<S extends Settings> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+export type SettingsValues<S extends Settings> = {
+  [K in keyof S]: S[K] extends Setting<infer T> ? T : never;
+};
 
 export interface ParseResult<T> {
   values: T;
@@ -60,7 +62,12 @@ export const hostPort = z.string().regex(HOST_PORT);
 
 export const hostPortList = z
   .string()
-  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(hostPort).min(1));
 
 export const booleanFlag = z.stringbool({

@@ -20,7 +20,9 @@ export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    const done = new Set((await client.query('SELECT name FROM schema_migrations')).rows.map((r) => r.name as string));
+    const done = new Set(
+      (await client.query('SELECT name FROM schema_migrations')).rows.map((r) => r.name as string),
+    );
     for (const file of files.filter((f) => !done.has(f))) {
       const sql = fs.readFileSync(path.join(dir, file), 'utf8');
       await client.query('BEGIN');
@@ -31,7 +33,7 @@ export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[
         applied.push(file);
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${file} failed: ${(err as Error).message}`);
+        throw new Error(`migration ${file} failed: ${(err as Error).message}`, { cause: err });
       }
     }
   } finally {

@@ -101,7 +101,9 @@ export function describeZodError(error: z.ZodError): string {
 
 function parseWith<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
   const parsed = schema.safeParse(input);
-  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: describeZodError(parsed.error) };
+  return parsed.success
+    ? { ok: true, event: parsed.data }
+    : { ok: false, reason: describeZodError(parsed.error) };
 }
 
 /** Validates a model/system event by its event_type; unknown types are valid if they name a model. */

@@ -57,7 +57,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
 
   // The controller port is remembered: KRaft metadata names it, so it must not change between runs.
   const controllerPortFile = path.join(dataDir, 'controller.port');
-  let controllerPort = fs.existsSync(controllerPortFile) ? Number(fs.readFileSync(controllerPortFile, 'utf8')) : 0;
+  let controllerPort = fs.existsSync(controllerPortFile)
+    ? Number(fs.readFileSync(controllerPortFile, 'utf8'))
+    : 0;
   if (!controllerPort || (await isPortOpen(controllerPort))) {
     controllerPort = await findFreePort();
     fs.writeFileSync(controllerPortFile, String(controllerPort));
@@ -68,7 +70,14 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   if (!fs.existsSync(path.join(dataDir, 'log', 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
     try {
-      await execFileAsync(kafkaClass, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
+      await execFileAsync(kafkaClass, [
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        propertiesFile,
+      ]);
     } catch (err) {
       throw new LocalServiceError(`formatting Kafka storage in ${dataDir} failed: ${(err as Error).message}`);
     }

@@ -32,14 +32,20 @@ export interface LocalStackOptions {
  * Starts the local Temporal dev server, Kafka and PostgreSQL for every one of them that is
  * not configured (TEMPORAL_ADDRESS, KAFKA_BROKERS, DATABASE_URL), and creates our topics.
  */
-export async function startLocalStack(config: Config, logger: Logger, options: LocalStackOptions = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  config: Config,
+  logger: Logger,
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
   const dataDir = path.resolve(PROJECT_ROOT, config.runtime.localServicesDir);
   fs.mkdirSync(dataDir, { recursive: true });
   const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
   const stopAll = async () => {
     for (const { name, stop } of stops.reverse()) {
-      logger.info({ service: name }, 'stopping local service');
-      await stop().catch((err: Error) => logger.warn({ service: name, err }, 'stopping local service failed'));
+      logger.info({ localService: name }, 'stopping local service');
+      await stop().catch((err: Error) =>
+        logger.warn({ localService: name, err }, 'stopping local service failed'),
+      );
     }
   };
 
@@ -54,7 +60,10 @@ export async function startLocalStack(config: Config, logger: Logger, options: L
             headless: options.headless,
           }).then((s) => {
             stops.push({ name: 'temporal', stop: () => s.process.stop() });
-            logger.info({ address: s.address, pid: s.process.pid, ui: s.uiUrl }, 'local Temporal dev server ready');
+            logger.info(
+              { address: s.address, pid: s.process.pid, ui: s.uiUrl },
+              'local Temporal dev server ready',
+            );
             return s;
           }),
       config.kafka.brokers

@@ -49,7 +49,7 @@ export async function stopStaleProcess(pidFile: string, commandHint: string): Pr
   fs.rmSync(pidFile, { force: true });
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
   // Only stop it if it is still the program we started (PIDs get reused).
-  let cmdline = '';
+  let cmdline: string;
   try {
     cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
@@ -68,6 +68,8 @@ export function startManagedProcess(options: StartOptions): ManagedProcess {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', out, out],
+    // Its own process group: Ctrl-C in a terminal reaches only us, and we stop services in order.
+    detached: true,
   });
   fs.closeSync(out);
   if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command})`);

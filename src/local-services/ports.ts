@@ -33,7 +33,9 @@ export function findFreePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -45,13 +47,18 @@ export interface WaitOptions {
 }
 
 /** Polls until `check` resolves true, or fails with `what` in the message. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, options: WaitOptions): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  options: WaitOptions,
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const aborted = options.abortReason?.();
     if (aborted) throw new LocalServiceError(`${what}: ${aborted}`);
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new LocalServiceError(`${what}: not ready after ${options.timeoutMs / 1000}s`);
+    if (Date.now() > deadline)
+      throw new LocalServiceError(`${what}: not ready after ${options.timeoutMs / 1000}s`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

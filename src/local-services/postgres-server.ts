@@ -54,7 +54,11 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   if (process.getuid?.() === 0) fs.chownSync(dataDir, ...postgresUserIds());
 
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
-    await run(path.join(binDir, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], 'initdb');
+    await run(
+      path.join(binDir, 'initdb'),
+      ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+      'initdb',
+    );
   }
   const serverOptions = `-c listen_addresses=127.0.0.1 -p ${options.port} -k ${dataDir} -c fsync=off -c max_connections=200`;
   await run(
@@ -86,9 +90,11 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
     databaseUrl: `postgres://postgres@127.0.0.1:${options.port}/${database}`,
     pid,
     async stop() {
-      await run(path.join(binDir, 'pg_ctl'), ['-D', pgData, '-m', 'fast', '-w', 'stop'], 'stopping PostgreSQL').catch(
-        () => undefined,
-      );
+      await run(
+        path.join(binDir, 'pg_ctl'),
+        ['-D', pgData, '-m', 'fast', '-w', 'stop'],
+        'stopping PostgreSQL',
+      ).catch(() => undefined);
       fs.rmSync(pidFile, { force: true });
     },
   };

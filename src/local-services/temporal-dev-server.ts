@@ -44,7 +44,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     await assertPortFree(options.uiPort, 'Temporal Web UI', 'LOCAL_TEMPORAL_UI_PORT');
     args.push('--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort));
   }
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES))
+    args.push('--search-attribute', `${name}=${type}`);
 
   const proc = startManagedProcess({
     name: 'temporal',
@@ -72,6 +73,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     await proc.stop();
     throw err;
   }
-  const uiUrl = options.headless || options.uiPort === undefined ? undefined : `http://127.0.0.1:${options.uiPort}`;
+  const uiUrl =
+    options.headless || options.uiPort === undefined ? undefined : `http://127.0.0.1:${options.uiPort}`;
   return { address, uiUrl, cliPath, process: proc };
 }

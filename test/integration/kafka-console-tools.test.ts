@@ -12,7 +12,9 @@ function kafkaTool(mainClass: string, args: string[], input?: string): Promise<s
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${mainClass} exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${mainClass} exited ${code}: ${err}`)),
+    );
     if (input !== undefined) child.stdin.end(input);
   });
 }
@@ -33,7 +35,11 @@ describe('Kafka interoperability with the real console tools', () => {
   it('reads with kafkajs what the console producer wrote', async () => {
     const topic = await createTopic();
     const value = JSON.stringify({ event_id: 'from-console', n: 1 });
-    await kafkaTool('kafka.tools.ConsoleProducer', ['--bootstrap-server', brokers[0], '--topic', topic], `${value}\n`);
+    await kafkaTool(
+      'kafka.tools.ConsoleProducer',
+      ['--bootstrap-server', brokers[0], '--topic', topic],
+      `${value}\n`,
+    );
 
     const consumer = kafka.consumer({ groupId: uniqueName('g') });
     await consumer.connect();

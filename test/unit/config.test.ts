@@ -13,7 +13,11 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 describe('configuration', () => {
   it('works with no variables at all, using local defaults', () => {
     const config = loadConfig({});
-    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'mlops-guardian' });
+    expect(config.temporal).toMatchObject({
+      address: undefined,
+      namespace: 'default',
+      taskQueue: 'mlops-guardian',
+    });
     expect(config.kafka.brokers).toBeUndefined();
     expect(config.kafka.topicDrift).toBe('data.drift.detected');
     expect(config.runtime).toMatchObject({ databaseUrl: undefined, timeZone: 'UTC', logLevel: 'info' });
@@ -41,17 +45,23 @@ describe('configuration', () => {
     [
       'broker list without ports',
       { KAFKA_BROKERS: 'kafka-1' },
-      ['KAFKA_BROKERS="kafka-1" is invalid: expected a comma-separated list of host:port, e.g. kafka-1:9092,kafka-2:9092'],
+      [
+        'KAFKA_BROKERS="kafka-1" is invalid: expected a comma-separated list of host:port, e.g. kafka-1:9092,kafka-2:9092',
+      ],
     ],
     [
       'Temporal address without a port',
       { TEMPORAL_ADDRESS: 'temporal.example.com' },
-      ['TEMPORAL_ADDRESS="temporal.example.com" is invalid: expected host:port, e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233'],
+      [
+        'TEMPORAL_ADDRESS="temporal.example.com" is invalid: expected host:port, e.g. localhost:7233 or my-ns.a1b2c.tmprl.cloud:7233',
+      ],
     ],
     [
       'client certificate without its key',
       { TEMPORAL_TLS_CERT_PATH: '/certs/client.pem' },
-      ['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together: expected both paths or neither'],
+      [
+        'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together: expected both paths or neither',
+      ],
     ],
     [
       'unknown time zone',
@@ -63,11 +73,7 @@ describe('configuration', () => {
       { LOG_LEVEL: 'loud' },
       ['LOG_LEVEL="loud" is invalid: expected one of trace, debug, info, warn, error, fatal, silent'],
     ],
-    [
-      'not a boolean',
-      { DRY_RUN: 'maybe' },
-      ['DRY_RUN="maybe" is invalid: expected true or false'],
-    ],
+    ['not a boolean', { DRY_RUN: 'maybe' }, ['DRY_RUN="maybe" is invalid: expected true or false']],
     [
       'port out of range',
       { LOCAL_KAFKA_PORT: '70000' },
@@ -76,7 +82,9 @@ describe('configuration', () => {
     [
       'SASL mechanism without credentials',
       { KAFKA_SASL_MECHANISM: 'scram-sha-512' },
-      ['KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both'],
+      [
+        'KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both',
+      ],
     ],
     [
       'unknown SASL mechanism',
@@ -96,7 +104,9 @@ describe('configuration', () => {
     [
       'bad topic name',
       { KAFKA_TOPIC_DRIFT: 'drift events!' },
-      ['KAFKA_TOPIC_DRIFT="drift events!" is invalid: expected a Kafka topic name (letters, digits, ".", "_", "-")'],
+      [
+        'KAFKA_TOPIC_DRIFT="drift events!" is invalid: expected a Kafka topic name (letters, digits, ".", "_", "-")',
+      ],
     ],
     [
       'maintenance window not HH:MM',
@@ -127,7 +137,11 @@ describe('configuration', () => {
   });
 
   it('never echoes a secret value', () => {
-    const message = problemsOf({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 's3cr3t', DATABASE_URL: 'x:s3cr3t' }).join('\n');
+    const message = problemsOf({
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_PASSWORD: 's3cr3t',
+      DATABASE_URL: 'x:s3cr3t',
+    }).join('\n');
     expect(message).not.toContain('s3cr3t');
   });
 });

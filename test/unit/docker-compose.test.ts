@@ -6,12 +6,21 @@ import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.temporal.yml'), 'utf8'));
-const knownVariables = new Set(Object.values(settingGroups).flatMap((g) => Object.values(g).map((s) => s.env)));
+const knownVariables = new Set(
+  Object.values(settingGroups).flatMap((g) => Object.values(g).map((s) => s.env)),
+);
 
 describe('docker-compose.temporal.yml', () => {
   it('names every service of the stack', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['temporal', 'temporal-postgresql', 'temporal-ui', 'kafka', 'mlops-postgresql', 'worker']),
+      expect.arrayContaining([
+        'temporal',
+        'temporal-postgresql',
+        'temporal-ui',
+        'kafka',
+        'mlops-postgresql',
+        'worker',
+      ]),
     );
     expect(compose.services.temporal.environment.DB).toBe('postgres12');
     expect(compose.services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -21,7 +30,13 @@ describe('docker-compose.temporal.yml', () => {
     const worker = compose.services.worker;
     expect(worker.build).toBe('.');
     expect(fs.existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
-    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'KAFKA_BROKERS', 'DATABASE_URL']) {
+    for (const name of [
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_TASK_QUEUE',
+      'KAFKA_BROKERS',
+      'DATABASE_URL',
+    ]) {
       expect(worker.environment[name]).toBeTruthy();
     }
     expect(worker.environment.TEMPORAL_ADDRESS).toBe('temporal:7233');

@@ -24,7 +24,10 @@ describe('logger', () => {
     logger.info(
       {
         password: 'p1',
-        config: { kafka: { saslPassword: 'p2', sasl: { username: 'u', password: 'p3' } }, runtime: { databaseUrl: 'postgres://u:p4@h/db' } },
+        config: {
+          kafka: { saslPassword: 'p2', sasl: { username: 'u', password: 'p3' } },
+          runtime: { databaseUrl: 'postgres://u:p4@h/db' },
+        },
         temporal: { apiKey: 'p5' },
         request: { headers: { authorization: 'Bearer p6' } },
         token: 'p7',
