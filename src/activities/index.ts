@@ -1,10 +1,13 @@
 import type { ActivityDeps } from './deps';
+import { createGuardianActivities } from './guardian';
 
 export type { ActivityDeps } from './deps';
 
 /** Every activity the worker registers, built from injected clients. */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createGuardianActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

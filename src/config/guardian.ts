@@ -16,7 +16,8 @@ export const guardianSettings = {
   businessHoursEnd: setting({
     env: 'BUSINESS_HOURS_END',
     schema: hour.default(22),
-    description: 'Last hour (0-23, inclusive) of business hours; 22 means 06:00-22:59 with the default start.',
+    description:
+      'Last hour (0-23, inclusive) of business hours; 22 means 06:00-22:59 with the default start.',
     expects: 'an hour from 0 to 23',
     defaultText: '22',
   }),
@@ -58,20 +59,61 @@ export const guardianSettings = {
     env: 'TRAINING_COMMAND',
     schema: z.string().min(1).optional(),
     description:
-      'Local training command line, run per job with MODEL_NAME, MODEL_VERSION, TRAINING_REASON in its environment; exit code 0 = success.',
+      'Local training command line, run by `sh -c` per job with MODEL_NAME, MODEL_VERSION, TRAINING_REASON, TRAINING_PRIORITY, TRAINING_EVENT_ID, TRAINING_JOB_ID in its environment; exit code 0 = success.',
     expects: 'a command line',
+  }),
+  trainingPollIntervalSeconds: setting({
+    env: 'TRAINING_POLL_INTERVAL_SECONDS',
+    schema: z.coerce.number().positive().default(15),
+    description: 'How often the HTTP training service is asked for a job status.',
+    expects: 'a positive number of seconds',
+    defaultText: '15',
+  }),
+  backendRequestTimeoutSeconds: setting({
+    env: 'BACKEND_REQUEST_TIMEOUT_SECONDS',
+    schema: z.coerce.number().positive().default(10),
+    description:
+      'Timeout of one HTTP request to a backend (training, MLflow, scaling, webhook); a timeout is retried.',
+    expects: 'a positive number of seconds',
+    defaultText: '10',
   }),
   mlflowTrackingUri: setting({
     env: 'MLFLOW_TRACKING_URI',
     schema: httpUrl.optional(),
-    description: 'MLflow server whose Model Registry holds versions. Unset: the built-in registry in PostgreSQL.',
+    description:
+      'MLflow server whose Model Registry holds versions. Unset: the built-in registry in PostgreSQL.',
     expects: 'an http(s) URL',
+  }),
+  mlflowTrackingToken: setting({
+    env: 'MLFLOW_TRACKING_TOKEN',
+    schema: z.string().min(1).optional(),
+    description: 'Bearer token for the MLflow server, if it needs one.',
+    expects: 'a token',
+    secret: true,
+  }),
+  mlflowServingAlias: setting({
+    env: 'MLFLOW_SERVING_ALIAS',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,255}$/)
+      .default('champion'),
+    description: 'MLflow registered-model alias that marks the serving version; ROLLBACK moves it.',
+    expects: 'an alias name (letters, digits, "_", "-")',
+    defaultText: 'champion',
   }),
   scalingServiceUrl: setting({
     env: 'SCALING_SERVICE_URL',
     schema: httpUrl.optional(),
-    description: 'HTTP endpoint that changes a serving service instance count. Unset: scaling is recorded in PostgreSQL only.',
+    description:
+      'HTTP endpoint that changes a serving service instance count. Unset: scaling is recorded in PostgreSQL only.',
     expects: 'an http(s) URL',
+  }),
+  scalingMaxInstances: setting({
+    env: 'SCALING_MAX_INSTANCES',
+    schema: z.coerce.number().int().min(1).default(20),
+    description: 'SCALE_UP never goes above this many instances (SCALE_DOWN never below 1).',
+    expects: 'a positive integer',
+    defaultText: '20',
   }),
   alertWebhookUrl: setting({
     env: 'ALERT_WEBHOOK_URL',

@@ -1,0 +1,25 @@
+import { createAlertChannels } from '../../backends/alerts';
+import { createModelRegistry } from '../../backends/registry';
+import { createScalingBackend } from '../../backends/scaling';
+import { createTrainingBackend } from '../../backends/training';
+import type { ActivityDeps } from '../deps';
+import { createRaiseMonitoring } from './raise-monitoring';
+import { createRecordDecision } from './record-decision';
+import { createRollbackModel } from './rollback-model';
+import { createRunTrainingJob } from './run-training-job';
+import { createScaleService } from './scale-service';
+import { createSendAlert } from './send-alert';
+import type { GuardianActivities } from './types';
+
+/** The guardian's activities, each on the backend the settings choose (see README "Backends"). */
+export function createGuardianActivities(deps: ActivityDeps): GuardianActivities {
+  const { config, pool, publisher, logger } = deps;
+  return {
+    recordDecision: createRecordDecision(deps),
+    runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger)),
+    rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
+    scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
+    sendAlert: createSendAlert(deps, createAlertChannels(config, publisher)),
+    raiseMonitoring: createRaiseMonitoring(deps),
+  };
+}

@@ -1,0 +1,7 @@
+import type { AlertRequest } from '../../activities/guardian/types';
+
+/** One place alerts go: the system.alerts topic, a Slack-compatible webhook. */
+export interface AlertChannel {
+  readonly name: string;
+  deliver(alert: AlertRequest): Promise<void>;
+}
