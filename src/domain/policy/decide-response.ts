@@ -1,0 +1,213 @@
+import { isDriftEvent, type ModelEvent } from '../events';
+import { type ResponseAction, type Severity } from './actions';
+import { explicitActionRequest, lookupActionTable } from './action-table';
+import { describeBusinessHours, isWithinBusinessHours } from './business-hours';
+import { activeCooldown, COOLDOWN_MS, cooldownKey, startCooldown } from './cooldowns';
+import type { PolicyGuard, ResponseDecision } from './decision';
+import { FREQUENCY_LIMIT, recentResponsesTo } from './frequency-limit';
+import { isWithinMaintenanceWindow, nextMaintenanceWindowStart } from './maintenance-window';
+import { prunePolicyState, type PolicyState } from './policy-state';
+import type { GuardianSettings } from './settings';
+import { assessSeverity } from './severity';
+import { formatLocal } from './time-zone';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function isUrgent(severity: Severity): boolean {
+  return severity === 'HIGH' || severity === 'CRITICAL';
+}
+
+/**
+ * The policy of SPEC §2 as one pure function of (event, state, now, settings): severity, the
+ * action table (an explicit action_required wins on degradation), then the guards in order —
+ * business hours, frequency limit, cooldown — and the maintenance-window deferral of MEDIUM drift.
+ * It decides only; applyDecision records the response in the state.
+ */
+export function decideResponse(
+  event: ModelEvent,
+  state: PolicyState,
+  now: number,
+  settings: GuardianSettings,
+): ResponseDecision {
+  const { timeZone } = settings;
+  const assessment = assessSeverity(event);
+  const { severity } = assessment;
+  const table = lookupActionTable(event.event_type, severity);
+  const explicit = explicitActionRequest(event);
+  const reasons = [assessment.explanation, table.explanation];
+  const changedBy: PolicyGuard[] = [];
+
+  let action: ResponseAction = table.action;
+  if (explicit) {
+    reasons.push(
+      explicit === table.action
+        ? `action_required ${explicit} agrees`
+        : `action_required ${explicit} wins over the table`,
+    );
+    action = explicit;
+  }
+  const tableAction = action;
+
+  // Guard 1: nobody should be woken by a retrain or rollback they did not expect.
+  if (
+    (action === 'RETRAIN' || action === 'ROLLBACK') &&
+    !isWithinBusinessHours(now, settings.businessHours, timeZone)
+  ) {
+    const when = `${formatLocal(now, timeZone)} is outside business hours ${describeBusinessHours(settings.businessHours)}`;
+    if (settings.businessHours.criticalOverride && severity === 'CRITICAL') {
+      reasons.push(`${when}, but CRITICAL overrides business hours`);
+    } else {
+      reasons.push(`${when}: ${action} → ALERT`);
+      action = 'ALERT';
+      changedBy.push('business-hours');
+    }
+  }
+
+  // Guard 2: a model that keeps firing gets watched, not acted on again and again.
+  const recent = recentResponsesTo(state.recentResponses, event.event_type, now).length;
+  if (recent > FREQUENCY_LIMIT.maxResponses) {
+    const limit = `frequency limit: ${recent} responses to ${event.event_type} in the last hour (more than ${FREQUENCY_LIMIT.maxResponses})`;
+    if (action === 'MONITOR') {
+      reasons.push(`${limit}, already MONITOR`);
+    } else {
+      reasons.push(`${limit}: ${action} → MONITOR`);
+      action = 'MONITOR';
+      changedBy.push('frequency-limit');
+    }
+  }
+
+  const key = cooldownKey(event.event_type, action);
+  const pending = state.pendingRetrain;
+  const isDrift = isDriftEvent(event);
+  const defersToWindow = action === 'RETRAIN' && isDrift && severity === 'MEDIUM';
+  const retrainsNow = action === 'RETRAIN' && !defersToWindow;
+
+  const base = {
+    eventId: event.event_id,
+    modelName: event.model_name,
+    eventType: event.event_type,
+    severity,
+    tableAction,
+    action,
+    priority: isUrgent(severity) ? 'high' : 'normal',
+    changedBy,
+    decidedAt: now,
+    cooldownKey: key,
+    driftAlert: isDrift,
+  } as const;
+
+  // Guard 3: cooldown. The cooldown a deferred retrain started does not hold back the urgent
+  // retrain that replaces it: that retrain is the deferred one, run now.
+  const blocking = activeCooldown(state.cooldowns, key, now);
+  const promotesPending = blocking !== undefined && retrainsNow && pending?.eventId === blocking.eventId;
+  if (blocking && !promotesPending) {
+    reasons.push(
+      `cooldown ${key} runs until ${iso(blocking.until)} (started by event ${blocking.eventId}): skipped`,
+    );
+    return {
+      ...base,
+      outcome: 'skip',
+      executed: false,
+      changedBy: [...changedBy, 'cooldown'],
+      cooldownUntil: blocking.until,
+      reason: reasons.join('; '),
+    };
+  }
+
+  let outcome: ResponseDecision['outcome'] = 'execute';
+  let runAt: number | undefined;
+  let cancelsPendingRetrainOf: string | undefined;
+
+  if (defersToWindow) {
+    const window = `${settings.maintenanceWindow.start}–${settings.maintenanceWindow.end} ${timeZone}`;
+    if (isWithinMaintenanceWindow(now, settings.maintenanceWindow, timeZone)) {
+      reasons.push(`MEDIUM drift inside the maintenance window ${window}: retrain now`);
+    } else if (pending) {
+      reasons.push(
+        `a retrain is already scheduled for ${iso(pending.runAt)} (event ${pending.eventId}); at most one per model: skipped`,
+      );
+      return {
+        ...base,
+        outcome: 'skip',
+        executed: false,
+        changedBy: [...changedBy, 'pending-retrain'],
+        runAt: pending.runAt,
+        reason: reasons.join('; '),
+      };
+    } else {
+      runAt = nextMaintenanceWindowStart(now, settings.maintenanceWindow, timeZone);
+      outcome = 'defer';
+      reasons.push(
+        `MEDIUM drift: retrain deferred to the maintenance window at ${formatLocal(runAt, timeZone)}`,
+      );
+    }
+  }
+
+  if (retrainsNow && pending) {
+    cancelsPendingRetrainOf = pending.eventId;
+    reasons.push(
+      `retrains now and cancels the retrain scheduled for ${iso(pending.runAt)} (event ${pending.eventId})` +
+        (promotesPending ? ', whose cooldown is waived' : ''),
+    );
+  }
+
+  const cooldownUntil = now + COOLDOWN_MS[action];
+  reasons.push(`cooldown ${key} until ${iso(cooldownUntil)}`);
+  return {
+    ...base,
+    outcome,
+    executed: true,
+    cooldownUntil,
+    runAt,
+    cancelsPendingRetrainOf,
+    reason: reasons.join('; '),
+  };
+}
+
+/**
+ * The policy state after a decision: an executed (or deferred) response enters the recent
+ * responses and starts its cooldown; a deferral becomes the pending retrain; an urgent retrain
+ * cancels the pending one. A skipped decision changes nothing.
+ */
+export function applyDecision(
+  state: PolicyState,
+  decision: ResponseDecision,
+  event: Pick<ModelEvent, 'model_version'>,
+): PolicyState {
+  const pruned = prunePolicyState(state, decision.decidedAt);
+  if (!decision.executed) return pruned;
+  const next: PolicyState = {
+    cooldowns: {
+      ...pruned.cooldowns,
+      [decision.cooldownKey]: startCooldown(
+        decision.eventType,
+        decision.action,
+        decision.decidedAt,
+        decision.eventId,
+      ),
+    },
+    recentResponses: [
+      ...pruned.recentResponses,
+      {
+        eventType: decision.eventType,
+        action: decision.action,
+        at: decision.decidedAt,
+        eventId: decision.eventId,
+      },
+    ],
+    pendingRetrain: decision.cancelsPendingRetrainOf ? undefined : pruned.pendingRetrain,
+  };
+  if (decision.outcome === 'defer' && decision.runAt !== undefined) {
+    next.pendingRetrain = {
+      eventId: decision.eventId,
+      eventType: decision.eventType,
+      severity: decision.severity,
+      modelVersion: event.model_version,
+      decidedAt: decision.decidedAt,
+      runAt: decision.runAt,
+      reason: decision.reason,
+    };
+  }
+  if (next.pendingRetrain === undefined) delete next.pendingRetrain;
+  return next;
+}

@@ -1,0 +1,38 @@
+import type { ModelEvent } from '../events';
+import { applyDecision, decideResponse } from './decide-response';
+import type { ResponseDecision } from './decision';
+import type { PolicyState } from './policy-state';
+import { hasSeenEvent, rememberEvent } from './seen-events';
+import type { GuardianSettings } from './settings';
+
+/** The policy state of one model plus the event ids it has already answered. */
+export interface ModelPolicyState {
+  policy: PolicyState;
+  seenEventIds: string[];
+}
+
+export type EventEvaluation =
+  { duplicate: true; eventId: string } | { duplicate: false; decision: ResponseDecision };
+
+/**
+ * One event through the policy, as both the guardian and `simulate` run it: a redelivered
+ * event id is answered once; anything else is decided and its response recorded in the state.
+ */
+export function evaluateEvent(
+  state: ModelPolicyState,
+  event: ModelEvent,
+  now: number,
+  settings: GuardianSettings,
+): { state: ModelPolicyState; evaluation: EventEvaluation } {
+  if (hasSeenEvent(state.seenEventIds, event.event_id)) {
+    return { state, evaluation: { duplicate: true, eventId: event.event_id } };
+  }
+  const decision = decideResponse(event, state.policy, now, settings);
+  return {
+    state: {
+      policy: applyDecision(state.policy, decision, event),
+      seenEventIds: rememberEvent(state.seenEventIds, event.event_id),
+    },
+    evaluation: { duplicate: false, decision },
+  };
+}

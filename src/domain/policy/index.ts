@@ -1,0 +1,15 @@
+// The response policy (SPEC §2): pure functions shared by the guardian workflow and `simulate`.
+export * from './actions';
+export * from './action-table';
+export * from './business-hours';
+export * from './cooldowns';
+export * from './decide-response';
+export * from './decision';
+export * from './evaluate-event';
+export * from './frequency-limit';
+export * from './maintenance-window';
+export * from './policy-state';
+export * from './seen-events';
+export * from './settings';
+export * from './severity';
+export * from './time-zone';

@@ -1,0 +1,110 @@
+import type { BusinessHours } from './business-hours';
+import { type MaintenanceWindow, parseClockTime } from './maintenance-window';
+import { isValidTimeZone } from './time-zone';
+
+/**
+ * Everything the policy and the guardian need from configuration, as plain data: passed in
+ * the guardian's start input (workflows never read the environment) and used by `simulate`.
+ */
+export interface GuardianSettings {
+  /** IANA zone for business hours and the maintenance window. */
+  timeZone: string;
+  businessHours: BusinessHours;
+  maintenanceWindow: MaintenanceWindow;
+  /** Decide and record, run no action. */
+  dryRun: boolean;
+}
+
+/** The defaults of SPEC §2 (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
+export const DEFAULT_GUARDIAN_SETTINGS: GuardianSettings = {
+  timeZone: 'UTC',
+  businessHours: { startHour: 6, endHour: 22, criticalOverride: false },
+  maintenanceWindow: { start: '02:00', end: '04:00' },
+  dryRun: false,
+};
+
+/** Settings as a caller may give them: any part left out takes its default. */
+export interface GuardianSettingsInput {
+  timeZone?: string;
+  businessHours?: Partial<BusinessHours>;
+  maintenanceWindow?: Partial<MaintenanceWindow>;
+  dryRun?: boolean;
+}
+
+/** Fills gaps with defaults and validates; throws an Error naming every bad field. */
+export function resolveGuardianSettings(input: GuardianSettingsInput = {}): GuardianSettings {
+  const settings: GuardianSettings = {
+    timeZone: input.timeZone ?? DEFAULT_GUARDIAN_SETTINGS.timeZone,
+    businessHours: { ...DEFAULT_GUARDIAN_SETTINGS.businessHours, ...stripUndefined(input.businessHours) },
+    maintenanceWindow: {
+      ...DEFAULT_GUARDIAN_SETTINGS.maintenanceWindow,
+      ...stripUndefined(input.maintenanceWindow),
+    },
+    dryRun: input.dryRun ?? DEFAULT_GUARDIAN_SETTINGS.dryRun,
+  };
+  const problems = settingsProblems(settings);
+  if (problems.length > 0) throw new Error(`invalid guardian settings: ${problems.join('; ')}`);
+  return settings;
+}
+
+/** Every problem with a settings object, one readable line each (empty when valid). */
+export function settingsProblems(settings: GuardianSettings): string[] {
+  const problems: string[] = [];
+  if (!isValidTimeZone(settings.timeZone))
+    problems.push(`timeZone '${settings.timeZone}' is not an IANA time zone`);
+  for (const field of ['startHour', 'endHour'] as const) {
+    const hour = settings.businessHours[field];
+    if (!Number.isInteger(hour) || hour < 0 || hour > 23)
+      problems.push(`businessHours.${field} must be 0-23, got ${hour}`);
+  }
+  if (typeof settings.businessHours.criticalOverride !== 'boolean') {
+    problems.push('businessHours.criticalOverride must be true or false');
+  }
+  for (const field of ['start', 'end'] as const) {
+    try {
+      parseClockTime(settings.maintenanceWindow[field]);
+    } catch (err) {
+      problems.push(`maintenanceWindow.${field}: ${(err as Error).message}`);
+    }
+  }
+  if (settings.maintenanceWindow.start === settings.maintenanceWindow.end) {
+    problems.push('maintenanceWindow start and end are equal: the window would be empty');
+  }
+  if (typeof settings.dryRun !== 'boolean') problems.push('dryRun must be true or false');
+  return problems;
+}
+
+/** The subset of the product configuration these settings come from (see src/config). */
+export interface GuardianSettingsSource {
+  runtime: { timeZone: string };
+  guardian: {
+    businessHoursStart: number;
+    businessHoursEnd: number;
+    criticalOverridesBusinessHours: boolean;
+    maintenanceWindowStart: string;
+    maintenanceWindowEnd: string;
+    dryRun: boolean;
+  };
+}
+
+/** Guardian settings from the loaded configuration: what the bridge puts in GuardianStartInput. */
+export function guardianSettingsFromConfig(config: GuardianSettingsSource): GuardianSettings {
+  return resolveGuardianSettings({
+    timeZone: config.runtime.timeZone,
+    businessHours: {
+      startHour: config.guardian.businessHoursStart,
+      endHour: config.guardian.businessHoursEnd,
+      criticalOverride: config.guardian.criticalOverridesBusinessHours,
+    },
+    maintenanceWindow: {
+      start: config.guardian.maintenanceWindowStart,
+      end: config.guardian.maintenanceWindowEnd,
+    },
+    dryRun: config.guardian.dryRun,
+  });
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
