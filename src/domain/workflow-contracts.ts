@@ -4,6 +4,7 @@
  * routes by name and never imports workflow code.
  */
 import type { ModelEvent, VideoEvent } from './events';
+import type { GuardianSettingsInput } from './policy/settings';
 
 // ---- model guardian: one long-lived workflow per model -----------------------------------
 
@@ -15,12 +16,28 @@ export function guardianWorkflowId(modelName: string): string {
   return `model-guardian:${modelName}`;
 }
 
-/** First-run input of the guardian; later runs (continue-as-new) carry state as well. */
+/**
+ * First-run input of the guardian; later runs (continue-as-new) carry state as well.
+ * Only `modelName` is required. The bridge should also pass
+ * `settings: guardianSettingsFromConfig(config)` (src/domain/policy/settings.ts) so the guardian
+ * uses the configured TIME_ZONE, business hours, maintenance window and DRY_RUN; every field left
+ * out takes its default inside the workflow (UTC, 06:00–22:59, 02:00–04:00, no dry run).
+ * Settings are read when a guardian starts and are carried across continue-as-new; a running
+ * guardian takes changed settings through the operator update (`{ command: 'settings' }`).
+ */
 export interface GuardianStartInput {
   modelName: string;
+  settings?: GuardianSettingsInput;
 }
 
 export type GuardianEventSignalPayload = ModelEvent;
+
+/** Query: the guardian's state (cooldowns with end times, recent responses, pending retrain, paused, last decisions). */
+export const GUARDIAN_STATE_QUERY = 'guardianState';
+/** Query: the bounded decision history (last 1,000), newest first; optional argument: how many. */
+export const GUARDIAN_HISTORY_QUERY = 'guardianHistory';
+/** Update (with validator) for operators: pause/resume, clear a cooldown, force an action, change settings; each needs a reason. */
+export const GUARDIAN_OPERATOR_UPDATE = 'operatorCommand';
 
 // ---- video analysis: one workflow run per uploaded video ----------------------------------
 
