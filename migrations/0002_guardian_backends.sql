@@ -48,9 +48,11 @@ CREATE TABLE service_instances (
 );
 
 -- Training jobs started for a model, whichever backend ran them: a retried activity
--- re-attaches to its job instead of starting a second one.
+-- re-attaches to its job instead of starting a second one. Job ids are only unique within
+-- one training service, hence the composite key.
 CREATE TABLE guardian_training_jobs (
-  job_id               text        PRIMARY KEY,
+  id                   bigserial   PRIMARY KEY,
+  job_id               text        NOT NULL,
   model_name           text        NOT NULL,
   triggering_event_id  text        NOT NULL,
   backend              text        NOT NULL,
@@ -60,7 +62,8 @@ CREATE TABLE guardian_training_jobs (
   detail               text,
   new_version          text,
   started_at           timestamptz NOT NULL DEFAULT now(),
-  finished_at          timestamptz
+  finished_at          timestamptz,
+  UNIQUE (model_name, triggering_event_id, backend, job_id)
 );
 CREATE INDEX guardian_training_jobs_trigger ON guardian_training_jobs (model_name, triggering_event_id, started_at DESC);
 

@@ -47,7 +47,7 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
         triggering_event_id: spec.triggeringEventId,
         backend,
       },
-      deterministicUuid('model.training.started', jobId),
+      deterministicUuid('model.training.started', spec.modelName, spec.triggeringEventId, backend, jobId),
     );
   }
 
@@ -65,7 +65,7 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
         triggering_event_id: spec.triggeringEventId,
         backend,
       },
-      deterministicUuid('model.training.completed', jobId),
+      deterministicUuid('model.training.completed', spec.modelName, spec.triggeringEventId, backend, jobId),
     );
   }
 
@@ -73,6 +73,12 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
     const backend = backendOf();
     const ctx = Context.current();
     const spec: TrainingJobSpec = request;
+    const refTo = (jobId: string) => ({
+      modelName: request.modelName,
+      triggeringEventId: request.triggeringEventId,
+      backend: backend.kind,
+      jobId,
+    });
     const log = deps.logger.child({
       activity: 'runTrainingJob',
       model_name: request.modelName,
@@ -83,16 +89,15 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
     // Which job, if any, an earlier attempt already started for this trigger.
     const resumed = heartbeatFrom(ctx.info.heartbeatDetails, backend.kind);
     const known = resumed
-      ? await jobs.get(resumed.jobId)
-      : await jobs.latestFor(request.modelName, request.triggeringEventId);
-    if (known && known.backend === backend.kind && (known.status === 'succeeded' || known.status === 'failed')) {
+      ? await jobs.get(refTo(resumed.jobId))
+      : await jobs.latestFor(request.modelName, request.triggeringEventId, backend.kind);
+    if (known && (known.status === 'succeeded' || known.status === 'failed')) {
       log.info({ job_id: known.jobId, status: known.status }, 'training job already finished in an earlier attempt');
       const outcome = { status: known.status, detail: known.detail, newVersion: known.newVersion };
       await announceEnd(known.jobId, spec, backend.kind, outcome);
       return { jobId: known.jobId, status: known.status, detail: known.detail, newVersion: known.newVersion };
     }
-    let jobId: string | undefined =
-      resumed?.jobId ?? (known?.status === 'running' && known.backend === backend.kind ? known.jobId : undefined);
+    let jobId: string | undefined = resumed?.jobId ?? (known?.status === 'running' ? known.jobId : undefined);
 
     let outcome: TrainingJobOutcome | undefined;
     for (let submissions = 0; !outcome; ) {
@@ -101,7 +106,7 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
         submissions++;
         // First thing after submitting: make the job id durable for the next attempt.
         ctx.heartbeat({ jobId, backend: backend.kind } satisfies TrainingHeartbeat);
-        await jobs.started(jobId, spec, backend.kind);
+        await jobs.started(refTo(jobId), spec);
         await announceStart(jobId, spec, backend.kind);
         log.info({ job_id: jobId, backend: backend.kind }, 'training job submitted');
       } else {
@@ -126,7 +131,7 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
           status: 'failed',
           detail: `job ${current} was lost with the worker process that ran it`,
         };
-        await jobs.finished(current, lost);
+        await jobs.finished(refTo(current), lost);
         if (submissions > 0) {
           outcome = lost; // Lost twice in one attempt: report it rather than loop.
         } else {
@@ -137,7 +142,7 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
     }
 
     const finalJobId = jobId!;
-    await jobs.finished(finalJobId, outcome);
+    await jobs.finished(refTo(finalJobId), outcome);
     await announceEnd(finalJobId, spec, backend.kind, outcome);
     const succeeded = outcome.status === 'succeeded';
     const detail =
@@ -155,7 +160,7 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
       log.warn({ job_id: current, reason }, 'training cancelled: stopping the job');
       await backend.stop(current);
       const cancelled: TrainingJobOutcome = { status: 'cancelled', detail: `cancelled (${reason})` };
-      await jobs.finished(current, cancelled);
+      await jobs.finished(refTo(current), cancelled);
       await announceEnd(current, spec, backend.kind, cancelled).catch((err: Error) =>
         log.warn({ err: err.message }, 'could not publish the cancelled training job'),
       );

@@ -11,6 +11,14 @@ export interface TrainingJobRow {
   newVersion?: string;
 }
 
+/** One job as the backend that ran it names it, within the trigger that started it. */
+export interface TrainingJobRef {
+  modelName: string;
+  triggeringEventId: string;
+  backend: string;
+  jobId: string;
+}
+
 function toRow(r: Record<string, unknown>): TrainingJobRow {
   return {
     jobId: r.job_id as string,
@@ -24,39 +32,43 @@ function toRow(r: Record<string, unknown>): TrainingJobRow {
 }
 
 const COLUMNS = 'job_id, model_name, triggering_event_id, backend, status, detail, new_version';
+const MATCH_REF = 'model_name = $1 AND triggering_event_id = $2 AND backend = $3 AND job_id = $4';
+const refParams = (ref: TrainingJobRef) => [ref.modelName, ref.triggeringEventId, ref.backend, ref.jobId];
 
 /** Training jobs in PostgreSQL: which job a trigger started, and how it ended. */
 export function createTrainingJobStore(pool: Pool) {
   return {
     /** Records a job that has just been submitted. */
-    async started(jobId: string, spec: TrainingJobSpec, backend: string): Promise<void> {
+    async started(ref: TrainingJobRef, spec: TrainingJobSpec): Promise<void> {
       await pool.query(
-        `INSERT INTO guardian_training_jobs (job_id, model_name, triggering_event_id, backend, status, reason, priority)
-         VALUES ($1, $2, $3, $4, 'running', $5, $6) ON CONFLICT (job_id) DO NOTHING`,
-        [jobId, spec.modelName, spec.triggeringEventId, backend, spec.reason, spec.priority],
+        `INSERT INTO guardian_training_jobs (model_name, triggering_event_id, backend, job_id, status, reason, priority)
+         VALUES ($1, $2, $3, $4, 'running', $5, $6)
+         ON CONFLICT (model_name, triggering_event_id, backend, job_id) DO NOTHING`,
+        [...refParams(ref), spec.reason, spec.priority],
       );
     },
 
     /** Records how a job ended (the first end recorded wins). */
-    async finished(jobId: string, outcome: TrainingJobOutcome): Promise<void> {
+    async finished(ref: TrainingJobRef, outcome: TrainingJobOutcome): Promise<void> {
       await pool.query(
-        `UPDATE guardian_training_jobs SET status = $2, detail = $3, new_version = $4, finished_at = now()
-         WHERE job_id = $1 AND status = 'running'`,
-        [jobId, outcome.status, outcome.detail ?? null, outcome.newVersion ?? null],
+        `UPDATE guardian_training_jobs SET status = $5, detail = $6, new_version = $7, finished_at = now()
+         WHERE ${MATCH_REF} AND status = 'running'`,
+        [...refParams(ref), outcome.status, outcome.detail ?? null, outcome.newVersion ?? null],
       );
     },
 
-    async get(jobId: string): Promise<TrainingJobRow | undefined> {
-      const { rows } = await pool.query(`SELECT ${COLUMNS} FROM guardian_training_jobs WHERE job_id = $1`, [jobId]);
+    async get(ref: TrainingJobRef): Promise<TrainingJobRow | undefined> {
+      const { rows } = await pool.query(`SELECT ${COLUMNS} FROM guardian_training_jobs WHERE ${MATCH_REF}`, refParams(ref));
       return rows[0] ? toRow(rows[0]) : undefined;
     },
 
-    /** The latest job this trigger started for the model, if any. */
-    async latestFor(modelName: string, triggeringEventId: string): Promise<TrainingJobRow | undefined> {
+    /** The latest job this trigger started for the model on this backend, if any. */
+    async latestFor(modelName: string, triggeringEventId: string, backend: string): Promise<TrainingJobRow | undefined> {
       const { rows } = await pool.query(
-        `SELECT ${COLUMNS} FROM guardian_training_jobs WHERE model_name = $1 AND triggering_event_id = $2
-         ORDER BY started_at DESC LIMIT 1`,
-        [modelName, triggeringEventId],
+        `SELECT ${COLUMNS} FROM guardian_training_jobs
+          WHERE model_name = $1 AND triggering_event_id = $2 AND backend = $3
+          ORDER BY started_at DESC, id DESC LIMIT 1`,
+        [modelName, triggeringEventId, backend],
       );
       return rows[0] ? toRow(rows[0]) : undefined;
     },
