@@ -33,7 +33,7 @@ export async function startFakeHttpServer(handler: FakeHandler): Promise<FakeHtt
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = undefined;
+      let body: unknown;
       try {
         body = rawBody ? JSON.parse(rawBody) : undefined;
       } catch {

@@ -26,7 +26,10 @@ function versionJson(name: string, v: FakeModelVersion) {
  */
 export async function startFakeMlflowServer(pageSize = 2): Promise<FakeMlflowServer> {
   const models: FakeMlflowServer['models'] = new Map();
-  const notFound = (message: string) => ({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message } });
+  const notFound = (message: string) => ({
+    status: 404,
+    body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message },
+  });
   const server = await startFakeHttpServer((req) => {
     if (req.method === 'GET' && req.path === '/api/2.0/mlflow/registered-models/alias') {
       const name = req.query.get('name') ?? '';
@@ -39,12 +42,16 @@ export async function startFakeMlflowServer(pageSize = 2): Promise<FakeMlflowSer
     }
     if (req.method === 'GET' && req.path === '/api/2.0/mlflow/model-versions/search') {
       const filter = /^name\s*=\s*(['"])(.*)\1$/.exec(req.query.get('filter') ?? '');
-      if (!filter) return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'bad filter' } };
+      if (!filter)
+        return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'bad filter' } };
       const versions = models.get(filter[2])?.versions ?? [];
       const start = Number(req.query.get('page_token') ?? '0');
       const page = versions.slice(start, start + pageSize).map((v) => versionJson(filter[2], v));
       const more = start + pageSize < versions.length;
-      return { status: 200, body: { model_versions: page, ...(more ? { next_page_token: String(start + pageSize) } : {}) } };
+      return {
+        status: 200,
+        body: { model_versions: page, ...(more ? { next_page_token: String(start + pageSize) } : {}) },
+      };
     }
     if (req.method === 'POST' && req.path === '/api/2.0/mlflow/registered-models/alias') {
       const body = req.body as { name: string; alias: string; version: string };

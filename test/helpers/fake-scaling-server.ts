@@ -18,7 +18,8 @@ export async function startFakeScalingServer(): Promise<FakeScalingServer> {
     const match = /^\/services\/([^/]+)(\/instances)?$/.exec(req.path);
     const name = match ? decodeURIComponent(match[1]) : '';
     if (!match || !services.has(name)) return { status: 404, body: { error: `unknown service '${name}'` } };
-    if (req.method === 'GET' && !match[2]) return { status: 200, body: { service: name, instances: services.get(name) } };
+    if (req.method === 'GET' && !match[2])
+      return { status: 200, body: { service: name, instances: services.get(name) } };
     if (req.method === 'PUT' && match[2]) {
       const instances = (req.body as { instances?: unknown }).instances;
       if (typeof instances !== 'number' || instances < 1) {

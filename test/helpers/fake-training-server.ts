@@ -26,10 +26,16 @@ export async function startFakeTrainingServer(options: {
     if (!match) return { status: 404, body: { error: 'no such route' } };
     const jobId = match[1] ? decodeURIComponent(match[1]) : undefined;
     if (req.method === 'POST' && !jobId) {
-      if (options.submitStatus) return { status: options.submitStatus, body: { error: 'model_name is not known here' } };
+      if (options.submitStatus)
+        return { status: options.submitStatus, body: { error: 'model_name is not known here' } };
       const body = req.body as Record<string, unknown>;
       const id = `job-${next++}`;
-      jobs.set(id, { model: String(body.model_name), polls: 0, script: options.scriptFor(body), cancelled: false });
+      jobs.set(id, {
+        model: String(body.model_name),
+        polls: 0,
+        script: options.scriptFor(body),
+        cancelled: false,
+      });
       return { status: 201, body: { job_id: id, status: 'queued' } };
     }
     const job = jobId ? jobs.get(jobId) : undefined;
@@ -42,7 +48,10 @@ export async function startFakeTrainingServer(options: {
       if (job.cancelled) return { status: 200, body: { job_id: jobId, status: 'cancelled' } };
       job.polls++;
       if (job.polls <= job.script.runningPolls) {
-        return { status: 200, body: { job_id: jobId, status: 'running', progress: job.polls / (job.script.runningPolls + 1) } };
+        return {
+          status: 200,
+          body: { job_id: jobId, status: 'running', progress: job.polls / (job.script.runningPolls + 1) },
+        };
       }
       return { status: 200, body: { job_id: jobId, ...job.script.end } };
     }

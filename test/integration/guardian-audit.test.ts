@@ -14,7 +14,11 @@ describe('guardian audit trail and monitoring overrides (PostgreSQL)', () => {
     await t?.close();
   });
 
-  function decision(modelName: string, eventId: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  function decision(
+    modelName: string,
+    eventId: string,
+    overrides: Partial<DecisionRecord> = {},
+  ): DecisionRecord {
     return {
       modelName,
       eventId,
@@ -35,11 +39,14 @@ describe('guardian audit trail and monitoring overrides (PostgreSQL)', () => {
     await recordDecision(decision(model, 'evt-1'));
     // A retried activity, and a later duplicate delivery that would say something else.
     await recordDecision(decision(model, 'evt-1'));
-    await recordDecision(decision(model, 'evt-1', { executed: false, action: 'MONITOR', reason: 'duplicate event' }));
+    await recordDecision(
+      decision(model, 'evt-1', { executed: false, action: 'MONITOR', reason: 'duplicate event' }),
+    );
 
-    const { rows } = await t.pool.query('SELECT action, executed, reason, details FROM guardian_decisions WHERE model_name = $1', [
-      model,
-    ]);
+    const { rows } = await t.pool.query(
+      'SELECT action, executed, reason, details FROM guardian_decisions WHERE model_name = $1',
+      [model],
+    );
     expect(rows).toEqual([
       {
         action: 'RETRAIN',
@@ -57,7 +64,12 @@ describe('guardian audit trail and monitoring overrides (PostgreSQL)', () => {
     await recordDecision(decision(a, 'shared-evt', { decidedAt: '2025-03-01T10:00:00.000Z' }));
     await recordDecision(decision(b, 'shared-evt'));
     await recordDecision(
-      decision(a, 'evt-2', { decidedAt: '2025-03-01T11:00:00.000Z', action: 'ALERT', executed: false, reason: 'cooldown' }),
+      decision(a, 'evt-2', {
+        decidedAt: '2025-03-01T11:00:00.000Z',
+        action: 'ALERT',
+        executed: false,
+        reason: 'cooldown',
+      }),
     );
 
     const history = await readDecisionHistory(t.pool, a, 10);
@@ -72,7 +84,13 @@ describe('guardian audit trail and monitoring overrides (PostgreSQL)', () => {
   it('raises monitoring to 30 s for 2 h, and a retry returns the same end', async () => {
     const { raiseMonitoring } = createGuardianActivities(t.depsWith());
     const model = uniqueName('monitor-model');
-    const request = { modelName: model, intervalSeconds: 30, durationSeconds: 7200, reason: 'LOW drift', triggeringEventId: 'evt-m' };
+    const request = {
+      modelName: model,
+      intervalSeconds: 30,
+      durationSeconds: 7200,
+      reason: 'LOW drift',
+      triggeringEventId: 'evt-m',
+    };
     const before = Date.now();
     const { until } = await raiseMonitoring(request);
     const after = Date.now();
@@ -91,7 +109,13 @@ describe('guardian audit trail and monitoring overrides (PostgreSQL)', () => {
   it('refuses a monitoring request without a positive interval', async () => {
     const { raiseMonitoring } = createGuardianActivities(t.depsWith());
     await expect(
-      raiseMonitoring({ modelName: 'm', intervalSeconds: 0, durationSeconds: 60, reason: 'r', triggeringEventId: 'e' }),
+      raiseMonitoring({
+        modelName: 'm',
+        intervalSeconds: 0,
+        durationSeconds: 60,
+        reason: 'r',
+        triggeringEventId: 'e',
+      }),
     ).rejects.toMatchObject({ type: 'InvalidMonitoringRequest', nonRetryable: true });
   });
 });

@@ -73,7 +73,10 @@ export interface TopicRecorder {
  */
 export async function recordTopics(kafka: Kafka, topics: string[]): Promise<TopicRecorder> {
   const received: ReceivedEvent[] = [];
-  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('guardian-test'), allowAutoTopicCreation: false });
+  const consumer: Consumer = kafka.consumer({
+    groupId: uniqueName('guardian-test'),
+    allowAutoTopicCreation: false,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   let ready!: () => void;
@@ -81,7 +84,11 @@ export async function recordTopics(kafka: Kafka, topics: string[]): Promise<Topi
   consumer.on(consumer.events.GROUP_JOIN, () => ready());
   await consumer.run({
     eachMessage: async ({ topic, message }: { topic: string; message: KafkaMessage }) => {
-      received.push({ topic, key: message.key?.toString() ?? '', event: JSON.parse(message.value!.toString()) });
+      received.push({
+        topic,
+        key: message.key?.toString() ?? '',
+        event: JSON.parse(message.value!.toString()),
+      });
     },
   });
   await joined;

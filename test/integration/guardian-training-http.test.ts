@@ -4,14 +4,22 @@ import type { TrainingHeartbeat } from '../../src/activities/guardian/run-traini
 import type { TrainingRequest } from '../../src/activities/guardian/types';
 import { startFakeTrainingServer } from '../helpers/fake-training-server';
 import { uniqueName } from '../helpers/stack';
-import { GuardianTestContext, openGuardianTestContext, recordTopics, TopicRecorder } from './guardian-test-deps';
+import {
+  GuardianTestContext,
+  openGuardianTestContext,
+  recordTopics,
+  TopicRecorder,
+} from './guardian-test-deps';
 
 describe('runTrainingJob on the HTTP training service', () => {
   let t: GuardianTestContext;
   let topics: TopicRecorder;
   beforeAll(async () => {
     t = await openGuardianTestContext();
-    topics = await recordTopics(t.kafka, [t.config.kafka.topicTrainingStarted, t.config.kafka.topicTrainingCompleted]);
+    topics = await recordTopics(t.kafka, [
+      t.config.kafka.topicTrainingStarted,
+      t.config.kafka.topicTrainingCompleted,
+    ]);
   });
   afterAll(async () => {
     await topics?.stop();
@@ -19,16 +27,27 @@ describe('runTrainingJob on the HTTP training service', () => {
   });
 
   function request(modelName: string): TrainingRequest {
-    return { modelName, modelVersion: '7', reason: 'HIGH drift', priority: 'high', triggeringEventId: uniqueName('evt') };
+    return {
+      modelName,
+      modelVersion: '7',
+      reason: 'HIGH drift',
+      priority: 'high',
+      triggeringEventId: uniqueName('evt'),
+    };
   }
 
   function activitiesFor(url: string) {
-    return createGuardianActivities(t.depsWith({ TRAINING_SERVICE_URL: url, TRAINING_POLL_INTERVAL_SECONDS: '0.05' }));
+    return createGuardianActivities(
+      t.depsWith({ TRAINING_SERVICE_URL: url, TRAINING_POLL_INTERVAL_SECONDS: '0.05' }),
+    );
   }
 
   it('submits a job, polls it to success with heartbeats, and publishes started/completed', async () => {
     const server = await startFakeTrainingServer({
-      scriptFor: () => ({ runningPolls: 3, end: { status: 'succeeded', detail: 'auc 0.91', new_version: '8' } }),
+      scriptFor: () => ({
+        runningPolls: 3,
+        end: { status: 'succeeded', detail: 'auc 0.91', new_version: '8' },
+      }),
     });
     try {
       const model = uniqueName('train-http');
@@ -58,9 +77,19 @@ describe('runTrainingJob on the HTTP training service', () => {
       const started = events.find((e) => e.event.event_type === 'model_training_started')!;
       const completed = events.find((e) => e.event.event_type === 'model_training_completed')!;
       expect(started.topic).toBe('model.training.started');
-      expect(started.event).toMatchObject({ model_name: model, job_id: 'job-1', priority: 'high', backend: 'http' });
+      expect(started.event).toMatchObject({
+        model_name: model,
+        job_id: 'job-1',
+        priority: 'high',
+        backend: 'http',
+      });
       expect(completed.topic).toBe('model.training.completed');
-      expect(completed.event).toMatchObject({ model_name: model, job_id: 'job-1', status: 'succeeded', new_version: '8' });
+      expect(completed.event).toMatchObject({
+        model_name: model,
+        job_id: 'job-1',
+        status: 'succeeded',
+        new_version: '8',
+      });
 
       const { rows } = await t.pool.query(
         'SELECT job_id, backend, status, new_version FROM guardian_training_jobs WHERE model_name = $1',
@@ -78,9 +107,14 @@ describe('runTrainingJob on the HTTP training service', () => {
     });
     try {
       const model = uniqueName('train-http-fail');
-      const result = await new MockActivityEnvironment().run(activitiesFor(server.url).runTrainingJob, request(model));
+      const result = await new MockActivityEnvironment().run(
+        activitiesFor(server.url).runTrainingJob,
+        request(model),
+      );
       expect(result).toMatchObject({ status: 'failed', detail: 'out of GPU quota' });
-      const [completed] = await topics.waitFor((e) => e.key === model && e.event.event_type === 'model_training_completed');
+      const [completed] = await topics.waitFor(
+        (e) => e.key === model && e.event.event_type === 'model_training_completed',
+      );
       expect(completed.event).toMatchObject({ status: 'failed', detail: 'out of GPU quota' });
     } finally {
       await server.close();
@@ -114,7 +148,9 @@ describe('runTrainingJob on the HTTP training service', () => {
 
       expect(result).toMatchObject({ jobId, status: 'succeeded' });
       expect(server.submissions()).toBe(1);
-      const started = await topics.waitFor((e) => e.key === model && e.event.event_type === 'model_training_started');
+      const started = await topics.waitFor(
+        (e) => e.key === model && e.event.event_type === 'model_training_started',
+      );
       expect(started).toHaveLength(1);
     } finally {
       await server.close();
@@ -122,7 +158,9 @@ describe('runTrainingJob on the HTTP training service', () => {
   });
 
   it('without heartbeat details, a retry still finds the job its trigger started', async () => {
-    const server = await startFakeTrainingServer({ scriptFor: () => ({ runningPolls: 0, end: { status: 'succeeded' } }) });
+    const server = await startFakeTrainingServer({
+      scriptFor: () => ({ runningPolls: 0, end: { status: 'succeeded' } }),
+    });
     try {
       const req = request(uniqueName('train-http-lookup'));
       const activities = activitiesFor(server.url);
@@ -136,16 +174,22 @@ describe('runTrainingJob on the HTTP training service', () => {
   });
 
   it('cancelling the activity cancels the job on the service', async () => {
-    const server = await startFakeTrainingServer({ scriptFor: () => ({ runningPolls: 1000, end: { status: 'succeeded' } }) });
+    const server = await startFakeTrainingServer({
+      scriptFor: () => ({ runningPolls: 1000, end: { status: 'succeeded' } }),
+    });
     try {
       const model = uniqueName('train-http-cancel');
       const env = new MockActivityEnvironment();
       env.on('heartbeat', () => {
         if (server.requests.filter((r) => r.method === 'GET').length >= 2) env.cancel('CANCELLED');
       });
-      await expect(env.run(activitiesFor(server.url).runTrainingJob, request(model))).rejects.toThrow(/CANCELLED/);
+      await expect(env.run(activitiesFor(server.url).runTrainingJob, request(model))).rejects.toThrow(
+        /CANCELLED/,
+      );
       expect(server.requests.some((r) => r.method === 'DELETE' && r.path === '/jobs/job-1')).toBe(true);
-      const [completed] = await topics.waitFor((e) => e.key === model && e.event.event_type === 'model_training_completed');
+      const [completed] = await topics.waitFor(
+        (e) => e.key === model && e.event.event_type === 'model_training_completed',
+      );
       expect(completed.event).toMatchObject({ status: 'cancelled' });
     } finally {
       await server.close();
@@ -159,7 +203,10 @@ describe('runTrainingJob on the HTTP training service', () => {
     });
     try {
       await expect(
-        new MockActivityEnvironment().run(activitiesFor(server.url).runTrainingJob, request(uniqueName('train-400'))),
+        new MockActivityEnvironment().run(
+          activitiesFor(server.url).runTrainingJob,
+          request(uniqueName('train-400')),
+        ),
       ).rejects.toMatchObject({
         type: 'BackendRejected',
         nonRetryable: true,
@@ -171,16 +218,29 @@ describe('runTrainingJob on the HTTP training service', () => {
   });
 
   it('a training service that is down is a retryable failure', async () => {
-    const server = await startFakeTrainingServer({ scriptFor: () => ({ runningPolls: 0, end: { status: 'succeeded' } }) });
+    const server = await startFakeTrainingServer({
+      scriptFor: () => ({ runningPolls: 0, end: { status: 'succeeded' } }),
+    });
     await server.close(); // nothing listens on its port any more
     await expect(
-      new MockActivityEnvironment().run(activitiesFor(server.url).runTrainingJob, request(uniqueName('train-down'))),
-    ).rejects.toMatchObject({ type: 'BackendUnavailable', nonRetryable: false, message: expect.stringMatching(/ECONNREFUSED/) });
+      new MockActivityEnvironment().run(
+        activitiesFor(server.url).runTrainingJob,
+        request(uniqueName('train-down')),
+      ),
+    ).rejects.toMatchObject({
+      type: 'BackendUnavailable',
+      nonRetryable: false,
+      message: expect.stringMatching(/ECONNREFUSED/),
+    });
   });
 
   it('with no training backend configured, fails non-retryably naming the variables to set', async () => {
-    const { runTrainingJob } = createGuardianActivities(t.depsWith({ TRAINING_SERVICE_URL: '', TRAINING_COMMAND: '' }));
-    await expect(new MockActivityEnvironment().run(runTrainingJob, request('any-model'))).rejects.toMatchObject({
+    const { runTrainingJob } = createGuardianActivities(
+      t.depsWith({ TRAINING_SERVICE_URL: '', TRAINING_COMMAND: '' }),
+    );
+    await expect(
+      new MockActivityEnvironment().run(runTrainingJob, request('any-model')),
+    ).rejects.toMatchObject({
       type: 'BackendNotConfigured',
       nonRetryable: true,
       message: expect.stringMatching(/TRAINING_SERVICE_URL.*TRAINING_COMMAND/),

@@ -40,7 +40,8 @@ describe('runTrainingJob with the local command runner', () => {
   function request(modelName: string, reason = 'HIGH drift'): TrainingRequest {
     return { modelName, modelVersion: '3', reason, priority: 'high', triggeringEventId: uniqueName('evt') };
   }
-  const activitiesRunning = (command: string) => createGuardianActivities(t.depsWith({ TRAINING_COMMAND: command }));
+  const activitiesRunning = (command: string) =>
+    createGuardianActivities(t.depsWith({ TRAINING_COMMAND: command }));
   const linesOf = (jobId: string) => t.logs.filter((l: LogLine) => l.job_id === jobId && l.stream);
 
   it('runs the command with the job in its environment, streams its output and reads the new version', async () => {
@@ -101,7 +102,10 @@ describe('runTrainingJob with the local command runner', () => {
       () => 'completed',
       (err: Error) => err.message,
     );
-    await until('the command to start', () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '');
+    await until(
+      'the command to start',
+      () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '',
+    );
     const sleepPid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(isAlive(sleepPid)).toBe(true);
 
@@ -136,6 +140,8 @@ describe('runTrainingJob with the local command runner', () => {
     const result = await env.run(activitiesRunning('echo fresh start').runTrainingJob, req);
     expect(result.status).toBe('succeeded');
     expect(result.jobId).not.toBe(lostJob.jobId);
-    expect(t.logs.some((l) => l.job_id === lostJob.jobId && /lost with its worker/.test(String(l.msg)))).toBe(true);
+    expect(t.logs.some((l) => l.job_id === lostJob.jobId && /lost with its worker/.test(String(l.msg)))).toBe(
+      true,
+    );
   });
 });

@@ -14,7 +14,12 @@ export function createRaiseMonitoring(deps: ActivityDeps) {
     }
     const until = await raiseMonitoringFrequency(deps.pool, request, new Date());
     deps.logger.info(
-      { activity: 'raiseMonitoring', model_name: request.modelName, interval_seconds: request.intervalSeconds, until },
+      {
+        activity: 'raiseMonitoring',
+        model_name: request.modelName,
+        interval_seconds: request.intervalSeconds,
+        until,
+      },
       'monitoring frequency raised',
     );
     return { until: until.toISOString() };

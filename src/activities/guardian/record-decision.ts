@@ -7,7 +7,10 @@ export function createRecordDecision(deps: ActivityDeps) {
   return async function recordDecision(record: DecisionRecord): Promise<void> {
     const inserted = await writeDecision(deps.pool, record);
     if (!inserted) {
-      deps.logger.debug({ model_name: record.modelName, event_id: record.eventId }, 'decision already in the audit trail');
+      deps.logger.debug(
+        { model_name: record.modelName, event_id: record.eventId },
+        'decision already in the audit trail',
+      );
     }
   };
 }

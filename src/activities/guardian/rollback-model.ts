@@ -11,7 +11,11 @@ import type { RollbackRequest, RollbackResult } from './types';
 export function createRollbackModel(deps: ActivityDeps, registry: ModelRegistry) {
   return async function rollbackModel(request: RollbackRequest): Promise<RollbackResult> {
     const { modelName, triggeringEventId, reason } = request;
-    const log = deps.logger.child({ activity: 'rollbackModel', model_name: modelName, triggering_event_id: triggeringEventId });
+    const log = deps.logger.child({
+      activity: 'rollbackModel',
+      model_name: modelName,
+      triggering_event_id: triggeringEventId,
+    });
     const { result, replayed } = await runOnce<RollbackPlan, RollbackResult>(
       deps.pool,
       { action: 'rollback', modelName, key: triggeringEventId },
@@ -36,7 +40,10 @@ export function createRollbackModel(deps: ActivityDeps, registry: ModelRegistry)
         return { fromVersion: plan.fromVersion, toVersion: plan.toVersion };
       },
     );
-    log.info({ from_version: result.fromVersion, to_version: result.toVersion, replayed }, 'model rolled back');
+    log.info(
+      { from_version: result.fromVersion, to_version: result.toVersion, replayed },
+      'model rolled back',
+    );
     return result;
   };
 }

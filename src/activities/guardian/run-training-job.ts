@@ -92,7 +92,10 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
       ? await jobs.get(refTo(resumed.jobId))
       : await jobs.latestFor(request.modelName, request.triggeringEventId, backend.kind);
     if (known && (known.status === 'succeeded' || known.status === 'failed')) {
-      log.info({ job_id: known.jobId, status: known.status }, 'training job already finished in an earlier attempt');
+      log.info(
+        { job_id: known.jobId, status: known.status },
+        'training job already finished in an earlier attempt',
+      );
       const outcome = { status: known.status, detail: known.detail, newVersion: known.newVersion };
       await announceEnd(known.jobId, spec, backend.kind, outcome);
       return { jobId: known.jobId, status: known.status, detail: known.detail, newVersion: known.newVersion };
@@ -100,7 +103,7 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
     let jobId: string | undefined = resumed?.jobId ?? (known?.status === 'running' ? known.jobId : undefined);
 
     let outcome: TrainingJobOutcome | undefined;
-    for (let submissions = 0; !outcome; ) {
+    for (let submissions = 0; !outcome;) {
       if (!jobId) {
         jobId = await backend.submit(spec);
         submissions++;
@@ -110,7 +113,10 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
         await announceStart(jobId, spec, backend.kind);
         log.info({ job_id: jobId, backend: backend.kind }, 'training job submitted');
       } else {
-        log.info({ job_id: jobId, backend: backend.kind }, 're-attaching to the training job an earlier attempt started');
+        log.info(
+          { job_id: jobId, backend: backend.kind },
+          're-attaching to the training job an earlier attempt started',
+        );
       }
 
       const current: string = jobId;
@@ -146,15 +152,29 @@ export function createRunTrainingJob(deps: ActivityDeps, backendOf: () => Traini
     await announceEnd(finalJobId, spec, backend.kind, outcome);
     const succeeded = outcome.status === 'succeeded';
     const detail =
-      outcome.status === 'cancelled' ? `the training backend cancelled the job${outcome.detail ? `: ${outcome.detail}` : ''}` : outcome.detail;
-    log[succeeded ? 'info' : 'warn']({ job_id: finalJobId, status: outcome.status, detail }, 'training job finished');
-    return { jobId: finalJobId, status: succeeded ? 'succeeded' : 'failed', detail, newVersion: outcome.newVersion };
+      outcome.status === 'cancelled'
+        ? `the training backend cancelled the job${outcome.detail ? `: ${outcome.detail}` : ''}`
+        : outcome.detail;
+    log[succeeded ? 'info' : 'warn'](
+      { job_id: finalJobId, status: outcome.status, detail },
+      'training job finished',
+    );
+    return {
+      jobId: finalJobId,
+      status: succeeded ? 'succeeded' : 'failed',
+      detail,
+      newVersion: outcome.newVersion,
+    };
 
     async function onCancelled(current: string): Promise<void> {
       const reason = (ctx.cancellationSignal.reason as Error | undefined)?.message ?? 'CANCELLED';
-      const abandon = ABANDONING_REASONS.has(reason) || (reason === 'WORKER_SHUTDOWN' && !backend.jobsOutliveWorker);
+      const abandon =
+        ABANDONING_REASONS.has(reason) || (reason === 'WORKER_SHUTDOWN' && !backend.jobsOutliveWorker);
       if (!abandon) {
-        log.info({ job_id: current, reason }, 'attempt interrupted; the training job keeps running for the next attempt');
+        log.info(
+          { job_id: current, reason },
+          'attempt interrupted; the training job keeps running for the next attempt',
+        );
         return;
       }
       log.warn({ job_id: current, reason }, 'training cancelled: stopping the job');

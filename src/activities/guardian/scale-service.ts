@@ -12,7 +12,10 @@ import type { ScaleRequest, ScaleResult } from './types';
 export function createScaleService(deps: ActivityDeps, backend: ScalingBackend) {
   return async function scaleService(request: ScaleRequest): Promise<ScaleResult> {
     if (!Number.isInteger(request.delta) || request.delta === 0) {
-      throw ApplicationFailure.nonRetryable(`scale delta must be a non-zero integer, got ${request.delta}`, 'InvalidScaleRequest');
+      throw ApplicationFailure.nonRetryable(
+        `scale delta must be a non-zero integer, got ${request.delta}`,
+        'InvalidScaleRequest',
+      );
     }
     const serviceName = request.serviceName ?? request.modelName;
     const log = deps.logger.child({
@@ -26,7 +29,11 @@ export function createScaleService(deps: ActivityDeps, backend: ScalingBackend) 
       { action: 'scale', modelName: request.modelName, key: request.triggeringEventId },
       async () => {
         const fromInstances = await backend.instances(serviceName);
-        const toInstances = targetInstances(fromInstances, request.delta, deps.config.guardian.scalingMaxInstances);
+        const toInstances = targetInstances(
+          fromInstances,
+          request.delta,
+          deps.config.guardian.scalingMaxInstances,
+        );
         return { serviceName, fromInstances, toInstances };
       },
       async (plan) => {
@@ -40,9 +47,15 @@ export function createScaleService(deps: ActivityDeps, backend: ScalingBackend) 
       },
     );
     if (result.toInstances === result.fromInstances) {
-      log.warn({ instances: result.fromInstances, delta: request.delta }, 'instance count already at its limit: unchanged');
+      log.warn(
+        { instances: result.fromInstances, delta: request.delta },
+        'instance count already at its limit: unchanged',
+      );
     } else {
-      log.info({ from: result.fromInstances, to: result.toInstances, replayed, backend: backend.kind }, 'service scaled');
+      log.info(
+        { from: result.fromInstances, to: result.toInstances, replayed, backend: backend.kind },
+        'service scaled',
+      );
     }
     return result;
   };

@@ -10,7 +10,11 @@ import type { AlertRequest, AlertResult } from './types';
  */
 export function createSendAlert(deps: ActivityDeps, channels: AlertChannel[]) {
   return async function sendAlert(request: AlertRequest): Promise<AlertResult> {
-    const log = deps.logger.child({ activity: 'sendAlert', model_name: request.modelName, alert_id: request.alertId });
+    const log = deps.logger.child({
+      activity: 'sendAlert',
+      model_name: request.modelName,
+      alert_id: request.alertId,
+    });
     const deliveredTo: string[] = [];
     for (const channel of channels) {
       try {

@@ -11,7 +11,10 @@ export function createAlertChannels(config: Config, publisher: EventPublisher): 
   const channels = [createKafkaAlertChannel(publisher, config.kafka.topicAlerts)];
   if (config.guardian.alertWebhookUrl) {
     channels.push(
-      createWebhookAlertChannel(config.guardian.alertWebhookUrl, config.guardian.backendRequestTimeoutSeconds * 1000),
+      createWebhookAlertChannel(
+        config.guardian.alertWebhookUrl,
+        config.guardian.backendRequestTimeoutSeconds * 1000,
+      ),
     );
   }
   return channels;

@@ -23,7 +23,13 @@ export function createKafkaAlertChannel(publisher: EventPublisher, topic: string
   return {
     name: 'kafka',
     async deliver(alert) {
-      await publisher.publish(topic, alert.modelName, 'alert', alertEventPayload(alert), deterministicUuid('alert', alert.alertId));
+      await publisher.publish(
+        topic,
+        alert.modelName,
+        'alert',
+        alertEventPayload(alert),
+        deterministicUuid('alert', alert.alertId),
+      );
     },
   };
 }

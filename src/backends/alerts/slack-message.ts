@@ -28,8 +28,14 @@ export function slackMessage(alert: AlertRequest): { text: string; blocks: unkno
   return {
     text: clip(`${MARKER[alert.priority]} [${priority}] ${alert.title} (model ${alert.modelName})`, 3000),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: clip(`[${priority}] ${alert.title}`, 150), emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: clip(escapeMrkdwn(alert.message) || '(no message)', 3000) } },
+      {
+        type: 'header',
+        text: { type: 'plain_text', text: clip(`[${priority}] ${alert.title}`, 150), emoji: true },
+      },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: clip(escapeMrkdwn(alert.message) || '(no message)', 3000) },
+      },
       {
         type: 'section',
         fields: [
@@ -39,7 +45,10 @@ export function slackMessage(alert: AlertRequest): { text: string; blocks: unkno
           { type: 'mrkdwn', text: `*Source event*\n${sourceText}` },
         ],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `alert \`${escapeMrkdwn(alert.alertId)}\` · mlops-guardian` }] },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `alert \`${escapeMrkdwn(alert.alertId)}\` · mlops-guardian` }],
+      },
     ],
   };
 }

@@ -12,7 +12,11 @@ export function createWebhookAlertChannel(url: string, timeoutMs: number): Alert
     name: 'webhook',
     async deliver(alert) {
       // Slack answers "ok" as plain text, so the body is not parsed.
-      await callHttpBackend(target, { method: 'POST', body: slackMessage(alert), headers: { accept: '*/*' } });
+      await callHttpBackend(target, {
+        method: 'POST',
+        body: slackMessage(alert),
+        headers: { accept: '*/*' },
+      });
     },
   };
 }

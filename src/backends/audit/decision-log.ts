@@ -29,7 +29,11 @@ export async function writeDecision(pool: Pool, record: DecisionRecord): Promise
 }
 
 /** The most recent decisions for a model, newest first. */
-export async function readDecisionHistory(pool: Pool, modelName: string, limit: number): Promise<DecisionRecord[]> {
+export async function readDecisionHistory(
+  pool: Pool,
+  modelName: string,
+  limit: number,
+): Promise<DecisionRecord[]> {
   const { rows } = await pool.query(
     `SELECT model_name, event_id, event_type, severity, action, executed, reason, decided_at, details
        FROM guardian_decisions WHERE model_name = $1

@@ -68,7 +68,10 @@ const RETRYABLE_STATUSES = new Set([408, 425, 429]);
  * retryable failures; any other non-2xx status the caller did not accept is non-retryable and
  * carries the status and an excerpt of the body. Caller cancellation is rethrown as is.
  */
-export async function callHttpBackend(target: HttpBackendTarget, call: HttpBackendCall): Promise<HttpBackendReply> {
+export async function callHttpBackend(
+  target: HttpBackendTarget,
+  call: HttpBackendCall,
+): Promise<HttpBackendReply> {
   const url = backendUrl(target.baseUrl, call.path, call.query);
   const what = describeRequest(target, call, url);
   const timeout = AbortSignal.timeout(target.timeoutMs);
@@ -122,7 +125,9 @@ export function parseReply<T>(target: HttpBackendTarget, reply: HttpBackendReply
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const problem = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    const problem = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+      .join('; ');
     throw ApplicationFailure.nonRetryable(
       `${target.label} answered outside its contract (${problem}): ${bodyExcerpt(reply.text)}`,
       BACKEND_PROTOCOL_FAILURE,

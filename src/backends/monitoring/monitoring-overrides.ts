@@ -14,7 +14,13 @@ export interface MonitoringOverride {
  */
 export async function raiseMonitoringFrequency(
   pool: Pool,
-  request: { modelName: string; intervalSeconds: number; durationSeconds: number; reason: string; triggeringEventId: string },
+  request: {
+    modelName: string;
+    intervalSeconds: number;
+    durationSeconds: number;
+    reason: string;
+    triggeringEventId: string;
+  },
   now: Date,
 ): Promise<Date> {
   const until = new Date(now.getTime() + request.durationSeconds * 1000);
@@ -31,7 +37,11 @@ export async function raiseMonitoringFrequency(
 }
 
 /** The override in force for a model at `at` (the one that runs longest), if any. */
-export async function activeMonitoringOverride(pool: Pool, modelName: string, at: Date): Promise<MonitoringOverride | undefined> {
+export async function activeMonitoringOverride(
+  pool: Pool,
+  modelName: string,
+  at: Date,
+): Promise<MonitoringOverride | undefined> {
   const { rows } = await pool.query(
     `SELECT model_name, interval_seconds, until, reason, triggering_event_id FROM model_monitoring_overrides
       WHERE model_name = $1 AND starts_at <= $2 AND until > $2 ORDER BY until DESC LIMIT 1`,

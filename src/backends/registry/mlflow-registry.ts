@@ -72,7 +72,11 @@ export function createMlflowRegistry(options: MlflowRegistryOptions): ModelRegis
     for (let page = 0; page < MAX_PAGES; page++) {
       const query: Record<string, string> = { filter: nameFilter(modelName), max_results: '200' };
       if (pageToken) query.page_token = pageToken;
-      const reply = await callHttpBackend(target, { method: 'GET', path: [...API, 'model-versions', 'search'], query });
+      const reply = await callHttpBackend(target, {
+        method: 'GET',
+        path: [...API, 'model-versions', 'search'],
+        query,
+      });
       const body = parseReply(target, reply, searchReply);
       versions.push(...(body.model_versions ?? []).filter((v) => v.name === modelName));
       pageToken = body.next_page_token;
@@ -87,7 +91,10 @@ export function createMlflowRegistry(options: MlflowRegistryOptions): ModelRegis
     async planRollback(modelName: string): Promise<RollbackPlan> {
       const serving = await servingVersion(modelName);
       if (!serving) {
-        throw noStableVersion(modelName, `no version carries the serving alias '${options.servingAlias}' in MLflow`);
+        throw noStableVersion(
+          modelName,
+          `no version carries the serving alias '${options.servingAlias}' in MLflow`,
+        );
       }
       const current = Number(serving.version);
       const previous = (await allVersions(modelName))

@@ -23,7 +23,10 @@ export function createPostgresRegistry(pool: Pool) {
         [modelName],
       );
       if (serving.rowCount === 0) {
-        throw noStableVersion(modelName, 'the built-in registry has no serving version for it (table model_serving)');
+        throw noStableVersion(
+          modelName,
+          'the built-in registry has no serving version for it (table model_serving)',
+        );
       }
       const { version: fromVersion, seq } = serving.rows[0];
       const previous = await pool.query<{ version: string }>(
@@ -52,7 +55,11 @@ export function createPostgresRegistry(pool: Pool) {
     },
 
     /** Registers a version (after every version registered before it); re-registering updates its stable flag. */
-    async registerVersion(modelName: string, version: string, options: { stable?: boolean; description?: string } = {}) {
+    async registerVersion(
+      modelName: string,
+      version: string,
+      options: { stable?: boolean; description?: string } = {},
+    ) {
       await pool.query(
         `INSERT INTO model_versions (model_name, version, stable, description) VALUES ($1, $2, $3, $4)
          ON CONFLICT (model_name, version) DO UPDATE SET stable = EXCLUDED.stable`,
@@ -62,9 +69,10 @@ export function createPostgresRegistry(pool: Pool) {
 
     /** The version served now, if any. */
     async servingVersion(modelName: string): Promise<string | undefined> {
-      const { rows } = await pool.query<{ version: string }>('SELECT version FROM model_serving WHERE model_name = $1', [
-        modelName,
-      ]);
+      const { rows } = await pool.query<{ version: string }>(
+        'SELECT version FROM model_serving WHERE model_name = $1',
+        [modelName],
+      );
       return rows[0]?.version;
     },
 

@@ -14,7 +14,11 @@ export interface HttpScalingServiceOptions {
  * GET /services/{service} reads the count, PUT /services/{service}/instances sets it.
  */
 export function createHttpScalingService(options: HttpScalingServiceOptions): ScalingBackend {
-  const target: HttpBackendTarget = { label: 'scaling service', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs };
+  const target: HttpBackendTarget = {
+    label: 'scaling service',
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+  };
   return {
     kind: 'http',
 

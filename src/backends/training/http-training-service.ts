@@ -30,11 +30,20 @@ export interface HttpTrainingServiceOptions {
  * POST /jobs submits, GET /jobs/{id} polls, DELETE /jobs/{id} cancels.
  */
 export function createHttpTrainingService(options: HttpTrainingServiceOptions): TrainingBackend {
-  const target: HttpBackendTarget = { label: 'training service', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs };
+  const target: HttpBackendTarget = {
+    label: 'training service',
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+  };
   const maxPollFailures = options.maxConsecutivePollFailures ?? 5;
 
   async function poll(jobId: string, signal: AbortSignal) {
-    const reply = await callHttpBackend(target, { method: 'GET', path: ['jobs', jobId], accept: [404], signal });
+    const reply = await callHttpBackend(target, {
+      method: 'GET',
+      path: ['jobs', jobId],
+      accept: [404],
+      signal,
+    });
     if (reply.status === 404) return undefined;
     return parseReply(target, reply, jobStatus);
   }
@@ -60,7 +69,10 @@ export function createHttpTrainingService(options: HttpTrainingServiceOptions): 
       return parseReply(target, reply, submitted).job_id;
     },
 
-    async follow(jobId: string, { signal, onProgress }: FollowOptions): Promise<TrainingJobOutcome | undefined> {
+    async follow(
+      jobId: string,
+      { signal, onProgress }: FollowOptions,
+    ): Promise<TrainingJobOutcome | undefined> {
       let failures = 0;
       for (;;) {
         let status: z.infer<typeof jobStatus> | undefined;
@@ -72,7 +84,10 @@ export function createHttpTrainingService(options: HttpTrainingServiceOptions): 
             err instanceof ApplicationFailure && err.type === BACKEND_UNAVAILABLE_FAILURE && !signal.aborted;
           if (!retryable || ++failures >= maxPollFailures) throw err;
           // A blip while a long job runs should not cost an activity attempt.
-          options.logger.warn({ job_id: jobId, failures, err: (err as Error).message }, 'training status poll failed');
+          options.logger.warn(
+            { job_id: jobId, failures, err: (err as Error).message },
+            'training status poll failed',
+          );
           await abortableSleep(options.pollIntervalMs, signal);
           continue;
         }
@@ -96,7 +111,10 @@ export function createHttpTrainingService(options: HttpTrainingServiceOptions): 
       try {
         await callHttpBackend(target, { method: 'DELETE', path: ['jobs', jobId], accept: [404, 409] });
       } catch (err) {
-        options.logger.warn({ job_id: jobId, err: (err as Error).message }, 'cancelling the training job failed');
+        options.logger.warn(
+          { job_id: jobId, err: (err as Error).message },
+          'cancelling the training job failed',
+        );
       }
     },
   };

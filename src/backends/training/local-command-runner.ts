@@ -92,7 +92,11 @@ export function createLocalCommandRunner(options: LocalCommandRunnerOptions): Tr
           if (code === 0) {
             resolve({ status: 'succeeded', detail: 'training command exited with code 0', newVersion });
           } else {
-            resolve({ status: 'failed', detail: `training command ${describeExit(code, signal)}${lastLines}`, newVersion });
+            resolve({
+              status: 'failed',
+              detail: `training command ${describeExit(code, signal)}${lastLines}`,
+              newVersion,
+            });
           }
           log.info({ code, signal }, 'training command finished');
         });
@@ -132,7 +136,10 @@ export function createLocalCommandRunner(options: LocalCommandRunnerOptions): Tr
       return jobId;
     },
 
-    async follow(jobId: string, { signal, onProgress }: FollowOptions): Promise<TrainingJobOutcome | undefined> {
+    async follow(
+      jobId: string,
+      { signal, onProgress }: FollowOptions,
+    ): Promise<TrainingJobOutcome | undefined> {
       const job = jobs.get(jobId);
       if (!job) return undefined;
       const listener = () => onProgress();

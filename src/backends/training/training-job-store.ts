@@ -58,12 +58,19 @@ export function createTrainingJobStore(pool: Pool) {
     },
 
     async get(ref: TrainingJobRef): Promise<TrainingJobRow | undefined> {
-      const { rows } = await pool.query(`SELECT ${COLUMNS} FROM guardian_training_jobs WHERE ${MATCH_REF}`, refParams(ref));
+      const { rows } = await pool.query(
+        `SELECT ${COLUMNS} FROM guardian_training_jobs WHERE ${MATCH_REF}`,
+        refParams(ref),
+      );
       return rows[0] ? toRow(rows[0]) : undefined;
     },
 
     /** The latest job this trigger started for the model on this backend, if any. */
-    async latestFor(modelName: string, triggeringEventId: string, backend: string): Promise<TrainingJobRow | undefined> {
+    async latestFor(
+      modelName: string,
+      triggeringEventId: string,
+      backend: string,
+    ): Promise<TrainingJobRow | undefined> {
       const { rows } = await pool.query(
         `SELECT ${COLUMNS} FROM guardian_training_jobs
           WHERE model_name = $1 AND triggering_event_id = $2 AND backend = $3
