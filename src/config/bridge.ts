@@ -10,6 +10,13 @@ export const bridgeSettings = {
     expects: 'true or false',
     defaultText: 'true',
   }),
+  httpEnabled: setting({
+    env: 'BRIDGE_HTTP_ENABLED',
+    schema: booleanFlag.default(true),
+    description: 'Serve POST /events, POST /alertmanager, /healthz and /metrics.',
+    expects: 'true or false',
+    defaultText: 'true',
+  }),
   httpHost: setting({
     env: 'BRIDGE_HTTP_HOST',
     schema: z.string().min(1).default('127.0.0.1'),
@@ -27,14 +34,71 @@ export const bridgeSettings = {
   maxMessageBytes: setting({
     env: 'BRIDGE_MAX_MESSAGE_BYTES',
     schema: positiveInt.default(1_048_576),
-    description: 'Larger messages are dead-lettered.',
+    description: 'Larger messages (and HTTP bodies) are dead-lettered (rejected) unread.',
     expects: 'a positive number of bytes',
     defaultText: '1048576',
+  }),
+  newGroupStart: setting({
+    env: 'BRIDGE_NEW_GROUP_START',
+    schema: z.enum(['earliest', 'latest']).default('earliest'),
+    description:
+      'Where a consumer group with no committed offsets starts reading: earliest (no event produced before the first start is lost) or latest.',
+    expects: 'earliest or latest',
+    defaultText: 'earliest',
+  }),
+  maxInFlight: setting({
+    env: 'BRIDGE_MAX_IN_FLIGHT',
+    schema: positiveInt.default(64),
+    description: 'Most Temporal calls (signals, starts) in flight at once; one per workflow at most.',
+    expects: 'a positive integer',
+    defaultText: '64',
+  }),
+  partitionsConcurrently: setting({
+    env: 'BRIDGE_PARTITIONS_CONCURRENTLY',
+    schema: positiveInt.default(8),
+    description: 'Kafka partitions processed in parallel by one bridge.',
+    expects: 'a positive integer',
+    defaultText: '8',
+  }),
+  temporalCallTimeoutMs: setting({
+    env: 'BRIDGE_TEMPORAL_CALL_TIMEOUT_MS',
+    schema: positiveInt.default(10_000),
+    description: 'Deadline of one signal/start call; a call that misses it is retried, never skipped.',
+    expects: 'a positive number of milliseconds',
+    defaultText: '10000',
+  }),
+  retryInitialDelayMs: setting({
+    env: 'BRIDGE_RETRY_INITIAL_DELAY_MS',
+    schema: positiveInt.default(500),
+    description: 'First pause of a partition whose delivery failed (Temporal or Kafka down); doubles per failure.',
+    expects: 'a positive number of milliseconds',
+    defaultText: '500',
+  }),
+  retryMaxDelayMs: setting({
+    env: 'BRIDGE_RETRY_MAX_DELAY_MS',
+    schema: positiveInt.default(30_000),
+    description: 'Cap of the pause between delivery attempts of a failing partition.',
+    expects: 'a positive number of milliseconds',
+    defaultText: '30000',
+  }),
+  shutdownTimeoutMs: setting({
+    env: 'BRIDGE_SHUTDOWN_TIMEOUT_MS',
+    schema: positiveInt.default(25_000),
+    description: 'On SIGTERM: time to finish in-flight messages and commit before giving up.',
+    expects: 'a positive number of milliseconds',
+    defaultText: '25000',
   }),
 };
 
 export type BridgeConfig = SettingsValues<typeof bridgeSettings>;
 
 export function parseBridgeConfig(env: NodeJS.ProcessEnv) {
-  return parseSettings(bridgeSettings, env);
+  const result = parseSettings(bridgeSettings, env);
+  const { retryInitialDelayMs, retryMaxDelayMs } = result.values;
+  if (retryInitialDelayMs > retryMaxDelayMs) {
+    result.errors.push(
+      'BRIDGE_RETRY_INITIAL_DELAY_MS is larger than BRIDGE_RETRY_MAX_DELAY_MS: expected initial <= max',
+    );
+  }
+  return result;
 }

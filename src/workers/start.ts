@@ -1,6 +1,8 @@
+import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
 import { ConfigError, loadConfig } from '../config';
 import { LocalServiceError } from '../local-services/errors';
 import { createLogger } from '../logger';
+import { installReportSchedule } from './report-schedule';
 import { openServiceContext, ServiceContext } from './service-context';
 import { installTemporalRuntime } from './temporal-runtime';
 import { startWorker } from './worker';
@@ -43,6 +45,17 @@ async function main(): Promise<void> {
       await stop('worker failed');
       process.exit(1);
     });
+    await installReportSchedule(ctx.temporal.client, config, logger.child({ component: 'report-schedule' }));
+    if (config.bridge.enabled) {
+      // After the worker, so the first signals find it polling; stopped first (parts stop in reverse).
+      const bridge = await startBridge(bridgeDepsFromContext(ctx));
+      parts.push({ name: 'bridge', stop: () => bridge.stop().then(() => undefined) });
+      bridge.done.catch(async (err: Error) => {
+        logger.fatal({ err }, 'Kafka bridge failed');
+        await stop('bridge failed');
+        process.exit(1);
+      });
+    }
   } catch (err) {
     await stop('start failed');
     throw err;

@@ -1,0 +1,173 @@
+import { setMaxListeners } from 'node:events';
+import type { Client } from '@temporalio/client';
+import type { Kafka, Producer } from 'kafkajs';
+import type { EventPublisher } from '../clients/event-publisher';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { BridgeMetrics, createBridgeMetrics } from './bridge-metrics';
+import { ConcurrencyLimit } from './concurrency-limit';
+import { createDeadLetterWriter } from './dead-letter-writer';
+import { DeliveredSample, EventPipeline } from './event-pipeline';
+import { BridgeHealth, BridgeHttpServer, startBridgeHttpServer } from './http-server';
+import { inputTopicFamilies } from './input-topics';
+import { KafkaBridgeConsumer } from './kafka-bridge-consumer';
+import { KeyedMutex } from './keyed-mutex';
+import { createTemporalDelivery } from './temporal-delivery';
+
+/** What the bridge needs from the process: the shared connections of the service context. */
+export interface BridgeDeps {
+  config: Config;
+  logger: Logger;
+  kafka: Kafka;
+  /** The process's shared producer: dead letters and duplicate alerts go through it. */
+  producer: Producer;
+  publisher: EventPublisher;
+  temporalClient: Client;
+}
+
+export interface BridgeOptions {
+  /** Called for every event Temporal accepted (benchmarks, tests). */
+  onDelivered?: (sample: DeliveredSample) => void;
+  /** Overrides BRIDGE_HTTP_PORT (0 = any free port). */
+  httpPort?: number;
+}
+
+export interface RunningBridge {
+  metrics: BridgeMetrics;
+  /** Where the HTTP endpoint listens, when enabled. */
+  http?: { host: string; port: number };
+  /** Rejects when the bridge failed for good (the Kafka consumer crashed and cannot restart). */
+  done: Promise<void>;
+  health(): BridgeHealth;
+  /** Graceful stop, bounded by BRIDGE_SHUTDOWN_TIMEOUT_MS; resolves `false` if it had to abandon in-flight calls. */
+  stop(): Promise<boolean>;
+}
+
+/**
+ * Starts the Kafka bridge: the consumer-group member on the input topics and the HTTP way in,
+ * both delivering to Temporal through the same pipeline, ordering and concurrency limit.
+ */
+export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {}): Promise<RunningBridge> {
+  const { config, temporalClient } = deps;
+  const logger = deps.logger.child({ component: 'bridge' });
+  const settings = config.bridge;
+  const metrics = createBridgeMetrics();
+  const mutex = new KeyedMutex();
+  const limit = new ConcurrencyLimit(settings.maxInFlight);
+  const abortInFlight = new AbortController();
+  // Every in-flight call listens on it (and removes its listener when done).
+  setMaxListeners(settings.maxInFlight + 16, abortInFlight.signal);
+  let stopping = false;
+  let finish!: () => void;
+  let fail!: (err: Error) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  // Callers that never await `done` must not see an unhandled rejection.
+  done.catch(() => undefined);
+
+  const pipeline = new EventPipeline({
+    temporal: createTemporalDelivery({
+      client: temporalClient,
+      taskQueue: config.temporal.taskQueue,
+      callTimeoutMs: settings.temporalCallTimeoutMs,
+    }),
+    deadLetters: createDeadLetterWriter(deps.producer, config.kafka.topicDeadLetter, settings.maxMessageBytes),
+    publisher: deps.publisher,
+    alertsTopic: config.kafka.topicAlerts,
+    metrics,
+    logger,
+    onDelivered: options.onDelivered,
+  });
+
+  const consumer = new KafkaBridgeConsumer({
+    kafka: deps.kafka,
+    groupId: config.kafka.groupId,
+    topics: inputTopicFamilies(config.kafka),
+    fromBeginning: settings.newGroupStart === 'earliest',
+    maxMessageBytes: settings.maxMessageBytes,
+    partitionsConcurrently: settings.partitionsConcurrently,
+    retryInitialDelayMs: settings.retryInitialDelayMs,
+    retryMaxDelayMs: settings.retryMaxDelayMs,
+    pipeline,
+    mutex,
+    limit,
+    metrics,
+    logger,
+    abort: abortInFlight.signal,
+    onFatal: (err) => fail(err),
+  });
+
+  const health = (): BridgeHealth => {
+    const kafka = consumer.health();
+    // Paused partitions mean Temporal (or Kafka) is down: the bridge itself is fine and will catch up.
+    const status = stopping || !kafka.running ? 'unavailable' : kafka.pausedPartitions.length > 0 || !kafka.joined ? 'degraded' : 'ok';
+    return { status, stopping, kafka, inFlight: limit.inUse };
+  };
+
+  let http: BridgeHttpServer | undefined;
+  try {
+    await consumer.start();
+    if (settings.httpEnabled) {
+      http = await startBridgeHttpServer({
+        host: settings.httpHost,
+        port: options.httpPort ?? settings.httpPort,
+        maxBodyBytes: settings.maxMessageBytes,
+        pipeline,
+        mutex,
+        limit,
+        metrics,
+        logger,
+        health,
+        isStopping: () => stopping,
+      });
+    }
+  } catch (err) {
+    await consumer.stop().catch(() => undefined);
+    throw err;
+  }
+
+  const stop = async (): Promise<boolean> => {
+    if (stopping) return true;
+    stopping = true;
+    const startedAt = Date.now();
+    logger.info('bridge stopping: no new fetches, finishing in-flight messages');
+    const graceful = Promise.all([consumer.stop(), http?.close()]).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), settings.shutdownTimeoutMs)));
+    let clean = await Promise.race([graceful, timedOut]);
+    clearTimeout(timer);
+    if (!clean) {
+      // Out of time: abandon in-flight calls. Their offsets were never committed, so they are redelivered later.
+      logger.error({ afterMs: Date.now() - startedAt }, 'bridge shutdown timed out: abandoning in-flight deliveries');
+      abortInFlight.abort();
+      clean = await Promise.race([graceful.then(() => false), new Promise<false>((r) => setTimeout(() => r(false), 5_000).unref())]);
+    } else {
+      logger.info({ tookMs: Date.now() - startedAt }, 'bridge stopped: offsets committed, consumer left the group');
+    }
+    finish();
+    return clean;
+  };
+
+  return { metrics, http: http && { host: http.host, port: http.port }, done, health, stop };
+}
+
+/** The bridge's dependencies from the process's shared service context. */
+export function bridgeDepsFromContext(ctx: {
+  config: Config;
+  logger: Logger;
+  kafka: Kafka;
+  producer: Producer;
+  publisher: EventPublisher;
+  temporal: { client: Client };
+}): BridgeDeps {
+  return {
+    config: ctx.config,
+    logger: ctx.logger,
+    kafka: ctx.kafka,
+    producer: ctx.producer,
+    publisher: ctx.publisher,
+    temporalClient: ctx.temporal.client,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Why a message could not be delivered. The code is stable (metrics label, `dlq.reason_code`
+ * header); the accompanying text is for the person reading the dead-letter topic.
+ */
+export type DeadLetterReason =
+  | 'oversized'
+  | 'malformed_json'
+  | 'schema_violation'
+  | 'unroutable'
+  | 'rejected_by_temporal';
+
+export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
+  'oversized',
+  'malformed_json',
+  'schema_violation',
+  'unroutable',
+  'rejected_by_temporal',
+];
+
+export interface Rejection {
+  reason: DeadLetterReason;
+  /** Human-readable: what is wrong and, where it helps, what was expected. */
+  detail: string;
+  /** The event's id when it could be read, for correlating logs. */
+  eventId?: string;
+}

@@ -1,0 +1,133 @@
+import type { EventPublisher } from '../clients/event-publisher';
+import type { Logger } from '../logger';
+import type { BridgeMetrics } from './bridge-metrics';
+import type { DeadLetter, DeadLetterWriter } from './dead-letter-writer';
+import type { Delivery } from './event-routing';
+import { nameBasedUuid } from './name-based-uuid';
+import type { DeliveryResult, TemporalDelivery } from './temporal-delivery';
+
+/** Where an event came from, for log lines and latency. */
+export interface EventOrigin {
+  source: 'kafka' | 'http';
+  topic?: string;
+  partition?: number;
+  offset?: string;
+  path?: string;
+  /** When the event was produced (Kafka message timestamp), for end-to-end latency. */
+  producedAtMs?: number;
+}
+
+/** One accepted event, for observers (the benchmark measures produce → accepted with it). */
+export interface DeliveredSample {
+  origin: EventOrigin;
+  eventId: string;
+  workflowId: string;
+  outcome: DeliveryResult['outcome'];
+  acceptedAtMs: number;
+}
+
+export interface EventPipelineDeps {
+  temporal: TemporalDelivery;
+  deadLetters: DeadLetterWriter;
+  publisher: EventPublisher;
+  alertsTopic: string;
+  metrics: BridgeMetrics;
+  logger: Logger;
+  onDelivered?: (sample: DeliveredSample) => void;
+}
+
+function originFields(origin: EventOrigin): Record<string, unknown> {
+  return origin.source === 'kafka'
+    ? { topic: origin.topic, partition: origin.partition, offset: origin.offset }
+    : { path: origin.path };
+}
+
+/**
+ * The two ends of the bridge shared by Kafka and HTTP: hand a valid event to Temporal, or put
+ * a bad one on the dead-letter topic — each logged (with topic, partition, offset, event id)
+ * and counted.
+ */
+export class EventPipeline {
+  constructor(private readonly deps: EventPipelineDeps) {}
+
+  /** Throws TransientDeliveryError (retry later) or RejectedDeliveryError (dead-letter it). */
+  async deliver(delivery: Delivery, origin: EventOrigin, abort?: AbortSignal): Promise<DeliveryResult> {
+    const { metrics, logger } = this.deps;
+    const startedAt = performance.now();
+    const result = await this.deps.temporal.deliver(delivery, abort);
+    const acceptedAtMs = Date.now();
+    const labels = { workflow: delivery.workflow };
+    metrics.signalLatency.observe(labels, (performance.now() - startedAt) / 1000);
+    if (origin.producedAtMs !== undefined && Number.isFinite(origin.producedAtMs)) {
+      metrics.eventLatency.observe(labels, Math.max(0, acceptedAtMs - origin.producedAtMs) / 1000);
+    }
+    metrics.delivered.inc({ workflow: delivery.workflow, outcome: result.outcome });
+    const fields = {
+      ...originFields(origin),
+      eventId: delivery.event.event_id,
+      eventType: delivery.event.event_type,
+      workflowId: delivery.workflowId,
+      outcome: result.outcome,
+    };
+    if (result.outcome === 'duplicate') {
+      metrics.duplicates.inc(labels);
+      logger.info({ ...fields, why: result.detail }, 'duplicate delivery: nothing new started');
+      if (delivery.workflow === 'video') await this.publishDuplicateAlert(delivery, result.detail);
+    } else {
+      logger.info(fields, delivery.workflow === 'guardian' ? 'event signalled to the model guardian' : 'video job started');
+    }
+    this.deps.onDelivered?.({
+      origin,
+      eventId: delivery.event.event_id,
+      workflowId: delivery.workflowId,
+      outcome: result.outcome,
+      acceptedAtMs,
+    });
+    return result;
+  }
+
+  /** Resolves once the dead letter is on Kafka; throws when Kafka is unavailable (retry later). */
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    await this.deps.deadLetters.write(letter);
+    this.deps.metrics.deadLettered.inc({ reason: letter.reason });
+    this.deps.logger.warn(
+      {
+        ...(letter.origin.kind === 'kafka'
+          ? { topic: letter.origin.topic, partition: letter.origin.partition, offset: letter.origin.offset }
+          : { path: letter.origin.path }),
+        eventId: letter.eventId,
+        reason: letter.reason,
+        detail: letter.detail,
+        bytes: letter.value?.length ?? 0,
+      },
+      `message dead-lettered: ${letter.reason}`,
+    );
+  }
+
+  /**
+   * SPEC §4 lists "duplicate job detected" as an alarm: say so on system.alerts. Best effort —
+   * the duplicate is already logged and counted, and a Kafka hiccup must not hold up the partition.
+   */
+  private async publishDuplicateAlert(delivery: Extract<Delivery, { workflow: 'video' }>, detail?: string) {
+    const { event, input, workflowId } = delivery;
+    try {
+      await this.deps.publisher.publish(
+        this.deps.alertsTopic,
+        input.videoKey,
+        'duplicate_job_detected',
+        {
+          alert_id: nameBasedUuid('duplicate-video-job', event.event_id),
+          title: `Duplicate video upload: ${input.videoKey}`,
+          message: `The upload of ${input.videoKey} was delivered again (event ${event.event_id}); ${detail ?? 'no second job was started'}.`,
+          priority: 'low',
+          video_key: input.videoKey,
+          workflow_id: workflowId,
+          source_event: event,
+        },
+        nameBasedUuid('duplicate-video-job-alert', event.event_id),
+      );
+    } catch (err) {
+      this.deps.logger.warn({ err, eventId: event.event_id, workflowId }, 'could not publish the duplicate-job alert');
+    }
+  }
+}

@@ -1,0 +1,237 @@
+import http, { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger';
+import { parseAlertmanagerPayload } from './alertmanager-events';
+import type { BridgeMetrics } from './bridge-metrics';
+import type { ConcurrencyLimit } from './concurrency-limit';
+import type { Delivery } from './event-routing';
+import { routeEvent } from './event-routing';
+import type { EventOrigin, EventPipeline } from './event-pipeline';
+import type { KeyedMutex } from './keyed-mutex';
+import { decodeJson } from './message-decoding';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus-registry';
+import { DeliveryResult, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
+
+export interface BridgeHealth {
+  status: 'ok' | 'degraded' | 'unavailable';
+  [detail: string]: unknown;
+}
+
+export interface BridgeHttpOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  pipeline: EventPipeline;
+  mutex: KeyedMutex;
+  limit: ConcurrencyLimit;
+  metrics: BridgeMetrics;
+  logger: Logger;
+  health(): BridgeHealth;
+  isStopping(): boolean;
+}
+
+export interface BridgeHttpServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KNOWN_PATHS = new Set(['/events', '/alertmanager', '/healthz', '/metrics']);
+
+/** Seconds a client should wait before retrying after a 503. */
+const RETRY_AFTER_SECONDS = 5;
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body) + '\n';
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? PROMETHEUS_CONTENT_TYPE : 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Reads the body, refusing (without buffering it all) anything over the limit. */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      reject(new HttpError(413, 'oversized', `the body is ${declared} bytes, over the limit of ${maxBytes} (BRIDGE_MAX_MESSAGE_BYTES)`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        reject(new HttpError(413, 'oversized', `the body is over the limit of ${maxBytes} bytes (BRIDGE_MAX_MESSAGE_BYTES)`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The HTTP way in and the operator endpoints: POST /events (one event, validated like a Kafka
+ * message), POST /alertmanager (Alertmanager webhook → system events), GET /healthz, GET /metrics.
+ * A 2xx means Temporal accepted the event; a 503 means "retry later" (nothing was lost).
+ */
+export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise<BridgeHttpServer> {
+  const { pipeline, mutex, limit, metrics, logger } = options;
+
+  /** Same ordering rules as Kafka: one call per workflow at a time, bounded in total. */
+  const deliverInOrder = (delivery: Delivery, origin: EventOrigin): Promise<DeliveryResult> =>
+    mutex.run(delivery.workflowId, () => limit.run(() => pipeline.deliver(delivery, origin)));
+
+  async function postEvent(req: IncomingMessage): Promise<[number, unknown]> {
+    metrics.httpEvents.inc({ endpoint: '/events' });
+    const decoded = decodeJson(await readBody(req, options.maxBodyBytes), options.maxBodyBytes);
+    if (!decoded.ok) throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
+    const route = routeEvent(decoded.json);
+    if (!route.ok) {
+      logger.warn({ path: '/events', eventId: route.eventId, reason: route.reason, detail: route.detail }, 'HTTP event rejected');
+      throw new HttpError(400, route.reason, route.detail);
+    }
+    try {
+      const result = await deliverInOrder(route.delivery, { source: 'http', path: '/events' });
+      return [
+        202,
+        {
+          status: 'accepted',
+          event_id: route.delivery.event.event_id,
+          workflow_id: route.delivery.workflowId,
+          outcome: result.outcome,
+        },
+      ];
+    } catch (err) {
+      if (err instanceof RejectedDeliveryError) throw new HttpError(422, 'rejected_by_temporal', err.message);
+      throw err;
+    }
+  }
+
+  async function postAlertmanager(req: IncomingMessage): Promise<[number, unknown]> {
+    metrics.httpEvents.inc({ endpoint: '/alertmanager' });
+    const body = await readBody(req, options.maxBodyBytes);
+    const decoded = decodeJson(body, options.maxBodyBytes);
+    if (!decoded.ok) throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
+    const parsed = parseAlertmanagerPayload(decoded.json);
+    if (!parsed.ok) throw new HttpError(400, 'schema_violation', parsed.detail);
+
+    const origin: EventOrigin = { source: 'http', path: '/alertmanager' };
+    const counts = { accepted: 0, duplicates: 0, dead_lettered: 0, resolved_ignored: parsed.resolved };
+    let retryable: Error | undefined;
+    await Promise.all(
+      parsed.firing.map(async ({ alert, event }) => {
+        try {
+          const route = routeEvent(event);
+          // Alertmanager ignores response bodies: an alert we cannot use goes to the dead-letter topic, not nowhere.
+          const deadLetter = (reason: 'unroutable' | 'schema_violation' | 'rejected_by_temporal', detail: string) =>
+            pipeline.deadLetter({
+              reason,
+              detail,
+              eventId: event.event_id as string,
+              value: Buffer.from(JSON.stringify(alert)),
+              origin: { kind: 'http', path: '/alertmanager' },
+            });
+          if (!route.ok) {
+            await deadLetter(route.reason === 'unroutable' ? 'unroutable' : 'schema_violation', route.detail);
+            counts.dead_lettered++;
+            return;
+          }
+          try {
+            const result = await deliverInOrder(route.delivery, origin);
+            if (result.outcome === 'duplicate') counts.duplicates++;
+            else counts.accepted++;
+          } catch (err) {
+            if (!(err instanceof RejectedDeliveryError)) throw err;
+            await deadLetter('rejected_by_temporal', err.message);
+            counts.dead_lettered++;
+          }
+        } catch (err) {
+          retryable ??= err as Error;
+        }
+      }),
+    );
+    // Alertmanager re-sends the whole group on a non-2xx; event ids are stable, so the ones already accepted are not acted on twice.
+    if (retryable) throw retryable instanceof TransientDeliveryError ? retryable : new TransientDeliveryError(retryable.message);
+    return [200, { status: 'accepted', ...counts }];
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+        const health = options.health();
+        send(res, health.status === 'unavailable' ? 503 : 200, health);
+        return res.statusCode;
+      }
+      if (path === '/metrics' && req.method === 'GET') {
+        send(res, 200, metrics.registry.render());
+        return 200;
+      }
+      if (path === '/events' || path === '/alertmanager') {
+        if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', `use POST ${path}`);
+        if (options.isStopping()) throw new TransientDeliveryError('the bridge is shutting down');
+        const [status, body] = path === '/events' ? await postEvent(req) : await postAlertmanager(req);
+        send(res, status, body);
+        return status;
+      }
+      throw new HttpError(404, 'not_found', `no such endpoint: ${path} (try POST /events, POST /alertmanager, GET /healthz, GET /metrics)`);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        send(res, err.status, { status: 'rejected', error: err.code, detail: err.message }, err.status === 413 ? { connection: 'close' } : {});
+        return err.status;
+      }
+      const message = (err as Error)?.message ?? String(err);
+      if (!(err instanceof TransientDeliveryError)) logger.error({ err, path }, 'HTTP request failed');
+      else logger.warn({ path, err: message }, 'HTTP event not accepted yet: Temporal or Kafka unavailable');
+      send(res, 503, { status: 'unavailable', error: 'unavailable', detail: message, retry_after_seconds: RETRY_AFTER_SECONDS }, {
+        'retry-after': String(RETRY_AFTER_SECONDS),
+      });
+      return 503;
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).then((status) => {
+      const path = (req.url ?? '/').split('?')[0];
+      // Known paths only: a scanner probing random URLs must not create a metric series per URL.
+      metrics.httpRequests.inc({ path: KNOWN_PATHS.has(path) ? path : 'other', status });
+    });
+  });
+  // Slow or idle clients must not pin the process open at shutdown.
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  logger.info({ host: address.address, port: address.port }, 'bridge HTTP endpoint listening');
+  return {
+    host: address.address,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,183 @@
+import {
+  Client,
+  isGrpcServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import {
+  GUARDIAN_EVENT_SIGNAL,
+  GUARDIAN_WORKFLOW_TYPE,
+  GuardianStartInput,
+  VIDEO_WORKFLOW_TYPE,
+  videoStartPolicies,
+} from '../domain/workflow-contracts';
+import type { Delivery } from './event-routing';
+
+/** What Temporal did with an event it accepted. */
+export type DeliveryOutcome = 'signalled' | 'started' | 'duplicate';
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  /** Why a delivery counted as a duplicate, for the log line. */
+  detail?: string;
+}
+
+/** Temporal (or the network to it) failed in a way a later attempt can fix: pause and retry, never skip. */
+export class TransientDeliveryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientDeliveryError';
+  }
+}
+
+/** Temporal refused the request itself (e.g. invalid argument): retrying cannot help, dead-letter it. */
+export class RejectedDeliveryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RejectedDeliveryError';
+  }
+}
+
+export interface TemporalDelivery {
+  /** Signals the guardian or starts the video job; throws Transient/RejectedDeliveryError. */
+  deliver(delivery: Delivery, abort?: AbortSignal): Promise<DeliveryResult>;
+}
+
+export interface TemporalDeliveryOptions {
+  client: Client;
+  taskQueue: string;
+  callTimeoutMs: number;
+}
+
+const GRPC_INVALID_ARGUMENT = 3;
+
+function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return isGrpcServiceError(cause) ? cause.code : undefined;
+}
+
+/** Sorts a failed call into "retry later" or "never going to work"; unknown failures are retried. */
+export function classifyTemporalError(err: unknown): TransientDeliveryError | RejectedDeliveryError {
+  const message = (err as Error)?.message ?? String(err);
+  if (grpcCode(err) === GRPC_INVALID_ARGUMENT) {
+    const details = (isGrpcServiceError(err) ? err.details : undefined) ?? message;
+    return new RejectedDeliveryError(`Temporal rejected the request: ${details}`, { cause: err });
+  }
+  if ((err as Error)?.name === 'ValueError' || (err as Error)?.name === 'PayloadConverterError') {
+    return new RejectedDeliveryError(`the event cannot be encoded for Temporal: ${message}`, { cause: err });
+  }
+  return new TransientDeliveryError(`Temporal call failed: ${message}`, { cause: err });
+}
+
+/**
+ * Delivers validated events to Temporal by workflow TYPE NAME (the bridge never imports workflow
+ * code): signal-with-start of the model's guardian, or a start of the upload's video job.
+ */
+export function createTemporalDelivery(options: TemporalDeliveryOptions): TemporalDelivery {
+  const { client, taskQueue, callTimeoutMs } = options;
+  const converter = client.options.loadedDataConverter;
+
+  async function encode(values: unknown[]): Promise<Payload[]> {
+    let payloads = values.map((v) => converter.payloadConverter.toPayload(v));
+    for (const codec of converter.payloadCodecs) payloads = await codec.encode(payloads);
+    return payloads;
+  }
+
+  /** Every call has a deadline (a dead server must not hang a partition) and is abortable on shutdown. */
+  async function withLimits<T>(abort: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + callTimeoutMs;
+    const limited = () => client.connection.withDeadline(deadline, fn);
+    if (!abort) return limited();
+    // The SDK adds an abort listener per call and never removes it: give it a signal that lives
+    // as long as this call, linked to the long-lived shutdown signal only for the call's duration.
+    const perCall = new AbortController();
+    const forward = () => perCall.abort();
+    if (abort.aborted) perCall.abort();
+    else abort.addEventListener('abort', forward, { once: true });
+    try {
+      return await client.connection.withAbortSignal(perCall.signal, limited);
+    } finally {
+      abort.removeEventListener('abort', forward);
+    }
+  }
+
+  async function signalGuardian(delivery: Extract<Delivery, { workflow: 'guardian' }>, abort?: AbortSignal) {
+    const startInput: GuardianStartInput = { modelName: delivery.modelName };
+    const [input, signalInput] = await Promise.all([encode([startInput]), encode([delivery.event])]);
+    // The raw call instead of client.workflow.signalWithStart: only it lets us set request_id.
+    // Temporal ignores a second signal with a request_id the run has already seen, so a
+    // redelivered Kafka message (bridge crash before commit, retry after a lost response)
+    // is not signalled twice. The guardian still dedupes by event_id across continue-as-new.
+    await withLimits(abort, () =>
+      client.workflowService.signalWithStartWorkflowExecution({
+        namespace: client.options.namespace,
+        identity: client.options.identity,
+        requestId: `bridge-signal:${delivery.event.event_id}`,
+        workflowId: delivery.workflowId,
+        workflowType: { name: GUARDIAN_WORKFLOW_TYPE },
+        taskQueue: { name: taskQueue },
+        input: { payloads: input },
+        signalName: GUARDIAN_EVENT_SIGNAL,
+        signalInput: { payloads: signalInput },
+      }),
+    );
+    return { outcome: 'signalled' as const };
+  }
+
+  /** A re-analysis request already served by the latest run (the same event delivered again). */
+  async function reanalysisAlreadyStarted(workflowId: string, eventId: string, abort?: AbortSignal) {
+    try {
+      const description = await withLimits(abort, () => client.workflow.getHandle(workflowId).describe());
+      return description.memo?.eventId === eventId;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  async function startVideoJob(delivery: Extract<Delivery, { workflow: 'video' }>, abort?: AbortSignal) {
+    const { workflowId, input } = delivery;
+    // Policies (see videoStartPolicies): one job per upload; `reanalyze` may start a new run only
+    // after the previous one closed. A redelivered re-analysis request must not start a third run,
+    // so the run remembers its event id in its memo and we compare before starting.
+    if (input.reanalyze && (await reanalysisAlreadyStarted(workflowId, input.eventId, abort))) {
+      return { outcome: 'duplicate' as const, detail: 'this re-analysis request already started the latest run' };
+    }
+    try {
+      await withLimits(abort, () =>
+        client.workflow.start(VIDEO_WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue,
+          args: [input],
+          memo: { eventId: input.eventId },
+          ...videoStartPolicies(input),
+        }),
+      );
+      return { outcome: 'started' as const };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        return {
+          outcome: 'duplicate' as const,
+          detail: input.reanalyze
+            ? 'a job for this video is still running; the re-analysis request joins it'
+            : 'a job for this upload already ran or is running',
+        };
+      }
+      throw err;
+    }
+  }
+
+  return {
+    async deliver(delivery, abort) {
+      try {
+        return delivery.workflow === 'guardian'
+          ? await signalGuardian(delivery, abort)
+          : await startVideoJob(delivery, abort);
+      } catch (err) {
+        throw classifyTemporalError(err);
+      }
+    },
+  };
+}

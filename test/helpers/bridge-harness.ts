@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { BridgeOptions, RunningBridge, startBridge } from '../../src/bridge/bridge';
+import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
+import type { Config } from '../../src/config';
+import { createLogger, Logger } from '../../src/logger';
+import { receivedEventsQuery, ReceivedModelEvent } from '../fixtures/bridge-workflows';
+import { testConfig, uniqueName } from './stack';
+
+/** Topic names of one test's own bridge (so tests never read each other's messages). */
+export interface BridgeTopics {
+  drift: string;
+  degradation: string;
+  systemMetrics: string;
+  systemHealth: string;
+  video: string;
+  videoRequested: string;
+  deadLetter: string;
+  alerts: string;
+}
+
+/** Everything a bridge test talks to: its topics, consumer group, task queue, Kafka and Temporal. */
+export interface BridgeTestEnv {
+  /** Environment for a bridge (in-process or child process) wired to this test's names. */
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  topics: BridgeTopics;
+  taskQueue: string;
+  groupId: string;
+  kafka: Kafka;
+  producer: Producer;
+  temporal: { connection: Connection; client: Client };
+  close(): Promise<void>;
+}
+
+export const INPUT_PARTITIONS = 3;
+
+/** Creates this test's topics and clients; `temporalAddress` points at a test's own server if it has one. */
+export async function createBridgeTestEnv(
+  options: { temporalAddress?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<BridgeTestEnv> {
+  const prefix = uniqueName('bridge');
+  const topics: BridgeTopics = {
+    drift: `${prefix}.drift`,
+    degradation: `${prefix}.degradation`,
+    systemMetrics: `${prefix}.system-metrics`,
+    systemHealth: `${prefix}.system-health`,
+    video: `${prefix}.video-uploaded`,
+    videoRequested: `${prefix}.video-requested`,
+    deadLetter: `${prefix}.dead-letter`,
+    alerts: `${prefix}.alerts`,
+  };
+  const taskQueue = `${prefix}-queue`;
+  const groupId = `${prefix}-group`;
+  const temporalAddress = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS!;
+  const env: NodeJS.ProcessEnv = {
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    KAFKA_GROUP_ID: groupId,
+    KAFKA_TOPIC_DRIFT: topics.drift,
+    KAFKA_TOPIC_DEGRADATION: topics.degradation,
+    KAFKA_TOPIC_SYSTEM_METRICS: topics.systemMetrics,
+    KAFKA_TOPIC_SYSTEM_HEALTH: topics.systemHealth,
+    KAFKA_TOPIC_VIDEO: topics.video,
+    KAFKA_TOPIC_VIDEO_REQUESTED: topics.videoRequested,
+    KAFKA_TOPIC_DEAD_LETTER: topics.deadLetter,
+    KAFKA_TOPIC_ALERTS: topics.alerts,
+    BRIDGE_RETRY_INITIAL_DELAY_MS: '200',
+    BRIDGE_RETRY_MAX_DELAY_MS: '2000',
+    BRIDGE_TEMPORAL_CALL_TIMEOUT_MS: '5000',
+    ...options.env,
+  };
+  const config = testConfig(env);
+  const kafka = new Kafka({ clientId: prefix, brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      ...[topics.drift, topics.degradation, topics.systemMetrics, topics.systemHealth, topics.video, topics.videoRequested].map(
+        (topic) => ({ topic, numPartitions: INPUT_PARTITIONS }),
+      ),
+      { topic: topics.deadLetter, numPartitions: 1 },
+      { topic: topics.alerts, numPartitions: 1 },
+    ],
+  });
+  await admin.disconnect();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  return {
+    env,
+    config,
+    topics,
+    taskQueue,
+    groupId,
+    kafka,
+    producer,
+    temporal: { connection, client },
+    async close() {
+      await producer.disconnect().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    },
+  };
+}
+
+/** A Temporal worker running the recording fixtures under the real workflow type names. */
+export async function startFixtureWorker(address: string, taskQueue: string): Promise<{ stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowsPath: require.resolve('../fixtures/bridge-workflows'),
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
+
+/** Log lines captured from a real pino logger, for asserting what an operator would read. */
+export function capturingLogger(level = 'info'): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: createLogger({ level, pretty: false }, sink), lines };
+}
+
+/** The bridge in this process, on the test's names, with its own Kafka producer and Temporal client. */
+export async function startInProcessBridge(
+  t: BridgeTestEnv,
+  options: BridgeOptions & { logger?: Logger } = {},
+): Promise<{ bridge: RunningBridge; stop(): Promise<boolean> }> {
+  const logger = options.logger ?? createLogger({ level: process.env.BRIDGE_TEST_LOG_LEVEL ?? 'error', pretty: false });
+  const producer = t.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const bridge = await startBridge(
+    {
+      config: t.config,
+      logger,
+      kafka: t.kafka,
+      producer,
+      publisher: createKafkaEventPublisher(producer),
+      temporalClient: t.temporal.client,
+    },
+    { httpPort: 0, ...options },
+  );
+  return {
+    bridge,
+    async stop() {
+      const clean = await bridge.stop();
+      await producer.disconnect();
+      return clean;
+    },
+  };
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+export function driftEvent(modelName: string, extra: Record<string, unknown> = {}) {
+  return {
+    event_id: randomUUID(),
+    event_type: 'data_drift_detected',
+    timestamp: new Date().toISOString(),
+    source: 'bridge-test',
+    model_name: modelName,
+    model_version: `${modelName}@3`,
+    drift_score: 0.42,
+    affected_features: ['age', 'income'],
+    severity: 'MEDIUM',
+    ...extra,
+  };
+}
+
+export function degradationEvent(modelName: string, extra: Record<string, unknown> = {}) {
+  return {
+    event_id: randomUUID(),
+    event_type: 'model_performance_degraded',
+    timestamp: new Date().toISOString(),
+    source: 'bridge-test',
+    model_name: modelName,
+    current_performance: 0.81,
+    baseline_performance: 0.93,
+    performance_drop: 0.12,
+    ...extra,
+  };
+}
+
+export function systemEvent(modelName: string, eventType: string, extra: Record<string, unknown> = {}) {
+  return {
+    event_id: randomUUID(),
+    event_type: eventType,
+    timestamp: new Date().toISOString(),
+    source: 'bridge-test',
+    model_name: modelName,
+    service_name: `${modelName}-serving`,
+    ...extra,
+  };
+}
+
+export function videoEvent(videoId: string, extra: Record<string, unknown> = {}) {
+  return {
+    event_id: randomUUID(),
+    event_type: 'video_uploaded',
+    timestamp: new Date().toISOString(),
+    source: 'bridge-test',
+    video_id: videoId,
+    bucket: 'uploads',
+    object_key: `videos/${videoId}.mp4`,
+    ...extra,
+  };
+}
+
+// ---- reading outcomes ---------------------------------------------------------------------
+
+/** Polls until `check` is true; fails with `what` and the last observed state after the timeout. */
+export async function waitFor<T>(
+  what: string,
+  observe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await observe();
+      if (done(last)) return last;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** What the fixture guardian of a model has received so far ([] if it does not exist yet). */
+export async function guardianEvents(client: Client, workflowId: string): Promise<ReceivedModelEvent[]> {
+  try {
+    return await client.workflow.getHandle(workflowId).query(receivedEventsQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return [];
+    throw err;
+  }
+}
+
+/** Every run (open or closed) Temporal knows for a workflow id. */
+export async function workflowRuns(client: Client, workflowId: string): Promise<Array<{ runId: string; status: string }>> {
+  const runs: Array<{ runId: string; status: string }> = [];
+  for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    runs.push({ runId: w.runId, status: w.status.name });
+  }
+  return runs;
+}
+
+export async function produce(
+  producer: Producer,
+  topic: string,
+  messages: Array<{ key?: string | null; value: string | Buffer | null; headers?: IHeaders }>,
+): Promise<void> {
+  await producer.send({ topic, acks: -1, messages });
+}
+
+/** Reads a topic from the beginning (a fresh consumer group) until `enough` says so, or fails after the timeout. */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  enough: (messages: KafkaMessage[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages: KafkaMessage[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`read ${messages.length} messages from ${topic} in ${timeoutMs / 1000}s, not what was expected`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          messages.push(message);
+          if (enough(messages)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
+export function header(message: KafkaMessage, name: string): string | undefined {
+  const value = message.headers?.[name];
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.map(String).join(',') : value.toString();
+}
