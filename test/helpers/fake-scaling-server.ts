@@ -2,16 +2,17 @@ import { FakeHttpServer, startFakeHttpServer } from './fake-http-server';
 
 export interface FakeScalingServer extends FakeHttpServer {
   services: Map<string, number>;
-  /** The next n requests answer 503 (a scaling service that is briefly down). */
-  failNext(n: number): void;
+  /** The next n requests (of this method, if given) answer 503: a scaling service that is briefly down. */
+  failNext(n: number, method?: string): void;
 }
 
 /** The scaling contract (README "Backends"): GET /services/{s}, PUT /services/{s}/instances. */
 export async function startFakeScalingServer(): Promise<FakeScalingServer> {
   const services = new Map<string, number>();
   let failures = 0;
+  let failMethod: string | undefined;
   const server = await startFakeHttpServer((req) => {
-    if (failures > 0) {
+    if (failures > 0 && (!failMethod || failMethod === req.method)) {
       failures--;
       return { status: 503, body: 'scaling service is restarting' };
     }
@@ -30,5 +31,12 @@ export async function startFakeScalingServer(): Promise<FakeScalingServer> {
     }
     return { status: 405, body: { error: 'method not allowed' } };
   });
-  return { ...server, services, failNext: (n) => (failures = n) };
+  return {
+    ...server,
+    services,
+    failNext: (n, method) => {
+      failures = n;
+      failMethod = method;
+    },
+  };
 }
