@@ -1,0 +1,131 @@
+import { createGuardianActivities } from '../../src/activities/guardian';
+import type { AlertRequest } from '../../src/activities/guardian/types';
+import { FakeWebhookServer, startFakeWebhookServer } from '../helpers/fake-webhook-server';
+import { uniqueName } from '../helpers/stack';
+import {
+  GuardianTestContext,
+  openGuardianTestContext,
+  recordTopics,
+  TopicRecorder,
+} from './guardian-test-deps';
+
+describe('sendAlert', () => {
+  let t: GuardianTestContext;
+  let topics: TopicRecorder;
+  let webhook: FakeWebhookServer & { webhookUrl: string };
+  beforeAll(async () => {
+    t = await openGuardianTestContext();
+    topics = await recordTopics(t.kafka, [t.config.kafka.topicAlerts]);
+    webhook = await startFakeWebhookServer();
+  });
+  afterAll(async () => {
+    await webhook?.close();
+    await topics?.stop();
+    await t?.close();
+  });
+  beforeEach(() => webhook.respondWith(200, 'ok'));
+
+  function alert(modelName: string, overrides: Partial<AlertRequest> = {}): AlertRequest {
+    return {
+      alertId: uniqueName('alert'),
+      modelName,
+      title: 'Data drift on fraud-scorer',
+      message: 'drift_score 0.91 > 0.8 on 6 features <amount, country & 4 more>',
+      priority: 'critical',
+      time: '2025-03-01T10:00:00.000Z',
+      sourceEvent: { event_id: 'evt-drift-1', event_type: 'data_drift_detected', drift_score: 0.91 },
+      ...overrides,
+    };
+  }
+  const withWebhook = () => createGuardianActivities(t.depsWith({ ALERT_WEBHOOK_URL: webhook.webhookUrl }));
+  const postsFor = (alertId: string) => webhook.requests.filter((r) => r.rawBody.includes(alertId));
+
+  it('publishes the alert on system.alerts and posts it to the Slack webhook', async () => {
+    const model = uniqueName('alert-model');
+    const req = alert(model);
+    expect(await withWebhook().sendAlert(req)).toEqual({ deliveredTo: ['kafka', 'webhook'] });
+
+    const [received] = await topics.waitFor((e) => e.event.alert_id === req.alertId);
+    expect(received.topic).toBe('system.alerts');
+    expect(received.key).toBe(model);
+    expect(received.event).toMatchObject({
+      event_type: 'alert',
+      alert_id: req.alertId,
+      model_name: model,
+      title: req.title,
+      message: req.message,
+      priority: 'critical',
+      time: req.time,
+      source_event_id: 'evt-drift-1',
+      source_event: req.sourceEvent,
+      source: 'mlops-guardian',
+    });
+    expect(received.event.event_id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+
+    const [post] = postsFor(req.alertId);
+    expect(post.method).toBe('POST');
+    expect(post.path).toBe('/services/T000/B000/s3cr3t-webhook-token');
+    const body = post.body as { text: string; blocks: Array<Record<string, unknown>> };
+    expect(body.text).toBe(`:rotating_light: [CRITICAL] Data drift on fraud-scorer (model ${model})`);
+    expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    expect(body.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '[CRITICAL] Data drift on fraud-scorer', emoji: true },
+    });
+    // Slack's control characters in the message are escaped, not interpreted.
+    expect(body.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'drift_score 0.91 &gt; 0.8 on 6 features &lt;amount, country &amp; 4 more&gt;',
+      },
+    });
+    expect(JSON.stringify(body.blocks[2])).toContain('data_drift_detected `evt-drift-1`');
+  });
+
+  it('without ALERT_WEBHOOK_URL the alert goes to Kafka only', async () => {
+    const req = alert(uniqueName('alert-kafka-only'), { priority: 'low', sourceEvent: undefined });
+    const { sendAlert } = createGuardianActivities(t.depsWith({ ALERT_WEBHOOK_URL: '' }));
+    expect(await sendAlert(req)).toEqual({ deliveredTo: ['kafka'] });
+    const [received] = await topics.waitFor((e) => e.event.alert_id === req.alertId);
+    expect(received.event).toMatchObject({ priority: 'low', source_event: null, source_event_id: null });
+    expect(postsFor(req.alertId)).toHaveLength(0);
+  });
+
+  it('a webhook that is down is retried without publishing to Kafka a second time', async () => {
+    const req = alert(uniqueName('alert-retry'));
+    webhook.respondWith(503, 'upstream connect error');
+    await expect(withWebhook().sendAlert(req)).rejects.toMatchObject({
+      type: 'BackendUnavailable',
+      nonRetryable: false,
+      message: expect.stringMatching(/reached kafka but not the webhook: .*HTTP 503/),
+    });
+    webhook.respondWith(200, 'ok');
+    expect(await withWebhook().sendAlert(req)).toEqual({ deliveredTo: ['kafka', 'webhook'] });
+
+    expect(postsFor(req.alertId)).toHaveLength(2);
+    await topics.waitFor((e) => e.event.alert_id === req.alertId);
+    // Give a duplicate time to show up before asserting there is none.
+    await topics.waitFor((e) => e.event.alert_id === req.alertId, 2, 2_000);
+    expect(topics.received.filter((e) => e.event.alert_id === req.alertId)).toHaveLength(1);
+  });
+
+  it('a webhook that refuses the alert fails non-retryably, without ever showing its URL', async () => {
+    const req = alert(uniqueName('alert-refused'));
+    webhook.respondWith(404, 'no_service');
+    const logsBefore = t.logs.length;
+    const failure = await withWebhook()
+      .sendAlert(req)
+      .then(
+        () => undefined,
+        (err: unknown) => err as Error & { type?: string; nonRetryable?: boolean },
+      );
+    expect(failure).toMatchObject({ type: 'BackendRejected', nonRetryable: true });
+    expect(failure!.message).toMatch(/HTTP 404 to POST to the alert webhook: no_service/);
+    expect(failure!.message).not.toContain('s3cr3t-webhook-token');
+    expect(failure!.message).not.toContain(webhook.url);
+    expect(JSON.stringify(t.logs.slice(logsBefore))).not.toContain('s3cr3t-webhook-token');
+  });
+});
