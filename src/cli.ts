@@ -10,6 +10,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'print the configuration reference (Markdown table)',
     load: () => import('./cli/config-docs'),
   },
+  report: {
+    summary: 'daily log report: now, backfill, pause, resume, describe',
+    load: () => import('./cli/report'),
+  },
 };
 
 function usage(): string {

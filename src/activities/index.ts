@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createGuardianActivities } from './guardian';
+import { createReportActivities } from './report';
 
 export type { ActivityDeps } from './deps';
 
@@ -7,6 +8,7 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createGuardianActivities(deps),
+    ...createReportActivities(deps),
   };
 }
 

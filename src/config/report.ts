@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSettings, setting, SettingsValues } from './setting';
+import { booleanFlag, ianaTimeZone, parseSettings, positiveInt, setting, SettingsValues } from './setting';
 
 /** Settings of the daily log report. */
 export const reportSettings = {
@@ -8,9 +8,15 @@ export const reportSettings = {
     schema: z
       .string()
       .default('logs')
-      .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string()).min(1)),
-    description: 'Comma-separated directories whose logs (pino JSON, text, rotated, .gz) the daily report reads.',
+    description:
+      'Comma-separated directories whose logs (pino JSON, text, rotated, .gz) the daily report reads.',
     expects: 'a comma-separated list of directories',
     defaultText: 'logs',
   }),
@@ -30,6 +36,40 @@ export const reportSettings = {
     description: 'Daily time (HH:MM, in TIME_ZONE) the report runs for the previous 24 h.',
     expects: 'a time HH:MM, e.g. 00:15',
     defaultText: '00:15',
+  }),
+  scheduleEnabled: setting({
+    env: 'REPORT_SCHEDULE_ENABLED',
+    schema: booleanFlag.default(true),
+    description: 'Create or update the daily report Temporal Schedule when the worker starts.',
+    expects: 'true or false',
+    defaultText: 'true',
+  }),
+  textTimeZone: setting({
+    env: 'REPORT_TEXT_TIME_ZONE',
+    schema: ianaTimeZone.optional(),
+    description: 'Zone of zone-less timestamps in text logs ([YYYY-MM-DD HH:MM:SS]). Unset: TIME_ZONE.',
+    expects: 'an IANA time zone, e.g. UTC or Europe/Berlin',
+  }),
+  chunkMb: setting({
+    env: 'REPORT_CHUNK_MB',
+    schema: positiveInt.default(128),
+    description: 'Log text per analysis activity; bigger days are split into more activities (at most 64).',
+    expects: 'a positive number of MiB',
+    defaultText: '128',
+  }),
+  parallelChunks: setting({
+    env: 'REPORT_PARALLEL_CHUNKS',
+    schema: positiveInt.default(2),
+    description: 'Analysis activities a report runs at the same time.',
+    expects: 'a positive integer',
+    defaultText: '2',
+  }),
+  maxLineKb: setting({
+    env: 'REPORT_MAX_LINE_KB',
+    schema: positiveInt.default(256),
+    description: 'Longer lines are counted as malformed instead of being held in memory.',
+    expects: 'a positive number of KiB',
+    defaultText: '256',
   }),
 };
 

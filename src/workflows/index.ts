@@ -1,2 +1,2 @@
 // Every workflow the worker registers. Workflow code only: no activities' implementations.
-export {};
+export * from './daily-report';

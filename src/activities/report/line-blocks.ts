@@ -1,0 +1,102 @@
+/**
+ * Streams one log segment as blocks of whole lines, never a whole file in memory: plain files
+ * from a byte position, .gz files through zlib. Each block carries the byte positions it
+ * spans, which is what lets an interrupted analysis resume at the next unread line.
+ *
+ * A hand-written splitter instead of readline: it knows byte positions (readline does not),
+ * decodes one string per ~1 MiB block instead of one per line, and bounds the length of a
+ * line (readline would buffer a newline-free file without limit).
+ *
+ * A byte range [start, end) owns the lines that START inside it: it skips the tail of a line
+ * begun before `start` and finishes the line that crosses `end`.
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { LogSegment } from '../../domain/log-analysis';
+
+const READ_BYTES = 1 << 20;
+const NEWLINE = 10;
+
+export type SegmentEvent =
+  /** Complete lines (joined with \n, the last one ends in \n unless it ended the file). */
+  | { kind: 'lines'; text: string; start: number; end: number }
+  /** A line longer than the limit, skipped up to its line break. */
+  | { kind: 'long-line'; start: number };
+
+function openSegment(segment: LogSegment, readFrom: number): Readable {
+  if (!segment.compressed) return createReadStream(segment.path, { start: readFrom, highWaterMark: READ_BYTES });
+  const file = createReadStream(segment.path, { highWaterMark: READ_BYTES });
+  const gunzip = createGunzip({ chunkSize: READ_BYTES });
+  // pipe() does not forward errors: an unreadable file must fail the read, not hang it.
+  file.on('error', (err) => gunzip.destroy(err));
+  return file.pipe(gunzip);
+}
+
+/**
+ * Yields the segment's lines from `position` (a line start; for .gz a position in the
+ * decompressed text). Positions are absolute in the file (or decompressed stream).
+ */
+export async function* readSegmentLines(
+  segment: LogSegment,
+  position: number,
+  maxLineBytes: number,
+): AsyncGenerator<SegmentEvent> {
+  const end = segment.compressed ? Number.POSITIVE_INFINITY : segment.end;
+  const from = segment.compressed ? position : Math.max(position, segment.start);
+  // Starting inside a file at the range start, the byte before says whether a line starts here.
+  let skipping = !segment.compressed && from === segment.start && from > 0;
+  const readFrom = segment.compressed ? 0 : skipping ? from - 1 : from;
+  if (from >= end) return;
+
+  const stream = openSegment(segment, readFrom);
+  let streamPos = readFrom; // position of the next byte the stream delivers
+  let carry: Buffer | undefined;
+  let carryPos = 0;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      const piecePos = streamPos;
+      streamPos += piece.length;
+      if (streamPos <= from) continue; // .gz: decompressing up to the resume position
+      const data = carry ? Buffer.concat([carry, piece]) : piece;
+      const dataPos = carry ? carryPos : piecePos;
+      carry = undefined;
+      let i = Math.max(0, from - dataPos);
+      if (skipping) {
+        const nl = data.indexOf(NEWLINE, i);
+        if (nl < 0) continue;
+        i = nl + 1;
+        skipping = false;
+      }
+      if (dataPos + i >= end) return;
+      const lastNl = data.lastIndexOf(NEWLINE);
+      let blockEnd = i;
+      let finished = false;
+      if (lastNl >= i) {
+        blockEnd = lastNl + 1;
+        const lastOwned = end - 1 - dataPos; // index of the range's last byte in data
+        if (lastOwned <= lastNl) {
+          blockEnd = data.indexOf(NEWLINE, Math.max(i, lastOwned)) + 1;
+          finished = true;
+        }
+        yield { kind: 'lines', text: data.toString('utf8', i, blockEnd), start: dataPos + i, end: dataPos + blockEnd };
+        if (finished) return;
+      }
+      if (blockEnd < data.length) {
+        if (data.length - blockEnd > maxLineBytes) {
+          yield { kind: 'long-line', start: dataPos + blockEnd };
+          skipping = true;
+        } else {
+          // Copy: `data` may be a slice of a pooled read buffer that the stream reuses.
+          carry = Buffer.from(data.subarray(blockEnd));
+          carryPos = dataPos + blockEnd;
+        }
+      }
+    }
+    if (carry && carry.length > 0 && carryPos < end) {
+      yield { kind: 'lines', text: carry.toString('utf8'), start: carryPos, end: carryPos + carry.length };
+    }
+  } finally {
+    stream.destroy();
+  }
+}

@@ -1,0 +1,24 @@
+import type { ActivityDeps } from '../deps';
+import type { ReportAlert } from './types';
+
+/** An ALERT on system.alerts, in the same shape as the auto-response alerts. */
+export function createRaiseReportAlert(deps: Pick<ActivityDeps, 'config' | 'logger' | 'publisher'>) {
+  return async function raiseReportAlert(alert: ReportAlert): Promise<void> {
+    await deps.publisher.publish(
+      deps.config.kafka.topicAlerts,
+      'daily-log-report',
+      'alert',
+      {
+        alert_id: alert.alertId,
+        model_name: null,
+        title: alert.title,
+        message: alert.message,
+        priority: 'high',
+        time: alert.time,
+        report_date: alert.reportDate,
+      },
+      alert.alertId,
+    );
+    deps.logger.warn({ activity: 'raiseReportAlert', report_date: alert.reportDate }, alert.title);
+  };
+}

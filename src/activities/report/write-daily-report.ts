@@ -1,0 +1,47 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { DailyReport, humanSummary } from '../../domain/log-analysis';
+import type { ActivityDeps } from '../deps';
+import { renderReportHtml } from './render-html';
+import { REPORT_OUTPUT_FAILURE, WrittenReport } from './types';
+
+/** `daily_log_report_YYYYMMDD` for a YYYY-MM-DD report date. */
+export function reportFileStem(reportDate: string): string {
+  return `daily_log_report_${reportDate.replace(/-/g, '')}`;
+}
+
+// Write-then-rename, so a reader (or a crash) never sees half a report.
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
+}
+
+const NOT_FIXABLE_BY_RETRY = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST']);
+
+/** Writes the JSON and HTML report (overwriting an earlier run for the same date). */
+export function createWriteDailyReport(deps: Pick<ActivityDeps, 'config' | 'logger'>) {
+  return async function writeDailyReport(report: DailyReport): Promise<WrittenReport> {
+    const dir = path.resolve(deps.config.report.outputDir);
+    const stem = reportFileStem(report.reportDate);
+    const jsonPath = path.join(dir, `${stem}.json`);
+    const htmlPath = path.join(dir, `${stem}.html`);
+    const summary = humanSummary(report);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeAtomically(jsonPath, JSON.stringify(report, null, 2) + '\n');
+      await writeAtomically(htmlPath, renderReportHtml(report, summary));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw ApplicationFailure.create({
+        type: REPORT_OUTPUT_FAILURE,
+        message: `cannot write the report to ${dir} (${e.code ?? e.message}): check REPORT_OUTPUT_DIR and its permissions`,
+        nonRetryable: NOT_FIXABLE_BY_RETRY.has(e.code ?? ''),
+        cause: e,
+      });
+    }
+    deps.logger.info({ activity: 'writeDailyReport', report_date: report.reportDate, json: jsonPath, html: htmlPath }, 'daily report written');
+    return { jsonPath, htmlPath, summary };
+  };
+}

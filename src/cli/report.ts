@@ -1,0 +1,228 @@
+/**
+ * `mlops-guardian report …`: the daily log report from the command line.
+ *
+ *   report now [--date YYYY-MM-DD] [--no-wait]   write the report for a date (default: yesterday)
+ *   report backfill FROM TO                      let the schedule run every date FROM..TO, one at a time
+ *   report pause [--reason TEXT]                 pause the daily schedule
+ *   report resume [--reason TEXT]                resume it
+ *   report describe                              show the schedule: spec, state, next and recent runs
+ *
+ * Talks to the Temporal server of TEMPORAL_ADDRESS (unset: the local one `npm start` runs).
+ */
+import { Client, ScheduleDescription, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { loadConfig, Config } from '../config';
+import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
+import { backfillSpan, datesBetween, isReportDate, localDateAt, reportDateForRunAt } from '../domain/log-analysis';
+import { DAILY_REPORT_SCHEDULE_ID, DAILY_REPORT_WORKFLOW_TYPE, dailyReportWorkflowId } from '../domain/workflow-contracts';
+import type { DailyReportInput, DailyReportResult } from '../workflows/daily-report';
+import { REPORT_DATE } from '../workflows/search-attributes';
+
+const USAGE = `usage: mlops-guardian report <command>
+
+  now [--date YYYY-MM-DD] [--no-wait]   write the report for a date (default: yesterday in TIME_ZONE)
+  backfill FROM TO                      run the schedule for every date FROM..TO (YYYY-MM-DD), one at a time
+  pause [--reason TEXT]                 pause the daily schedule
+  resume [--reason TEXT]                resume the daily schedule
+  describe                              the schedule: spec, state, next and recent runs
+
+options: --schedule-id ID (default ${DAILY_REPORT_SCHEDULE_ID})
+`;
+const MAX_BACKFILL_DAYS = 366;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string | true>;
+}
+
+function parseArgs(args: string[], valued: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      options.set(name, value);
+    } else if (['no-wait'].includes(name)) {
+      options.set(name, true);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return { positional, options };
+}
+
+function temporalAddress(config: Config): string {
+  return config.temporal.address ?? `127.0.0.1:${config.temporal.localPort}`;
+}
+
+async function connect(config: Config): Promise<TemporalClientHandle> {
+  const address = temporalAddress(config);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      createTemporalClient(config.temporal, address),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    const where = config.temporal.address ? `TEMPORAL_ADDRESS=${address}` : `${address} (TEMPORAL_ADDRESS is not set)`;
+    throw new Error(
+      `cannot reach a Temporal server at ${where}: ${(err as Error).message}\n` +
+        'Start the product (`npm start` runs a local Temporal server) or set TEMPORAL_ADDRESS to a running one.',
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function formatDuration(ms: number): string {
+  const hours = ms / 3_600_000;
+  return Number.isInteger(hours) ? `${hours} h` : `${Math.round(ms / 60_000)} min`;
+}
+
+function describeSchedule(d: ScheduleDescription, timeZone: string): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const zone = d.spec.timezone ?? 'UTC';
+  const calendars = (d.spec.calendars ?? []).map((c) => {
+    const hours = c.hour.map((r) => pad(r.start)).join(',');
+    const minutes = c.minute.map((r) => pad(r.start)).join(',');
+    return `daily at ${hours}:${minutes} ${zone}${c.comment ? ` (${c.comment})` : ''}`;
+  });
+  const when = (t: Date) => `${t.toISOString()} (report for ${reportDateForRunAt(t.getTime(), timeZone)})`;
+  const lines = [
+    `schedule:        ${d.scheduleId}`,
+    `state:           ${d.state.paused ? 'PAUSED' : 'active'}${d.state.note ? ` — ${d.state.note}` : ''}`,
+    `spec:            ${calendars.join('; ') || '(no calendar)'}`,
+    `workflow:        ${d.action.workflowType} on task queue ${d.action.taskQueue}`,
+    `overlap policy:  ${d.policies.overlap}`,
+    `catch-up window: ${formatDuration(d.policies.catchupWindow)}`,
+    `actions taken:   ${d.info.numActionsTaken} (skipped for overlap: ${d.info.numActionsSkippedOverlap}, missed catch-up window: ${d.info.numActionsMissedCatchupWindow})`,
+    'next runs:',
+    ...d.info.nextActionTimes.slice(0, 3).map((t) => `  ${when(t)}`),
+    'recent runs:',
+    ...(d.info.recentActions.length === 0
+      ? ['  (none yet)']
+      : d.info.recentActions.slice(-5).map((a) => `  ${when(a.scheduledAt)} → ${a.action.workflow.workflowId}`)),
+  ];
+  if (d.info.runningActions.length > 0) {
+    lines.push('running:', ...d.info.runningActions.map((a) => `  ${a.workflow.workflowId}`));
+  }
+  return lines.join('\n');
+}
+
+async function reportNow(client: Client, config: Config, parsed: ParsedArgs): Promise<number> {
+  const timeZone = config.runtime.timeZone;
+  const date = (parsed.options.get('date') as string | undefined) ?? reportDateForRunAt(Date.now(), timeZone);
+  if (!isReportDate(date)) throw new UsageError(`--date '${date}' is not a date: expected YYYY-MM-DD`);
+  if (date > localDateAt(Date.now(), timeZone)) throw new UsageError(`${date} is in the future in ${timeZone}`);
+  const workflowId = dailyReportWorkflowId(date);
+  const input: DailyReportInput = { timeZone, reportDate: date };
+  let handle;
+  try {
+    handle = await client.workflow.start(DAILY_REPORT_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: config.temporal.taskQueue,
+      args: [input],
+      typedSearchAttributes: [{ key: REPORT_DATE, value: date }],
+    });
+    process.stdout.write(`started ${workflowId} on task queue ${config.temporal.taskQueue}\n`);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = client.workflow.getHandle(workflowId);
+    process.stdout.write(`a report for ${date} is already running (${workflowId}); waiting for it\n`);
+  }
+  if (parsed.options.has('no-wait')) return 0;
+  process.stdout.write('waiting for a worker to write it (Ctrl-C stops waiting; the report still runs)…\n');
+  const result = (await handle.result()) as DailyReportResult;
+  if (result.status !== 'written') {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  process.stdout.write(
+    `report ${result.reportDate}: health ${result.score}/100 (${result.grade}), ${result.totalErrors} errors ` +
+      `(${result.criticalErrors} critical), ${result.slowOperations} slow operations${result.alerted ? ' — ALERT raised' : ''}\n` +
+      `  ${result.jsonPath}\n  ${result.htmlPath}\n`,
+  );
+  return 0;
+}
+
+async function backfill(client: Client, config: Config, parsed: ParsedArgs, scheduleId: string): Promise<number> {
+  const [from, to] = parsed.positional;
+  if (!from || !to || parsed.positional.length !== 2) throw new UsageError('backfill needs FROM and TO dates (YYYY-MM-DD)');
+  for (const d of [from, to]) if (!isReportDate(d)) throw new UsageError(`'${d}' is not a date: expected YYYY-MM-DD`);
+  let dates: string[];
+  try {
+    dates = datesBetween(from, to);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (dates.length > MAX_BACKFILL_DAYS) throw new UsageError(`at most ${MAX_BACKFILL_DAYS} days at once (asked for ${dates.length})`);
+  const span = backfillSpan(from, to, config.runtime.timeZone);
+  // BUFFER_ALL: every date runs, one after the other — never two at once, none dropped.
+  await client.schedule
+    .getHandle(scheduleId)
+    .backfill({ start: new Date(span.startMs), end: new Date(span.endMs), overlap: ScheduleOverlapPolicy.BUFFER_ALL });
+  process.stdout.write(`backfill requested: ${dates.length} report${dates.length === 1 ? '' : 's'} (${from} … ${to}), run one at a time\n`);
+  return 0;
+}
+
+/** Entry point of `mlops-guardian report`. */
+export async function run(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (!command || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  try {
+    const parsed = parseArgs(rest, ['date', 'reason', 'schedule-id']);
+    const scheduleId = (parsed.options.get('schedule-id') as string | undefined) ?? DAILY_REPORT_SCHEDULE_ID;
+    if (!['now', 'backfill', 'pause', 'resume', 'describe'].includes(command)) throw new UsageError(`unknown report command '${command}'`);
+    if (command !== 'backfill' && parsed.positional.length > 0) throw new UsageError(`unexpected argument '${parsed.positional[0]}'`);
+    const config = loadConfig();
+    const temporal = await connect(config);
+    try {
+      const client = temporal.client;
+      const reason = parsed.options.get('reason') as string | undefined;
+      switch (command) {
+        case 'now':
+          return await reportNow(client, config, parsed);
+        case 'backfill':
+          return await backfill(client, config, parsed, scheduleId);
+        case 'pause':
+          await client.schedule.getHandle(scheduleId).pause(reason ?? 'paused from the command line');
+          process.stdout.write(`schedule ${scheduleId} paused\n`);
+          return 0;
+        case 'resume':
+          await client.schedule.getHandle(scheduleId).unpause(reason ?? 'resumed from the command line');
+          process.stdout.write(`schedule ${scheduleId} resumed\n`);
+          return 0;
+        default:
+          process.stdout.write(describeSchedule(await client.schedule.getHandle(scheduleId).describe(), config.runtime.timeZone) + '\n');
+          return 0;
+      }
+    } finally {
+      await temporal.close();
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ScheduleNotFoundError) {
+      process.stderr.write(`no schedule '${(err as ScheduleNotFoundError).scheduleId}': the worker creates it when it starts (npm start)\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
