@@ -18,7 +18,10 @@ export interface FakeTrainingServer extends FakeHttpServer {
 export async function startFakeTrainingServer(options: {
   scriptFor: (body: Record<string, unknown>) => FakeJobScript;
   submitStatus?: number;
+  /** Status polls (1-based, counted over all jobs) that answer 503, like a service mid-restart. */
+  unavailablePolls?: number[];
 }): Promise<FakeTrainingServer> {
+  let polls = 0;
   const jobs: FakeTrainingServer['jobs'] = new Map();
   let next = 1;
   const server = await startFakeHttpServer((req) => {
@@ -45,6 +48,7 @@ export async function startFakeTrainingServer(options: {
       return { status: 200, body: { job_id: jobId, status: 'cancelled' } };
     }
     if (req.method === 'GET') {
+      if (options.unavailablePolls?.includes(++polls)) return { status: 503, body: 'service restarting' };
       if (job.cancelled) return { status: 200, body: { job_id: jobId, status: 'cancelled' } };
       job.polls++;
       if (job.polls <= job.script.runningPolls) {

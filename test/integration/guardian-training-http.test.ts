@@ -121,6 +121,27 @@ describe('runTrainingJob on the HTTP training service', () => {
     }
   });
 
+  it('rides out a short outage of the status endpoint within the same attempt', async () => {
+    const server = await startFakeTrainingServer({
+      scriptFor: () => ({ runningPolls: 2, end: { status: 'succeeded' } }),
+      unavailablePolls: [2, 3],
+    });
+    try {
+      const model = uniqueName('train-http-blip');
+      const result = await new MockActivityEnvironment().run(
+        activitiesFor(server.url).runTrainingJob,
+        request(model),
+      );
+      expect(result.status).toBe('succeeded');
+      expect(server.submissions()).toBe(1);
+      expect(
+        t.logs.filter((l) => l.msg === 'training status poll failed' && l.job_id === result.jobId),
+      ).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a retried attempt resumes the job from its heartbeat details instead of submitting again', async () => {
     const server = await startFakeTrainingServer({
       scriptFor: () => ({ runningPolls: 4, end: { status: 'succeeded' } }),
