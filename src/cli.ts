@@ -6,6 +6,10 @@
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
+  history: {
+    summary: 'audit trail of a model: every auto-response decision with its reason',
+    load: () => import('./cli/history'),
+  },
   config: {
     summary: 'print the configuration reference (Markdown table)',
     load: () => import('./cli/config-docs'),

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { MockActivityEnvironment } from '@temporalio/testing';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { ActivityDeps } from '../../src/activities/deps';
@@ -104,4 +105,13 @@ export async function recordTopics(kafka: Kafka, topics: string[]): Promise<Topi
     },
     stop: () => consumer.disconnect(),
   };
+}
+
+/** Runs an activity in a MockActivityEnvironment, keeping its result type (run() alone infers unknown). */
+export function runInActivityContext<A, R>(
+  env: MockActivityEnvironment,
+  fn: (arg: A) => Promise<R>,
+  arg: A,
+): Promise<R> {
+  return env.run(fn, arg) as Promise<R>;
 }

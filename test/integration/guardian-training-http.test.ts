@@ -8,6 +8,7 @@ import {
   GuardianTestContext,
   openGuardianTestContext,
   recordTopics,
+  runInActivityContext,
   TopicRecorder,
 } from './guardian-test-deps';
 
@@ -56,7 +57,7 @@ describe('runTrainingJob on the HTTP training service', () => {
       const heartbeats: TrainingHeartbeat[] = [];
       env.on('heartbeat', (d: TrainingHeartbeat) => heartbeats.push(d));
 
-      const result = await env.run(activitiesFor(server.url).runTrainingJob, req);
+      const result = await runInActivityContext(env, activitiesFor(server.url).runTrainingJob, req);
 
       expect(result).toEqual({ jobId: 'job-1', status: 'succeeded', detail: 'auc 0.91', newVersion: '8' });
       const submit = server.requests.find((r) => r.method === 'POST')!;
@@ -107,7 +108,8 @@ describe('runTrainingJob on the HTTP training service', () => {
     });
     try {
       const model = uniqueName('train-http-fail');
-      const result = await new MockActivityEnvironment().run(
+      const result = await runInActivityContext(
+        new MockActivityEnvironment(),
         activitiesFor(server.url).runTrainingJob,
         request(model),
       );
@@ -128,7 +130,8 @@ describe('runTrainingJob on the HTTP training service', () => {
     });
     try {
       const model = uniqueName('train-http-blip');
-      const result = await new MockActivityEnvironment().run(
+      const result = await runInActivityContext(
+        new MockActivityEnvironment(),
         activitiesFor(server.url).runTrainingJob,
         request(model),
       );
@@ -158,14 +161,14 @@ describe('runTrainingJob on the HTTP training service', () => {
         firstBeats.push(d);
         if (firstBeats.length === 2) first.cancel('TIMED_OUT');
       });
-      await expect(first.run(activities.runTrainingJob, req)).rejects.toThrow();
+      await expect(runInActivityContext(first, activities.runTrainingJob, req)).rejects.toThrow();
       expect(server.submissions()).toBe(1);
       const jobId = firstBeats[0].jobId;
       expect(server.jobs.get(jobId)!.cancelled).toBe(false); // a timed-out attempt leaves the job running
 
       // Attempt 2 gets attempt 1's last heartbeat details, as Temporal hands them over.
       const second = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: firstBeats.at(-1) });
-      const result = await second.run(activities.runTrainingJob, req);
+      const result = await runInActivityContext(second, activities.runTrainingJob, req);
 
       expect(result).toMatchObject({ jobId, status: 'succeeded' });
       expect(server.submissions()).toBe(1);
@@ -185,8 +188,12 @@ describe('runTrainingJob on the HTTP training service', () => {
     try {
       const req = request(uniqueName('train-http-lookup'));
       const activities = activitiesFor(server.url);
-      const first = await new MockActivityEnvironment().run(activities.runTrainingJob, req);
-      const again = await new MockActivityEnvironment({ attempt: 2 }).run(activities.runTrainingJob, req);
+      const first = await runInActivityContext(new MockActivityEnvironment(), activities.runTrainingJob, req);
+      const again = await runInActivityContext(
+        new MockActivityEnvironment({ attempt: 2 }),
+        activities.runTrainingJob,
+        req,
+      );
       expect(again).toEqual(first);
       expect(server.submissions()).toBe(1);
     } finally {
@@ -204,9 +211,9 @@ describe('runTrainingJob on the HTTP training service', () => {
       env.on('heartbeat', () => {
         if (server.requests.filter((r) => r.method === 'GET').length >= 2) env.cancel('CANCELLED');
       });
-      await expect(env.run(activitiesFor(server.url).runTrainingJob, request(model))).rejects.toThrow(
-        /CANCELLED/,
-      );
+      await expect(
+        runInActivityContext(env, activitiesFor(server.url).runTrainingJob, request(model)),
+      ).rejects.toThrow(/CANCELLED/);
       expect(server.requests.some((r) => r.method === 'DELETE' && r.path === '/jobs/job-1')).toBe(true);
       const [completed] = await topics.waitFor(
         (e) => e.key === model && e.event.event_type === 'model_training_completed',
@@ -224,7 +231,8 @@ describe('runTrainingJob on the HTTP training service', () => {
     });
     try {
       await expect(
-        new MockActivityEnvironment().run(
+        runInActivityContext(
+          new MockActivityEnvironment(),
           activitiesFor(server.url).runTrainingJob,
           request(uniqueName('train-400')),
         ),
@@ -244,7 +252,8 @@ describe('runTrainingJob on the HTTP training service', () => {
     });
     await server.close(); // nothing listens on its port any more
     await expect(
-      new MockActivityEnvironment().run(
+      runInActivityContext(
+        new MockActivityEnvironment(),
         activitiesFor(server.url).runTrainingJob,
         request(uniqueName('train-down')),
       ),
@@ -260,7 +269,7 @@ describe('runTrainingJob on the HTTP training service', () => {
       t.depsWith({ TRAINING_SERVICE_URL: '', TRAINING_COMMAND: '' }),
     );
     await expect(
-      new MockActivityEnvironment().run(runTrainingJob, request('any-model')),
+      runInActivityContext(new MockActivityEnvironment(), runTrainingJob, request('any-model')),
     ).rejects.toMatchObject({
       type: 'BackendNotConfigured',
       nonRetryable: true,

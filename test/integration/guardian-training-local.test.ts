@@ -6,7 +6,12 @@ import { createGuardianActivities } from '../../src/activities/guardian';
 import type { TrainingHeartbeat } from '../../src/activities/guardian/run-training-job';
 import type { TrainingRequest } from '../../src/activities/guardian/types';
 import { uniqueName } from '../helpers/stack';
-import { GuardianTestContext, LogLine, openGuardianTestContext } from './guardian-test-deps';
+import {
+  GuardianTestContext,
+  LogLine,
+  openGuardianTestContext,
+  runInActivityContext,
+} from './guardian-test-deps';
 
 function isAlive(pid: number): boolean {
   try {
@@ -54,7 +59,7 @@ describe('runTrainingJob with the local command runner', () => {
     const env = new MockActivityEnvironment();
     env.on('heartbeat', (d: TrainingHeartbeat) => heartbeats.push(d));
 
-    const result = await env.run(activitiesRunning(command).runTrainingJob, req);
+    const result = await runInActivityContext(env, activitiesRunning(command).runTrainingJob, req);
 
     expect(result).toMatchObject({ status: 'succeeded', newVersion: '4' });
     expect(result.jobId).toMatch(/^local-/);
@@ -72,7 +77,8 @@ describe('runTrainingJob with the local command runner', () => {
   it('never runs job values as shell code: they reach the command only as environment values', async () => {
     const marker = path.join(dir, 'injected');
     const reason = `$(touch ${marker}); touch ${marker}; \`touch ${marker}\``;
-    const result = await new MockActivityEnvironment().run(
+    const result = await runInActivityContext(
+      new MockActivityEnvironment(),
       activitiesRunning('printf "%s\\n" "$TRAINING_REASON"').runTrainingJob,
       request(uniqueName('train-inject'), reason),
     );
@@ -82,7 +88,8 @@ describe('runTrainingJob with the local command runner', () => {
   });
 
   it('reports a non-zero exit as a failed job with the exit code and the last output', async () => {
-    const result = await new MockActivityEnvironment().run(
+    const result = await runInActivityContext(
+      new MockActivityEnvironment(),
       activitiesRunning('echo "loading data"; echo "CUDA error: device lost" >&2; exit 3').runTrainingJob,
       request(uniqueName('train-local-fail')),
     );
@@ -94,7 +101,8 @@ describe('runTrainingJob with the local command runner', () => {
   it('cancelling the activity kills the command and everything it started', async () => {
     const pidFile = path.join(dir, 'sleep.pid');
     const env = new MockActivityEnvironment();
-    const running = env.run(
+    const running = runInActivityContext(
+      env,
       activitiesRunning(`sleep 60 & echo $! > ${pidFile}; echo started; wait`).runTrainingJob,
       request(uniqueName('train-local-cancel')),
     );
@@ -125,10 +133,10 @@ describe('runTrainingJob with the local command runner', () => {
       beats.push(d);
       if (beats.length === 1) first.cancel('TIMED_OUT');
     });
-    await expect(first.run(activities.runTrainingJob, req)).rejects.toThrow(/TIMED_OUT/);
+    await expect(runInActivityContext(first, activities.runTrainingJob, req)).rejects.toThrow(/TIMED_OUT/);
 
     const second = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: beats.at(-1) });
-    const result = await second.run(activities.runTrainingJob, req);
+    const result = await runInActivityContext(second, activities.runTrainingJob, req);
     expect(result).toMatchObject({ jobId: beats[0].jobId, status: 'succeeded' });
     expect(fs.readFileSync(counter, 'utf8').trim().split('\n')).toHaveLength(1);
   });
@@ -137,7 +145,7 @@ describe('runTrainingJob with the local command runner', () => {
     const req = request(uniqueName('train-local-lost'));
     const lostJob: TrainingHeartbeat = { jobId: 'local-from-a-worker-that-died', backend: 'local' };
     const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: lostJob });
-    const result = await env.run(activitiesRunning('echo fresh start').runTrainingJob, req);
+    const result = await runInActivityContext(env, activitiesRunning('echo fresh start').runTrainingJob, req);
     expect(result.status).toBe('succeeded');
     expect(result.jobId).not.toBe(lostJob.jobId);
     expect(t.logs.some((l) => l.job_id === lostJob.jobId && /lost with its worker/.test(String(l.msg)))).toBe(
