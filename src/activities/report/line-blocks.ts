@@ -61,7 +61,8 @@ export async function* readSegmentLines(
       const data = carry ? Buffer.concat([carry, piece]) : piece;
       const dataPos = carry ? carryPos : piecePos;
       carry = undefined;
-      let i = Math.max(0, from - dataPos);
+      // While skipping a line begun before the range, the byte before the range counts too.
+      let i = Math.max(0, (skipping ? readFrom : from) - dataPos);
       if (skipping) {
         const nl = data.indexOf(NEWLINE, i);
         if (nl < 0) continue;
