@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalyseLogChunk } from '../../../src/activities/report/analyse-log-chunk';
 import { createPlanDailyReport } from '../../../src/activities/report/plan-daily-report';
 import { createWriteDailyReport } from '../../../src/activities/report/write-daily-report';
-import { buildDailyReport, DailyReport, mergeAllAggregates, planChunks, reportWindow } from '../../../src/domain/log-analysis';
+import { buildDailyReport, DailyReport, LogAggregate, mergeAllAggregates, planChunks, reportWindow } from '../../../src/domain/log-analysis';
 import { CORPUS_DIR, CORPUS_EXPECTED as E, CORPUS_REPORT_DATE, GZIP_SOURCE, materializeCorpus } from '../../fixtures/logs/corpus';
 import { reportTestDeps } from './report-deps';
 
@@ -21,7 +21,7 @@ async function analyseCorpus(logDir: string, chunkBytes?: number): Promise<Daily
   });
   const chunks = chunkBytes ? planChunks(plan.sources.files, { chunkBytes, maxChunks: 10_000 }) : plan.chunks;
   const analyse = createAnalyseLogChunk(deps);
-  const parts = [];
+  const parts: LogAggregate[] = [];
   for (const chunk of chunks) {
     parts.push(
       await new MockActivityEnvironment().run(analyse, {

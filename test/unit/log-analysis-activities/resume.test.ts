@@ -48,7 +48,7 @@ describe('analyseLogChunk heartbeats and resumes', () => {
     const env = new MockActivityEnvironment(details ? { heartbeatDetails: details } : {});
     const beats: ChunkProgress[] = [];
     env.on('heartbeat', (d: ChunkProgress) => beats.push(d));
-    const result = await env.run(createAnalyseLogChunk(deps(), { progressEveryMs: 0 }), input);
+    const result = (await env.run(createAnalyseLogChunk(deps(), { progressEveryMs: 0 }), input)) as LogAggregate;
     return { result, beats };
   }
 

@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { isLogFileName } from '../../../src/activities/report/list-log-files';
 import { createAnalyseLogChunk } from '../../../src/activities/report/analyse-log-chunk';
 import { createPlanDailyReport } from '../../../src/activities/report/plan-daily-report';
-import { buildDailyReport, mergeAllAggregates, reportWindow } from '../../../src/domain/log-analysis';
+import { buildDailyReport, LogAggregate, mergeAllAggregates, reportWindow } from '../../../src/domain/log-analysis';
 import { reportTestDeps } from './report-deps';
 
 const window = reportWindow('2024-03-10', 'UTC');
@@ -43,7 +43,7 @@ describe('log sources that cannot be read', () => {
     expect(plan.sources.files.map((f) => path.basename(f.path))).toEqual(['app.log', 'broken.log.1.gz', 'gone.log']);
 
     fs.rmSync(path.join(tmp, 'good', 'gone.log')); // rotated away between listing and reading
-    const parts = [];
+    const parts: LogAggregate[] = [];
     for (const chunk of plan.chunks) {
       parts.push(
         await new MockActivityEnvironment().run(createAnalyseLogChunk(deps), {
