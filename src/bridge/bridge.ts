@@ -88,6 +88,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     fromBeginning: settings.newGroupStart === 'earliest',
     maxMessageBytes: settings.maxMessageBytes,
     partitionsConcurrently: settings.partitionsConcurrently,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
     retryInitialDelayMs: settings.retryInitialDelayMs,
     retryMaxDelayMs: settings.retryMaxDelayMs,
     pipeline,

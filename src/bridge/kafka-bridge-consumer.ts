@@ -18,6 +18,7 @@ export interface KafkaBridgeConsumerOptions {
   fromBeginning: boolean;
   maxMessageBytes: number;
   partitionsConcurrently: number;
+  sessionTimeoutMs: number;
   retryInitialDelayMs: number;
   retryMaxDelayMs: number;
   pipeline: EventPipeline;
@@ -79,8 +80,8 @@ export class KafkaBridgeConsumer {
       allowAutoTopicCreation: false,
       // Short fetch waits keep shutdown quick; a fetch returns at once whenever data is there.
       maxWaitTimeInMs: 1000,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(payload.memberAssignment));

@@ -81,6 +81,14 @@ export const bridgeSettings = {
     expects: 'a positive number of milliseconds',
     defaultText: '30000',
   }),
+  sessionTimeoutMs: setting({
+    env: 'BRIDGE_SESSION_TIMEOUT_MS',
+    schema: positiveInt.default(30_000),
+    description:
+      'Kafka consumer session timeout: how long a bridge that died without leaving the group keeps its partitions before another member takes over.',
+    expects: 'a positive number of milliseconds (the broker allows 6000-300000 by default)',
+    defaultText: '30000',
+  }),
   shutdownTimeoutMs: setting({
     env: 'BRIDGE_SHUTDOWN_TIMEOUT_MS',
     schema: positiveInt.default(25_000),

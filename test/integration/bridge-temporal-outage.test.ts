@@ -1,0 +1,108 @@
+import os from 'node:os';
+import path from 'node:path';
+import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
+import { findFreePort } from '../../src/local-services/ports';
+import { startTemporalDevServer, TemporalDevServer } from '../../src/local-services/temporal-dev-server';
+import {
+  BridgeTestEnv,
+  capturingLogger,
+  createBridgeTestEnv,
+  driftEvent,
+  guardianEvents,
+  produce,
+  startFixtureWorker,
+  startInProcessBridge,
+  waitFor,
+} from '../helpers/bridge-harness';
+import { uniqueName } from '../helpers/stack';
+
+/**
+ * Temporal goes away while events flow, then comes back. This test runs its OWN Temporal dev
+ * server (SQLite file, so workflows survive the restart) instead of the shared one.
+ */
+describe('Kafka bridge: Temporal stopped while events flow, then restarted', () => {
+  const dataDir = path.join(process.env.TEST_DATA_DIR ?? os.tmpdir(), uniqueName('temporal-outage'));
+  let port: number;
+  let server: TemporalDevServer | undefined;
+  let t: BridgeTestEnv;
+  let worker: { stop(): Promise<void> } | undefined;
+  let running: Awaited<ReturnType<typeof startInProcessBridge>>;
+  const captured = capturingLogger('info');
+
+  beforeAll(async () => {
+    port = await findFreePort();
+    server = await startTemporalDevServer({ dataDir, port, headless: true });
+    t = await createBridgeTestEnv({ temporalAddress: server.address });
+    worker = await startFixtureWorker(server.address, t.taskQueue);
+    running = await startInProcessBridge(t, { logger: captured.logger });
+  }, 180_000);
+
+  afterAll(async () => {
+    await running?.stop();
+    await worker?.stop();
+    await t?.close();
+    await server?.process.stop();
+  }, 90_000);
+
+  it('pauses instead of skipping, recovers by itself and delivers every event exactly once, in order per model', async () => {
+    const models = [1, 2, 3, 4].map((n) => uniqueName(`outage-model-${n}`));
+    const produced = new Map<string, string[]>(models.map((m) => [m, []]));
+    const produceRound = async (perModel: number) => {
+      for (let i = 0; i < perModel; i++) {
+        const events = models.map((m) => driftEvent(m, { drift_score: (i % 10) / 10 }));
+        events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
+        await produce(
+          t.producer,
+          t.topics.drift,
+          events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
+        );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const allDelivered = async () => {
+      const received = await Promise.all(models.map((m) => guardianEvents(t.temporal.client, guardianWorkflowId(m))));
+      return received.map((r) => r.map((e) => e.eventId));
+    };
+    const expected = () => models.map((m) => produced.get(m)!);
+
+    await produceRound(5);
+    await waitFor('the first events', allDelivered, (r) => JSON.stringify(r) === JSON.stringify(expected()));
+
+    // Temporal goes down while events keep coming.
+    await worker!.stop();
+    worker = undefined;
+    await server!.process.stop();
+    server = undefined;
+    await produceRound(5);
+    await waitFor(
+      'partitions paused by the outage',
+      async () => running.bridge.health(),
+      (h) => h.status === 'degraded' && (h.kafka as { pausedPartitions: unknown[] }).pausedPartitions.length > 0,
+      60_000,
+    );
+    const healthz = await fetch(`http://127.0.0.1:${running.bridge.http!.port}/healthz`);
+    expect(healthz.status).toBe(200);
+    expect(await healthz.json()).toEqual(expect.objectContaining({ status: 'degraded' }));
+    expect(running.bridge.metrics.pausedPartitions.get({})).toBeGreaterThan(0);
+    await produceRound(3);
+
+    // Temporal comes back on the same port with the same database.
+    server = await startTemporalDevServer({ dataDir, port, headless: true });
+    worker = await startFixtureWorker(server.address, t.taskQueue);
+    await produceRound(5);
+
+    const final = await waitFor('every event after the restart', allDelivered, (r) => JSON.stringify(r) === JSON.stringify(expected()), 120_000);
+    // Nothing lost, nothing twice, each model's events in the order produced.
+    expect(final).toEqual(expected());
+    expect(final.flat()).toHaveLength(4 * 18);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await allDelivered()).toEqual(expected());
+
+    const messages = captured.lines.map((l) => l.msg);
+    expect(messages).toContain('delivery failed: partition paused, will retry');
+    expect(messages).toContain('delivery recovered: partition is flowing again');
+    expect(running.bridge.metrics.deliveryFailures.get({ topic: t.topics.drift })).toBeGreaterThan(0);
+    await waitFor('health back to ok', async () => running.bridge.health().status, (s) => s === 'ok', 30_000);
+    expect(running.bridge.metrics.deadLettered.get({ reason: 'rejected_by_temporal' })).toBe(0);
+  }, 300_000);
+});
