@@ -9,6 +9,9 @@ import {
   TopicRecorder,
 } from './guardian-test-deps';
 
+// A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
+jest.setTimeout(60_000);
+
 describe('sendAlert', () => {
   let t: GuardianTestContext;
   let topics: TopicRecorder;

@@ -5,6 +5,9 @@ import { activeMonitoringOverride } from '../../src/backends/monitoring/monitori
 import { uniqueName } from '../helpers/stack';
 import { GuardianTestContext, openGuardianTestContext } from './guardian-test-deps';
 
+// A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
+jest.setTimeout(60_000);
+
 describe('guardian audit trail and monitoring overrides (PostgreSQL)', () => {
   let t: GuardianTestContext;
   beforeAll(async () => {

@@ -4,6 +4,9 @@ import { createGuardianActivities } from '../../src/activities/guardian';
 import { uniqueName } from '../helpers/stack';
 import { GuardianTestContext, openGuardianTestContext } from './guardian-test-deps';
 
+// A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
+jest.setTimeout(60_000);
+
 const execFileAsync = promisify(execFile);
 
 /** The real command line, as an operator runs it. */

@@ -2,6 +2,9 @@ import { callHttpBackend, HttpBackendTarget, parseReply } from '../../src/backen
 import { z } from 'zod';
 import { startFakeHttpServer } from '../helpers/fake-http-server';
 
+// A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
+jest.setTimeout(60_000);
+
 describe('HTTP backend calls', () => {
   it('keeps a base path prefix and encodes path segments', async () => {
     const server = await startFakeHttpServer(() => ({ status: 200, body: { ok: true } }));

@@ -10,6 +10,9 @@ import {
   TopicRecorder,
 } from './guardian-test-deps';
 
+// A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
+jest.setTimeout(60_000);
+
 describe('rollbackModel', () => {
   let t: GuardianTestContext;
   let topics: TopicRecorder;

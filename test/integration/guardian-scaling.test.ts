@@ -4,6 +4,9 @@ import { FakeScalingServer, startFakeScalingServer } from '../helpers/fake-scali
 import { uniqueName } from '../helpers/stack';
 import { GuardianTestContext, openGuardianTestContext } from './guardian-test-deps';
 
+// A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
+jest.setTimeout(60_000);
+
 describe('scaleService', () => {
   let t: GuardianTestContext;
   beforeAll(async () => {

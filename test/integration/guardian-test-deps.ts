@@ -77,6 +77,8 @@ export async function recordTopics(kafka: Kafka, topics: string[]): Promise<Topi
   const consumer: Consumer = kafka.consumer({
     groupId: uniqueName('guardian-test'),
     allowAutoTopicCreation: false,
+    // Short fetch long-polls, so disconnecting does not wait out a 5 s fetch.
+    maxWaitTimeInMs: 250,
   });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });

@@ -13,6 +13,9 @@ import {
   runInActivityContext,
 } from './guardian-test-deps';
 
+// A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
+jest.setTimeout(60_000);
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
