@@ -82,7 +82,7 @@ export function createHttpTrainingService(options: HttpTrainingServiceOptions): 
         } catch (err) {
           const retryable =
             err instanceof ApplicationFailure && err.type === BACKEND_UNAVAILABLE_FAILURE && !signal.aborted;
-          if (!retryable || ++failures >= maxPollFailures) throw err;
+          if (!retryable || ++failures > maxPollFailures) throw err;
           // A blip while a long job runs should not cost an activity attempt.
           options.logger.warn(
             { job_id: jobId, failures, err: (err as Error).message },
