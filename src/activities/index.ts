@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createGuardianActivities } from './guardian';
 import { createReportActivities } from './report';
+import { createVideoActivities } from './video';
 
 export type { ActivityDeps } from './deps';
 
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createGuardianActivities(deps),
     ...createReportActivities(deps),
+    ...createVideoActivities(deps),
   };
 }
 

@@ -1,2 +1,3 @@
 // Every workflow the worker registers. Workflow code only: no activities' implementations.
+export * from './video-analysis';
 export * from './daily-report';

@@ -1,0 +1,77 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { extractFrameFiles, probeVideo } from './ffmpeg';
+import { ExtractedFrames, VIDEO_NOT_FOUND, VIDEO_UNREADABLE, VideoJobRef, VideoSourceRef } from './types';
+import { resolveVideoPath } from './video-source';
+import { framesDir, framesManifestPath, jobWorkDir } from './work-dir';
+
+export interface FramesManifest extends ExtractedFrames {
+  frameRate: number;
+  video: string;
+}
+
+export interface EnsureFramesOptions {
+  workRoot: string;
+  sourceDir: string;
+  ffmpegPath: string;
+  job: VideoJobRef;
+  source: VideoSourceRef;
+  frameRate: number;
+  signal: AbortSignal;
+  /** Called while ffmpeg runs (for activity heartbeats). */
+  onProgress: (framesWritten: number) => void;
+}
+
+async function readManifest(file: string): Promise<FramesManifest | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as FramesManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure the job's frames are on this machine's disk: returns the manifest of a complete
+ * earlier extraction, or extracts them (again). Idempotent: ffmpeg gives the same frames for
+ * the same video and rate, so a retry or another worker host can always rebuild them.
+ */
+export async function ensureFramesExtracted(options: EnsureFramesOptions): Promise<FramesManifest> {
+  const jobDir = jobWorkDir(options.workRoot, options.job);
+  const manifestFile = framesManifestPath(jobDir);
+  const existing = await readManifest(manifestFile);
+  if (existing && existing.frameRate === options.frameRate) return existing;
+
+  const video = resolveVideoPath(options.sourceDir, options.source);
+  const stat = await fs.stat(video).catch(() => undefined);
+  if (!stat?.isFile()) {
+    throw ApplicationFailure.nonRetryable(
+      `video file ${video} does not exist (resolved under VIDEO_SOURCE_DIR=${path.resolve(options.sourceDir)})`,
+      VIDEO_NOT_FOUND,
+    );
+  }
+  const info = await probeVideo(options.ffmpegPath, video, options.signal);
+
+  // A half-finished earlier attempt may have left frames behind: start from an empty directory.
+  const dir = framesDir(jobDir);
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  await extractFrameFiles(options.ffmpegPath, video, dir, options.frameRate, options.signal, options.onProgress);
+
+  const names = (await fs.readdir(dir)).filter((n) => /^frame_\d{6}\.jpg$/.test(n)).sort();
+  if (names.length === 0) {
+    throw ApplicationFailure.nonRetryable(`video ${path.basename(video)} has no decodable frames`, VIDEO_UNREADABLE);
+  }
+  const manifest: FramesManifest = {
+    frameCount: names.length,
+    durationSeconds: info.durationSeconds,
+    width: info.width,
+    height: info.height,
+    frameRate: options.frameRate,
+    video,
+  };
+  const tmp = `${manifestFile}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(manifest));
+  await fs.rename(tmp, manifestFile);
+  return manifest;
+}

@@ -1,0 +1,67 @@
+/**
+ * Timeouts, heartbeats and retry policies of the video activities, built from the worker's
+ * settings (read by the first activity, so they are recorded in history and replay the same).
+ */
+import { ActivityCancellationType, proxyActivities, RetryPolicy } from '@temporalio/workflow';
+import type { VideoActivities, VideoJobSettings } from '../../activities/video/types';
+// Dependency-free constants (no I/O): safe to bundle into workflow code.
+import { DATABASE_ERROR, VIDEO_NOT_FOUND, VIDEO_UNREADABLE, INVALID_VIDEO_REFERENCE } from '../../activities/video/types';
+
+/** Reads the settings; before them no configured policy is known, so a fixed one. */
+export const settingsActivity = proxyActivities<Pick<VideoActivities, 'videoJobSettings'>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/** Connect + save to PostgreSQL: the configured exponential backoff (default 3 attempts, 5 s, ×2). */
+export function databaseRetryPolicy(s: VideoJobSettings): RetryPolicy {
+  return {
+    maximumAttempts: s.dbRetry.maximumAttempts,
+    initialInterval: s.dbRetry.initialIntervalSeconds * 1000,
+    backoffCoefficient: s.dbRetry.backoffCoefficient,
+    nonRetryableErrorTypes: [DATABASE_ERROR],
+  };
+}
+
+/** The activity proxies of one job, grouped by what they talk to. */
+export function videoActivityProxies(s: VideoJobSettings) {
+  const heartbeatTimeout = s.heartbeatTimeoutSeconds * 1000;
+  // A bounded retry for the detector: a GPU service restarting is worth minutes, not forever.
+  const detectorRetry: RetryPolicy = {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    maximumAttempts: 5,
+  };
+  return {
+    database: proxyActivities<VideoActivities>({
+      // Connecting may take the whole connect timeout; one bounded transaction takes far less.
+      startToCloseTimeout: (s.dbRetry.connectTimeoutSeconds + 60) * 1000,
+      retry: databaseRetryPolicy(s),
+    }),
+    detector: proxyActivities<VideoActivities>({
+      // A batch may have to extract the frames again first (another worker host took over).
+      startToCloseTimeout: (s.detectorTimeoutSeconds + s.extractTimeoutMinutes * 60) * 1000,
+      heartbeatTimeout,
+      retry: detectorRetry,
+      // Clean-up must not run while a batch still reads the frames it removes.
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+    frames: proxyActivities<VideoActivities>({
+      startToCloseTimeout: s.extractTimeoutMinutes * 60_000,
+      heartbeatTimeout,
+      retry: {
+        initialInterval: '2s',
+        maximumAttempts: 3,
+        nonRetryableErrorTypes: [VIDEO_UNREADABLE, VIDEO_NOT_FOUND, INVALID_VIDEO_REFERENCE],
+      },
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+    housekeeping: proxyActivities<VideoActivities>({
+      startToCloseTimeout: '2m',
+      retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5 },
+    }),
+  };
+}
+
+export type VideoActivityProxies = ReturnType<typeof videoActivityProxies>;

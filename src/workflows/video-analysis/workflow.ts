@@ -1,0 +1,246 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { VideoJobRef, VideoJobSettings, VideoSourceRef } from '../../activities/video/types';
+import { VIDEO_PROGRESS_QUERY, type VideoAnalysisInput } from '../../domain/workflow-contracts';
+import { VIDEO_ID } from '../search-attributes';
+import { settingsActivity, videoActivityProxies } from './activity-options';
+import { detectInBatches } from './detect-in-batches';
+import { startLongJobAlarm } from './long-job-alarm';
+import { formatDuration, ProgressTracker, VideoAnalysisProgress } from './progress';
+import { saveInChunks } from './save-in-chunks';
+
+export const videoProgressQuery = defineQuery<VideoAnalysisProgress>(VIDEO_PROGRESS_QUERY);
+
+/** Workflow failure type for anything that is not already a typed failure of a step. */
+export const VIDEO_ANALYSIS_FAILED = 'VideoAnalysisFailed';
+
+export interface VideoAnalysisResult {
+  videoKey: string;
+  /** `duplicate`: an earlier job of this video finished and `reanalyze` was not set; nothing ran. */
+  status: 'completed' | 'duplicate';
+  frames: number;
+  detections: number;
+  rowsInserted: number;
+  /** Rows that were already in PostgreSQL (a resumed or retried save). */
+  rowsAlreadySaved: number;
+  finalBatchSize: number;
+  oomHalvings: number;
+  elapsedSeconds: number;
+  model?: string;
+  previousRunId?: string;
+}
+
+/** "step 2/5 extract frames failed: …" — the cause of an activity failure, not the wrapper. */
+function describeFailure(err: unknown): { message: string; type: string } {
+  if (err instanceof ApplicationFailure) return { message: err.message, type: err.type ?? VIDEO_ANALYSIS_FAILED };
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    const type = cause instanceof ApplicationFailure && cause.type ? cause.type : VIDEO_ANALYSIS_FAILED;
+    return { message: `${err.activityType}: ${cause?.message ?? err.message}`, type };
+  }
+  return { message: err instanceof Error ? err.message : String(err), type: VIDEO_ANALYSIS_FAILED };
+}
+
+/**
+ * One uploaded video → one analysis job, in five steps reported as progress: load the
+ * detection model, extract frames, detect persons (batches halved on GPU out-of-memory), save
+ * detections to PostgreSQL (idempotent), clean up (always). Alerts when it runs too long or fails.
+ */
+export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<VideoAnalysisResult> {
+  if (!input || typeof input.videoKey !== 'string' || input.videoKey.length === 0) {
+    throw ApplicationFailure.nonRetryable(
+      'video analysis needs an input with a non-empty videoKey (see VideoAnalysisInput)',
+      'InvalidVideoAnalysisInput',
+    );
+  }
+  const info = workflowInfo();
+  const job: VideoJobRef = { videoKey: input.videoKey, workflowId: info.workflowId, runId: info.runId };
+  const source: VideoSourceRef = { videoId: input.videoId, objectKey: input.objectKey, bucket: input.bucket };
+  upsertSearchAttributes([{ key: VIDEO_ID, value: input.videoKey }]);
+
+  const progress = new ProgressTracker(input.videoKey, Date.now(), 0);
+  const report = () => setCurrentDetails(progress.summary(Date.now()));
+  setHandler(videoProgressQuery, () => progress.snapshot(Date.now()));
+  report();
+
+  const settings: VideoJobSettings = await settingsActivity.videoJobSettings();
+  progress.update({ batchSize: settings.initialBatchSize });
+  const acts = videoActivityProxies(settings);
+
+  async function step<T>(n: number, run: () => Promise<T>): Promise<T> {
+    progress.startStep(n, Date.now());
+    report();
+    log.info(progress.label, { videoKey: job.videoKey, elapsedSeconds: progress.snapshot(Date.now()).elapsedSeconds });
+    const result = await run();
+    progress.finishStep(Date.now());
+    report();
+    const snap = progress.snapshot(Date.now());
+    log.info(`${progress.label} done`, {
+      videoKey: job.videoKey,
+      stepSeconds: snap.steps[snap.steps.length - 1]?.elapsedSeconds,
+      elapsedSeconds: snap.elapsedSeconds,
+      frames: snap.framesExtracted,
+      framesDetected: snap.framesDetected,
+      detections: snap.detections,
+      rowsSaved: snap.rowsSaved,
+      batchSize: snap.batchSize,
+    });
+    return result;
+  }
+
+  const alarm = startLongJobAlarm(settings.longJobAlertMinutes, async () => {
+    progress.update({ longRunningAlerted: true });
+    report();
+    const snap = progress.snapshot(Date.now());
+    await acts.housekeeping.publishVideoAlert({
+      job,
+      kind: 'long_running',
+      priority: 'high',
+      title: `Video analysis of ${job.videoKey} is running longer than ${settings.longJobAlertMinutes} min`,
+      message: `Still at ${snap.label} after ${formatDuration(snap.elapsedSeconds)} (${snap.framesDetected}/${snap.framesExtracted} frames detected, batch size ${snap.batchSize}); the job keeps running.`,
+      details: { progress: snap },
+    });
+  });
+
+  let result: VideoAnalysisResult | undefined;
+  let failure: unknown;
+  try {
+    const claim = await acts.database.claimVideoJob({ job, eventId: input.eventId, reanalyze: input.reanalyze === true });
+    if (claim.alreadyAnalysed) {
+      log.warn('duplicate upload: this video was analysed before and reanalyze is not set', {
+        videoKey: job.videoKey,
+        previousRunId: claim.previousRunId,
+      });
+      result = {
+        videoKey: job.videoKey,
+        status: 'duplicate',
+        frames: 0,
+        detections: 0,
+        rowsInserted: 0,
+        rowsAlreadySaved: 0,
+        finalBatchSize: settings.initialBatchSize,
+        oomHalvings: 0,
+        elapsedSeconds: 0,
+        previousRunId: claim.previousRunId,
+      };
+      await acts.housekeeping.publishVideoAlert({
+        job,
+        kind: 'duplicate_upload',
+        priority: 'low',
+        title: `Duplicate upload of ${job.videoKey} ignored`,
+        message: `An earlier analysis job (run ${claim.previousRunId}, ${claim.previousStatus}) of this video finished; not analysed again because reanalyze is not set.`,
+        details: { previousRunId: claim.previousRunId, previousStatus: claim.previousStatus, eventId: input.eventId },
+      }).catch((err: unknown) => log.error('duplicate upload alert could not be published', { error: describeFailure(err).message }));
+    } else {
+      const model = await step(1, () => acts.detector.loadDetectionModel(job));
+      progress.update({ model: [model.model, model.version].filter(Boolean).join('@') });
+
+      const frames = await step(2, () => acts.frames.extractFrames({ job, source, frameRate: settings.frameRate }));
+      progress.update({ framesExtracted: frames.frameCount });
+
+      const detections = await step(3, () =>
+        detectInBatches(acts.detector, {
+          job,
+          source,
+          frameRate: settings.frameRate,
+          frameCount: frames.frameCount,
+          initialBatchSize: settings.initialBatchSize,
+          onProgress: (p) => {
+            progress.update(p);
+            report();
+          },
+        }),
+      );
+
+      const saved = await step(4, () =>
+        saveInChunks(acts.database, job, detections, settings, (rowsSaved) => {
+          progress.update({ rowsSaved });
+          report();
+        }),
+      );
+      const snap = progress.snapshot(Date.now());
+      result = {
+        videoKey: job.videoKey,
+        status: 'completed',
+        frames: frames.frameCount,
+        detections: detections.length,
+        rowsInserted: saved.inserted,
+        rowsAlreadySaved: saved.alreadySaved,
+        finalBatchSize: snap.batchSize,
+        oomHalvings: snap.oomHalvings,
+        elapsedSeconds: 0,
+        model: snap.model,
+      };
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    alarm.cancel();
+  }
+
+  // Step 5 and the bookkeeping run whatever happened, also when the job was cancelled.
+  return await CancellationScope.nonCancellable(async () => {
+    const failedAt = progress.label;
+    try {
+      await step(5, () => acts.housekeeping.cleanUpVideoJob(job));
+    } catch (err) {
+      log.error('clean-up of the work directory failed', { videoKey: job.videoKey, error: describeFailure(err).message });
+    }
+
+    if (failure === undefined && result) {
+      progress.end(result.status === 'duplicate' ? 'duplicate' : 'completed', Date.now());
+      report();
+      result.elapsedSeconds = progress.snapshot(Date.now()).elapsedSeconds;
+      await recordOutcome({ status: result.status, frames: result.frames, detections: result.detections });
+      return result;
+    }
+
+    if (isCancellation(failure)) {
+      progress.update({ error: 'cancelled' });
+      progress.end('cancelled', Date.now());
+      report();
+      await recordOutcome({ status: 'cancelled', error: 'cancelled' });
+      throw failure;
+    }
+
+    const { message, type } = describeFailure(failure);
+    const full = `Video analysis of ${job.videoKey} failed at ${failedAt}: ${message}`;
+    progress.update({ error: message });
+    progress.end('failed', Date.now());
+    report();
+    const snap = progress.snapshot(Date.now());
+    await Promise.all([
+      recordOutcome({ status: 'failed', error: full, frames: snap.framesExtracted, detections: snap.detections }),
+      acts.housekeeping
+        .publishVideoAlert({
+          job,
+          kind: 'job_failed',
+          priority: 'high',
+          title: `Video analysis of ${job.videoKey} failed`,
+          message: full,
+          details: { failureType: type, progress: snap },
+        })
+        .catch((err: unknown) => log.error('job failure alert could not be published', { error: describeFailure(err).message })),
+    ]);
+    throw ApplicationFailure.create({ message: full, type, nonRetryable: true, cause: failure instanceof Error ? failure : undefined });
+  });
+
+  async function recordOutcome(outcome: { status: 'completed' | 'failed' | 'cancelled' | 'duplicate'; frames?: number; detections?: number; error?: string }) {
+    try {
+      await acts.database.recordVideoJobOutcome({ job, ...outcome });
+    } catch (err) {
+      // The job's own result matters more than its bookkeeping row (PostgreSQL may be the reason it failed).
+      log.error('job outcome could not be recorded in PostgreSQL', { videoKey: job.videoKey, error: describeFailure(err).message });
+    }
+  }
+}

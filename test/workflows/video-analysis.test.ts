@@ -1,0 +1,324 @@
+import { Context } from '@temporalio/activity';
+import { temporal } from '@temporalio/proto';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type {
+  DetectBatchRequest,
+  JobOutcome,
+  PersonDetection,
+  SaveChunkRequest,
+  VideoActivities,
+  VideoAlert,
+  VideoJobSettings,
+} from '../../src/activities/video/types';
+import { DATABASE_UNAVAILABLE, DETECTOR_UNAVAILABLE, GPU_OUT_OF_MEMORY } from '../../src/activities/video/types';
+import { VIDEO_WORKFLOW_TYPE, videoStartPolicies, videoWorkflowId, type VideoAnalysisInput } from '../../src/domain/workflow-contracts';
+import type { VideoAnalysisProgress, VideoAnalysisResult } from '../../src/workflows/video-analysis';
+import { createTimeSkippingEnv } from '../helpers/time-skipping';
+import { uniqueName } from '../helpers/stack';
+
+/**
+ * The video workflow's own logic on the time-skipping test server: batch halving on GPU
+ * out-of-memory, progress, the long-job alarm, database retry exhaustion, clean-up on failure
+ * and cancellation. Activities are recording fakes at the activity boundary.
+ */
+
+jest.setTimeout(Number(process.env.VIDEO_TEST_TIMEOUT_MS ?? 120_000));
+
+const SETTINGS: VideoJobSettings = {
+  initialBatchSize: 32,
+  frameRate: 1,
+  saveChunkRows: 25,
+  longJobAlertMinutes: 30,
+  heartbeatTimeoutSeconds: 30,
+  detectorTimeoutSeconds: 60,
+  extractTimeoutMinutes: 10,
+  dbRetry: { maximumAttempts: 3, initialIntervalSeconds: 5, backoffCoefficient: 2, connectTimeoutSeconds: 10 },
+};
+
+interface Recorder {
+  detectCalls: DetectBatchRequest[];
+  saved: PersonDetection[];
+  saveAttempts: number;
+  alerts: VideoAlert[];
+  outcomes: JobOutcome[];
+  cleanups: number;
+  steps: string[];
+}
+
+interface FakeOptions {
+  frameCount: number;
+  /** Batches above this size fail with GpuOutOfMemory; 0 = every size. */
+  oomAbove?: number;
+  /** Resolves when the detector may answer (a slow GPU). */
+  detectorGate?: () => Promise<void>;
+  /** The first detector call fails as unavailable and asks to be retried after this long. */
+  detectorOutage?: string;
+  saveFails?: boolean;
+  alreadyAnalysed?: boolean;
+}
+
+/** One person on every frame, so detections = frames. */
+function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
+  return {
+    async videoJobSettings() {
+      return SETTINGS;
+    },
+    async claimVideoJob() {
+      rec.steps.push('claim');
+      return opts.alreadyAnalysed
+        ? { alreadyAnalysed: true, previousRunId: 'run-before', previousStatus: 'completed', finishedAt: null }
+        : { alreadyAnalysed: false };
+    },
+    async loadDetectionModel() {
+      rec.steps.push('load');
+      return { model: 'fake', version: '1' };
+    },
+    async extractFrames() {
+      rec.steps.push('extract');
+      return { frameCount: opts.frameCount, durationSeconds: opts.frameCount, width: 160, height: 120 };
+    },
+    async detectPersons(req) {
+      rec.detectCalls.push(req);
+      if (opts.oomAbove !== undefined && req.count > opts.oomAbove) {
+        throw ApplicationFailure.create({ message: `CUDA out of memory at ${req.count} frames`, type: GPU_OUT_OF_MEMORY, nonRetryable: true });
+      }
+      if (opts.detectorOutage && Context.current().info.attempt === 1) {
+        throw ApplicationFailure.create({
+          message: 'detector at http://gpu-box is unreachable (POST /detect): ECONNREFUSED',
+          type: DETECTOR_UNAVAILABLE,
+          nextRetryDelay: opts.detectorOutage,
+        });
+      }
+      if (opts.detectorGate) {
+        const ctx = Context.current();
+        const timer = setInterval(() => ctx.heartbeat(), 200);
+        try {
+          await Promise.race([opts.detectorGate(), ctx.cancelled]);
+        } finally {
+          clearInterval(timer);
+        }
+      }
+      const detections = Array.from({ length: req.count }, (_, i) => ({
+        frame: req.firstFrame + i,
+        index: 0,
+        timeSec: req.firstFrame + i - 1,
+        label: 'person',
+        confidence: 0.9,
+        box: { x: 0, y: 0, width: 1, height: 1 },
+      }));
+      return { detections, detectorMs: 5 };
+    },
+    async saveDetections(req: SaveChunkRequest) {
+      rec.saveAttempts += 1;
+      if (opts.saveFails) throw ApplicationFailure.retryable('PostgreSQL saving detections: connect ECONNREFUSED 127.0.0.1:5999', DATABASE_UNAVAILABLE);
+      rec.saved.push(...req.detections);
+      return { inserted: req.detections.length, alreadySaved: 0 };
+    },
+    async cleanUpVideoJob() {
+      rec.cleanups += 1;
+      rec.steps.push('cleanup');
+      return { removed: true };
+    },
+    async recordVideoJobOutcome(outcome) {
+      rec.outcomes.push(outcome);
+    },
+    async publishVideoAlert(alert) {
+      rec.alerts.push(alert);
+    },
+  };
+}
+
+function newRecorder(): Recorder {
+  return { detectCalls: [], saved: [], saveAttempts: 0, alerts: [], outcomes: [], cleanups: 0, steps: [] };
+}
+
+describe('videoAnalysisWorkflow (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let workflowBundle: { code: string };
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    // The workflow sets the VideoId search attribute; the test server knows only what it is told.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: { VideoId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
+    });
+    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows/video-analysis') });
+  }, 120_000);
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  async function withWorker<T>(activities: VideoActivities, run: (taskQueue: string) => Promise<T>): Promise<T> {
+    const taskQueue = uniqueName('video-wf');
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    return worker.runUntil(run(taskQueue));
+  }
+
+  function start(taskQueue: string, input: Partial<VideoAnalysisInput> = {}) {
+    const videoKey = input.videoKey ?? uniqueName('video');
+    const args: VideoAnalysisInput = { videoKey, objectKey: `${videoKey}.mp4`, eventId: uniqueName('event'), ...input };
+    return env.client.workflow.start(VIDEO_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: videoWorkflowId(videoKey),
+      args: [args],
+      ...videoStartPolicies(args),
+    });
+  }
+
+  async function failureOf(promise: Promise<unknown>): Promise<Error> {
+    try {
+      await promise;
+    } catch (err) {
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      return (err as WorkflowFailedError).cause as Error;
+    }
+    throw new Error('the workflow was expected to fail');
+  }
+
+  it('halves the batch on GPU out-of-memory (32 → 16 → 8), detects every frame once and saves it once', async () => {
+    const rec = newRecorder();
+    const { result, progress } = await withWorker(fakeActivities(rec, { frameCount: 40, oomAbove: 10 }), async (tq) => {
+      const handle = await start(tq);
+      const result = (await handle.result()) as VideoAnalysisResult;
+      return { result, progress: await handle.query<VideoAnalysisProgress>('videoProgress') };
+    });
+
+    expect(rec.detectCalls.map((c) => c.count)).toEqual([32, 16, 8, 8, 8, 8, 8]);
+    const succeeded = rec.detectCalls.filter((c) => c.count <= 10);
+    const frames = succeeded.flatMap((c) => Array.from({ length: c.count }, (_, i) => c.firstFrame + i));
+    expect(frames).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(rec.saved.map((d) => d.frame)).toEqual(frames);
+    expect(result).toMatchObject({ status: 'completed', frames: 40, detections: 40, rowsInserted: 40, finalBatchSize: 8, oomHalvings: 2 });
+    expect(progress).toMatchObject({
+      status: 'completed',
+      step: 5,
+      totalSteps: 5,
+      label: 'step 5/5 clean up',
+      framesExtracted: 40,
+      framesDetected: 40,
+      detections: 40,
+      rowsSaved: 40,
+      batchSize: 8,
+      oomHalvings: 2,
+    });
+    expect(progress.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
+    expect(rec.steps).toEqual(['claim', 'load', 'extract', 'cleanup']);
+    expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'completed', frames: 40, detections: 40 })]);
+    expect(rec.alerts).toEqual([]);
+  });
+
+  it('fails with a clear message when even a batch of 1 frame runs out of GPU memory, and still cleans up', async () => {
+    const rec = newRecorder();
+    const cause = await withWorker(fakeActivities(rec, { frameCount: 40, oomAbove: 0 }), async (tq) => {
+      const handle = await start(tq);
+      return failureOf(handle.result());
+    });
+    expect(rec.detectCalls.map((c) => c.count)).toEqual([32, 16, 8, 4, 2, 1]);
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe('GpuOutOfMemoryAtBatchSizeOne');
+    expect(cause.message).toMatch(/failed at step 3\/5 detect persons/);
+    expect(cause.message).toMatch(/out of GPU memory even with a batch of 1 frame/);
+    expect(rec.saved).toEqual([]);
+    expect(rec.cleanups).toBe(1);
+    expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'failed' })]);
+    expect(rec.alerts).toEqual([expect.objectContaining({ kind: 'job_failed', priority: 'high' })]);
+  });
+
+  it('shows progress while detecting', async () => {
+    const rec = newRecorder();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await withWorker(fakeActivities(rec, { frameCount: 20, detectorGate: () => gate }), async (tq) => {
+      const handle = await start(tq);
+      // Wait (bounded) until the first batch is at the detector.
+      for (let i = 0; i < 100 && rec.detectCalls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(rec.detectCalls).toHaveLength(1);
+
+      const during = await handle.query<VideoAnalysisProgress>('videoProgress');
+      expect(during).toMatchObject({ status: 'running', step: 3, label: 'step 3/5 detect persons', framesExtracted: 20, batchSize: 32 });
+      expect(during.steps.map((s) => [s.step, s.finishedAt !== undefined])).toEqual([
+        [1, true],
+        [2, true],
+        [3, false],
+      ]);
+      // What the Web UI shows as the run's current details.
+      const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+      expect(metadata.currentDetails).toContain('step 3/5 detect persons');
+      expect(metadata.currentDetails).toContain('batch size 32');
+
+      release();
+      expect(await handle.result()).toMatchObject({ status: 'completed', detections: 20 });
+    });
+  });
+
+  it('raises an alert when the job runs longer than 30 minutes, while the job keeps running', async () => {
+    const rec = newRecorder();
+    // The detector is down and asks for a retry in 35 minutes: the job is slow, not failed.
+    await withWorker(fakeActivities(rec, { frameCount: 20, detectorOutage: '35 minutes' }), async (tq) => {
+      const handle = await start(tq);
+      for (let i = 0; i < 100 && rec.detectCalls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(rec.alerts).toEqual([]);
+
+      await env.sleep('31 minutes');
+      for (let i = 0; i < 100 && rec.alerts.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(rec.alerts).toEqual([expect.objectContaining({ kind: 'long_running', priority: 'high' })]);
+      expect(rec.alerts[0].title).toMatch(/longer than 30 min/);
+      const still = await handle.query<VideoAnalysisProgress>('videoProgress');
+      expect(still).toMatchObject({ status: 'running', step: 3, longRunningAlerted: true });
+      expect(still.elapsedSeconds).toBeGreaterThanOrEqual(30 * 60);
+
+      expect(await handle.result()).toMatchObject({ status: 'completed', detections: 20 });
+    });
+    expect(rec.detectCalls.length).toBe(2);
+    expect(rec.alerts.filter((a) => a.kind === 'long_running')).toHaveLength(1);
+  });
+
+  it('fails with the last database error after the configured attempts, saving nothing twice', async () => {
+    const rec = newRecorder();
+    const cause = await withWorker(fakeActivities(rec, { frameCount: 10, saveFails: true }), async (tq) => {
+      const handle = await start(tq);
+      return failureOf(handle.result());
+    });
+    expect(rec.saveAttempts).toBe(3);
+    expect((cause as ApplicationFailure).type).toBe('VideoSaveFailed');
+    expect(cause.message).toMatch(/failed at step 4\/5 save detections/);
+    expect(cause.message).toMatch(/after 3 attempt\(s\)/);
+    expect(cause.message).toContain('connect ECONNREFUSED 127.0.0.1:5999');
+    expect(cause.message).toMatch(/reanalyze=true/);
+    expect(rec.cleanups).toBe(1);
+  });
+
+  it('cleans up when the job is cancelled mid-detection', async () => {
+    const rec = newRecorder();
+    const never = new Promise<void>(() => undefined);
+    await withWorker(fakeActivities(rec, { frameCount: 20, detectorGate: () => never }), async (tq) => {
+      const handle = await start(tq);
+      for (let i = 0; i < 100 && rec.detectCalls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await handle.cancel();
+      const cause = await failureOf(handle.result());
+      expect(cause).toBeInstanceOf(CancelledFailure);
+      const progress = await handle.query<VideoAnalysisProgress>('videoProgress');
+      expect(progress).toMatchObject({ status: 'cancelled', step: 5 });
+    });
+    expect(rec.cleanups).toBe(1);
+    expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'cancelled' })]);
+    expect(rec.alerts).toEqual([]);
+  });
+
+  it('does not analyse a video again when an earlier job finished and reanalyze is not set', async () => {
+    const rec = newRecorder();
+    const result = await withWorker(fakeActivities(rec, { frameCount: 10, alreadyAnalysed: true }), async (tq) => {
+      const handle = await start(tq);
+      return (await handle.result()) as VideoAnalysisResult;
+    });
+    expect(result).toMatchObject({ status: 'duplicate', previousRunId: 'run-before', frames: 0 });
+    expect(rec.steps).toEqual(['claim', 'cleanup']);
+    expect(rec.detectCalls).toEqual([]);
+    expect(rec.alerts).toEqual([expect.objectContaining({ kind: 'duplicate_upload' })]);
+    expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'duplicate' })]);
+  });
+});
