@@ -9,20 +9,20 @@ const common = {
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // Global only (Jest ignores it per project): starting servers and bundling workflows take
+  // seconds on a busy 2-core machine. Bounds, not timing assertions.
+  testTimeout: 180_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'workflows',
       testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
-      // Starting a test server and bundling workflows take seconds on a busy 2-core machine.
-      testTimeout: 120_000,
     },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      testTimeout: 180_000,
     },
   ],
 };
