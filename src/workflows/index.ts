@@ -1,3 +1,4 @@
 // Every workflow the worker registers. Workflow code only: no activities' implementations.
 export * from './video-analysis';
 export * from './daily-report';
+export * from './guardian';

@@ -1,0 +1,63 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { GuardianActivities, NO_STABLE_VERSION_FAILURE } from '../../activities/guardian/types';
+
+/** The failure type the registry throws when there is nothing to roll back to (checked against the activity's). */
+export const NO_STABLE_VERSION: typeof NO_STABLE_VERSION_FAILURE = 'NoStableVersion';
+
+/*
+ * Every activity of the guardian with explicit timeouts and a bounded retry policy. Each call
+ * adds a one-line summary (executeWithOptions) so the Web UI's event history reads as a log.
+ */
+
+/** Audit trail writes: retried for up to an hour so a short database outage loses nothing. */
+export const audit = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Training runs for hours and heartbeats while it does; a failed job is reported, not retried forever. */
+export const training = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '30 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 3,
+  },
+});
+
+/** Rollback: quick registry calls; "no stable version" cannot get better by retrying. */
+export const deployment = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [NO_STABLE_VERSION],
+  },
+});
+
+/** Scaling and monitoring: one quick HTTP/database call each. */
+export const operations = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+  },
+});
+
+/** Alerts should arrive within 30 s; a few quick retries, then the failure is recorded. */
+export const alerts = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 5,
+  },
+});

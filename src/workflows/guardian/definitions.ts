@@ -1,0 +1,20 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import {
+  GUARDIAN_EVENT_SIGNAL,
+  GUARDIAN_HISTORY_QUERY,
+  GUARDIAN_OPERATOR_UPDATE,
+  GUARDIAN_STATE_QUERY,
+} from '../../domain/workflow-contracts';
+import type { DecisionEntry, GuardianStateView, OperatorCommand, OperatorCommandResult } from './types';
+
+/** One event for the guardian (a validated ModelEvent; re-checked on arrival). */
+export const modelEventSignal = defineSignal<[unknown]>(GUARDIAN_EVENT_SIGNAL);
+
+export const guardianStateQuery = defineQuery<GuardianStateView>(GUARDIAN_STATE_QUERY);
+
+/** The decision history, newest first; the argument limits how many. */
+export const guardianHistoryQuery = defineQuery<DecisionEntry[], [number?]>(GUARDIAN_HISTORY_QUERY);
+
+export const operatorCommandUpdate = defineUpdate<OperatorCommandResult, [OperatorCommand]>(
+  GUARDIAN_OPERATOR_UPDATE,
+);

@@ -1,0 +1,76 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { MODEL_NAME } from '../search-attributes';
+import {
+  guardianHistoryQuery,
+  guardianStateQuery,
+  modelEventSignal,
+  operatorCommandUpdate,
+} from './definitions';
+import { newestFirst } from './history';
+import { initialGuardianState } from './initial-state';
+import { ModelGuardian } from './model-guardian';
+import { validateOperatorCommand } from './operator-command';
+import type { GuardianRunInput } from './types';
+
+const DEFAULT_EVENTS_PER_RUN = 500;
+
+/**
+ * One long-lived guardian per model (id `model-guardian:<model>`, reached by signal-with-start):
+ * decides every event in arrival order with the shared policy, runs the responses, and keeps
+ * cooldowns, recent responses, the pending retrain and the last 1,000 decisions as workflow state,
+ * carried across continue-as-new.
+ */
+export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<void> {
+  const state = input.carried ?? initialGuardianState(input);
+  const guardian = new ModelGuardian(input.modelName, state);
+  const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
+
+  // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
+  setHandler(modelEventSignal, (payload) => {
+    state.queuedEvents.push(payload);
+  });
+  setHandler(guardianStateQuery, () => guardian.view());
+  setHandler(guardianHistoryQuery, (limit) => newestFirst(state.history, limit ?? state.history.length));
+  setHandler(operatorCommandUpdate, (command) => guardian.operate(command), {
+    validator: (command) => validateOperatorCommand(command, state, Date.now()),
+  });
+
+  if (state.previousRuns === 0) upsertSearchAttributes([{ key: MODEL_NAME, value: input.modelName }]);
+  guardian.describe();
+
+  let processedThisRun = 0;
+  const wantsNewRun = () => workflowInfo().continueAsNewSuggested || processedThisRun >= eventsPerRun;
+  // A new run may start only when nothing is in flight: no action, no audit write, no update.
+  const readyForNewRun = () => wantsNewRun() && guardian.isIdle() && allHandlersFinished();
+
+  for (;;) {
+    guardian.runDueRetrain();
+    let processed = 0;
+    while (state.queuedEvents.length > 0) {
+      guardian.processSignal(state.queuedEvents.shift());
+      processed++;
+    }
+    processedThisRun += processed;
+    if (processed > 0) guardian.describe();
+    if (readyForNewRun()) break;
+
+    const wake = () => state.queuedEvents.length > 0 || readyForNewRun();
+    const pendingAt = state.policy.pendingRetrain?.runAt;
+    if (pendingAt === undefined) await condition(wake);
+    else await condition(wake, Math.max(pendingAt - Date.now(), 1));
+  }
+
+  // Signals that arrived meanwhile travel in `queuedEvents`: nothing is lost between runs.
+  await continueAsNew<typeof modelGuardianWorkflow>({
+    modelName: input.modelName,
+    eventsPerRun: input.eventsPerRun,
+    carried: { ...state, previousRuns: state.previousRuns + 1 },
+  });
+}

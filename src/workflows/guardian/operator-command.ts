@@ -1,0 +1,80 @@
+import {
+  activeCooldown,
+  isResponseAction,
+  RESPONSE_ACTIONS,
+  resolveGuardianSettings,
+  type GuardianSettings,
+} from '../../domain/policy';
+import type { GuardianCarriedState, OperatorCommand } from './types';
+
+const COMMANDS = ['pause', 'resume', 'clear-cooldown', 'force-action', 'settings'] as const;
+const MAX_REASON_LENGTH = 1_000;
+
+/**
+ * Rejects a command before it reaches the guardian's history (update validator): every command
+ * needs a reason; pause/resume must change something; a cooldown to clear must be running.
+ * Throws an Error whose message tells the operator what to fix.
+ */
+export function validateOperatorCommand(
+  command: OperatorCommand,
+  state: GuardianCarriedState,
+  now: number,
+): void {
+  if (typeof command !== 'object' || command === null)
+    throw new Error('an operator command must be an object');
+  if (!(COMMANDS as readonly string[]).includes(command.command)) {
+    throw new Error(`unknown command '${String(command.command)}': expected one of ${COMMANDS.join(', ')}`);
+  }
+  if (typeof command.reason !== 'string' || command.reason.trim() === '') {
+    throw new Error(`'${command.command}' needs a reason: it is recorded in the audit trail`);
+  }
+  if (command.reason.length > MAX_REASON_LENGTH) {
+    throw new Error(`the reason is longer than ${MAX_REASON_LENGTH} characters`);
+  }
+  if (command.operator !== undefined && typeof command.operator !== 'string') {
+    throw new Error('operator must be a string');
+  }
+  switch (command.command) {
+    case 'pause':
+      if (state.paused) throw new Error(`auto-response is already paused (${state.paused.reason})`);
+      return;
+    case 'resume':
+      if (!state.paused) throw new Error('auto-response is not paused');
+      return;
+    case 'clear-cooldown': {
+      const running = Object.keys(state.policy.cooldowns).filter((key) =>
+        activeCooldown(state.policy.cooldowns, key, now),
+      );
+      if (!running.includes(command.cooldownKey)) {
+        throw new Error(
+          `no cooldown '${String(command.cooldownKey)}' is running; running: ${running.length ? running.join(', ') : 'none'}`,
+        );
+      }
+      return;
+    }
+    case 'force-action':
+      if (!isResponseAction(command.action)) {
+        throw new Error(
+          `unknown action '${String(command.action)}': expected one of ${RESPONSE_ACTIONS.join(', ')}`,
+        );
+      }
+      return;
+    case 'settings':
+      settingsAfter(state.settings, command);
+      return;
+  }
+}
+
+/** The settings a `settings` command asks for (validated; throws naming every bad field). */
+export function settingsAfter(
+  current: GuardianSettings,
+  command: Extract<OperatorCommand, { command: 'settings' }>,
+): GuardianSettings {
+  const patch = command.settings ?? {};
+  return resolveGuardianSettings({
+    timeZone: patch.timeZone ?? current.timeZone,
+    businessHours: { ...current.businessHours, ...patch.businessHours },
+    maintenanceWindow: { ...current.maintenanceWindow, ...patch.maintenanceWindow },
+    dryRun: patch.dryRun ?? current.dryRun,
+  });
+}

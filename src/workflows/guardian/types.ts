@@ -1,0 +1,153 @@
+import type {
+  GuardianSettings,
+  GuardianSettingsInput,
+  PolicyState,
+  ResponseAction,
+} from '../../domain/policy';
+import type { GuardianStartInput } from '../../domain/workflow-contracts';
+
+/** Where a history entry came from. */
+export type DecisionOrigin = 'event' | 'maintenance-window' | 'operator';
+
+/**
+ * running/succeeded/failed: an action the guardian ran · scheduled: deferred to the maintenance
+ * window · cancelled: a scheduled retrain replaced by an urgent one · skipped: a guard suppressed
+ * it · dry-run / paused: decided, nothing ran · operator: an operator command.
+ */
+export type DecisionStatus =
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'scheduled'
+  | 'cancelled'
+  | 'skipped'
+  | 'dry-run'
+  | 'paused'
+  | 'operator';
+
+/** One entry of the guardian's bounded decision history (and of its audit trail row). */
+export interface DecisionEntry {
+  /** The audit trail's event id: the event's id, `<id>:window-run`, or `operator:<uuid>`. */
+  id: string;
+  origin: DecisionOrigin;
+  /** The event that caused it, when not the entry's own id. */
+  triggeringEventId?: string;
+  eventType: string;
+  severity: string;
+  action: string;
+  /** What the table (or action_required) said, before the guards. */
+  tableAction?: string;
+  /** A response was made and (for actions that ran) succeeded. */
+  executed: boolean;
+  status: DecisionStatus;
+  reason: string;
+  /** ISO-8601, workflow time. */
+  decidedAt: string;
+  cooldownUntil?: string;
+  /** ISO-8601: when a scheduled retrain runs. */
+  runAt?: string;
+  /** What the action did, or why it failed. */
+  result?: string;
+  operator?: string;
+}
+
+export interface PauseInfo {
+  reason: string;
+  /** Epoch ms. */
+  since: number;
+  operator?: string;
+}
+
+/** A signal whose payload was not a valid event for this model (kept for inspection, bounded). */
+export interface RejectedSignal {
+  at: string;
+  reason: string;
+  eventId?: string;
+}
+
+export interface GuardianCounters {
+  processedEvents: number;
+  duplicateEvents: number;
+  rejectedSignals: number;
+  failedActions: number;
+  auditWriteFailures: number;
+}
+
+/** Everything a guardian run hands to the next one on continue-as-new. */
+export interface GuardianCarriedState {
+  settings: GuardianSettings;
+  policy: PolicyState;
+  seenEventIds: string[];
+  /** Oldest first, at most GUARDIAN_HISTORY_LIMIT entries. */
+  history: DecisionEntry[];
+  paused: PauseInfo | null;
+  /** Signals received but not yet processed when the run ended (raw payloads). */
+  queuedEvents: unknown[];
+  counters: GuardianCounters;
+  lastAction?: string;
+  lastSeverity?: string;
+  recentRejections: RejectedSignal[];
+  /** How many runs came before this one. */
+  previousRuns: number;
+}
+
+/** The guardian's input: the start input, plus what it carries to itself across continue-as-new. */
+export interface GuardianRunInput extends GuardianStartInput {
+  carried?: GuardianCarriedState;
+  /** Continue-as-new after this many events even if Temporal has not suggested it (default 500). */
+  eventsPerRun?: number;
+}
+
+export interface CooldownView {
+  key: string;
+  eventType: string;
+  action: ResponseAction;
+  startedAt: string;
+  until: string;
+  eventId: string;
+}
+
+/** What the state query returns: what an operator needs to see in the Web UI or the CLI. */
+export interface GuardianStateView {
+  modelName: string;
+  /** ISO-8601 workflow time the view was taken at. */
+  asOf: string;
+  paused: { reason: string; since: string; operator?: string } | null;
+  dryRun: boolean;
+  settings: GuardianSettings;
+  /** Only those still running, with their end times. */
+  cooldowns: CooldownView[];
+  /** Responses that count for the frequency limit (last hour). */
+  recentResponses: Array<{ eventType: string; action: ResponseAction; at: string; eventId: string }>;
+  pendingRetrain: { eventId: string; runAt: string; decidedAt: string; reason: string } | null;
+  runningActions: Array<{ id: string; action: string; startedAt: string }>;
+  /** Newest first. */
+  lastDecisions: DecisionEntry[];
+  historySize: number;
+  counters: GuardianCounters;
+  lastAction?: string;
+  lastSeverity?: string;
+  recentRejections: RejectedSignal[];
+  /** 1 for the first run, +1 per continue-as-new. */
+  run: number;
+}
+
+interface CommandBase {
+  /** Why: required, recorded in the audit trail. */
+  reason: string;
+  /** Who, for the audit trail. */
+  operator?: string;
+}
+
+/** What operators can do to a running guardian through the update. */
+export type OperatorCommand =
+  | (CommandBase & { command: 'pause' })
+  | (CommandBase & { command: 'resume' })
+  | (CommandBase & { command: 'clear-cooldown'; cooldownKey: string })
+  | (CommandBase & { command: 'force-action'; action: ResponseAction; serviceName?: string })
+  | (CommandBase & { command: 'settings'; settings: GuardianSettingsInput });
+
+export interface OperatorCommandResult {
+  entry: DecisionEntry;
+  state: GuardianStateView;
+}

@@ -1,0 +1,284 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NO_STABLE_VERSION_FAILURE } from '../../src/activities/guardian/types';
+import { MODEL_NAME, LAST_ACTION, LAST_SEVERITY } from '../../src/workflows/search-attributes';
+import { createTimeSkippingEnv } from '../helpers/time-skipping';
+import { uniqueName } from '../helpers/stack';
+import { degradationEvent, driftEvent, eventOfType, systemEvent } from '../unit/policy/model-events';
+import {
+  ALL_DAY,
+  GuardianUnderTest,
+  RecordingBackends,
+  skipTo,
+  startGuardianWorker,
+} from './guardian/harness';
+import { replayAll } from './guardian/replay';
+
+/**
+ * The guardian workflow runs each row of the action table through real activities' boundaries
+ * (recording fakes), on the time-skipping test server: what a backend is asked to do, what the
+ * history and the audit trail say, duplicates, unknown event types and failing backends.
+ */
+
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let backends: RecordingBackends;
+let stopWorker: () => Promise<void>;
+const guardians: GuardianUnderTest[] = [];
+
+function guardian(prefix: string, input = { settings: ALL_DAY }): GuardianUnderTest {
+  const g = new GuardianUnderTest(env, uniqueName(prefix), input);
+  guardians.push(g);
+  return g;
+}
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  backends = new RecordingBackends();
+  stopWorker = await startGuardianWorker(env, backends);
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await env?.teardown();
+});
+
+const ROWS: Array<[string, string, string, string, string]> = [
+  ['data_drift_detected', 'MONITOR', 'RETRAIN', 'RETRAIN', 'RETRAIN'],
+  ['model_performance_degraded', 'MONITOR', 'RETRAIN', 'ROLLBACK', 'ROLLBACK'],
+  ['system_overload', 'MONITOR', 'SCALE_UP', 'SCALE_UP', 'SCALE_UP'],
+  ['prediction_latency_high', 'MONITOR', 'SCALE_UP', 'SCALE_UP', 'SCALE_UP'],
+  ['service_health_check_failed', 'ALERT', 'ROLLBACK', 'ROLLBACK', 'ROLLBACK'],
+  ['embedding_store_unreachable', 'ALERT', 'ALERT', 'ALERT', 'ALERT'],
+];
+
+const BACKEND_CALL: Record<string, string> = {
+  RETRAIN: 'runTrainingJob',
+  ROLLBACK: 'rollbackModel',
+  SCALE_UP: 'scaleService',
+  ALERT: 'sendAlert',
+  MONITOR: 'raiseMonitoring',
+};
+
+describe('each row of the action table, through the guardian', () => {
+  // Noon UTC: business hours, and outside the 02:00–04:00 maintenance window MEDIUM drift waits for.
+  beforeAll(async () => {
+    const now = await env.currentTimeMs();
+    const noon = new Date(now);
+    noon.setUTCHours(12, 0, 0, 0);
+    await skipTo(env, noon.getTime() > now ? noon.getTime() : noon.getTime() + 24 * 3600_000);
+  });
+
+  it.each(ROWS)('%s: LOW %s, MEDIUM %s, HIGH %s, CRITICAL %s', async (type, ...actions) => {
+    const severities = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+    await Promise.all(
+      severities.map(async (severity, i) => {
+        const g = guardian(`table-${severity.toLowerCase()}`);
+        const event = eventOfType(type, severity, { model: g.modelName });
+        const entry = await g.decide(event, backends);
+        const action = actions[i];
+        expect(entry).toMatchObject({
+          id: event.event_id,
+          action,
+          severity,
+          tableAction: action,
+          origin: 'event',
+        });
+
+        const calls = backends
+          .actionsFor(g.modelName)
+          .filter((c) => c.request.alertId !== `${event.event_id}:drift`);
+        if (type === 'data_drift_detected' && severity === 'MEDIUM') {
+          // Deferred to the maintenance window: a response now, but no training yet.
+          expect(entry).toMatchObject({ status: 'scheduled', executed: true });
+          expect(calls).toEqual([]);
+          return;
+        }
+        expect(entry).toMatchObject({ status: 'succeeded', executed: true });
+        expect(calls.map((c) => c.name)).toEqual([BACKEND_CALL[action]]);
+        const request = calls[0].request;
+        if (action === 'RETRAIN')
+          expect(request).toMatchObject({
+            priority: i >= 2 ? 'high' : 'normal',
+            triggeringEventId: event.event_id,
+          });
+        if (action === 'SCALE_UP') expect(request).toMatchObject({ delta: 2, serviceName: 'fraud-api' });
+        if (action === 'MONITOR')
+          expect(request).toMatchObject({ intervalSeconds: 30, durationSeconds: 7200 });
+        if (action === 'ALERT')
+          expect(request).toMatchObject({
+            alertId: `${event.event_id}:alert`,
+            priority: severity.toLowerCase(),
+          });
+        const why = String(request.reason ?? request.message);
+        expect(why).toContain(
+          type.startsWith('embedding')
+            ? `event type '${type}' is not in the action table`
+            : `table ${type} × ${severity} → ${action}`,
+        );
+
+        // The audit trail got the decision once, with its reason.
+        const audit = backends.callsFor(g.modelName, 'recordDecision');
+        expect(audit).toHaveLength(1);
+        expect(audit[0].request).toMatchObject({ eventId: event.event_id, action, executed: true, severity });
+      }),
+    );
+  });
+});
+
+describe('drift alerts', () => {
+  it('publishes a drift alert for every drift event, whatever the response', async () => {
+    const g = guardian('drift-alert');
+    const first = driftEvent({ model: g.modelName, severity: 'HIGH', features: 4 });
+    const second = driftEvent({ model: g.modelName, severity: 'HIGH' }); // lands in the RETRAIN cooldown
+    await g.decide(first, backends);
+    const skipped = await g.decide(second, backends);
+    expect(skipped).toMatchObject({ status: 'skipped', executed: false });
+    await g.waitUntilIdle(2);
+    const driftAlerts = backends.callsFor(g.modelName, 'sendAlert').map((c) => c.request);
+    expect(driftAlerts.map((a) => a.alertId).sort()).toEqual(
+      [`${first.event_id}:drift`, `${second.event_id}:drift`].sort(),
+    );
+    const firstAlert = driftAlerts.find((a) => a.alertId === `${first.event_id}:drift`)!;
+    expect(firstAlert).toMatchObject({ priority: 'high', title: `Data drift on ${g.modelName}: HIGH` });
+    expect(firstAlert.message).toContain(
+      'on 4 feature(s) (feature_0, feature_1, feature_2, feature_3); response: RETRAIN',
+    );
+  });
+});
+
+describe('explicit action_required and unknown event types', () => {
+  it('lets action_required win over the table on a degradation', async () => {
+    const g = guardian('explicit');
+    // LOW degradation → table says MONITOR; the event asks for ROLLBACK.
+    const event = degradationEvent({
+      model: g.modelName,
+      severity: 'LOW',
+      drop: 0.02,
+      actionRequired: 'ROLLBACK',
+    });
+    const entry = await g.decide(event, backends);
+    expect(entry).toMatchObject({ action: 'ROLLBACK', tableAction: 'ROLLBACK', status: 'succeeded' });
+    expect(entry.reason).toContain(
+      'table model_performance_degraded × LOW → MONITOR; action_required ROLLBACK wins over the table',
+    );
+    expect(backends.actionsFor(g.modelName).map((c) => c.name)).toEqual(['rollbackModel']);
+  });
+
+  it('records an ALERT with the reason for an event type it does not know', async () => {
+    const g = guardian('unknown');
+    const event = systemEvent('feature_store_stale', { model: g.modelName });
+    const entry = await g.decide(event, backends);
+    expect(entry).toMatchObject({ action: 'ALERT', status: 'succeeded', severity: 'MEDIUM' });
+    expect(entry.reason).toContain('no severity in the event, MEDIUM assumed');
+    expect(entry.reason).toContain("event type 'feature_store_stale' is not in the action table → ALERT");
+  });
+});
+
+describe('duplicates and bad signals', () => {
+  it('records a redelivered event id once and acts once', async () => {
+    const g = guardian('duplicate');
+    const event = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
+    await g.decide(event, backends);
+    await g.send(event);
+    await g.send(event);
+    const other = systemEvent('prediction_latency_high', { model: g.modelName, severity: 'HIGH' });
+    await g.decide(other, backends);
+    const view = await g.waitUntilIdle(4);
+    expect(view.counters).toMatchObject({ processedEvents: 2, duplicateEvents: 2 });
+    expect(view.historySize).toBe(2);
+    expect(backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2);
+    expect(backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request.eventId)).toEqual([
+      event.event_id,
+      other.event_id,
+    ]);
+  });
+
+  it('keeps running when a signal is not a valid event, and shows why it was rejected', async () => {
+    const g = guardian('bad-signal');
+    await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+    await g.send({ event_id: 'not-a-uuid', event_type: 'system_overload' } as never);
+    await g.send(systemEvent('system_overload', { model: 'another-model' }));
+    const next = systemEvent('prediction_latency_high', { model: g.modelName });
+    await g.decide(next, backends);
+    const view = await g.state();
+    expect(view.counters).toMatchObject({ processedEvents: 2, rejectedSignals: 2 });
+    expect(view.recentRejections.map((r) => r.reason)).toEqual([
+      expect.stringContaining('invalid event: event_id: Invalid UUID'),
+      expect.stringContaining(`event for model 'another-model' reached the guardian of '${g.modelName}'`),
+    ]);
+  });
+});
+
+describe('failing backends', () => {
+  it('records a failed decision and alerts when no stable version exists for a rollback', async () => {
+    const g = guardian('no-stable');
+    backends.failFor(g.modelName, 'rollbackModel', {
+      kind: 'non-retryable',
+      type: NO_STABLE_VERSION_FAILURE,
+      message: `model ${g.modelName} has no stable version before 1`,
+    });
+    const event = degradationEvent({ model: g.modelName, severity: 'HIGH' });
+    const entry = await g.decide(event, backends);
+    expect(entry).toMatchObject({ action: 'ROLLBACK', status: 'failed', executed: false });
+    expect(entry.result).toContain('no previous stable version to roll back to');
+    expect(entry.result).toContain('failure alert sent');
+    expect(backends.callsFor(g.modelName, 'rollbackModel')).toHaveLength(1); // not retried
+    const alert = backends.callsFor(g.modelName, 'sendAlert')[0].request;
+    expect(alert).toMatchObject({
+      alertId: `${event.event_id}:failure`,
+      priority: 'high',
+      title: `ROLLBACK failed for ${g.modelName}`,
+    });
+    const audit = backends.callsFor(g.modelName, 'recordDecision')[0].request;
+    expect(audit).toMatchObject({ executed: false, details: expect.objectContaining({ status: 'failed' }) });
+
+    // The guardian keeps going.
+    const next = await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+    expect(next.status).toBe('succeeded');
+    expect((await g.state()).counters.failedActions).toBe(1);
+  });
+
+  it('retries a backend that is down, then records the failure and alerts', async () => {
+    const g = guardian('scaling-down');
+    backends.failFor(g.modelName, 'scaleService', {
+      kind: 'retryable',
+      message: 'connect ECONNREFUSED 127.0.0.1:9',
+    });
+    const event = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
+    await g.send(event);
+    // Retries back off 2 s, 4 s, 8 s, 16 s: move the test server's clock past them.
+    for (let i = 0; i < 6 && backends.callsFor(g.modelName, 'scaleService').length < 5; i++)
+      await env.sleep(20_000);
+    const entry = await g.waitForEntry(event.event_id, backends);
+    expect(backends.callsFor(g.modelName, 'scaleService').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5]);
+    expect(entry).toMatchObject({ status: 'failed', executed: false });
+    expect(entry.result).toContain('SCALE_UP failed: connect ECONNREFUSED 127.0.0.1:9; failure alert sent');
+  });
+
+  it('reports a training job that failed, without retrying it', async () => {
+    const g = guardian('training-fails');
+    backends.trainingFails.add(g.modelName);
+    const entry = await g.decide(driftEvent({ model: g.modelName, severity: 'CRITICAL' }), backends);
+    expect(entry).toMatchObject({ action: 'RETRAIN', status: 'failed' });
+    expect(entry.result).toMatch(/^training job job-1 failed: loss diverged; failure alert sent$/);
+    expect(backends.callsFor(g.modelName, 'runTrainingJob')).toHaveLength(1);
+  });
+});
+
+describe('inspection', () => {
+  it('sets the model name, last action and last severity as search attributes', async () => {
+    const g = guardian('search-attrs');
+    await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    const description = await g.handle.describe();
+    expect(description.typedSearchAttributes.get(MODEL_NAME)).toBe(g.modelName);
+    expect(description.typedSearchAttributes.get(LAST_ACTION)).toBe('ROLLBACK');
+    expect(description.typedSearchAttributes.get(LAST_SEVERITY)).toBe('HIGH');
+  });
+});
+
+describe('replay', () => {
+  it('replays every history recorded above without non-determinism', async () => {
+    await replayAll(env, guardians);
+  });
+});

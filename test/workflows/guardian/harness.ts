@@ -1,0 +1,246 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import type { GuardianActivities } from '../../../src/activities/guardian/types';
+import type { ModelEvent } from '../../../src/domain/events';
+import type { GuardianSettingsInput } from '../../../src/domain/policy';
+import {
+  GUARDIAN_EVENT_SIGNAL,
+  GUARDIAN_WORKFLOW_TYPE,
+  guardianWorkflowId,
+  type GuardianStartInput,
+} from '../../../src/domain/workflow-contracts';
+import {
+  guardianHistoryQuery,
+  guardianStateQuery,
+  type DecisionEntry,
+  type GuardianRunInput,
+  type GuardianStateView,
+} from '../../../src/workflows/guardian';
+import { SEARCH_ATTRIBUTES } from '../../../src/workflows/search-attributes';
+
+/**
+ * The guardian on the time-skipping test server with recording fakes at the activity boundary:
+ * every call is recorded with its arguments, and a test can make a backend fail.
+ */
+
+export type ActivityName = keyof GuardianActivities;
+
+export interface RecordedCall {
+  name: ActivityName;
+  modelName: string;
+  request: Record<string, unknown>;
+  attempt: number;
+}
+
+/** How a fake backend misbehaves for one model: thrown on every attempt. */
+export type Failure =
+  { kind: 'retryable'; message: string } | { kind: 'non-retryable'; type: string; message: string };
+
+export class RecordingBackends {
+  readonly calls: RecordedCall[] = [];
+  private readonly failures = new Map<string, Failure>();
+  private readonly attempts = new Map<string, number>();
+  /** Training outcome per model (default: succeeded). */
+  readonly trainingFails = new Set<string>();
+
+  failFor(modelName: string, name: ActivityName, failure: Failure): void {
+    this.failures.set(`${modelName}/${name}`, failure);
+  }
+
+  callsFor(modelName: string, name?: ActivityName): RecordedCall[] {
+    return this.calls.filter((c) => c.modelName === modelName && (name === undefined || c.name === name));
+  }
+
+  /** Calls that reached the backend without failing (the last attempt of each). */
+  actionsFor(modelName: string): RecordedCall[] {
+    return this.callsFor(modelName).filter((c) => c.name !== 'recordDecision');
+  }
+
+  private call(name: ActivityName, request: { modelName: string }): void {
+    const key = `${request.modelName}/${name}/${JSON.stringify(request)}`;
+    const attempt = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, attempt);
+    this.calls.push({ name, modelName: request.modelName, request: { ...request }, attempt });
+    const failure = this.failures.get(`${request.modelName}/${name}`);
+    if (!failure) return;
+    if (failure.kind === 'retryable') throw new Error(failure.message);
+    throw ApplicationFailure.create({ message: failure.message, type: failure.type, nonRetryable: true });
+  }
+
+  activities(): GuardianActivities {
+    return {
+      recordDecision: async (record) => {
+        this.call('recordDecision', record);
+      },
+      runTrainingJob: async (request) => {
+        this.call('runTrainingJob', request);
+        const n = this.callsFor(request.modelName, 'runTrainingJob').length;
+        return this.trainingFails.has(request.modelName)
+          ? { jobId: `job-${n}`, status: 'failed', detail: 'loss diverged' }
+          : { jobId: `job-${n}`, status: 'succeeded', newVersion: `${10 + n}` };
+      },
+      rollbackModel: async (request) => {
+        this.call('rollbackModel', request);
+        return { fromVersion: '7', toVersion: '6' };
+      },
+      scaleService: async (request) => {
+        this.call('scaleService', request);
+        return {
+          serviceName: request.serviceName ?? request.modelName,
+          fromInstances: 2,
+          toInstances: 2 + request.delta,
+        };
+      },
+      sendAlert: async (request) => {
+        this.call('sendAlert', request);
+        return { deliveredTo: ['kafka'] };
+      },
+      raiseMonitoring: async (request) => {
+        this.call('raiseMonitoring', request);
+        return { until: '2030-01-01T00:00:00.000Z' };
+      },
+    };
+  }
+}
+
+export const TASK_QUEUE = 'guardian-workflow-tests';
+
+/**
+ * The guardian upserts ModelName, LastAction and LastSeverity; the test server (like any
+ * Temporal server) rejects search attributes it does not know, so register ours first.
+ */
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(Object.keys(SEARCH_ATTRIBUTES).map((name) => [name, keyword])),
+  });
+}
+export const WORKFLOWS_PATH = require.resolve('../../../src/workflows');
+
+/** Starts one worker for the whole file; returns a stop function. */
+export async function startGuardianWorker(env: TestWorkflowEnvironment, backends: RecordingBackends) {
+  await registerSearchAttributes(env);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUE,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: backends.activities(),
+  });
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+  };
+}
+
+/** Settings under which RETRAIN and ROLLBACK are never held back by business hours. */
+export const ALL_DAY: GuardianSettingsInput = { businessHours: { startHour: 0, endHour: 23 } };
+
+/** A guardian the test talks to the way the Kafka bridge does: signal-with-start by type name. */
+export class GuardianUnderTest {
+  readonly handle: WorkflowHandle;
+  /** The run id of the first run (later runs follow from it by continue-as-new). */
+  readonly started: string[] = [];
+
+  constructor(
+    private readonly env: TestWorkflowEnvironment,
+    readonly modelName: string,
+    private readonly input: Omit<GuardianRunInput, 'modelName'> = {},
+  ) {
+    this.handle = env.client.workflow.getHandle(guardianWorkflowId(modelName));
+  }
+
+  /** Delivers one event exactly as the bridge would. */
+  async send(event: ModelEvent): Promise<void> {
+    const start: GuardianStartInput & Omit<GuardianRunInput, 'modelName'> = {
+      modelName: this.modelName,
+      ...this.input,
+    };
+    const handle = await this.env.client.workflow.signalWithStart(GUARDIAN_WORKFLOW_TYPE, {
+      workflowId: guardianWorkflowId(this.modelName),
+      taskQueue: TASK_QUEUE,
+      args: [start],
+      signal: GUARDIAN_EVENT_SIGNAL,
+      signalArgs: [event],
+    });
+    if (this.started.length === 0) this.started.push(handle.signaledRunId);
+  }
+
+  /** Sends the event and waits until its decision is final (recorded in the audit trail). */
+  async decide(event: ModelEvent, backends: RecordingBackends): Promise<DecisionEntry> {
+    await this.send(event);
+    return this.waitForEntry(event.event_id, backends);
+  }
+
+  state(): Promise<GuardianStateView> {
+    return this.handle.query(guardianStateQuery);
+  }
+
+  history(limit?: number): Promise<DecisionEntry[]> {
+    return this.handle.query(guardianHistoryQuery, limit);
+  }
+
+  /** Waits until the entry with this audit id is final and written to the audit trail. */
+  async waitForEntry(id: string, backends: RecordingBackends, timeoutMs = 60_000): Promise<DecisionEntry> {
+    return eventually(
+      async () => {
+        const recorded = backends
+          .callsFor(this.modelName, 'recordDecision')
+          .some((c) => c.request.eventId === id);
+        if (!recorded) return undefined;
+        const entry = (await this.history()).find((e) => e.id === id);
+        return entry && entry.status !== 'running' ? entry : undefined;
+      },
+      `decision ${id} of ${this.modelName}`,
+      timeoutMs,
+    );
+  }
+
+  /** Waits until nothing is running (actions, alerts, audit writes) and every queued event is decided. */
+  async waitUntilIdle(processedEvents: number, timeoutMs = 120_000): Promise<GuardianStateView> {
+    return eventually(
+      async () => {
+        const view = await this.state();
+        return view.runningActions.length === 0 &&
+          view.counters.processedEvents + view.counters.duplicateEvents >= processedEvents
+          ? view
+          : undefined;
+      },
+      `${this.modelName} idle after ${processedEvents} events`,
+      timeoutMs,
+    );
+  }
+}
+
+/** Polls until `probe` returns a value (bounded: fails with `what` after the timeout). */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      // Queries fail until the first workflow task ran; keep trying until the deadline.
+      lastError = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Moves the test server's clock forward to `instantMs` (time only moves forward). */
+export async function skipTo(env: TestWorkflowEnvironment, instantMs: number): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (instantMs < now) throw new Error(`cannot move the clock back to ${new Date(instantMs).toISOString()}`);
+  if (instantMs > now) await env.sleep(instantMs - now);
+}
