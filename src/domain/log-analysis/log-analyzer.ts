@@ -22,6 +22,7 @@ import { classifyError, isErrorRecord } from './error-classes';
 import { LocalTimestamps } from './local-timestamps';
 import { isMalformed, LogRecord, PerfRecord } from './log-line';
 import { normalizeMessage } from './normalize-message';
+import { ownString } from './own-string';
 import { parseLogLine } from './parse-line';
 import { isSlow, operationCategory } from './slow-operations';
 
@@ -99,10 +100,10 @@ export class LogAnalyzer {
     if (agg.malformedSamples.length >= MALFORMED_SAMPLES_KEPT) return;
     const at = typeof offset === 'function' ? offset() : offset;
     agg.malformedSamples.push({
-      source,
+      source: ownString(source),
       ...(at === undefined ? {} : { offset: at }),
       reason,
-      text: text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text,
+      text: ownString(text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text),
     });
   }
 
@@ -136,7 +137,8 @@ export class LogAnalyzer {
       return;
     }
     if (this.messages.size >= MESSAGES_TRACKED) this.forgetRareMessages();
-    this.messages.set(key, { message: key, count: 1, example: message.slice(0, SAMPLE_CHARS) });
+    const owned = ownString(key);
+    this.messages.set(owned, { message: owned, count: 1, example: ownString(message.slice(0, SAMPLE_CHARS)) });
   }
 
   private forgetRareMessages(): void {
@@ -165,6 +167,8 @@ export class LogAnalyzer {
     const op: TimedOperation = { timeMs, component: perf.component, operation: perf.operation, category, seconds: perf.seconds, slow };
     const list = agg.slowest;
     if (list.length < SLOWEST_KEPT || bySlowness(op, list[list.length - 1]) < 0) {
+      op.component = ownString(op.component);
+      op.operation = ownString(op.operation);
       list.push(op);
       list.sort(bySlowness);
       if (list.length > SLOWEST_KEPT) list.pop();
