@@ -86,6 +86,11 @@ export async function startFakeDetectorServer(behaviour: Partial<FakeDetectorBeh
 
   async function detect(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
+    // The caller gave up (timeout, cancellation, worker gone) before we answered.
+    let callerGone = false;
+    res.on('close', () => {
+      if (!res.writableFinished) callerGone = true;
+    });
     const record = (frames: number[], outcome: DetectRequestRecord['outcome']) =>
       state.requests.push({ frames, outcome, ms: Date.now() - started });
     let frames: Array<{ frame: number; image: string }>;
@@ -109,7 +114,7 @@ export async function startFakeDetectorServer(behaviour: Partial<FakeDetectorBeh
     }
     if (b.delayMs > 0) await new Promise((r) => setTimeout(r, b.delayMs));
     await b.beforeAnswer?.(numbers);
-    if (res.destroyed || req.destroyed) {
+    if (callerGone) {
       record(numbers, 'aborted');
       return;
     }

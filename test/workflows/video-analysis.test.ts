@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, type Duration } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -55,7 +55,7 @@ interface FakeOptions {
   /** Resolves when the detector may answer (a slow GPU). */
   detectorGate?: () => Promise<void>;
   /** The first detector call fails as unavailable and asks to be retried after this long. */
-  detectorOutage?: string;
+  detectorOutage?: Duration;
   saveFails?: boolean;
   alreadyAnalysed?: boolean;
 }

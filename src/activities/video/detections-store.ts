@@ -9,6 +9,12 @@ import type { ClaimResult, JobOutcome, PersonDetection, SaveChunkResult, VideoJo
 async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A server that goes away mid-transaction also emits 'error' on the client after the query
+  // failed; unheard, that event would crash the worker. The failed query already reports it.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -20,6 +26,7 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
     });
     throw err;
   } finally {
+    client.off('error', onError);
     // A connection that failed mid-transaction is not handed out again.
     client.release(broken ? true : undefined);
   }
