@@ -55,10 +55,11 @@ export const bridgeSettings = {
   }),
   partitionsConcurrently: setting({
     env: 'BRIDGE_PARTITIONS_CONCURRENTLY',
-    schema: positiveInt.default(8),
-    description: 'Kafka partitions processed in parallel by one bridge.',
+    schema: positiveInt.default(32),
+    description:
+      'Kafka partitions processed in parallel by one bridge (BRIDGE_MAX_IN_FLIGHT still bounds Temporal calls); at least the number of partitions it owns keeps one slow partition from holding up the others.',
     expects: 'a positive integer',
-    defaultText: '8',
+    defaultText: '32',
   }),
   temporalCallTimeoutMs: setting({
     env: 'BRIDGE_TEMPORAL_CALL_TIMEOUT_MS',

@@ -1,0 +1,315 @@
+/**
+ * `npm run bench bridge`: events per second through the Kafka bridge and the time from produce
+ * to "Temporal accepted the signal" (p50/p95/p99), on the local real stack: Kafka 3.9 (KRaft),
+ * the Temporal dev server (SQLite), the bridge as its own process and a worker processing every
+ * signal. Target on a 2-core machine: 500 events/s sustained across 100 models, p99 < 250 ms.
+ * Figures: bench/results/bridge.json.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Client } from '@temporalio/client';
+import path from 'node:path';
+import { findFreePort } from '../src/local-services/ports';
+import { openBenchContext } from './lib/stack';
+import { peakRssMiB, percentile, writeBenchResult } from './lib/results';
+
+const RATE = Number(process.env.BENCH_BRIDGE_RATE ?? 500);
+const MODELS = Number(process.env.BENCH_BRIDGE_MODELS ?? 100);
+const WARMUP_SECONDS = Number(process.env.BENCH_BRIDGE_WARMUP_SECONDS ?? 10);
+const MEASURE_SECONDS = Number(process.env.BENCH_BRIDGE_SECONDS ?? 60);
+const BURST_EVENTS = Number(process.env.BENCH_BRIDGE_BURST ?? 20_000);
+const PARTITIONS = Number(process.env.BENCH_BRIDGE_PARTITIONS ?? 6);
+const WITH_WORKER = process.env.BENCH_BRIDGE_WORKER !== '0';
+const BASELINE_EVENTS = Number(process.env.BENCH_BRIDGE_BASELINE ?? 3000);
+const TICK_MS = 10;
+
+const children: ChildProcess[] = [];
+let closeContext: (() => Promise<void>) | undefined;
+
+interface Child {
+  process: ChildProcess;
+  next(type: string): Promise<Record<string, unknown>>;
+}
+
+/** Forks a TypeScript entry with IPC; `next(type)` resolves with the next message of that type. */
+function forkChild(entry: string, env: NodeJS.ProcessEnv, onMessage?: (m: Record<string, unknown>) => void): Child {
+  const child = fork(path.join(__dirname, 'bridge', entry), [], {
+    env,
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  const waiters = new Map<string, (m: Record<string, unknown>) => void>();
+  child.on('message', (m: Record<string, unknown>) => {
+    onMessage?.(m);
+    const waiter = waiters.get(m.type as string);
+    if (waiter) {
+      waiters.delete(m.type as string);
+      waiter(m);
+    }
+  });
+  child.on('exit', (code) => {
+    if (code !== 0 && code !== null) console.error(`${entry} exited with ${code}`);
+  });
+  return {
+    process: child,
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        waiters.set(type, resolve);
+        child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before sending ${type}`)));
+      }),
+  };
+}
+
+function modelEvent(model: string, n: number, topicIndex: number): Record<string, unknown> {
+  const base = { event_id: randomUUID(), timestamp: new Date().toISOString(), source: 'bench', model_name: model };
+  switch (topicIndex) {
+    case 0:
+      return { ...base, event_type: 'data_drift_detected', drift_score: (n % 100) / 100, affected_features: ['f1', 'f2'] };
+    case 1:
+      return { ...base, event_type: 'model_performance_degraded', current_performance: 0.8, baseline_performance: 0.9, performance_drop: 0.1 };
+    case 2:
+      return { ...base, event_type: 'prediction_latency_high', service_name: `${model}-svc`, metrics: { p99_ms: 900 } };
+    default:
+      return { ...base, event_type: 'service_health_check_failed', service_name: `${model}-svc` };
+  }
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function latencyFigures(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    samples: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1],
+  };
+}
+
+/**
+ * The ceiling: signal-with-start straight from a client at the bridge's concurrency, no Kafka and
+ * no bridge. The bridge's steady rate is only meaningful next to what Temporal itself takes here.
+ */
+async function temporalBaseline(client: Client, taskQueue: string, concurrency: number) {
+  let next = 0;
+  const latencies: number[] = [];
+  const startedAt = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < BASELINE_EVENTS) {
+        const n = next++;
+        const model = `baseline-model-${n % MODELS}`;
+        const t0 = Date.now();
+        await client.workflow.signalWithStart('modelGuardianWorkflow', {
+          workflowId: `baseline:${taskQueue}:${model}`,
+          taskQueue,
+          args: [{ modelName: model }],
+          signal: 'modelEvent',
+          signalArgs: [modelEvent(model, n, 0)],
+        });
+        latencies.push(Date.now() - t0);
+      }
+    }),
+  );
+  return {
+    events: BASELINE_EVENTS,
+    concurrency,
+    eventsPerSecond: Math.round((BASELINE_EVENTS / ((Date.now() - startedAt) / 1000)) * 10) / 10,
+    ...latencyFigures(latencies),
+  };
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = Math.round(os.loadavg()[0] * 100) / 100;
+  const { ctx, config } = await openBenchContext('bridge');
+  closeContext = () => ctx.close();
+  const run = `bench-${Date.now().toString(36)}`;
+  const topics = ['drift', 'degradation', 'system-metrics', 'system-health'].map((t) => `${run}.${t}`);
+  const admin = ctx.kafka.admin();
+  await admin.connect();
+  // A broker that just started may not serve metadata for new topics yet: retry a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          ...topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
+          ...['video', 'video-requested', 'dead-letter', 'alerts'].map((t) => ({ topic: `${run}.${t}`, numPartitions: 1 })),
+        ],
+      });
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  await admin.disconnect();
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: ctx.endpoints.temporalAddress,
+    KAFKA_BROKERS: ctx.endpoints.kafkaBrokers.join(','),
+    DATABASE_URL: ctx.endpoints.databaseUrl,
+    TEMPORAL_TASK_QUEUE: `${run}-queue`,
+    KAFKA_GROUP_ID: `${run}-group`,
+    KAFKA_TOPIC_DRIFT: topics[0],
+    KAFKA_TOPIC_DEGRADATION: topics[1],
+    KAFKA_TOPIC_SYSTEM_METRICS: topics[2],
+    KAFKA_TOPIC_SYSTEM_HEALTH: topics[3],
+    KAFKA_TOPIC_VIDEO: `${run}.video`,
+    KAFKA_TOPIC_VIDEO_REQUESTED: `${run}.video-requested`,
+    KAFKA_TOPIC_DEAD_LETTER: `${run}.dead-letter`,
+    KAFKA_TOPIC_ALERTS: `${run}.alerts`,
+    BRIDGE_HTTP_PORT: String(await findFreePort()),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+
+  // Every accepted event: [producedAt, acceptedAt] (ms, same clock: one machine).
+  const accepted: Array<[number, number]> = [];
+  const worker = WITH_WORKER ? forkChild('fixture-worker-child.ts', env) : undefined;
+  await worker?.next('ready');
+  const baseline = await temporalBaseline(ctx.temporal.client, `${run}-queue`, config.bridge.maxInFlight);
+  console.log('Temporal alone:', JSON.stringify(baseline));
+  const bridge = forkChild('bridge-child.ts', env, (m) => {
+    if (m.type !== 'samples') return;
+    const values = m.producedAndAccepted as number[];
+    for (let i = 0; i < values.length; i += 2) accepted.push([values[i], values[i + 1]]);
+  });
+  await bridge.next('ready');
+
+  const models = Array.from({ length: MODELS }, (_, i) => `${run}-model-${String(i).padStart(3, '0')}`);
+  let produced = 0;
+  const produceBatch = async (count: number) => {
+    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+    for (let i = 0; i < count; i++) {
+      const n = produced++;
+      const model = models[n % MODELS];
+      // A model's events stay on one topic, hence one partition: the per-model order the bridge keeps.
+      const topicIndex = (n % MODELS) % topics.length;
+      const list = byTopic.get(topics[topicIndex]) ?? [];
+      list.push({ key: model, value: JSON.stringify(modelEvent(model, n, topicIndex)) });
+      byTopic.set(topics[topicIndex], list);
+    }
+    await ctx.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  };
+  const waitForAll = async (timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (accepted.length < produced) {
+      if (Date.now() > deadline) throw new Error(`only ${accepted.length} of ${produced} events accepted after ${timeoutMs / 1000}s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  // Phase 1: a steady RATE for warm-up + measurement (the warm-up creates the guardians).
+  console.log(`steady phase: ${RATE} events/s across ${MODELS} models for ${WARMUP_SECONDS}+${MEASURE_SECONDS}s`);
+  const startedAt = Date.now();
+  const windowStart = startedAt + WARMUP_SECONDS * 1000;
+  const windowEnd = windowStart + MEASURE_SECONDS * 1000;
+  let backlogAtWindowEnd: number | undefined;
+  let maxBacklog = 0;
+  while (Date.now() < windowEnd) {
+    const due = Math.floor(((Date.now() - startedAt) / 1000) * RATE);
+    if (due > produced) await produceBatch(due - produced);
+    if (Date.now() >= windowStart) maxBacklog = Math.max(maxBacklog, produced - accepted.length);
+    await new Promise((r) => setTimeout(r, TICK_MS));
+  }
+  backlogAtWindowEnd = produced - accepted.length;
+  const steadyProduced = produced;
+  await waitForAll(600_000);
+  const inWindow = accepted.filter(([p]) => p >= windowStart && p < windowEnd);
+  const acceptedInWindow = accepted.filter(([, a]) => a >= windowStart && a < windowEnd).length;
+  const steady = {
+    targetEventsPerSecond: RATE,
+    eventsPerSecond: Math.round((acceptedInWindow / MEASURE_SECONDS) * 10) / 10,
+    eventsProducedInWindow: inWindow.length,
+    maxBacklogEvents: maxBacklog,
+    backlogAtWindowEnd,
+    ...latencyFigures(inWindow.map(([p, a]) => a - p)),
+  };
+  console.log('steady:', JSON.stringify(steady));
+
+  // Phase 2: capacity — a backlog produced as fast as possible, drained by the bridge.
+  console.log(`burst phase: ${BURST_EVENTS} events as fast as possible`);
+  const burstFrom = accepted.length;
+  const burstStart = Date.now();
+  for (let sent = 0; sent < BURST_EVENTS; sent += 1000) await produceBatch(Math.min(1000, BURST_EVENTS - sent));
+  const producedBurstAt = Date.now();
+  await waitForAll(600_000);
+  const burstAccepted = accepted.slice(burstFrom);
+  const lastAccepted = Math.max(...burstAccepted.map(([, a]) => a));
+  const burst = {
+    events: BURST_EVENTS,
+    produceSeconds: (producedBurstAt - burstStart) / 1000,
+    drainSeconds: (lastAccepted - burstStart) / 1000,
+    eventsPerSecond: Math.round((BURST_EVENTS / ((lastAccepted - burstStart) / 1000)) * 10) / 10,
+  };
+  console.log('burst:', JSON.stringify(burst));
+
+  const stopBridge = bridge.next('stopped');
+  bridge.process.send({ type: 'stop' });
+  const bridgeStopped = await stopBridge;
+  const stopWorker = worker?.next('stopped');
+  worker?.process.send({ type: 'stop' });
+  const workerStopped = await stopWorker;
+  const dataDir = path.resolve(config.runtime.localServicesDir);
+  const temporalPid = readPid(path.join(dataDir, 'temporal.pid'));
+  const kafkaPid = readPid(path.join(dataDir, 'kafka', 'kafka.pid'));
+  const figures = {
+    steady,
+    burst,
+    temporalAlone: baseline,
+    loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(os.loadavg()[0] * 100) / 100 },
+    totalEvents: produced,
+    steadyEvents: steadyProduced,
+    deadLetters: /bridge_dead_letters_total\{[^}]*\} (\d+)/.exec(String(bridgeStopped.metrics))?.[1] ?? '0',
+    bridgeStoppedCleanly: bridgeStopped.clean,
+    peakRssMiB: {
+      bridge: bridgeStopped.peakRssMiB,
+      worker: workerStopped?.peakRssMiB,
+      benchDriver: peakRssMiB(),
+      temporalDevServer: temporalPid && peakRssMiB(temporalPid),
+      kafkaBroker: kafkaPid && peakRssMiB(kafkaPid),
+    },
+    targetMet: steady.eventsPerSecond >= RATE * 0.98 && steady.p99Ms < 250,
+  };
+  writeBenchResult('bridge', figures, {
+    rateEventsPerSecond: RATE,
+    models: MODELS,
+    warmupSeconds: WARMUP_SECONDS,
+    measureSeconds: MEASURE_SECONDS,
+    burstEvents: BURST_EVENTS,
+    inputTopics: topics.length,
+    partitionsPerTopic: PARTITIONS,
+    bridgeMaxInFlight: config.bridge.maxInFlight,
+    bridgePartitionsConcurrently: config.bridge.partitionsConcurrently,
+    workerProcessingSignals: WITH_WORKER,
+    processes: 'bench driver (producer) | bridge (own process) | worker with recording stand-in workflows | Temporal dev server (SQLite) | Kafka 3.9 KRaft',
+    latency: 'Kafka message timestamp (producer) → Temporal accepted the signal-with-start',
+  });
+  await ctx.close();
+  process.exit(0);
+}
+
+/** Children and local services must not outlive a failed or interrupted run. */
+function abandon(exitCode: number): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  void (closeContext?.() ?? Promise.resolve()).finally(() => process.exit(exitCode));
+  setTimeout(() => process.exit(exitCode), 30_000).unref();
+}
+
+process.once('SIGINT', () => abandon(130));
+process.once('SIGTERM', () => abandon(143));
+main().catch((err) => {
+  console.error(err);
+  abandon(1);
+});

@@ -1,0 +1,41 @@
+// The bridge process of the benchmark: the production bridge (same code path as
+// src/workers/bridge.ts) plus a hook that reports produce → accepted latencies to the parent.
+import { bridgeDepsFromContext, startBridge } from '../../src/bridge/bridge';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { openServiceContext } from '../../src/workers/service-context';
+import { peakRssMiB } from '../lib/results';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.runtime.logLevel, pretty: false });
+  const ctx = await openServiceContext(config, logger, { headless: true });
+  let pending: number[] = [];
+  const bridge = await startBridge(bridgeDepsFromContext(ctx), {
+    onDelivered: (s) => {
+      if (s.origin.producedAtMs !== undefined) pending.push(s.origin.producedAtMs, s.acceptedAtMs);
+    },
+  });
+  const flush = setInterval(() => {
+    if (pending.length === 0) return;
+    process.send!({ type: 'samples', producedAndAccepted: pending });
+    pending = [];
+  }, 200);
+  process.on('message', (message: { type: string }) => {
+    if (message.type !== 'stop') return;
+    void (async () => {
+      clearInterval(flush);
+      if (pending.length) process.send!({ type: 'samples', producedAndAccepted: pending });
+      const metrics = bridge.metrics.registry.render();
+      const clean = await bridge.stop();
+      await ctx.close();
+      process.send!({ type: 'stopped', clean, peakRssMiB: peakRssMiB(), metrics }, () => process.exit(0));
+    })();
+  });
+  process.send!({ type: 'ready', http: bridge.http });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
