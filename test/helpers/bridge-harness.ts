@@ -40,7 +40,7 @@ export const INPUT_PARTITIONS = 3;
 
 /** Creates this test's topics and clients; `temporalAddress` points at a test's own server if it has one. */
 export async function createBridgeTestEnv(
-  options: { temporalAddress?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { temporalAddress?: string; kafkaBrokers?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<BridgeTestEnv> {
   const prefix = uniqueName('bridge');
   const topics: BridgeTopics = {
@@ -56,8 +56,10 @@ export async function createBridgeTestEnv(
   const taskQueue = `${prefix}-queue`;
   const groupId = `${prefix}-group`;
   const temporalAddress = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS!;
+  const kafkaBrokers = options.kafkaBrokers ?? process.env.KAFKA_BROKERS!;
   const env: NodeJS.ProcessEnv = {
     TEMPORAL_ADDRESS: temporalAddress,
+    KAFKA_BROKERS: kafkaBrokers,
     TEMPORAL_TASK_QUEUE: taskQueue,
     KAFKA_GROUP_ID: groupId,
     KAFKA_TOPIC_DRIFT: topics.drift,
@@ -74,7 +76,7 @@ export async function createBridgeTestEnv(
     ...options.env,
   };
   const config = testConfig(env);
-  const kafka = new Kafka({ clientId: prefix, brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: prefix, brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
