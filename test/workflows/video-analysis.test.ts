@@ -206,7 +206,9 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
       oomHalvings: 2,
     });
     expect(progress.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
-    expect(rec.steps).toEqual(['claim', 'load', 'extract', 'cleanup']);
+    // The detector warms up while the job is being recorded; everything else runs in order.
+    expect(rec.steps.slice(0, 2).sort()).toEqual(['claim', 'load']);
+    expect(rec.steps.slice(2)).toEqual(['extract', 'cleanup']);
     expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'completed', frames: 40, detections: 40 })]);
     expect(rec.alerts).toEqual([]);
   });
@@ -316,7 +318,7 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
       return (await handle.result()) as VideoAnalysisResult;
     });
     expect(result).toMatchObject({ status: 'duplicate', previousRunId: 'run-before', frames: 0 });
-    expect(rec.steps).toEqual(['claim', 'cleanup']);
+    expect(rec.steps.filter((st) => st !== 'load')).toEqual(['claim', 'cleanup']);
     expect(rec.detectCalls).toEqual([]);
     expect(rec.alerts).toEqual([expect.objectContaining({ kind: 'duplicate_upload' })]);
     expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'duplicate' })]);

@@ -2,14 +2,17 @@
  * Timeouts, heartbeats and retry policies of the video activities, built from the worker's
  * settings (read by the first activity, so they are recorded in history and replay the same).
  */
-import { ActivityCancellationType, proxyActivities, RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities, RetryPolicy } from '@temporalio/workflow';
 import type { VideoActivities, VideoJobSettings } from '../../activities/video/types';
 // Dependency-free constants (no I/O): safe to bundle into workflow code.
 import { DATABASE_ERROR, VIDEO_NOT_FOUND, VIDEO_UNREADABLE, INVALID_VIDEO_REFERENCE } from '../../activities/video/types';
 
-/** Reads the settings; before them no configured policy is known, so a fixed one. */
-export const settingsActivity = proxyActivities<Pick<VideoActivities, 'videoJobSettings'>>({
-  startToCloseTimeout: '30s',
+/**
+ * Reads the settings; before them no configured policy is known, so a fixed one. A local
+ * activity: it only reads the worker's configuration, so it needs no round trip to the server.
+ */
+export const settingsActivity = proxyLocalActivities<Pick<VideoActivities, 'videoJobSettings'>>({
+  startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });
 

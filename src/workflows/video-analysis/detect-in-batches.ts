@@ -60,7 +60,7 @@ export async function detectInBatches(
       next = last + 1;
       progress.framesDetected = last;
       progress.detections = detections.length;
-      progress.detectorSeconds = Math.round((progress.detectorSeconds + result.detectorMs / 1000) * 10) / 10;
+      progress.detectorSeconds = Math.round((progress.detectorSeconds + result.detectorMs / 1000) * 1000) / 1000;
       input.onProgress({ ...progress });
     } catch (err) {
       if (!isOutOfMemory(err)) throw err;

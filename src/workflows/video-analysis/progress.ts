@@ -109,7 +109,10 @@ export class ProgressTracker {
     return this.step === 0 ? `step 0/${TOTAL_STEPS} starting` : `step ${this.step}/${TOTAL_STEPS} ${VIDEO_STEPS[this.step - 1]}`;
   }
 
+  /** Starting the step that is already running changes nothing (its start time stays). */
   startStep(step: number, nowMs: number): void {
+    const open = this.steps[this.steps.length - 1];
+    if (open && open.step === step && open.finishedAt === undefined) return;
     this.closeOpenStep(nowMs);
     this.step = step;
     this.stepStartedMs = nowMs;

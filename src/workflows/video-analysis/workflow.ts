@@ -114,9 +114,17 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
 
   let result: VideoAnalysisResult | undefined;
   let failure: unknown;
+  // The detector warms up while the job is recorded: warming up has no effect worth undoing
+  // if the job turns out to be a duplicate, and it saves a round trip on every job.
+  const warmUp = new CancellationScope();
+  const modelLoading = warmUp.run(() => acts.detector.loadDetectionModel(job));
+  modelLoading.catch(() => undefined); // Awaited below (or abandoned for a duplicate).
   try {
+    progress.startStep(1, Date.now());
+    report();
     const claim = await acts.database.claimVideoJob({ job, eventId: input.eventId, reanalyze: input.reanalyze === true });
     if (claim.alreadyAnalysed) {
+      warmUp.cancel();
       log.warn('duplicate upload: this video was analysed before and reanalyze is not set', {
         videoKey: job.videoKey,
         previousRunId: claim.previousRunId,
@@ -142,7 +150,7 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
         details: { previousRunId: claim.previousRunId, previousStatus: claim.previousStatus, eventId: input.eventId },
       }).catch((err: unknown) => log.error('duplicate upload alert could not be published', { error: describeFailure(err).message }));
     } else {
-      const model = await step(1, () => acts.detector.loadDetectionModel(job));
+      const model = await step(1, () => modelLoading);
       progress.update({ model: [model.model, model.version].filter(Boolean).join('@') });
 
       const frames = await step(2, () => acts.frames.extractFrames({ job, source, frameRate: settings.frameRate }));
@@ -186,53 +194,57 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
     failure = err;
   } finally {
     alarm.cancel();
+    warmUp.cancel();
   }
 
   // Step 5 and the bookkeeping run whatever happened, also when the job was cancelled.
   return await CancellationScope.nonCancellable(async () => {
     const failedAt = progress.label;
-    try {
-      await step(5, () => acts.housekeeping.cleanUpVideoJob(job));
-    } catch (err) {
-      log.error('clean-up of the work directory failed', { videoKey: job.videoKey, error: describeFailure(err).message });
-    }
+    const cancelled = failure !== undefined && isCancellation(failure);
+    const problem = failure === undefined || cancelled ? undefined : describeFailure(failure);
+    const status = result && failure === undefined ? result.status : cancelled ? 'cancelled' : 'failed';
+    const message = problem && `Video analysis of ${job.videoKey} failed at ${failedAt}: ${problem.message}`;
+    if (problem) progress.update({ error: problem.message });
+    if (cancelled) progress.update({ error: 'cancelled' });
+    const snap = progress.snapshot(Date.now());
 
-    if (failure === undefined && result) {
-      progress.end(result.status === 'duplicate' ? 'duplicate' : 'completed', Date.now());
-      report();
+    // Clean-up, the job's record and the failure alert are independent: done side by side.
+    await Promise.all([
+      step(5, () => acts.housekeeping.cleanUpVideoJob(job)).catch((err: unknown) =>
+        log.error('clean-up of the work directory failed', { videoKey: job.videoKey, error: describeFailure(err).message }),
+      ),
+      recordOutcome({
+        status,
+        frames: result?.frames ?? snap.framesExtracted,
+        detections: result?.detections ?? snap.detections,
+        error: message ?? (cancelled ? 'cancelled' : undefined),
+      }),
+      problem &&
+        acts.housekeeping
+          .publishVideoAlert({
+            job,
+            kind: 'job_failed',
+            priority: 'high',
+            title: `Video analysis of ${job.videoKey} failed`,
+            message: message!,
+            details: { failureType: problem.type, failedAt, progress: snap },
+          })
+          .catch((err: unknown) => log.error('job failure alert could not be published', { error: describeFailure(err).message })),
+    ]);
+    progress.end(status, Date.now());
+    report();
+
+    if (result && failure === undefined) {
       result.elapsedSeconds = progress.snapshot(Date.now()).elapsedSeconds;
-      await recordOutcome({ status: result.status, frames: result.frames, detections: result.detections });
       return result;
     }
-
-    if (isCancellation(failure)) {
-      progress.update({ error: 'cancelled' });
-      progress.end('cancelled', Date.now());
-      report();
-      await recordOutcome({ status: 'cancelled', error: 'cancelled' });
-      throw failure;
-    }
-
-    const { message, type } = describeFailure(failure);
-    const full = `Video analysis of ${job.videoKey} failed at ${failedAt}: ${message}`;
-    progress.update({ error: message });
-    progress.end('failed', Date.now());
-    report();
-    const snap = progress.snapshot(Date.now());
-    await Promise.all([
-      recordOutcome({ status: 'failed', error: full, frames: snap.framesExtracted, detections: snap.detections }),
-      acts.housekeeping
-        .publishVideoAlert({
-          job,
-          kind: 'job_failed',
-          priority: 'high',
-          title: `Video analysis of ${job.videoKey} failed`,
-          message: full,
-          details: { failureType: type, progress: snap },
-        })
-        .catch((err: unknown) => log.error('job failure alert could not be published', { error: describeFailure(err).message })),
-    ]);
-    throw ApplicationFailure.create({ message: full, type, nonRetryable: true, cause: failure instanceof Error ? failure : undefined });
+    if (cancelled) throw failure;
+    throw ApplicationFailure.create({
+      message: message!,
+      type: problem!.type,
+      nonRetryable: true,
+      cause: failure instanceof Error ? failure : undefined,
+    });
   });
 
   async function recordOutcome(outcome: { status: 'completed' | 'failed' | 'cancelled' | 'duplicate'; frames?: number; detections?: number; error?: string }) {
