@@ -4,7 +4,7 @@
  * spans, which is what lets an interrupted analysis resume at the next unread line.
  *
  * A hand-written splitter instead of readline: it knows byte positions (readline does not),
- * decodes one string per 64 KiB block instead of one per line, and bounds the length of a
+ * decodes one string per ~16 KiB of lines instead of one per line, and bounds the length of a
  * line (readline would buffer a newline-free file without limit).
  *
  * A byte range [start, end) owns the lines that START inside it: it skips the tail of a line
@@ -15,10 +15,11 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { LogSegment } from '../../domain/log-analysis';
 
-// Small enough that each decoded block is a young-generation string that dies young: with
-// 1 MiB blocks every block went to V8's large-object space and the heap grew by hundreds of MB
-// between full collections.
 const READ_BYTES = 64 * 1024;
+// Lines are decoded in strings of about this size. Whatever string is being parsed when V8
+// collects the young generation is promoted to the old one and lingers there until a full
+// collection: with 1 MiB blocks that added hundreds of MB of resident memory, with 16 KiB a few.
+const DECODE_BYTES = 16 * 1024;
 const NEWLINE = 10;
 
 export type SegmentEvent =
@@ -83,7 +84,12 @@ export async function* readSegmentLines(
           blockEnd = data.indexOf(NEWLINE, Math.max(i, lastOwned)) + 1;
           finished = true;
         }
-        yield { kind: 'lines', text: data.toString('utf8', i, blockEnd), start: dataPos + i, end: dataPos + blockEnd };
+        for (let at = i; at < blockEnd; ) {
+          let to = blockEnd;
+          if (blockEnd - at > DECODE_BYTES) to = data.indexOf(NEWLINE, at + DECODE_BYTES - 1) + 1;
+          yield { kind: 'lines', text: data.toString('utf8', at, to), start: dataPos + at, end: dataPos + to };
+          at = to;
+        }
         if (finished) return;
       }
       if (blockEnd < data.length) {
