@@ -47,6 +47,8 @@ interface PartitionState {
   handled: Set<string>;
   backoff: CappedBackoff;
   resumeTimer?: NodeJS.Timeout;
+  /** Un-pauses the partition in kafkajs (set while paused). */
+  resume?: () => void;
 }
 
 /** A heartbeat failed (usually a rebalance): kafkajs must see its own error to re-join the group. */
@@ -68,6 +70,7 @@ export class KafkaBridgeConsumer {
   private stopping = false;
   private running = false;
   private joined = false;
+  private assigned = 0;
   private crashedSinceJoin = false;
   private lastCrash: ConsumerHealth['lastCrash'];
 
@@ -119,7 +122,7 @@ export class KafkaBridgeConsumer {
     return {
       running: this.running && !this.stopping,
       joined: this.joined,
-      assignedPartitions: this.partitions.size,
+      assignedPartitions: this.assigned,
       pausedPartitions: paused,
       lastCrash: this.lastCrash,
     };
@@ -147,10 +150,13 @@ export class KafkaBridgeConsumer {
     for (const [id, state] of this.partitions) {
       if (owned.has(id)) continue;
       clearTimeout(state.resumeTimer);
+      // kafkajs keeps a pause across rebalances: were the partition to come back to us, it would never be fetched again.
+      state.resume?.();
       this.partitions.delete(id);
       metrics.consumerLag.remove({ topic: state.topic, partition: state.partition });
     }
     this.updatePausedGauge();
+    this.assigned = owned.size;
     this.joined = true;
     if (this.crashedSinceJoin) logger.info({ partitions: owned.size }, 'Kafka consumer recovered: re-joined the group');
     else logger.info({ partitions: owned.size }, 'Kafka consumer joined the group');
@@ -278,8 +284,10 @@ export class KafkaBridgeConsumer {
     if (state.backoff.attempts === 1) logger.warn(fields, 'delivery failed: partition paused, will retry');
     else logger.info(fields, 'delivery still failing: partition stays paused');
     clearTimeout(state.resumeTimer);
+    state.resume = resume;
     state.resumeTimer = setTimeout(() => {
       state.resumeTimer = undefined;
+      state.resume = undefined;
       this.updatePausedGauge();
       if (!this.stopping) resume();
     }, delayMs);

@@ -1,0 +1,72 @@
+import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
+import {
+  BridgeTestEnv,
+  createBridgeTestEnv,
+  driftEvent,
+  guardianEvents,
+  produce,
+  startFixtureWorker,
+  startInProcessBridge,
+  waitFor,
+} from '../helpers/bridge-harness';
+import { uniqueName } from '../helpers/stack';
+
+describe('Kafka bridge scaled out: two members of one consumer group', () => {
+  let t: BridgeTestEnv;
+  let worker: { stop(): Promise<void> };
+  const bridges: Array<Awaited<ReturnType<typeof startInProcessBridge>>> = [];
+
+  beforeAll(async () => {
+    t = await createBridgeTestEnv({ env: { BRIDGE_SESSION_TIMEOUT_MS: '10000' } });
+    worker = await startFixtureWorker(t.env.TEMPORAL_ADDRESS!, t.taskQueue);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const b of bridges) await b.stop().catch(() => undefined);
+    await worker?.stop();
+    await t?.close();
+  }, 60_000);
+
+  it('shares the partitions, hands them over on join and leave, and delivers every event once, in order per model', async () => {
+    const models = Array.from({ length: 9 }, (_, i) => uniqueName(`scale-model-${i}`));
+    const produced = new Map<string, string[]>(models.map((m) => [m, []]));
+    const produceRound = async () => {
+      const events = models.map((m) => driftEvent(m));
+      events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
+      await produce(t.producer, t.topics.drift, events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })));
+    };
+    const received = () => Promise.all(models.map(async (m) => (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId)));
+    const allReceived = () =>
+      waitFor('every event so far', received, (r) => JSON.stringify(r) === JSON.stringify(models.map((m) => produced.get(m)!)), 90_000);
+    const consumed = (i: number) => bridges[i].bridge.metrics.consumed.get({ topic: t.topics.drift });
+
+    bridges.push(await startInProcessBridge(t));
+    for (let i = 0; i < 3; i++) await produceRound();
+    await allReceived();
+
+    // A second member joins: the group rebalances and both work.
+    bridges.push(await startInProcessBridge(t));
+    const owned = await waitFor(
+      'both members to own partitions',
+      async () => bridges.map((b) => (b.bridge.health().kafka as { assignedPartitions: number }).assignedPartitions),
+      (counts) => counts.every((n) => n > 0) && counts[0] + counts[1] === 6 * 3,
+      60_000,
+    );
+    expect(owned[0] + owned[1]).toBe(18);
+    for (let i = 0; i < 6; i++) {
+      await produceRound();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await allReceived();
+    expect(consumed(1)).toBeGreaterThan(0);
+
+    // The first leaves (graceful): its partitions move to the second, from the committed offsets.
+    expect(await bridges[0].stop()).toBe(true);
+    const firstTotal = consumed(0);
+    for (let i = 0; i < 3; i++) await produceRound();
+    const final = await allReceived();
+    expect(final.flat()).toHaveLength(9 * 12);
+    expect(consumed(0)).toBe(firstTotal);
+    expect(consumed(0) + consumed(1)).toBeGreaterThanOrEqual(9 * 12);
+  }, 240_000);
+});
