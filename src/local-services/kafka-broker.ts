@@ -68,7 +68,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   fs.writeFileSync(propertiesFile, serverProperties(dataDir, options.port, controllerPort));
 
   if (!fs.existsSync(path.join(dataDir, 'log', 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    // Like Kafka's own Uuid.randomUuid(): an id starting with "-" would be read as an option.
+    let clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url').slice(0, 22);
     try {
       await execFileAsync(kafkaClass, [
         'kafka.tools.StorageTool',
