@@ -121,11 +121,17 @@ function describeSchedule(d: ScheduleDescription, timeZone: string): string {
   return lines.join('\n');
 }
 
-async function reportNow(client: Client, config: Config, parsed: ParsedArgs): Promise<number> {
+/** The date `report now` writes: --date, or the last finished local day. */
+function reportNowDate(config: Config, parsed: ParsedArgs): string {
   const timeZone = config.runtime.timeZone;
   const date = (parsed.options.get('date') as string | undefined) ?? reportDateForRunAt(Date.now(), timeZone);
   if (!isReportDate(date)) throw new UsageError(`--date '${date}' is not a date: expected YYYY-MM-DD`);
   if (date > localDateAt(Date.now(), timeZone)) throw new UsageError(`${date} is in the future in ${timeZone}`);
+  return date;
+}
+
+async function reportNow(client: Client, config: Config, date: string, wait: boolean): Promise<number> {
+  const timeZone = config.runtime.timeZone;
   const workflowId = dailyReportWorkflowId(date);
   const input: DailyReportInput = { timeZone, reportDate: date };
   let handle;
@@ -142,7 +148,7 @@ async function reportNow(client: Client, config: Config, parsed: ParsedArgs): Pr
     handle = client.workflow.getHandle(workflowId);
     process.stdout.write(`a report for ${date} is already running (${workflowId}); waiting for it\n`);
   }
-  if (parsed.options.has('no-wait')) return 0;
+  if (!wait) return 0;
   process.stdout.write('waiting for a worker to write it (Ctrl-C stops waiting; the report still runs)…\n');
   const result = (await handle.result()) as DailyReportResult;
   if (result.status !== 'written') {
@@ -157,7 +163,8 @@ async function reportNow(client: Client, config: Config, parsed: ParsedArgs): Pr
   return 0;
 }
 
-async function backfill(client: Client, config: Config, parsed: ParsedArgs, scheduleId: string): Promise<number> {
+/** The dates of `report backfill FROM TO`, checked. */
+function backfillDates(parsed: ParsedArgs): { from: string; to: string; dates: string[] } {
   const [from, to] = parsed.positional;
   if (!from || !to || parsed.positional.length !== 2) throw new UsageError('backfill needs FROM and TO dates (YYYY-MM-DD)');
   for (const d of [from, to]) if (!isReportDate(d)) throw new UsageError(`'${d}' is not a date: expected YYYY-MM-DD`);
@@ -168,6 +175,11 @@ async function backfill(client: Client, config: Config, parsed: ParsedArgs, sche
     throw new UsageError((err as Error).message);
   }
   if (dates.length > MAX_BACKFILL_DAYS) throw new UsageError(`at most ${MAX_BACKFILL_DAYS} days at once (asked for ${dates.length})`);
+  return { from, to, dates };
+}
+
+async function backfill(client: Client, config: Config, range: { from: string; to: string; dates: string[] }, scheduleId: string): Promise<number> {
+  const { from, to, dates } = range;
   const span = backfillSpan(from, to, config.runtime.timeZone);
   // BUFFER_ALL: every date runs, one after the other — never two at once, none dropped.
   await client.schedule
@@ -190,15 +202,18 @@ export async function run(args: string[]): Promise<number> {
     if (!['now', 'backfill', 'pause', 'resume', 'describe'].includes(command)) throw new UsageError(`unknown report command '${command}'`);
     if (command !== 'backfill' && parsed.positional.length > 0) throw new UsageError(`unexpected argument '${parsed.positional[0]}'`);
     const config = loadConfig();
+    // Everything a person typed is checked before any connection is tried.
+    const date = command === 'now' ? reportNowDate(config, parsed) : undefined;
+    const range = command === 'backfill' ? backfillDates(parsed) : undefined;
     const temporal = await connect(config);
     try {
       const client = temporal.client;
       const reason = parsed.options.get('reason') as string | undefined;
       switch (command) {
         case 'now':
-          return await reportNow(client, config, parsed);
+          return await reportNow(client, config, date!, !parsed.options.has('no-wait'));
         case 'backfill':
-          return await backfill(client, config, parsed, scheduleId);
+          return await backfill(client, config, range!, scheduleId);
         case 'pause':
           await client.schedule.getHandle(scheduleId).pause(reason ?? 'paused from the command line');
           process.stdout.write(`schedule ${scheduleId} paused\n`);

@@ -208,6 +208,25 @@ describe('daily log report on the Temporal dev server', () => {
     expect(child.searchAttributes.ReportDate).toEqual([date]);
   });
 
+  it('the CLI writes a report now for a given date and pauses/resumes the schedule', async () => {
+    expect(schedule).toBeDefined();
+    fs.writeFileSync(path.join(logDir, 'cli.log'), dayOfLogs('2024-04-20', 3, 1, 0));
+    const cli = (...args: string[]) =>
+      execFileAsync('npx', ['ts-node', '--transpile-only', 'src/cli.ts', 'report', ...args], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { ...process.env, TIME_ZONE: TZ, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue },
+      });
+    const { stdout } = await cli('now', '--date', '2024-04-20');
+    expect(stdout).toContain(`started ${dailyReportWorkflowId('2024-04-20')} on task queue ${config.temporal.taskQueue}`);
+    expect(stdout).toContain('report 2024-04-20: health 85/100 (Good), 4 errors (1 critical), 0 slow operations');
+    expect(readReport(outDir, '2024-04-20')?.errorAnalysis.criticalErrors).toBe(1);
+
+    await cli('pause', '--reason', 'maintenance', '--schedule-id', settings.scheduleId);
+    expect((await schedule!.describe()).state).toMatchObject({ paused: true, note: 'maintenance' });
+    await cli('resume', '--schedule-id', settings.scheduleId);
+    expect((await schedule!.describe()).state).toMatchObject({ paused: false, note: 'resumed from the command line' });
+  });
+
   it('a backfill of three days writes three reports, one run at a time, and alerts on the Poor day', async () => {
     expect(schedule).toBeDefined();
     const days = ['2024-05-01', '2024-05-02', '2024-05-03'];
