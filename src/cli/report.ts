@@ -158,7 +158,8 @@ async function reportNow(client: Client, config: Config, date: string, wait: boo
   process.stdout.write(
     `report ${result.reportDate}: health ${result.score}/100 (${result.grade}), ${result.totalErrors} errors ` +
       `(${result.criticalErrors} critical), ${result.slowOperations} slow operations${result.alerted ? ' — ALERT raised' : ''}\n` +
-      `  ${result.jsonPath}\n  ${result.htmlPath}\n`,
+      `  ${result.jsonPath}\n  ${result.htmlPath}\n` +
+      result.findings.map((f) => `  finding: ${f}\n`).join(''),
   );
   return 0;
 }

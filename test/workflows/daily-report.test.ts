@@ -175,6 +175,7 @@ describe('dailyLogReportWorkflow', () => {
       jsonPath: '/out/2024-03-10.json',
       htmlPath: '/out/2024-03-10.html',
       alerted: false,
+      findings: ['5 lines could not be parsed (samples in the report).'],
     } satisfies DailyReportResult);
   });
 

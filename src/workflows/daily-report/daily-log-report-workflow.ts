@@ -49,6 +49,8 @@ export type DailyReportResult =
       jsonPath: string;
       htmlPath: string;
       alerted: boolean;
+      /** What limited the report (unreadable sources, malformed lines, clock skew); first 10. */
+      findings: string[];
     }
   /** A run for the date was already going (e.g. started by hand); it writes the report. */
   | { status: 'already-running'; reportDate: string; workflowId: string };
@@ -153,5 +155,6 @@ async function writeReport(reportDate: string, timeZone: string): Promise<DailyR
     jsonPath: written.jsonPath,
     htmlPath: written.htmlPath,
     alerted,
+    findings: report.findings.slice(0, 10),
   };
 }
