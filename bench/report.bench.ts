@@ -67,7 +67,14 @@ function random(seed: number): () => number {
 }
 
 const COMPONENTS = ['api', 'scorer', 'feature_store', 'db', 'model_server', 'etl', 'bridge', 'guardian'];
-const INFO = ['request served', 'cache hit for features', 'model loaded', 'heartbeat ok', 'batch accepted', 'prediction returned'];
+const INFO = [
+  'request served',
+  'cache hit for features',
+  'model loaded',
+  'heartbeat ok',
+  'batch accepted',
+  'prediction returned',
+];
 const ERRORS = [
   'Connection refused to db-%:5432',
   'Request timed out after % s',
@@ -76,7 +83,13 @@ const ERRORS = [
   'Validation failed: field amount_% is invalid',
   'Payment declined for order %',
 ];
-const OPS = ['api call /predict', 'query features', 'data processing batch %', 'nightly cleanup', 'insert detections'];
+const OPS = [
+  'api call /predict',
+  'query features',
+  'data processing batch %',
+  'nightly cleanup',
+  'insert detections',
+];
 
 function line(kind: 'text' | 'json', rnd: () => number, windowStartMs: number): string {
   // 2 % of lines fall just outside the window, the rest inside.
@@ -88,7 +101,13 @@ function line(kind: 'text' | 'json', rnd: () => number, windowStartMs: number): 
   if (kind === 'json') {
     let level = 30;
     let msg = `${INFO[n % INFO.length]} for request ${n.toString(16)}-${(n * 7).toString(16)}`;
-    const extra: Record<string, unknown> = { pid: 4242, hostname: 'worker-1', service: 'mlops-guardian', component, requestId: `req-${n}` };
+    const extra: Record<string, unknown> = {
+      pid: 4242,
+      hostname: 'worker-1',
+      service: 'mlops-guardian',
+      component,
+      requestId: `req-${n}`,
+    };
     if (roll < 0.03) {
       level = roll < 0.002 ? 60 : 50;
       msg = ERRORS[n % ERRORS.length].replace('%', String(n % 97));
@@ -170,17 +189,30 @@ function textBytes(dir: string): number {
   let total = 0;
   for (const spec of FILES) {
     const file = path.join(dir, spec.name);
-    total += spec.gzip ? Number(execFileSync('sh', ['-c', `gzip -dc '${file}' | wc -c`]).toString().trim()) : fs.statSync(file).size;
+    total += spec.gzip
+      ? Number(
+          execFileSync('sh', ['-c', `gzip -dc '${file}' | wc -c`])
+            .toString()
+            .trim(),
+        )
+      : fs.statSync(file).size;
   }
   return total;
 }
 
-async function runDirect(env: NodeJS.ProcessEnv): Promise<{ seconds: number; inWindow: number; errors: number }> {
+async function runDirect(
+  env: NodeJS.ProcessEnv,
+): Promise<{ seconds: number; inWindow: number; errors: number }> {
   const config = loadConfig(env);
   const deps = { config, logger: createLogger({ level: 'warn', pretty: false }) };
   const w = reportWindow(REPORT_DATE, TZ);
   const started = process.hrtime.bigint();
-  const plan = await createPlanDailyReport(deps)({ reportDate: REPORT_DATE, timeZone: TZ, windowStartMs: w.startMs, windowEndMs: w.endMs });
+  const plan = await createPlanDailyReport(deps)({
+    reportDate: REPORT_DATE,
+    timeZone: TZ,
+    windowStartMs: w.startMs,
+    windowEndMs: w.endMs,
+  });
   const analyse = createAnalyseLogChunk(deps);
   const parts: LogAggregate[] = [];
   let next = 0;
@@ -241,11 +273,16 @@ if (process.env.BENCH_REPORT_PROBE) {
 
 /** Compiles src/ into `outDir` (type errors elsewhere do not stop the emit). */
 function compile(outDir: string): void {
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], {
-    cwd: PROJECT_ROOT,
-    stdio: 'ignore',
-  });
-  if (!fs.existsSync(path.join(outDir, 'activities', 'report', 'index.js'))) throw new Error('compiling src/ failed');
+  spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: 'ignore',
+    },
+  );
+  if (!fs.existsSync(path.join(outDir, 'activities', 'report', 'index.js')))
+    throw new Error('compiling src/ failed');
 }
 
 async function startWorkerProcess(scratch: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -262,12 +299,22 @@ async function startWorkerProcess(scratch: string, env: NodeJS.ProcessEnv): Prom
 async function runWorkflow(
   env: NodeJS.ProcessEnv,
   scratch: string,
-): Promise<{ seconds: number; result: DailyReportResult; chunks: number; peakRss?: number; rssBefore?: number }> {
+): Promise<{
+  seconds: number;
+  result: DailyReportResult;
+  chunks: number;
+  peakRss?: number;
+  rssBefore?: number;
+}> {
   // Build-time steps, in child processes, before anything is measured.
   const dist = path.join(scratch, 'dist');
   const bundle = path.join(scratch, 'workflow-bundle.js');
   compile(dist);
-  execFileSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', __filename, '--bundle', bundle], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [require.resolve('ts-node/dist/bin.js'), '--transpile-only', __filename, '--bundle', bundle],
+    { stdio: 'ignore' },
+  );
 
   const { ctx, config } = await openBenchContext('report', env);
   let worker: ChildProcess | undefined;
@@ -313,7 +360,10 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--generate') return generate(process.argv[3]);
   if (process.argv[2] === '--bundle') {
     const { bundleWorkflowCode } = await import('@temporalio/worker');
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows/daily-report'), logger: undefined });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../src/workflows/daily-report'),
+      logger: undefined,
+    });
     fs.writeFileSync(process.argv[3], code);
     return;
   }
@@ -329,7 +379,9 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [...self, '--generate', logDir], { stdio: 'inherit' });
     const bytes = textBytes(logDir);
     const onDisk = FILES.reduce((n, f) => n + fs.statSync(path.join(logDir, f.name)).size, 0);
-    console.log(`generated ${(bytes / MIB).toFixed(0)} MiB of text (${(onDisk / MIB).toFixed(0)} MiB on disk) in ${((Date.now() - genStart) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${(bytes / MIB).toFixed(0)} MiB of text (${(onDisk / MIB).toFixed(0)} MiB on disk) in ${((Date.now() - genStart) / 1000).toFixed(1)} s`,
+    );
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -388,7 +440,9 @@ async function main(): Promise<void> {
         parallelChunks: config.report.parallelChunks,
         maxLineKiB: config.report.maxLineKb,
         peakRssScope:
-          MODE === 'direct' ? 'VmHWM of the bench process, reset just before the analysis' : 'VmHWM of the worker process, reset once it was ready',
+          MODE === 'direct'
+            ? 'VmHWM of the bench process, reset just before the analysis'
+            : 'VmHWM of the worker process, reset once it was ready',
       },
     );
   } finally {

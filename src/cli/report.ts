@@ -9,12 +9,27 @@
  *
  * Talks to the Temporal server of TEMPORAL_ADDRESS (unset: the local one `npm start` runs).
  */
-import { Client, ScheduleDescription, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import {
+  Client,
+  ScheduleDescription,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { loadConfig, Config } from '../config';
 import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
-import { backfillSpan, datesBetween, isReportDate, localDateAt, reportDateForRunAt } from '../domain/log-analysis';
-import { DAILY_REPORT_SCHEDULE_ID, DAILY_REPORT_WORKFLOW_TYPE, dailyReportWorkflowId } from '../domain/workflow-contracts';
+import {
+  backfillSpan,
+  datesBetween,
+  isReportDate,
+  localDateAt,
+  reportDateForRunAt,
+} from '../domain/log-analysis';
+import {
+  DAILY_REPORT_SCHEDULE_ID,
+  DAILY_REPORT_WORKFLOW_TYPE,
+  dailyReportWorkflowId,
+} from '../domain/workflow-contracts';
 import type { DailyReportInput, DailyReportResult } from '../workflows/daily-report';
 import { REPORT_DATE } from '../workflows/search-attributes';
 
@@ -72,14 +87,20 @@ async function connect(config: Config): Promise<TemporalClientHandle> {
     return await Promise.race([
       createTemporalClient(config.temporal, address),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+          CONNECT_TIMEOUT_MS,
+        );
       }),
     ]);
   } catch (err) {
-    const where = config.temporal.address ? `TEMPORAL_ADDRESS=${address}` : `${address} (TEMPORAL_ADDRESS is not set)`;
+    const where = config.temporal.address
+      ? `TEMPORAL_ADDRESS=${address}`
+      : `${address} (TEMPORAL_ADDRESS is not set)`;
     throw new Error(
       `cannot reach a Temporal server at ${where}: ${(err as Error).message}\n` +
         'Start the product (`npm start` runs a local Temporal server) or set TEMPORAL_ADDRESS to a running one.',
+      { cause: err },
     );
   } finally {
     clearTimeout(timer);
@@ -113,7 +134,9 @@ function describeSchedule(d: ScheduleDescription, timeZone: string): string {
     'recent runs:',
     ...(d.info.recentActions.length === 0
       ? ['  (none yet)']
-      : d.info.recentActions.slice(-5).map((a) => `  ${when(a.scheduledAt)} → ${a.action.workflow.workflowId}`)),
+      : d.info.recentActions
+          .slice(-5)
+          .map((a) => `  ${when(a.scheduledAt)} → ${a.action.workflow.workflowId}`)),
   ];
   if (d.info.runningActions.length > 0) {
     lines.push('running:', ...d.info.runningActions.map((a) => `  ${a.workflow.workflowId}`));
@@ -126,7 +149,8 @@ function reportNowDate(config: Config, parsed: ParsedArgs): string {
   const timeZone = config.runtime.timeZone;
   const date = (parsed.options.get('date') as string | undefined) ?? reportDateForRunAt(Date.now(), timeZone);
   if (!isReportDate(date)) throw new UsageError(`--date '${date}' is not a date: expected YYYY-MM-DD`);
-  if (date > localDateAt(Date.now(), timeZone)) throw new UsageError(`${date} is in the future in ${timeZone}`);
+  if (date > localDateAt(Date.now(), timeZone))
+    throw new UsageError(`${date} is in the future in ${timeZone}`);
   return date;
 }
 
@@ -167,26 +191,40 @@ async function reportNow(client: Client, config: Config, date: string, wait: boo
 /** The dates of `report backfill FROM TO`, checked. */
 function backfillDates(parsed: ParsedArgs): { from: string; to: string; dates: string[] } {
   const [from, to] = parsed.positional;
-  if (!from || !to || parsed.positional.length !== 2) throw new UsageError('backfill needs FROM and TO dates (YYYY-MM-DD)');
-  for (const d of [from, to]) if (!isReportDate(d)) throw new UsageError(`'${d}' is not a date: expected YYYY-MM-DD`);
+  if (!from || !to || parsed.positional.length !== 2)
+    throw new UsageError('backfill needs FROM and TO dates (YYYY-MM-DD)');
+  for (const d of [from, to])
+    if (!isReportDate(d)) throw new UsageError(`'${d}' is not a date: expected YYYY-MM-DD`);
   let dates: string[];
   try {
     dates = datesBetween(from, to);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (dates.length > MAX_BACKFILL_DAYS) throw new UsageError(`at most ${MAX_BACKFILL_DAYS} days at once (asked for ${dates.length})`);
+  if (dates.length > MAX_BACKFILL_DAYS)
+    throw new UsageError(`at most ${MAX_BACKFILL_DAYS} days at once (asked for ${dates.length})`);
   return { from, to, dates };
 }
 
-async function backfill(client: Client, config: Config, range: { from: string; to: string; dates: string[] }, scheduleId: string): Promise<number> {
+async function backfill(
+  client: Client,
+  config: Config,
+  range: { from: string; to: string; dates: string[] },
+  scheduleId: string,
+): Promise<number> {
   const { from, to, dates } = range;
   const span = backfillSpan(from, to, config.runtime.timeZone);
   // BUFFER_ALL: every date runs, one after the other — never two at once, none dropped.
   await client.schedule
     .getHandle(scheduleId)
-    .backfill({ start: new Date(span.startMs), end: new Date(span.endMs), overlap: ScheduleOverlapPolicy.BUFFER_ALL });
-  process.stdout.write(`backfill requested: ${dates.length} report${dates.length === 1 ? '' : 's'} (${from} … ${to}), run one at a time\n`);
+    .backfill({
+      start: new Date(span.startMs),
+      end: new Date(span.endMs),
+      overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+    });
+  process.stdout.write(
+    `backfill requested: ${dates.length} report${dates.length === 1 ? '' : 's'} (${from} … ${to}), run one at a time\n`,
+  );
   return 0;
 }
 
@@ -200,8 +238,10 @@ export async function run(args: string[]): Promise<number> {
   try {
     const parsed = parseArgs(rest, ['date', 'reason', 'schedule-id']);
     const scheduleId = (parsed.options.get('schedule-id') as string | undefined) ?? DAILY_REPORT_SCHEDULE_ID;
-    if (!['now', 'backfill', 'pause', 'resume', 'describe'].includes(command)) throw new UsageError(`unknown report command '${command}'`);
-    if (command !== 'backfill' && parsed.positional.length > 0) throw new UsageError(`unexpected argument '${parsed.positional[0]}'`);
+    if (!['now', 'backfill', 'pause', 'resume', 'describe'].includes(command))
+      throw new UsageError(`unknown report command '${command}'`);
+    if (command !== 'backfill' && parsed.positional.length > 0)
+      throw new UsageError(`unexpected argument '${parsed.positional[0]}'`);
     const config = loadConfig();
     // Everything a person typed is checked before any connection is tried.
     const date = command === 'now' ? reportNowDate(config, parsed) : undefined;
@@ -224,7 +264,12 @@ export async function run(args: string[]): Promise<number> {
           process.stdout.write(`schedule ${scheduleId} resumed\n`);
           return 0;
         default:
-          process.stdout.write(describeSchedule(await client.schedule.getHandle(scheduleId).describe(), config.runtime.timeZone) + '\n');
+          process.stdout.write(
+            describeSchedule(
+              await client.schedule.getHandle(scheduleId).describe(),
+              config.runtime.timeZone,
+            ) + '\n',
+          );
           return 0;
       }
     } finally {
@@ -236,7 +281,9 @@ export async function run(args: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof ScheduleNotFoundError) {
-      process.stderr.write(`no schedule '${(err as ScheduleNotFoundError).scheduleId}': the worker creates it when it starts (npm start)\n`);
+      process.stderr.write(
+        `no schedule '${(err as ScheduleNotFoundError).scheduleId}': the worker creates it when it starts (npm start)\n`,
+      );
       return 1;
     }
     throw err;

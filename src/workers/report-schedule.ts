@@ -44,7 +44,9 @@ export function desiredReportSchedule(settings: ReportScheduleSettings) {
   return {
     scheduleId: settings.scheduleId,
     spec: {
-      calendars: [{ hour, minute, comment: `daily log report at ${settings.scheduleTime} ${settings.timeZone}` }],
+      calendars: [
+        { hour, minute, comment: `daily log report at ${settings.scheduleTime} ${settings.timeZone}` },
+      ],
       timezone: settings.timeZone,
     },
     action: {
@@ -65,7 +67,10 @@ export function desiredReportSchedule(settings: ReportScheduleSettings) {
 }
 
 /** Creates the schedule, or brings an existing one up to date (keeping paused/note). */
-export async function ensureReportSchedule(client: Client, settings: ReportScheduleSettings): Promise<'created' | 'updated'> {
+export async function ensureReportSchedule(
+  client: Client,
+  settings: ReportScheduleSettings,
+): Promise<'created' | 'updated'> {
   const desired = desiredReportSchedule(settings);
   try {
     await client.schedule.create(desired);
@@ -77,7 +82,11 @@ export async function ensureReportSchedule(client: Client, settings: ReportSched
     spec: desired.spec,
     action: desired.action,
     policies: desired.policies,
-    state: { paused: previous.state.paused, note: previous.state.note, remainingActions: previous.state.remainingActions },
+    state: {
+      paused: previous.state.paused,
+      note: previous.state.note,
+      remainingActions: previous.state.remainingActions,
+    },
   }));
   return 'updated';
 }
@@ -99,6 +108,9 @@ export async function installReportSchedule(client: Client, config: Config, logg
       `daily report schedule ${outcome}`,
     );
   } catch (err) {
-    logger.error({ err, schedule_id: settings.scheduleId }, 'could not create or update the daily report schedule');
+    logger.error(
+      { err, schedule_id: settings.scheduleId },
+      'could not create or update the daily report schedule',
+    );
   }
 }

@@ -36,8 +36,14 @@ interface Received {
 }
 
 /** Consumes topics from the beginning into a list, so tests can wait for what they expect. */
-async function recordTopics(kafka: Kafka, topics: string[]): Promise<{ received: Received[]; stop(): Promise<void> }> {
-  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('report-test'), allowAutoTopicCreation: false });
+async function recordTopics(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{ received: Received[]; stop(): Promise<void> }> {
+  const consumer: Consumer = kafka.consumer({
+    groupId: uniqueName('report-test'),
+    allowAutoTopicCreation: false,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   const received: Received[] = [];
@@ -50,7 +56,11 @@ async function recordTopics(kafka: Kafka, topics: string[]): Promise<{ received:
 }
 
 /** Polls (bounded) until `check` returns a value. */
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 180_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -63,9 +73,11 @@ async function waitFor<T>(what: string, check: () => T | undefined | Promise<T |
 /** Text log lines of one local day (TIME_ZONE): `errors` connection errors and `slow` slow API calls at noon. */
 function dayOfLogs(date: string, errors: number, critical: number, slow: number): string {
   const lines: string[] = [`[${date} 08:00:00] INFO api | day ${date} starts`];
-  for (let i = 0; i < errors; i++) lines.push(`[${date} 12:00:00] ERROR api | Connection refused to db-${i}:5432`);
+  for (let i = 0; i < errors; i++)
+    lines.push(`[${date} 12:00:00] ERROR api | Connection refused to db-${i}:5432`);
   for (let i = 0; i < critical; i++) lines.push(`[${date} 13:00:00] CRITICAL api | disk full on node-${i}`);
-  for (let i = 0; i < slow; i++) lines.push(`[${date} 14:00:00] PERF api | api call /predict completed in 7.5s`);
+  for (let i = 0; i < slow; i++)
+    lines.push(`[${date} 14:00:00] PERF api | api call /predict completed in 7.5s`);
   return lines.join('\n') + '\n';
 }
 
@@ -122,7 +134,12 @@ describe('daily log report on the Temporal dev server', () => {
       connection: await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! }),
       taskQueue: config.temporal.taskQueue,
       workflowsPath: require.resolve('../../src/workflows/daily-report'),
-      activities: createReportActivities({ config, logger, pool, publisher: createKafkaEventPublisher(producer) }),
+      activities: createReportActivities({
+        config,
+        logger,
+        pool,
+        publisher: createKafkaEventPublisher(producer),
+      }),
     });
     workerRun = worker.run();
   });
@@ -144,7 +161,10 @@ describe('daily log report on the Temporal dev server', () => {
     const d = await schedule.describe();
     expect(d.spec.timezone).toBe(TZ);
     expect(d.spec.calendars).toHaveLength(1);
-    expect(d.spec.calendars![0]).toMatchObject({ hour: [{ start: 0, end: 0, step: 1 }], minute: [{ start: 15, end: 15, step: 1 }] });
+    expect(d.spec.calendars![0]).toMatchObject({
+      hour: [{ start: 0, end: 0, step: 1 }],
+      minute: [{ start: 15, end: 15, step: 1 }],
+    });
     expect(d.policies).toEqual({ overlap: 'BUFFER_ONE', catchupWindow: 86_400_000, pauseOnFailure: false });
     expect(d.action).toMatchObject({
       type: 'startWorkflow',
@@ -155,19 +175,32 @@ describe('daily log report on the Temporal dev server', () => {
     expect(d.state.paused).toBe(false);
     // The next run is at 00:15 Berlin time.
     const next = d.info.nextActionTimes[0];
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }).format(next)).toBe('00:15');
+    expect(
+      new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }).format(next),
+    ).toBe('00:15');
 
     // A second worker start: updated, not duplicated; a changed time is applied; a pause survives.
     await schedule.pause('investigating disk usage');
     expect(await ensureReportSchedule(client, { ...settings, scheduleTime: '01:30' })).toBe('updated');
     const updated = await schedule.describe();
-    expect(updated.spec.calendars![0]).toMatchObject({ hour: [{ start: 1, end: 1, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] });
+    expect(updated.spec.calendars![0]).toMatchObject({
+      hour: [{ start: 1, end: 1, step: 1 }],
+      minute: [{ start: 30, end: 30, step: 1 }],
+    });
     expect(updated.state).toMatchObject({ paused: true, note: 'investigating disk usage' });
 
     // The operator's view of it.
     const { stdout } = await execFileAsync(
       'npx',
-      ['ts-node', '--transpile-only', 'src/cli.ts', 'report', 'describe', '--schedule-id', settings.scheduleId],
+      [
+        'ts-node',
+        '--transpile-only',
+        'src/cli.ts',
+        'report',
+        'describe',
+        '--schedule-id',
+        settings.scheduleId,
+      ],
       { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, TIME_ZONE: TZ } },
     );
     expect(stdout).toContain(`schedule:        ${settings.scheduleId}`);
@@ -192,15 +225,25 @@ describe('daily log report on the Temporal dev server', () => {
     expect(report.errorAnalysis.hourlyTimeline.find((h) => h.label === '12:00')?.errors).toBe(4);
     expect(report.performanceAnalysis.slowOperations).toBe(1);
     expect(report.health).toMatchObject({ score: 100, grade: 'Excellent' });
-    const html = fs.readFileSync(path.join(outDir, `daily_log_report_${date.replace(/-/g, '')}.html`), 'utf8');
+    const html = fs.readFileSync(
+      path.join(outDir, `daily_log_report_${date.replace(/-/g, '')}.html`),
+      'utf8',
+    );
     expect(html).toContain('<svg');
     expect(html).toContain(`Daily log report ${date}`);
 
     const summary = await waitFor('summary on Kafka', () =>
       topics.received.find((m) => m.topic === config.kafka.topicReports && m.value.report_date === date),
     );
-    expect(summary.value).toMatchObject({ event_type: 'daily_log_report', grade: 'Excellent', health_score: 100, total_errors: 4 });
-    expect(String(summary.value.summary)).toContain(`Daily log report ${date} (${TZ}): health 100/100, Excellent`);
+    expect(summary.value).toMatchObject({
+      event_type: 'daily_log_report',
+      grade: 'Excellent',
+      health_score: 100,
+      total_errors: 4,
+    });
+    expect(String(summary.value.summary)).toContain(
+      `Daily log report ${date} (${TZ}): health 100/100, Excellent`,
+    );
 
     // The scheduled run started the report under the date's own workflow id.
     const child = await client.workflow.getHandle(dailyReportWorkflowId(date)).describe();
@@ -217,25 +260,45 @@ describe('daily log report on the Temporal dev server', () => {
         env: { ...process.env, TIME_ZONE: TZ, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue },
       });
     const { stdout } = await cli('now', '--date', '2024-04-20');
-    expect(stdout).toContain(`started ${dailyReportWorkflowId('2024-04-20')} on task queue ${config.temporal.taskQueue}`);
-    expect(stdout).toContain('report 2024-04-20: health 85/100 (Good), 4 errors (1 critical), 0 slow operations');
+    expect(stdout).toContain(
+      `started ${dailyReportWorkflowId('2024-04-20')} on task queue ${config.temporal.taskQueue}`,
+    );
+    expect(stdout).toContain(
+      'report 2024-04-20: health 85/100 (Good), 4 errors (1 critical), 0 slow operations',
+    );
     expect(readReport(outDir, '2024-04-20')?.errorAnalysis.criticalErrors).toBe(1);
 
     await cli('pause', '--reason', 'maintenance', '--schedule-id', settings.scheduleId);
     expect((await schedule!.describe()).state).toMatchObject({ paused: true, note: 'maintenance' });
     await cli('resume', '--schedule-id', settings.scheduleId);
-    expect((await schedule!.describe()).state).toMatchObject({ paused: false, note: 'resumed from the command line' });
+    expect((await schedule!.describe()).state).toMatchObject({
+      paused: false,
+      note: 'resumed from the command line',
+    });
   });
 
   it('a backfill of three days writes three reports, one run at a time, and alerts on the Poor day', async () => {
     expect(schedule).toBeDefined();
     const days = ['2024-05-01', '2024-05-02', '2024-05-03'];
-    fs.writeFileSync(path.join(logDir, 'backfill.log'), dayOfLogs(days[0], 1, 0, 0) + dayOfLogs(days[1], 2, 0, 0));
+    fs.writeFileSync(
+      path.join(logDir, 'backfill.log'),
+      dayOfLogs(days[0], 1, 0, 0) + dayOfLogs(days[1], 2, 0, 0),
+    );
     // The third day is Poor: 101 errors (−40), 6 critical (−30), 21 slow operations (−30).
     fs.writeFileSync(path.join(logDir, 'backfill.log.1'), dayOfLogs(days[2], 101, 6, 21));
     await execFileAsync(
       'npx',
-      ['ts-node', '--transpile-only', 'src/cli.ts', 'report', 'backfill', days[0], days[2], '--schedule-id', settings.scheduleId],
+      [
+        'ts-node',
+        '--transpile-only',
+        'src/cli.ts',
+        'report',
+        'backfill',
+        days[0],
+        days[2],
+        '--schedule-id',
+        settings.scheduleId,
+      ],
       { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, TIME_ZONE: TZ } },
     );
     const reports = await waitFor('three backfilled reports', () => {
@@ -250,7 +313,9 @@ describe('daily log report on the Temporal dev server', () => {
     expect(reports[2].health.score).toBe(0);
 
     // Never two at once: each date's run closed before the next one started.
-    const runs = await Promise.all(days.map((d) => client.workflow.getHandle(dailyReportWorkflowId(d)).describe()));
+    const runs = await Promise.all(
+      days.map((d) => client.workflow.getHandle(dailyReportWorkflowId(d)).describe()),
+    );
     for (let i = 1; i < runs.length; i++) {
       expect(runs[i].startTime.getTime()).toBeGreaterThanOrEqual(runs[i - 1].closeTime!.getTime());
     }
@@ -258,7 +323,11 @@ describe('daily log report on the Temporal dev server', () => {
     const alert = await waitFor('Poor-grade alert', () =>
       topics.received.find((m) => m.topic === config.kafka.topicAlerts && m.value.report_date === days[2]),
     );
-    expect(alert.value).toMatchObject({ event_type: 'alert', priority: 'high', title: 'Daily log report 2024-05-03: health 0/100 (Poor)' });
+    expect(alert.value).toMatchObject({
+      event_type: 'alert',
+      priority: 'high',
+      title: 'Daily log report 2024-05-03: health 0/100 (Poor)',
+    });
     expect(topics.received.filter((m) => m.topic === config.kafka.topicAlerts)).toHaveLength(1);
   });
 });

@@ -45,10 +45,17 @@ interface Recorder {
 /** Lines of one chunk: `errors` connection errors and `slow` slow API calls at 10:00 local. */
 function chunkAggregate(reportDate: string, errors: number, slow: number): LogAggregate {
   const w = reportWindow(reportDate, TZ);
-  const analyzer = new LogAnalyzer({ windowStartMs: w.startMs, windowEndMs: w.endMs, analysedAtMs: w.endMs, textTimeZone: TZ });
+  const analyzer = new LogAnalyzer({
+    windowStartMs: w.startMs,
+    windowEndMs: w.endMs,
+    analysedAtMs: w.endMs,
+    textTimeZone: TZ,
+  });
   const day = reportDate;
-  for (let i = 0; i < errors; i++) analyzer.addLine(`[${day} 10:00:00] ERROR api | Connection refused to db-${i}`, 'fake');
-  for (let i = 0; i < slow; i++) analyzer.addLine(`[${day} 10:00:00] PERF api | api call completed in 9.5s`, 'fake');
+  for (let i = 0; i < errors; i++)
+    analyzer.addLine(`[${day} 10:00:00] ERROR api | Connection refused to db-${i}`, 'fake');
+  for (let i = 0; i < slow; i++)
+    analyzer.addLine(`[${day} 10:00:00] PERF api | api call completed in 9.5s`, 'fake');
   analyzer.addLine('garbage', 'fake');
   return analyzer.snapshot();
 }
@@ -77,7 +84,12 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): ReportActivities {
         segments: [{ path: `/logs/app.log`, compressed: false, start: index * 100, end: index * 100 + 100 }],
       }));
       return {
-        sources: { directories: ['/logs'], files: [{ path: '/logs/app.log', bytes: opts.chunks * 100, compressed: false }], skippedOlderFiles: 0, directoryProblems: [] },
+        sources: {
+          directories: ['/logs'],
+          files: [{ path: '/logs/app.log', bytes: opts.chunks * 100, compressed: false }],
+          skippedOlderFiles: 0,
+          directoryProblems: [],
+        },
         chunks,
         parallelism: opts.parallelism,
         textTimeZone: TZ,
@@ -103,7 +115,11 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): ReportActivities {
     },
     async writeDailyReport(report) {
       rec.reports.push(report);
-      return { jsonPath: `/out/${report.reportDate}.json`, htmlPath: `/out/${report.reportDate}.html`, summary: `summary ${report.reportDate}` };
+      return {
+        jsonPath: `/out/${report.reportDate}.json`,
+        htmlPath: `/out/${report.reportDate}.html`,
+        summary: `summary ${report.reportDate}`,
+      };
     },
     async publishReportSummary(event) {
       rec.summaries.push(event);
@@ -114,7 +130,14 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): ReportActivities {
   };
 }
 
-const newRecorder = (): Recorder => ({ plans: [], analysed: [], maxInFlight: 0, reports: [], summaries: [], alerts: [] });
+const newRecorder = (): Recorder => ({
+  plans: [],
+  analysed: [],
+  maxInFlight: 0,
+  reports: [],
+  summaries: [],
+  alerts: [],
+});
 
 describe('dailyLogReportWorkflow', () => {
   let env: TestWorkflowEnvironment;
@@ -133,9 +156,17 @@ describe('dailyLogReportWorkflow', () => {
     await env?.teardown();
   });
 
-  async function withWorker<T>(activities: ReportActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  async function withWorker<T>(
+    activities: ReportActivities,
+    fn: (taskQueue: string) => Promise<T>,
+  ): Promise<T> {
     const taskQueue = uniqueName('report-wf');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+    });
     return worker.runUntil(fn(taskQueue));
   }
 
@@ -150,18 +181,29 @@ describe('dailyLogReportWorkflow', () => {
       }),
     );
     const w = reportWindow('2024-03-10', TZ);
-    expect(rec.plans).toEqual([{ reportDate: '2024-03-10', timeZone: TZ, windowStartMs: w.startMs, windowEndMs: w.endMs }]);
+    expect(rec.plans).toEqual([
+      { reportDate: '2024-03-10', timeZone: TZ, windowStartMs: w.startMs, windowEndMs: w.endMs },
+    ]);
     expect([...rec.analysed].sort()).toEqual([0, 1, 2, 3, 4]);
     expect(rec.maxInFlight).toBe(2);
     const [report] = rec.reports;
     expect(report.errorAnalysis.totalErrors).toBe(15);
     expect(report.performanceAnalysis.slowOperations).toBe(5);
     expect(report.totals.malformedLines).toBe(5);
-    expect(report.errorAnalysis.topMessages[0]).toMatchObject({ message: 'Connection refused to db-<n>', count: 15 });
+    expect(report.errorAnalysis.topMessages[0]).toMatchObject({
+      message: 'Connection refused to db-<n>',
+      count: 15,
+    });
     expect(report.errorAnalysis.hourlyTimeline.find((h) => h.label === '10:00')?.errors).toBe(15);
     expect(report.health).toMatchObject({ score: 100, grade: 'Excellent' });
     expect(rec.summaries).toEqual([
-      expect.objectContaining({ reportDate: '2024-03-10', score: 100, grade: 'Excellent', totalErrors: 15, summary: 'summary 2024-03-10' }),
+      expect.objectContaining({
+        reportDate: '2024-03-10',
+        score: 100,
+        grade: 'Excellent',
+        totalErrors: 15,
+        summary: 'summary 2024-03-10',
+      }),
     ]);
     expect(rec.alerts).toEqual([]);
     expect(result).toEqual({
@@ -182,16 +224,22 @@ describe('dailyLogReportWorkflow', () => {
   it('a Poor grade raises an ALERT', async () => {
     const rec = newRecorder();
     // 4 × 30 = 120 errors (−40) and 4 × 6 = 24 slow operations (−30): 30/100.
-    const result = (await withWorker(fakeActivities(rec, { chunks: 4, parallelism: 4, errorsPerChunk: 30, slowPerChunk: 6 }), (taskQueue) =>
-      env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: uniqueName('poor'),
-        args: [{ timeZone: TZ, reportDate: '2024-03-11' }],
-      }),
+    const result = (await withWorker(
+      fakeActivities(rec, { chunks: 4, parallelism: 4, errorsPerChunk: 30, slowPerChunk: 6 }),
+      (taskQueue) =>
+        env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId: uniqueName('poor'),
+          args: [{ timeZone: TZ, reportDate: '2024-03-11' }],
+        }),
     )) as DailyReportResult;
     expect(result).toMatchObject({ status: 'written', score: 30, grade: 'Poor', alerted: true });
     expect(rec.alerts).toEqual([
-      expect.objectContaining({ reportDate: '2024-03-11', title: 'Daily log report 2024-03-11: health 30/100 (Poor)', message: 'summary 2024-03-11' }),
+      expect.objectContaining({
+        reportDate: '2024-03-11',
+        title: 'Daily log report 2024-03-11: health 30/100 (Poor)',
+        message: 'summary 2024-03-11',
+      }),
     ]);
     expect(rec.alerts[0].alertId).not.toBe(rec.summaries[0].eventId);
   });
@@ -199,9 +247,19 @@ describe('dailyLogReportWorkflow', () => {
   it('a chunk whose activity failed is retried and the report is still complete', async () => {
     const rec = newRecorder();
     const result = await withWorker(
-      fakeActivities(rec, { chunks: 3, parallelism: 3, errorsPerChunk: 2, slowPerChunk: 0, failFirstAttempt: [1] }),
+      fakeActivities(rec, {
+        chunks: 3,
+        parallelism: 3,
+        errorsPerChunk: 2,
+        slowPerChunk: 0,
+        failFirstAttempt: [1],
+      }),
       (taskQueue) =>
-        env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, { taskQueue, workflowId: uniqueName('retry'), args: [{ timeZone: TZ, reportDate: '2024-03-12' }] }),
+        env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId: uniqueName('retry'),
+          args: [{ timeZone: TZ, reportDate: '2024-03-12' }],
+        }),
     );
     expect(result).toMatchObject({ status: 'written', totalErrors: 6 });
     expect([...rec.analysed].sort()).toEqual([0, 1, 2]);
@@ -209,11 +267,18 @@ describe('dailyLogReportWorkflow', () => {
 
   it('started without a date (by the schedule), it reports on the last finished local day under that date’s id', async () => {
     const rec = newRecorder();
-    const result = (await withWorker(fakeActivities(rec, { chunks: 1, parallelism: 1, errorsPerChunk: 0, slowPerChunk: 0 }), async (taskQueue) => {
-      const startedAt = await env.currentTimeMs();
-      const r = await env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, { taskQueue, workflowId: uniqueName('scheduled'), args: [{ timeZone: TZ }] });
-      return { r, startedAt };
-    })) as { r: DailyReportResult; startedAt: number };
+    const result = (await withWorker(
+      fakeActivities(rec, { chunks: 1, parallelism: 1, errorsPerChunk: 0, slowPerChunk: 0 }),
+      async (taskQueue) => {
+        const startedAt = await env.currentTimeMs();
+        const r = await env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId: uniqueName('scheduled'),
+          args: [{ timeZone: TZ }],
+        });
+        return { r, startedAt };
+      },
+    )) as { r: DailyReportResult; startedAt: number };
     const expectedDate = reportDateForRunAt(result.startedAt, TZ);
     expect(result.r).toMatchObject({ status: 'written', reportDate: expectedDate });
     expect(rec.plans.map((p) => p.reportDate)).toEqual([expectedDate]);
@@ -226,29 +291,47 @@ describe('dailyLogReportWorkflow', () => {
     const rec = newRecorder();
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
-    await withWorker(fakeActivities(rec, { chunks: 1, parallelism: 1, errorsPerChunk: 0, slowPerChunk: 0, gate }), async (taskQueue) => {
-      const date = reportDateForRunAt(await env.currentTimeMs(), TZ);
-      const byHand = await env.client.workflow.start(DAILY_REPORT_WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: dailyReportWorkflowId(date),
-        args: [{ timeZone: TZ, reportDate: date }],
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      });
-      const scheduled = await env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, { taskQueue, workflowId: uniqueName('scheduled'), args: [{ timeZone: TZ }] });
-      expect(scheduled).toEqual({ status: 'already-running', reportDate: date, workflowId: dailyReportWorkflowId(date) });
-      open();
-      expect(await byHand.result()).toMatchObject({ status: 'written', reportDate: date });
-    });
+    await withWorker(
+      fakeActivities(rec, { chunks: 1, parallelism: 1, errorsPerChunk: 0, slowPerChunk: 0, gate }),
+      async (taskQueue) => {
+        const date = reportDateForRunAt(await env.currentTimeMs(), TZ);
+        const byHand = await env.client.workflow.start(DAILY_REPORT_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId: dailyReportWorkflowId(date),
+          args: [{ timeZone: TZ, reportDate: date }],
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        });
+        const scheduled = await env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId: uniqueName('scheduled'),
+          args: [{ timeZone: TZ }],
+        });
+        expect(scheduled).toEqual({
+          status: 'already-running',
+          reportDate: date,
+          workflowId: dailyReportWorkflowId(date),
+        });
+        open();
+        expect(await byHand.result()).toMatchObject({ status: 'written', reportDate: date });
+      },
+    );
     expect(rec.plans).toHaveLength(1);
   });
 
   it.each([
     [{ timeZone: TZ, reportDate: '2024-02-30' }, "'2024-02-30' is not a report date: expected YYYY-MM-DD"],
-    [{ timeZone: 'Mars/Olympus', reportDate: '2024-03-10' }, "unknown time zone 'Mars/Olympus': expected an IANA zone"],
+    [
+      { timeZone: 'Mars/Olympus', reportDate: '2024-03-10' },
+      "unknown time zone 'Mars/Olympus': expected an IANA zone",
+    ],
   ])('bad input %j fails at once with a clear reason', async (input, message) => {
     const rec = newRecorder();
-    const err = await withWorker(fakeActivities(rec, { chunks: 1, parallelism: 1, errorsPerChunk: 0, slowPerChunk: 0 }), (taskQueue) =>
-      env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, { taskQueue, workflowId: uniqueName('bad'), args: [input] }).catch((e: unknown) => e),
+    const err = await withWorker(
+      fakeActivities(rec, { chunks: 1, parallelism: 1, errorsPerChunk: 0, slowPerChunk: 0 }),
+      (taskQueue) =>
+        env.client.workflow
+          .execute(DAILY_REPORT_WORKFLOW_TYPE, { taskQueue, workflowId: uniqueName('bad'), args: [input] })
+          .catch((e: unknown) => e),
     );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
@@ -260,8 +343,14 @@ describe('dailyLogReportWorkflow', () => {
   it('replays its own history without non-determinism', async () => {
     const rec = newRecorder();
     const workflowId = uniqueName('replay');
-    await withWorker(fakeActivities(rec, { chunks: 4, parallelism: 2, errorsPerChunk: 30, slowPerChunk: 6 }), (taskQueue) =>
-      env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, { taskQueue, workflowId, args: [{ timeZone: TZ, reportDate: '2024-03-13' }] }),
+    await withWorker(
+      fakeActivities(rec, { chunks: 4, parallelism: 2, errorsPerChunk: 30, slowPerChunk: 6 }),
+      (taskQueue) =>
+        env.client.workflow.execute(DAILY_REPORT_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId,
+          args: [{ timeZone: TZ, reportDate: '2024-03-13' }],
+        }),
     );
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);

@@ -23,7 +23,11 @@ function analyseBlock(analyzer: LogAnalyzer, text: string, blockStart: number, s
     let nl = text.indexOf('\n', from);
     if (nl < 0) nl = text.length;
     const lineFrom = from;
-    analyzer.addLine(text.slice(from, nl), source, () => blockStart + Buffer.byteLength(text.slice(0, lineFrom)));
+    analyzer.addLine(
+      text.slice(from, nl),
+      source,
+      () => blockStart + Buffer.byteLength(text.slice(0, lineFrom)),
+    );
     from = nl + 1;
   }
 }
@@ -53,11 +57,17 @@ export function createAnalyseLogChunk(
       },
       resume?.aggregate,
     );
-    if (resume) log.info({ segment: resume.segment, position: resume.position }, 'resuming chunk from heartbeat');
+    if (resume)
+      log.info({ segment: resume.segment, position: resume.position }, 'resuming chunk from heartbeat');
 
     let lastBeat = Date.now();
     const beat = (segment: number, position: number) => {
-      const progress: ChunkProgress = { chunkIndex: input.chunk.index, segment, position, aggregate: analyzer.snapshot() };
+      const progress: ChunkProgress = {
+        chunkIndex: input.chunk.index,
+        segment,
+        position,
+        aggregate: analyzer.snapshot(),
+      };
       ctx.heartbeat(progress);
       lastBeat = Date.now();
     };
@@ -65,7 +75,8 @@ export function createAnalyseLogChunk(
     const segments = input.chunk.segments;
     for (let s = resume?.segment ?? 0; s < segments.length; s++) {
       const segment = segments[s];
-      let position = resume && s === resume.segment ? resume.position : segment.compressed ? 0 : segment.start;
+      let position =
+        resume && s === resume.segment ? resume.position : segment.compressed ? 0 : segment.start;
       try {
         for await (const event of readSegmentLines(segment, position, maxLineBytes)) {
           if (ctx.cancellationSignal.aborted) throw new CancelledFailure('report chunk analysis cancelled');
@@ -81,7 +92,10 @@ export function createAnalyseLogChunk(
       } catch (err) {
         if (err instanceof CancelledFailure) throw err;
         analyzer.addProblem(segment.path, describeReadError(err));
-        log.warn({ file: segment.path, err: describeReadError(err) }, 'log file could not be read completely');
+        log.warn(
+          { file: segment.path, err: describeReadError(err) },
+          'log file could not be read completely',
+        );
       }
       beat(s + 1, 0);
     }

@@ -29,7 +29,8 @@ export type SegmentEvent =
   | { kind: 'long-line'; start: number };
 
 function openSegment(segment: LogSegment, readFrom: number): Readable {
-  if (!segment.compressed) return createReadStream(segment.path, { start: readFrom, highWaterMark: READ_BYTES });
+  if (!segment.compressed)
+    return createReadStream(segment.path, { start: readFrom, highWaterMark: READ_BYTES });
   const file = createReadStream(segment.path, { highWaterMark: READ_BYTES });
   const gunzip = createGunzip({ chunkSize: READ_BYTES });
   // pipe() does not forward errors: an unreadable file must fail the read, not hang it.
@@ -84,10 +85,15 @@ export async function* readSegmentLines(
           blockEnd = data.indexOf(NEWLINE, Math.max(i, lastOwned)) + 1;
           finished = true;
         }
-        for (let at = i; at < blockEnd; ) {
+        for (let at = i; at < blockEnd;) {
           let to = blockEnd;
           if (blockEnd - at > DECODE_BYTES) to = data.indexOf(NEWLINE, at + DECODE_BYTES - 1) + 1;
-          yield { kind: 'lines', text: data.toString('utf8', at, to), start: dataPos + at, end: dataPos + to };
+          yield {
+            kind: 'lines',
+            text: data.toString('utf8', at, to),
+            start: dataPos + at,
+            end: dataPos + to,
+          };
           at = to;
         }
         if (finished) return;

@@ -15,7 +15,10 @@ export function createPlanDailyReport(deps: Pick<ActivityDeps, 'config' | 'logge
     const { report, runtime } = deps.config;
     const directories = report.logDirs.map((d) => path.resolve(d));
     const listing = await listLogFiles(directories, input.windowStartMs - MTIME_SLACK_MS);
-    const chunks = planChunks(listing.files, { chunkBytes: report.chunkMb * 1024 * 1024, maxChunks: MAX_CHUNKS });
+    const chunks = planChunks(listing.files, {
+      chunkBytes: report.chunkMb * 1024 * 1024,
+      maxChunks: MAX_CHUNKS,
+    });
     deps.logger.info(
       {
         activity: 'planDailyReport',

@@ -40,13 +40,19 @@ export function errorsPerHourSvg(hours: HourBucket[]): string {
     const w = Math.max(1, slot - 4);
     const title = `${escapeHtml(h.label)}: ${h.errors} errors, ${h.critical} critical`;
     if (h.errors > 0) {
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y(h.errors).toFixed(1)}" width="${w.toFixed(1)}" height="${(top + plotHeight - y(h.errors)).toFixed(1)}" fill="#f0883e"><title>${title}</title></rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y(h.errors).toFixed(1)}" width="${w.toFixed(1)}" height="${(top + plotHeight - y(h.errors)).toFixed(1)}" fill="#f0883e"><title>${title}</title></rect>`,
+      );
     }
     if (h.critical > 0) {
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y(h.critical).toFixed(1)}" width="${w.toFixed(1)}" height="${(top + plotHeight - y(h.critical)).toFixed(1)}" fill="#cf222e"><title>${title}</title></rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y(h.critical).toFixed(1)}" width="${w.toFixed(1)}" height="${(top + plotHeight - y(h.critical)).toFixed(1)}" fill="#cf222e"><title>${title}</title></rect>`,
+      );
     }
     if (i % 3 === 0) {
-      parts.push(`<text x="${(x + w / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11">${escapeHtml(h.label)}</text>`);
+      parts.push(
+        `<text x="${(x + w / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11">${escapeHtml(h.label)}</text>`,
+      );
     }
   });
   parts.push('</svg>');
@@ -57,7 +63,9 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
   if (rows.length === 0) return '<p class="none">None.</p>';
   const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows
-    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? n(c) : escapeHtml(c)}</td>`).join('')}</tr>`)
+    .map(
+      (r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? n(c) : escapeHtml(c)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
@@ -105,19 +113,47 @@ pre { background: #f6f8fa; padding: .8rem; border-radius: .5rem; white-space: pr
 ${list(health.recommendations)}
 ${report.findings.length > 0 ? `<h2>Findings</h2>\n${list(report.findings)}` : ''}
 <h2>Score</h2>
-${table(['deduction', 'points'], health.deductions.map((d) => [d.reason, -d.points]))}
+${table(
+  ['deduction', 'points'],
+  health.deductions.map((d) => [d.reason, -d.points]),
+)}
 <h2>Errors per hour</h2>
 ${errorsPerHourSvg(errors.hourlyTimeline)}
 <h2>Error classes</h2>
 ${table(['class', 'errors'], [...errors.byClass.map((c) => [c.label, c.count] as [string, number]), ['unclassified', errors.unclassifiedErrors]])}
 <h2>Most frequent error messages</h2>
-${table(['message', 'count', 'example'], errors.topMessages.map((m) => [m.message, m.count, m.example]))}
+${table(
+  ['message', 'count', 'example'],
+  errors.topMessages.map((m) => [m.message, m.count, m.example]),
+)}
 <h2>Slowest operations</h2>
-${table(['time', 'component', 'operation', 'category', 'seconds', 'threshold', 'slow'], perf.slowest.map((o) => [o.time, o.component, o.operation, o.category, o.seconds, o.thresholdSeconds, o.slow ? 'yes' : 'no']))}
+${table(
+  ['time', 'component', 'operation', 'category', 'seconds', 'threshold', 'slow'],
+  perf.slowest.map((o) => [
+    o.time,
+    o.component,
+    o.operation,
+    o.category,
+    o.seconds,
+    o.thresholdSeconds,
+    o.slow ? 'yes' : 'no',
+  ]),
+)}
 <h2>Components</h2>
-${table(['component', 'operations', 'avg s', 'max s', 'slow'], perf.components.map((c) => [c.component, c.count, c.avgSeconds, c.maxSeconds, c.slowOperations]))}
+${table(
+  ['component', 'operations', 'avg s', 'max s', 'slow'],
+  perf.components.map((c) => [c.component, c.count, c.avgSeconds, c.maxSeconds, c.slowOperations]),
+)}
 <h2>Malformed lines</h2>
-${table(['source', 'offset', 'reason', 'line'], report.malformed.samples.map((s) => [s.source, s.offset === undefined ? '' : String(s.offset), s.reason, s.text]))}
+${table(
+  ['source', 'offset', 'reason', 'line'],
+  report.malformed.samples.map((s) => [
+    s.source,
+    s.offset === undefined ? '' : String(s.offset),
+    s.reason,
+    s.text,
+  ]),
+)}
 <h2>Sources</h2>
 <p>${n(report.sources.filesRead)} files read from ${escapeHtml(report.sources.directories.join(', '))}; ${n(report.sources.filesSkippedAsOlder)} older files skipped; ${n(totals.bytesRead)} bytes of log text analysed.</p>
 </body>

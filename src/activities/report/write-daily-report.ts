@@ -41,7 +41,10 @@ export function createWriteDailyReport(deps: Pick<ActivityDeps, 'config' | 'logg
         cause: e,
       });
     }
-    deps.logger.info({ activity: 'writeDailyReport', report_date: report.reportDate, json: jsonPath, html: htmlPath }, 'daily report written');
+    deps.logger.info(
+      { activity: 'writeDailyReport', report_date: report.reportDate, json: jsonPath, html: htmlPath },
+      'daily report written',
+    );
     return { jsonPath, htmlPath, summary };
   };
 }

@@ -123,7 +123,11 @@ export function emptyAggregate(windowStartMs: number, windowEndMs: number): LogA
     criticalErrors: 0,
     unclassifiedErrors: 0,
     errorClasses: zeros(ERROR_CLASSES),
-    hourly: { lines: new Array(HOURS).fill(0), errors: new Array(HOURS).fill(0), critical: new Array(HOURS).fill(0) },
+    hourly: {
+      lines: new Array(HOURS).fill(0),
+      errors: new Array(HOURS).fill(0),
+      critical: new Array(HOURS).fill(0),
+    },
     messages: [],
     messagesNotKept: 0,
     operations: 0,
@@ -164,7 +168,11 @@ function addArrays(a: number[], b: number[]): number[] {
 }
 
 /** Adds component statistics into `into`, pooling names beyond COMPONENTS_KEPT. */
-export function addComponentStats(into: Record<string, ComponentStats>, name: string, stats: ComponentStats): void {
+export function addComponentStats(
+  into: Record<string, ComponentStats>,
+  name: string,
+  stats: ComponentStats,
+): void {
   let key = name;
   if (!(key in into) && Object.keys(into).length >= COMPONENTS_KEPT) key = OTHER_COMPONENTS;
   const current = into[key];
@@ -228,12 +236,18 @@ export function mergeAggregates(a: LogAggregate, b: LogAggregate): LogAggregate 
     malformedSamples: [...a.malformedSamples, ...b.malformedSamples].slice(0, MALFORMED_SAMPLES_KEPT),
     problems: [...a.problems, ...b.problems].slice(0, PROBLEMS_KEPT),
     problemsNotKept:
-      a.problemsNotKept + b.problemsNotKept + Math.max(0, a.problems.length + b.problems.length - PROBLEMS_KEPT),
+      a.problemsNotKept +
+      b.problemsNotKept +
+      Math.max(0, a.problems.length + b.problems.length - PROBLEMS_KEPT),
     bytesRead: a.bytesRead + b.bytesRead,
   };
 }
 
 /** Merges any number of aggregates of one window, in order. */
-export function mergeAllAggregates(windowStartMs: number, windowEndMs: number, parts: LogAggregate[]): LogAggregate {
+export function mergeAllAggregates(
+  windowStartMs: number,
+  windowEndMs: number,
+  parts: LogAggregate[],
+): LogAggregate {
   return parts.reduce(mergeAggregates, emptyAggregate(windowStartMs, windowEndMs));
 }

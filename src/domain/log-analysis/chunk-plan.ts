@@ -30,8 +30,12 @@ export interface ChunkPlanOptions {
 }
 
 /** Chunks for the files in the given order (see the module comment). */
-export function planChunks(files: { path: string; bytes: number; compressed: boolean }[], options: ChunkPlanOptions): LogChunk[] {
-  const weightOf = (f: { bytes: number; compressed: boolean }) => (f.compressed ? f.bytes * GZIP_WEIGHT : f.bytes);
+export function planChunks(
+  files: { path: string; bytes: number; compressed: boolean }[],
+  options: ChunkPlanOptions,
+): LogChunk[] {
+  const weightOf = (f: { bytes: number; compressed: boolean }) =>
+    f.compressed ? f.bytes * GZIP_WEIGHT : f.bytes;
   const total = files.reduce((sum, f) => sum + weightOf(f), 0);
   const cap = Math.max(1, options.chunkBytes, Math.ceil(total / Math.max(1, options.maxChunks)));
   const chunks: LogChunk[] = [];

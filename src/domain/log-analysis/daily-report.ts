@@ -84,7 +84,13 @@ export interface DailyReport {
       thresholdSeconds: number;
       slow: boolean;
     }>;
-    components: Array<{ component: string; count: number; avgSeconds: number; maxSeconds: number; slowOperations: number }>;
+    components: Array<{
+      component: string;
+      count: number;
+      avgSeconds: number;
+      maxSeconds: number;
+      slowOperations: number;
+    }>;
   };
   malformed: { count: number; samples: MalformedSample[] };
   sources: {
@@ -108,7 +114,11 @@ export function buildDailyReport(
   generatedAtMs: number,
 ): DailyReport {
   const hourLabel = (hour: number) => localTimeAt(window.startMs + hour * HOUR_MS, window.timeZone);
-  const health = healthOf({ errors: agg.errors, criticalErrors: agg.criticalErrors, slowOperations: agg.slowOperations });
+  const health = healthOf({
+    errors: agg.errors,
+    criticalErrors: agg.criticalErrors,
+    slowOperations: agg.slowOperations,
+  });
   const top = topErrorClass(agg);
   const hourlyTimeline: HourBucket[] = [];
   for (let h = 0; h < HOURS; h++) {
@@ -128,7 +138,12 @@ export function buildDailyReport(
       maxSeconds: round3(s.maxSeconds),
       slowOperations: s.slow,
     }))
-    .sort((a, b) => b.slowOperations - a.slowOperations || b.avgSeconds - a.avgSeconds || a.component.localeCompare(b.component));
+    .sort(
+      (a, b) =>
+        b.slowOperations - a.slowOperations ||
+        b.avgSeconds - a.avgSeconds ||
+        a.component.localeCompare(b.component),
+    );
 
   return {
     reportDate: window.reportDate,
@@ -157,7 +172,11 @@ export function buildDailyReport(
       totalErrors: agg.errors,
       criticalErrors: agg.criticalErrors,
       unclassifiedErrors: agg.unclassifiedErrors,
-      byClass: ERROR_CLASSES.map((c) => ({ class: c, label: ERROR_CLASS_LABELS[c], count: agg.errorClasses[c] })),
+      byClass: ERROR_CLASSES.map((c) => ({
+        class: c,
+        label: ERROR_CLASS_LABELS[c],
+        count: agg.errorClasses[c],
+      })),
       topClass: top ? ERROR_CLASS_LABELS[top.errorClass] : null,
       hourlyTimeline,
       topMessages: agg.messages.slice(0, TOP_MESSAGES),

@@ -17,7 +17,14 @@ import type { LogRecord } from './log-line';
 
 export type ErrorClass = 'connection' | 'timeout' | 'http_404' | 'http_500' | 'validation' | 'critical';
 
-export const ERROR_CLASSES: readonly ErrorClass[] = ['connection', 'timeout', 'http_404', 'http_500', 'validation', 'critical'];
+export const ERROR_CLASSES: readonly ErrorClass[] = [
+  'connection',
+  'timeout',
+  'http_404',
+  'http_500',
+  'validation',
+  'critical',
+];
 
 export const ERROR_CLASS_LABELS: Readonly<Record<ErrorClass, string>> = {
   connection: 'connection error',

@@ -15,7 +15,8 @@ export function humanSummary(report: DailyReport): string {
       `${plural(perf.slowOperations, 'slow operation')} of ${perf.operations.toLocaleString('en-US')}`,
   ];
   if (errors.topClass) lines.push(`Top error class: ${errors.topClass}`);
-  if (errors.topMessages[0]) lines.push(`Most frequent error: "${errors.topMessages[0].message}" (${errors.topMessages[0].count}×)`);
+  if (errors.topMessages[0])
+    lines.push(`Most frequent error: "${errors.topMessages[0].message}" (${errors.topMessages[0].count}×)`);
   lines.push('Recommendations:', ...health.recommendations.map((r) => `  - ${r}`));
   if (report.findings.length > 0) lines.push('Findings:', ...report.findings.map((f) => `  - ${f}`));
   return lines.join('\n');

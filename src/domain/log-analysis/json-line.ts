@@ -24,8 +24,13 @@ function parseTime(value: unknown, zone: LocalTimestamps): number | undefined {
   if (Number.isNaN(ms)) return undefined;
   const d = new Date(ms);
   return zone.toInstant(
-    d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(),
-    d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds(),
+    d.getUTCFullYear(),
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
   );
 }
 
@@ -54,14 +59,16 @@ export function parseJsonLine(line: string, zone: LocalTimestamps): ParsedLine {
   } catch {
     return { malformed: 'invalid JSON' };
   }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { malformed: 'JSON line is not an object' };
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+    return { malformed: 'JSON line is not an object' };
   const o = obj as JsonObject;
   const rawTime = o.time ?? o.timestamp ?? o.ts;
   if (rawTime === undefined) return { malformed: 'JSON line without time/timestamp' };
   const timeMs = parseTime(rawTime, zone);
   if (timeMs === undefined) return { malformed: 'JSON line with an unreadable time' };
   const level = parseLevel(o.level);
-  if (level === undefined) return { malformed: `JSON line with unknown level ${JSON.stringify(o.level).slice(0, 20)}` };
+  if (level === undefined)
+    return { malformed: `JSON line with unknown level ${JSON.stringify(o.level).slice(0, 20)}` };
   const component = text(o.component) ?? text(o.name) ?? text(o.logger) ?? text(o.service) ?? 'unknown';
   const message = text(o.msg) ?? text(o.message) ?? '';
 
@@ -69,10 +76,22 @@ export function parseJsonLine(line: string, zone: LocalTimestamps): ParsedLine {
   const embedded = parsePerfMessage(message);
   if (typeof embedded === 'string') return { malformed: embedded };
   perf = embedded;
-  if (!perf && typeof o.durationMs === 'number' && typeof o.operation === 'string' && Number.isFinite(o.durationMs)) {
+  if (
+    !perf &&
+    typeof o.durationMs === 'number' &&
+    typeof o.operation === 'string' &&
+    Number.isFinite(o.durationMs)
+  ) {
     perf = { component, operation: o.operation, seconds: o.durationMs / 1000 };
   }
-  const record: LogRecord = { timeMs, level, component, message, detail: errorDetail(o.err ?? o.error), format: 'json' };
+  const record: LogRecord = {
+    timeMs,
+    level,
+    component,
+    message,
+    detail: errorDetail(o.err ?? o.error),
+    format: 'json',
+  };
   if (perf) record.perf = perf;
   return record;
 }

@@ -13,7 +13,15 @@ export class LocalTimestamps {
   constructor(readonly timeZone: string) {}
 
   /** Epoch ms of a local wall-clock reading; month is 1-12. */
-  toInstant(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  toInstant(
+    year: number,
+    month: number,
+    day: number,
+    hour: number,
+    minute: number,
+    second: number,
+    ms: number,
+  ): number {
     const key = ((year * 100 + month) * 100 + day) * 100 + hour;
     let start = this.hourStarts.get(key);
     if (start === undefined) {

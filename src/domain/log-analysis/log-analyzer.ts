@@ -51,7 +51,9 @@ export class LogAnalyzer {
     resumeFrom?: LogAggregate,
   ) {
     this.zone = new LocalTimestamps(options.textTimeZone);
-    this.agg = resumeFrom ? structuredClone(resumeFrom) : emptyAggregate(options.windowStartMs, options.windowEndMs);
+    this.agg = resumeFrom
+      ? structuredClone(resumeFrom)
+      : emptyAggregate(options.windowStartMs, options.windowEndMs);
     if (this.agg.windowStartMs !== options.windowStartMs || this.agg.windowEndMs !== options.windowEndMs) {
       throw new RangeError('the aggregate to resume from belongs to another report window');
     }
@@ -138,7 +140,11 @@ export class LogAnalyzer {
     }
     if (this.messages.size >= MESSAGES_TRACKED) this.forgetRareMessages();
     const owned = ownString(key);
-    this.messages.set(owned, { message: owned, count: 1, example: ownString(message.slice(0, SAMPLE_CHARS)) });
+    this.messages.set(owned, {
+      message: owned,
+      count: 1,
+      example: ownString(message.slice(0, SAMPLE_CHARS)),
+    });
   }
 
   private forgetRareMessages(): void {
@@ -164,7 +170,14 @@ export class LogAnalyzer {
       maxSeconds: perf.seconds,
       slow: slow ? 1 : 0,
     });
-    const op: TimedOperation = { timeMs, component: perf.component, operation: perf.operation, category, seconds: perf.seconds, slow };
+    const op: TimedOperation = {
+      timeMs,
+      component: perf.component,
+      operation: perf.operation,
+      category,
+      seconds: perf.seconds,
+      slow,
+    };
     const list = agg.slowest;
     if (list.length < SLOWEST_KEPT || bySlowness(op, list[list.length - 1]) < 0) {
       op.component = ownString(op.component);

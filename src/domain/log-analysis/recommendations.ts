@@ -9,7 +9,8 @@ import { ERROR_CLASS_LABELS, ERROR_CLASSES, ErrorClass } from './error-classes';
 import { CATEGORY_LABELS } from './slow-operations';
 
 const CLASS_ADVICE: Readonly<Record<ErrorClass, string>> = {
-  connection: 'check that downstream services and databases are reachable and that connection pools fit the load',
+  connection:
+    'check that downstream services and databases are reachable and that connection pools fit the load',
   timeout: 'look at downstream latency and at the timeout settings of the callers',
   http_404: 'check routes, model names and the URLs clients call',
   http_500: "look at the failing service's exceptions and recent deployments",
@@ -20,7 +21,8 @@ const CLASS_ADVICE: Readonly<Record<ErrorClass, string>> = {
 /** The error class with the most errors (ties: SPEC order); undefined without classified errors. */
 export function topErrorClass(agg: LogAggregate): { errorClass: ErrorClass; count: number } | undefined {
   let best: ErrorClass | undefined;
-  for (const c of ERROR_CLASSES) if (agg.errorClasses[c] > 0 && (!best || agg.errorClasses[c] > agg.errorClasses[best])) best = c;
+  for (const c of ERROR_CLASSES)
+    if (agg.errorClasses[c] > 0 && (!best || agg.errorClasses[c] > agg.errorClasses[best])) best = c;
   return best ? { errorClass: best, count: agg.errorClasses[best] } : undefined;
 }
 
@@ -52,33 +54,49 @@ export function recommendationsFor(agg: LogAggregate, hourLabel: (hour: number) 
     );
   }
   if (agg.slowOperations > 10) {
-    const worst = Object.entries(agg.components).sort(([, a], [, b]) => b.slow - a.slow || b.maxSeconds - a.maxSeconds)[0];
+    const worst = Object.entries(agg.components).sort(
+      ([, a], [, b]) => b.slow - a.slow || b.maxSeconds - a.maxSeconds,
+    )[0];
     const slowest = agg.slowest[0];
     out.push(
       `Performance: ${agg.slowOperations} slow operations.` +
-        (worst ? ` ${worst[0]} has the most (${worst[1].slow}; avg ${seconds(worst[1].totalSeconds / worst[1].count)}, max ${seconds(worst[1].maxSeconds)}).` : '') +
-        (slowest ? ` Slowest: ${slowest.component} "${slowest.operation}" took ${seconds(slowest.seconds)} (${CATEGORY_LABELS[slowest.category]}).` : ''),
+        (worst
+          ? ` ${worst[0]} has the most (${worst[1].slow}; avg ${seconds(worst[1].totalSeconds / worst[1].count)}, max ${seconds(worst[1].maxSeconds)}).`
+          : '') +
+        (slowest
+          ? ` Slowest: ${slowest.component} "${slowest.operation}" took ${seconds(slowest.seconds)} (${CATEGORY_LABELS[slowest.category]}).`
+          : ''),
     );
   }
   const top = topErrorClass(agg);
   if (top) {
-    out.push(`Most errors are ${ERROR_CLASS_LABELS[top.errorClass]}s (${top.count}): ${CLASS_ADVICE[top.errorClass]}.`);
+    out.push(
+      `Most errors are ${ERROR_CLASS_LABELS[top.errorClass]}s (${top.count}): ${CLASS_ADVICE[top.errorClass]}.`,
+    );
   }
   if (out.length === 0) out.push('No issues found: keep monitoring.');
   return out;
 }
 
 /** Findings about the input of the report itself. */
-export function findingsFor(agg: LogAggregate, directoryProblems: { source: string; problem: string }[]): string[] {
+export function findingsFor(
+  agg: LogAggregate,
+  directoryProblems: { source: string; problem: string }[],
+): string[] {
   const out: string[] = [];
-  for (const p of directoryProblems) out.push(`${p.source} could not be read (${p.problem}): its logs are missing from this report.`);
+  for (const p of directoryProblems)
+    out.push(`${p.source} could not be read (${p.problem}): its logs are missing from this report.`);
   for (const p of agg.problems) out.push(`${p.source} could not be read completely: ${p.problem}.`);
   if (agg.problemsNotKept > 0) out.push(`${agg.problemsNotKept} more sources could not be read.`);
   if (agg.malformedLines > 0) {
-    out.push(`${agg.malformedLines} line${agg.malformedLines === 1 ? '' : 's'} could not be parsed (samples in the report).`);
+    out.push(
+      `${agg.malformedLines} line${agg.malformedLines === 1 ? '' : 's'} could not be parsed (samples in the report).`,
+    );
   }
   if (agg.futureLines > 0) {
-    out.push(`${agg.futureLines} line${agg.futureLines === 1 ? ' is' : 's are'} stamped later than the report ran: check the clocks (NTP) of the hosts that wrote them.`);
+    out.push(
+      `${agg.futureLines} line${agg.futureLines === 1 ? ' is' : 's are'} stamped later than the report ran: check the clocks (NTP) of the hosts that wrote them.`,
+    );
   }
   return out;
 }

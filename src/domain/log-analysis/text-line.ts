@@ -29,10 +29,22 @@ export function parseTextLine(line: string, zone: LocalTimestamps): ParsedLine {
   const second = digits(line, 18, 2);
   const sep = line.charCodeAt(11);
   if (
-    year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-    minute < 0 || minute > 59 || second < 0 || second > 59 ||
-    line.charCodeAt(5) !== 45 || line.charCodeAt(8) !== 45 || (sep !== 32 && sep !== 84) ||
-    line.charCodeAt(14) !== 58 || line.charCodeAt(17) !== 58
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    line.charCodeAt(5) !== 45 ||
+    line.charCodeAt(8) !== 45 ||
+    (sep !== 32 && sep !== 84) ||
+    line.charCodeAt(14) !== 58 ||
+    line.charCodeAt(17) !== 58
   ) {
     return { malformed: 'bad timestamp: expected [YYYY-MM-DD HH:MM:SS]' };
   }

@@ -14,7 +14,12 @@ export const PLAN_OPTIONS: ActivityOptions = {
 export const ANALYSE_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 10,
+  },
 };
 
 /** Writing and publishing: retried with backoff, bounded; a permission problem fails at once. */

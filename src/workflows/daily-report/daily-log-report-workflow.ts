@@ -1,4 +1,8 @@
-import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
 import {
   ApplicationFailure,
   executeChild,
@@ -21,10 +25,14 @@ import { ANALYSE_OPTIONS, OUTPUT_OPTIONS, PLAN_OPTIONS } from './activity-option
 
 const { planDailyReport } = proxyActivities<ReportActivities>(PLAN_OPTIONS);
 const { analyseLogChunk } = proxyActivities<ReportActivities>(ANALYSE_OPTIONS);
-const { writeDailyReport, publishReportSummary, raiseReportAlert } = proxyActivities<ReportActivities>(OUTPUT_OPTIONS);
+const { writeDailyReport, publishReportSummary, raiseReportAlert } =
+  proxyActivities<ReportActivities>(OUTPUT_OPTIONS);
 
 /** Set by Temporal on every run a Schedule starts: the time the run was scheduled for. */
-const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+const SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 
 export interface DailyReportInput {
   /** IANA zone of the report date. */
@@ -76,11 +84,17 @@ async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => 
  */
 export async function dailyLogReportWorkflow(input: DailyReportInput): Promise<DailyReportResult> {
   if (!isKnownTimeZone(input.timeZone)) {
-    throw ApplicationFailure.nonRetryable(`unknown time zone '${input.timeZone}': expected an IANA zone`, 'InvalidReportInput');
+    throw ApplicationFailure.nonRetryable(
+      `unknown time zone '${input.timeZone}': expected an IANA zone`,
+      'InvalidReportInput',
+    );
   }
   if (input.reportDate === undefined) return runForScheduledTime(input.timeZone);
   if (!isReportDate(input.reportDate)) {
-    throw ApplicationFailure.nonRetryable(`'${input.reportDate}' is not a report date: expected YYYY-MM-DD`, 'InvalidReportInput');
+    throw ApplicationFailure.nonRetryable(
+      `'${input.reportDate}' is not a report date: expected YYYY-MM-DD`,
+      'InvalidReportInput',
+    );
   }
   return writeReport(input.reportDate, input.timeZone);
 }
@@ -111,11 +125,21 @@ async function runForScheduledTime(timeZone: string): Promise<DailyReportResult>
 async function writeReport(reportDate: string, timeZone: string): Promise<DailyReportResult> {
   upsertSearchAttributes([{ key: REPORT_DATE, value: reportDate }]);
   const window = reportWindow(reportDate, timeZone);
-  const plan = await planDailyReport({ reportDate, timeZone, windowStartMs: window.startMs, windowEndMs: window.endMs });
+  const plan = await planDailyReport({
+    reportDate,
+    timeZone,
+    windowStartMs: window.startMs,
+    windowEndMs: window.endMs,
+  });
   log.info('analysing logs', { reportDate, files: plan.sources.files.length, chunks: plan.chunks.length });
 
   const parts: LogAggregate[] = await mapWithLimit(plan.chunks, plan.parallelism, (chunk: LogChunk) =>
-    analyseLogChunk({ chunk, windowStartMs: window.startMs, windowEndMs: window.endMs, textTimeZone: plan.textTimeZone }),
+    analyseLogChunk({
+      chunk,
+      windowStartMs: window.startMs,
+      windowEndMs: window.endMs,
+      textTimeZone: plan.textTimeZone,
+    }),
   );
   const merged = mergeAllAggregates(window.startMs, window.endMs, parts);
   const report = buildDailyReport(window, merged, plan.sources, Date.now());

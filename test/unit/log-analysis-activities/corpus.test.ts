@@ -5,8 +5,21 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalyseLogChunk } from '../../../src/activities/report/analyse-log-chunk';
 import { createPlanDailyReport } from '../../../src/activities/report/plan-daily-report';
 import { createWriteDailyReport } from '../../../src/activities/report/write-daily-report';
-import { buildDailyReport, DailyReport, LogAggregate, mergeAllAggregates, planChunks, reportWindow } from '../../../src/domain/log-analysis';
-import { CORPUS_DIR, CORPUS_EXPECTED as E, CORPUS_REPORT_DATE, GZIP_SOURCE, materializeCorpus } from '../../fixtures/logs/corpus';
+import {
+  buildDailyReport,
+  DailyReport,
+  LogAggregate,
+  mergeAllAggregates,
+  planChunks,
+  reportWindow,
+} from '../../../src/domain/log-analysis';
+import {
+  CORPUS_DIR,
+  CORPUS_EXPECTED as E,
+  CORPUS_REPORT_DATE,
+  GZIP_SOURCE,
+  materializeCorpus,
+} from '../../fixtures/logs/corpus';
 import { reportTestDeps } from './report-deps';
 
 /** Runs the real plan + analyse activities over the corpus, as the workflow would. */
@@ -32,7 +45,12 @@ async function analyseCorpus(logDir: string, chunkBytes?: number): Promise<Daily
       }),
     );
   }
-  return buildDailyReport(window, mergeAllAggregates(window.startMs, window.endMs, parts), plan.sources, Date.now());
+  return buildDailyReport(
+    window,
+    mergeAllAggregates(window.startMs, window.endMs, parts),
+    plan.sources,
+    Date.now(),
+  );
 }
 
 describe('the hand-counted fixture corpus', () => {
@@ -90,7 +108,9 @@ describe('the hand-counted fixture corpus', () => {
   });
 
   it('groups similar messages into the top 10', () => {
-    expect(report.errorAnalysis.topMessages.map(({ message, count }) => ({ message, count }))).toEqual(E.topMessages);
+    expect(report.errorAnalysis.topMessages.map(({ message, count }) => ({ message, count }))).toEqual(
+      E.topMessages,
+    );
     expect(report.errorAnalysis.topMessages[0].example).toBe('Connection refused to db-1:5432');
   });
 
@@ -99,9 +119,15 @@ describe('the hand-counted fixture corpus', () => {
     expect(perf.operations).toBe(E.operations);
     expect(perf.slowOperations).toBe(E.slowOperations);
     expect(perf.slowByCategory).toEqual(E.slowByCategory);
-    expect(perf.slowest.map(({ component, operation, seconds, category, slow }) => ({ component, operation, seconds, category, slow }))).toEqual(
-      E.slowest,
-    );
+    expect(
+      perf.slowest.map(({ component, operation, seconds, category, slow }) => ({
+        component,
+        operation,
+        seconds,
+        category,
+        slow,
+      })),
+    ).toEqual(E.slowest);
     expect(perf.slowest[5].time).toBe('2024-03-10T04:00:00.000Z');
     expect(perf.components).toEqual(E.components);
   });

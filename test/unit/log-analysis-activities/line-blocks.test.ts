@@ -5,7 +5,11 @@ import { gzipSync } from 'node:zlib';
 import { readSegmentLines, SegmentEvent } from '../../../src/activities/report/line-blocks';
 import type { LogSegment } from '../../../src/domain/log-analysis';
 
-async function collect(segment: LogSegment, position: number, maxLineBytes = 1 << 20): Promise<SegmentEvent[]> {
+async function collect(
+  segment: LogSegment,
+  position: number,
+  maxLineBytes = 1 << 20,
+): Promise<SegmentEvent[]> {
   const events: SegmentEvent[] = [];
   for await (const e of readSegmentLines(segment, position, maxLineBytes)) events.push(e);
   return events;
@@ -64,34 +68,50 @@ describe('reading a segment as line blocks', () => {
 
   it('reads a whole file line by line with byte positions, the unterminated last line included', async () => {
     const size = fs.statSync(file).size;
-    expect(linesOf(await collect({ path: file, compressed: false, start: 0, end: size }, 0))).toEqual(expected);
+    expect(linesOf(await collect({ path: file, compressed: false, start: 0, end: size }, 0))).toEqual(
+      expected,
+    );
   });
 
-  it.each([1, 2, 3, 4, 5])('byte ranges cut at random places own every line exactly once (seed %d)', async (seed) => {
-    const size = fs.statSync(file).size;
-    const rnd = random(seed);
-    // Half the cuts anywhere, half exactly at a line start or just after a line break.
-    const anywhere = Array.from({ length: 6 }, () => Math.floor(rnd() * size));
-    const atLines = Array.from({ length: 6 }, () => expected[Math.floor(rnd() * expected.length)][0]);
-    const cuts = [0, ...[...anywhere, ...atLines].sort((a, b) => a - b), size];
-    const got: Array<[number, string]> = [];
-    for (let i = 1; i < cuts.length; i++) {
-      got.push(...linesOf(await collect({ path: file, compressed: false, start: cuts[i - 1], end: cuts[i] }, cuts[i - 1])));
-    }
-    expect(got).toEqual(expected);
-  });
+  it.each([1, 2, 3, 4, 5])(
+    'byte ranges cut at random places own every line exactly once (seed %d)',
+    async (seed) => {
+      const size = fs.statSync(file).size;
+      const rnd = random(seed);
+      // Half the cuts anywhere, half exactly at a line start or just after a line break.
+      const anywhere = Array.from({ length: 6 }, () => Math.floor(rnd() * size));
+      const atLines = Array.from({ length: 6 }, () => expected[Math.floor(rnd() * expected.length)][0]);
+      const cuts = [0, ...[...anywhere, ...atLines].sort((a, b) => a - b), size];
+      const got: Array<[number, string]> = [];
+      for (let i = 1; i < cuts.length; i++) {
+        got.push(
+          ...linesOf(
+            await collect({ path: file, compressed: false, start: cuts[i - 1], end: cuts[i] }, cuts[i - 1]),
+          ),
+        );
+      }
+      expect(got).toEqual(expected);
+    },
+  );
 
   it('a range that starts exactly at a line start keeps that line; one byte later skips it', async () => {
     const [start, text] = expected[10];
     const size = fs.statSync(file).size;
-    expect(linesOf(await collect({ path: file, compressed: false, start, end: size }, start))[0]).toEqual([start, text]);
-    expect(linesOf(await collect({ path: file, compressed: false, start: start + 1, end: size }, start + 1))[0]).toEqual(expected[11]);
+    expect(linesOf(await collect({ path: file, compressed: false, start, end: size }, start))[0]).toEqual([
+      start,
+      text,
+    ]);
+    expect(
+      linesOf(await collect({ path: file, compressed: false, start: start + 1, end: size }, start + 1))[0],
+    ).toEqual(expected[11]);
   });
 
   it('resumes from a position inside the range', async () => {
     const size = fs.statSync(file).size;
     const [position] = expected[20_000];
-    expect(linesOf(await collect({ path: file, compressed: false, start: 0, end: size }, position))).toEqual(expected.slice(20_000));
+    expect(linesOf(await collect({ path: file, compressed: false, start: 0, end: size }, position))).toEqual(
+      expected.slice(20_000),
+    );
   });
 
   it('reads gzip files through zlib, and resumes at a decompressed position', async () => {
@@ -107,13 +127,21 @@ describe('reading a segment as line blocks', () => {
     const long = path.join(tmp, 'long.log');
     const huge = 'y'.repeat(3 << 20); // 3 MiB without a line break
     fs.writeFileSync(long, `first\n${huge}\nafter\n`);
-    const events = await collect({ path: long, compressed: false, start: 0, end: fs.statSync(long).size }, 0, 64 * 1024);
+    const events = await collect(
+      { path: long, compressed: false, start: 0, end: fs.statSync(long).size },
+      0,
+      64 * 1024,
+    );
     expect(events.filter((e) => e.kind === 'long-line')).toEqual([{ kind: 'long-line', start: 6 }]);
     expect(linesOf(events).map(([, l]) => l)).toEqual(['first', 'after']);
   });
 
   it('fails with the file error when the file cannot be opened', async () => {
-    await expect(collect({ path: path.join(tmp, 'missing.log'), compressed: false, start: 0, end: 10 }, 0)).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(collect({ path: path.join(tmp, 'missing.log.gz'), compressed: true, start: 0, end: 10 }, 0)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(
+      collect({ path: path.join(tmp, 'missing.log'), compressed: false, start: 0, end: 10 }, 0),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(
+      collect({ path: path.join(tmp, 'missing.log.gz'), compressed: true, start: 0, end: 10 }, 0),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -18,9 +18,20 @@ function writeLogs(dir: string): void {
     const t = window.startMs + (i % 86_400) * 1000;
     const hh = String(Math.floor((i % 86_400) / 3600)).padStart(2, '0');
     const mm = String(Math.floor((i % 3600) / 60)).padStart(2, '0');
-    text.push(`[2024-03-10 ${hh}:${mm}:00] ${i % 10 === 0 ? 'ERROR' : 'INFO'} api | request ${i} ${i % 10 === 0 ? 'timed out' : 'ok'} ${'p'.repeat(50)}`);
-    json.push(JSON.stringify({ level: i % 13 === 0 ? 50 : 30, time: t, component: 'db', msg: i % 13 === 0 ? `Connection refused to db-${i % 5}` : 'fine', pad: 'q'.repeat(40) }));
-    if (i % 100 === 0) text.push(`[2024-03-10 ${hh}:${mm}:00] PERF db | query ${i % 7} completed in ${(i % 50) / 10}s`);
+    text.push(
+      `[2024-03-10 ${hh}:${mm}:00] ${i % 10 === 0 ? 'ERROR' : 'INFO'} api | request ${i} ${i % 10 === 0 ? 'timed out' : 'ok'} ${'p'.repeat(50)}`,
+    );
+    json.push(
+      JSON.stringify({
+        level: i % 13 === 0 ? 50 : 30,
+        time: t,
+        component: 'db',
+        msg: i % 13 === 0 ? `Connection refused to db-${i % 5}` : 'fine',
+        pad: 'q'.repeat(40),
+      }),
+    );
+    if (i % 100 === 0)
+      text.push(`[2024-03-10 ${hh}:${mm}:00] PERF db | query ${i % 7} completed in ${(i % 50) / 10}s`);
   }
   fs.writeFileSync(path.join(dir, 'api.log'), text.join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'db.log.1.gz'), gzipSync(json.join('\n') + '\n'));
@@ -44,11 +55,16 @@ describe('analyseLogChunk heartbeats and resumes', () => {
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  async function runFully(details?: ChunkProgress): Promise<{ result: LogAggregate; beats: ChunkProgress[] }> {
+  async function runFully(
+    details?: ChunkProgress,
+  ): Promise<{ result: LogAggregate; beats: ChunkProgress[] }> {
     const env = new MockActivityEnvironment(details ? { heartbeatDetails: details } : {});
     const beats: ChunkProgress[] = [];
     env.on('heartbeat', (d: ChunkProgress) => beats.push(d));
-    const result = (await env.run(createAnalyseLogChunk(deps(), { progressEveryMs: 0 }), input)) as LogAggregate;
+    const result = (await env.run(
+      createAnalyseLogChunk(deps(), { progressEveryMs: 0 }),
+      input,
+    )) as LogAggregate;
     return { result, beats };
   }
 
@@ -62,12 +78,15 @@ describe('analyseLogChunk heartbeats and resumes', () => {
     expect(result.operations).toBe(400);
   });
 
-  it.each([0.25, 0.5, 0.8])('a retry from a heartbeat at %d of the way gives exactly the same aggregate', async (fraction) => {
-    const { result: whole, beats } = await runFully();
-    const from = beats[Math.floor(beats.length * fraction)];
-    const { result: resumed } = await runFully(from);
-    expect(resumed).toEqual(whole);
-  });
+  it.each([0.25, 0.5, 0.8])(
+    'a retry from a heartbeat at %d of the way gives exactly the same aggregate',
+    async (fraction) => {
+      const { result: whole, beats } = await runFully();
+      const from = beats[Math.floor(beats.length * fraction)];
+      const { result: resumed } = await runFully(from);
+      expect(resumed).toEqual(whole);
+    },
+  );
 
   it('continues from the heartbeat position instead of starting over', async () => {
     const { result: whole, beats } = await runFully();
@@ -86,7 +105,9 @@ describe('analyseLogChunk heartbeats and resumes', () => {
       beats.push(d);
       if (beats.length === 3) env.cancel();
     });
-    await expect(env.run(createAnalyseLogChunk(deps(), { progressEveryMs: 0 }), input)).rejects.toThrow(/cancel/i);
+    await expect(env.run(createAnalyseLogChunk(deps(), { progressEveryMs: 0 }), input)).rejects.toThrow(
+      /cancel/i,
+    );
     const { result } = await runFully(beats[beats.length - 1]);
     expect(result).toEqual(whole);
   });

@@ -6,7 +6,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { isLogFileName } from '../../../src/activities/report/list-log-files';
 import { createAnalyseLogChunk } from '../../../src/activities/report/analyse-log-chunk';
 import { createPlanDailyReport } from '../../../src/activities/report/plan-daily-report';
-import { buildDailyReport, LogAggregate, mergeAllAggregates, reportWindow } from '../../../src/domain/log-analysis';
+import {
+  buildDailyReport,
+  LogAggregate,
+  mergeAllAggregates,
+  reportWindow,
+} from '../../../src/domain/log-analysis';
 import { reportTestDeps } from './report-deps';
 
 const window = reportWindow('2024-03-10', 'UTC');
@@ -33,14 +38,23 @@ describe('log sources that cannot be read', () => {
   it('reports missing and non-directory paths and unreadable files as findings, and analyses the rest', async () => {
     const dirs = [path.join(tmp, 'good'), path.join(tmp, 'missing'), path.join(tmp, 'not-a-dir')].join(',');
     const deps = reportTestDeps({ REPORT_LOG_DIRS: dirs });
-    const input = { reportDate: '2024-03-10', timeZone: 'UTC', windowStartMs: window.startMs, windowEndMs: window.endMs };
+    const input = {
+      reportDate: '2024-03-10',
+      timeZone: 'UTC',
+      windowStartMs: window.startMs,
+      windowEndMs: window.endMs,
+    };
     const plan = await createPlanDailyReport(deps)(input);
     expect(plan.sources.directoryProblems).toEqual([
       { source: path.join(tmp, 'missing'), problem: 'it does not exist' },
       { source: path.join(tmp, 'not-a-dir'), problem: 'it is not a directory' },
     ]);
     expect(plan.sources.skippedOlderFiles).toBe(1);
-    expect(plan.sources.files.map((f) => path.basename(f.path))).toEqual(['app.log', 'broken.log.1.gz', 'gone.log']);
+    expect(plan.sources.files.map((f) => path.basename(f.path))).toEqual([
+      'app.log',
+      'broken.log.1.gz',
+      'gone.log',
+    ]);
 
     fs.rmSync(path.join(tmp, 'good', 'gone.log')); // rotated away between listing and reading
     const parts: LogAggregate[] = [];
@@ -56,8 +70,14 @@ describe('log sources that cannot be read', () => {
     }
     const merged = mergeAllAggregates(window.startMs, window.endMs, parts);
     expect(merged.problems).toEqual([
-      { source: path.join(tmp, 'good', 'broken.log.1.gz'), problem: expect.stringMatching(/^unexpected end of file|corrupt gzip data/) },
-      { source: path.join(tmp, 'good', 'gone.log'), problem: 'it disappeared before it was read (rotated away?)' },
+      {
+        source: path.join(tmp, 'good', 'broken.log.1.gz'),
+        problem: expect.stringMatching(/^unexpected end of file|corrupt gzip data/),
+      },
+      {
+        source: path.join(tmp, 'good', 'gone.log'),
+        problem: 'it disappeared before it was read (rotated away?)',
+      },
     ]);
     expect(merged.inWindow).toBeGreaterThan(3); // app.log and the readable part of the .gz
     expect(merged.inWindow).toBeLessThan(3 + 2000);

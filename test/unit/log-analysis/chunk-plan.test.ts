@@ -31,18 +31,27 @@ describe('planChunks', () => {
       ],
       { chunkBytes: 100 * MB, maxChunks: 64 },
     );
-    expect(chunks.map((c) => c.segments.map((s) => s.path))).toEqual([['a.log.1.gz'], ['b.log.2.gz'], ['c.log']]);
+    expect(chunks.map((c) => c.segments.map((s) => s.path))).toEqual([
+      ['a.log.1.gz'],
+      ['b.log.2.gz'],
+      ['c.log'],
+    ]);
     expect(chunks[0].weight).toBe(120 * MB);
   });
 
   it('grows chunks rather than exceed the chunk limit', () => {
-    const chunks = planChunks([{ path: 'huge.log', bytes: 10_000 * MB, compressed: false }], { chunkBytes: 1 * MB, maxChunks: 64 });
+    const chunks = planChunks([{ path: 'huge.log', bytes: 10_000 * MB, compressed: false }], {
+      chunkBytes: 1 * MB,
+      maxChunks: 64,
+    });
     expect(chunks.length).toBeLessThanOrEqual(64);
     expect(chunks[chunks.length - 1].segments[0].end).toBe(10_000 * MB);
   });
 
   it('skips empty files and plans nothing for no files', () => {
-    expect(planChunks([{ path: 'empty.log', bytes: 0, compressed: false }], { chunkBytes: MB, maxChunks: 64 })).toEqual([]);
+    expect(
+      planChunks([{ path: 'empty.log', bytes: 0, compressed: false }], { chunkBytes: MB, maxChunks: 64 }),
+    ).toEqual([]);
     expect(planChunks([], { chunkBytes: MB, maxChunks: 64 })).toEqual([]);
   });
 });

@@ -43,6 +43,8 @@ describe('error classes (SPEC §5)', () => {
   });
 
   it('classifies on the error detail (pino err) too', () => {
-    expect(classifyError(error('send failed', 'error', 'KafkaJSConnectionError ECONNREFUSED'))).toEqual(['connection']);
+    expect(classifyError(error('send failed', 'error', 'KafkaJSConnectionError ECONNREFUSED'))).toEqual([
+      'connection',
+    ]);
   });
 });

@@ -14,13 +14,37 @@ describe('text lines', () => {
   it.each([
     ['[2024-03-10 14:05:09] ERROR api | boom', Date.UTC(2024, 2, 10, 14, 5, 9), 'error', 'api', 'boom'],
     ['[2024-03-10 14:05:09,123] INFO api | ok', Date.UTC(2024, 2, 10, 14, 5, 9, 123), 'info', 'api', 'ok'],
-    ['[2024-03-10T14:05:09.5] WARNING worker.pool | slow', Date.UTC(2024, 2, 10, 14, 5, 9, 500), 'warn', 'worker.pool', 'slow'],
+    [
+      '[2024-03-10T14:05:09.5] WARNING worker.pool | slow',
+      Date.UTC(2024, 2, 10, 14, 5, 9, 500),
+      'warn',
+      'worker.pool',
+      'slow',
+    ],
     ['[2024-03-10 14:05:09] WARN x | y', Date.UTC(2024, 2, 10, 14, 5, 9), 'warn', 'x', 'y'],
     ['[2024-03-10 14:05:09] CRITICAL db | gone', Date.UTC(2024, 2, 10, 14, 5, 9), 'critical', 'db', 'gone'],
     ['[2024-03-10 14:05:09] FATAL db | gone', Date.UTC(2024, 2, 10, 14, 5, 9), 'critical', 'db', 'gone'],
-    ['[2024-03-10 14:05:09] debug db | lower-case level', Date.UTC(2024, 2, 10, 14, 5, 9), 'debug', 'db', 'lower-case level'],
-    ['[2024-03-10 14:05:09] ERROR no name given', Date.UTC(2024, 2, 10, 14, 5, 9), 'error', 'unknown', 'no name given'],
-    ['[2024-03-10 14:05:09] INFO a | message | with bars', Date.UTC(2024, 2, 10, 14, 5, 9), 'info', 'a', 'message | with bars'],
+    [
+      '[2024-03-10 14:05:09] debug db | lower-case level',
+      Date.UTC(2024, 2, 10, 14, 5, 9),
+      'debug',
+      'db',
+      'lower-case level',
+    ],
+    [
+      '[2024-03-10 14:05:09] ERROR no name given',
+      Date.UTC(2024, 2, 10, 14, 5, 9),
+      'error',
+      'unknown',
+      'no name given',
+    ],
+    [
+      '[2024-03-10 14:05:09] INFO a | message | with bars',
+      Date.UTC(2024, 2, 10, 14, 5, 9),
+      'info',
+      'a',
+      'message | with bars',
+    ],
   ])('%s', (line, timeMs, level, component, message) => {
     expect(record(line)).toMatchObject({ timeMs, level, component, message, format: 'text' });
   });
@@ -50,11 +74,21 @@ describe('text lines', () => {
 
 describe('PERF lines', () => {
   it.each([
-    ['[2024-03-10 14:05:09] PERF api_gateway | api call /predict completed in 6.100s', 'api_gateway', 'api call /predict', 6.1],
+    [
+      '[2024-03-10 14:05:09] PERF api_gateway | api call /predict completed in 6.100s',
+      'api_gateway',
+      'api call /predict',
+      6.1,
+    ],
     ['[2024-03-10 14:05:09] PERF db | query completed in 250ms', 'db', 'query', 0.25],
     ['[2024-03-10 14:05:09] PERF db | query completed in 3s', 'db', 'query', 3],
     ['[2024-03-10 14:05:09] INFO perf | PERF etl | batch completed in 31.5s', 'etl', 'batch', 31.5],
-    ['[2024-03-10 14:05:09] PERF x | step completed in retry completed in 2.0s', 'x', 'step completed in retry', 2],
+    [
+      '[2024-03-10 14:05:09] PERF x | step completed in retry completed in 2.0s',
+      'x',
+      'step completed in retry',
+      2,
+    ],
   ])('%s', (line, component, operation, seconds) => {
     expect(record(line).perf).toEqual({ component, operation, seconds });
   });
@@ -103,13 +137,17 @@ describe('JSON lines', () => {
   });
 
   it('reads the common variants: ISO time with offset, level words, message, logger/service names', () => {
-    expect(record('{"timestamp":"2024-03-10T10:00:00+02:00","level":"WARNING","message":"m","logger":"l"}')).toMatchObject({
+    expect(
+      record('{"timestamp":"2024-03-10T10:00:00+02:00","level":"WARNING","message":"m","logger":"l"}'),
+    ).toMatchObject({
       timeMs: Date.UTC(2024, 2, 10, 8),
       level: 'warn',
       message: 'm',
       component: 'l',
     });
-    expect(record('{"time":"2024-03-10T10:00:00Z","level":"error","msg":"m","service":"svc"}').component).toBe('svc');
+    expect(
+      record('{"time":"2024-03-10T10:00:00Z","level":"error","msg":"m","service":"svc"}').component,
+    ).toBe('svc');
     expect(record('{"time":"2024-03-10T10:00:00Z","msg":"no level"}').level).toBe('info');
   });
 
@@ -120,7 +158,9 @@ describe('JSON lines', () => {
   });
 
   it('reads performance records from operation + durationMs and from PERF messages', () => {
-    expect(record('{"time":0,"component":"db","operation":"insert rows","durationMs":1500,"msg":"saved"}').perf).toEqual({
+    expect(
+      record('{"time":0,"component":"db","operation":"insert rows","durationMs":1500,"msg":"saved"}').perf,
+    ).toEqual({
       component: 'db',
       operation: 'insert rows',
       seconds: 1.5,

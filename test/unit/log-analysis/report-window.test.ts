@@ -19,9 +19,15 @@ describe('the window of a report date', () => {
 
   it('follows the report time zone', () => {
     const berlin = reportWindow('2024-03-10', 'Europe/Berlin');
-    expect([iso(berlin.startMs), iso(berlin.endMs)]).toEqual(['2024-03-09T23:00:00.000Z', '2024-03-10T23:00:00.000Z']);
+    expect([iso(berlin.startMs), iso(berlin.endMs)]).toEqual([
+      '2024-03-09T23:00:00.000Z',
+      '2024-03-10T23:00:00.000Z',
+    ]);
     const kolkata = reportWindow('2024-03-10', 'Asia/Kolkata');
-    expect([iso(kolkata.startMs), iso(kolkata.endMs)]).toEqual(['2024-03-09T18:30:00.000Z', '2024-03-10T18:30:00.000Z']);
+    expect([iso(kolkata.startMs), iso(kolkata.endMs)]).toEqual([
+      '2024-03-09T18:30:00.000Z',
+      '2024-03-10T18:30:00.000Z',
+    ]);
   });
 
   it('is 24 real hours ending at local midnight on a DST day', () => {
@@ -33,7 +39,10 @@ describe('the window of a report date', () => {
     expect(labels).toEqual(['23:00', '00:00', '01:00', '03:00', '04:00']);
     // Falls back on 2024-11-03: a 25-hour calendar day, still a 24 h window ending at midnight.
     const fall = reportWindow('2024-11-03', 'America/New_York');
-    expect([iso(fall.startMs), iso(fall.endMs)]).toEqual(['2024-11-03T05:00:00.000Z', '2024-11-04T05:00:00.000Z']);
+    expect([iso(fall.startMs), iso(fall.endMs)]).toEqual([
+      '2024-11-03T05:00:00.000Z',
+      '2024-11-04T05:00:00.000Z',
+    ]);
   });
 
   it('rejects anything but a real YYYY-MM-DD date', () => {

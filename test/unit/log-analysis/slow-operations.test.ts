@@ -1,4 +1,8 @@
-import { isSlow, operationCategory, OperationCategory } from '../../../src/domain/log-analysis/slow-operations';
+import {
+  isSlow,
+  operationCategory,
+  OperationCategory,
+} from '../../../src/domain/log-analysis/slow-operations';
 
 describe('slow-operation categories', () => {
   it.each<[string, string, OperationCategory]>([

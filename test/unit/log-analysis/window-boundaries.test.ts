@@ -7,7 +7,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const line = (ms: number, msg = 'boom') => JSON.stringify({ level: 50, time: iso(ms), msg });
 
 function analyse(lines: string[], analysedAtMs = window.endMs + 15 * 60_000, zone = 'UTC'): LogAggregate {
-  const analyzer = new LogAnalyzer({ windowStartMs: window.startMs, windowEndMs: window.endMs, analysedAtMs, textTimeZone: zone });
+  const analyzer = new LogAnalyzer({
+    windowStartMs: window.startMs,
+    windowEndMs: window.endMs,
+    analysedAtMs,
+    textTimeZone: zone,
+  });
   for (const l of lines) analyzer.addLine(l, 'test');
   return analyzer.snapshot();
 }
@@ -36,7 +41,10 @@ describe('window boundaries', () => {
 
   it('clock skew: lines stamped after the analysis ran are counted as skew, and attributed by their own stamp', () => {
     const analysedAt = window.endMs - 10 * 60_000; // a report of "today so far", 23:50
-    const agg = analyse([line(analysedAt + 30_000), line(window.endMs + 60_000), line(analysedAt - 1)], analysedAt);
+    const agg = analyse(
+      [line(analysedAt + 30_000), line(window.endMs + 60_000), line(analysedAt - 1)],
+      analysedAt,
+    );
     expect(agg.futureLines).toBe(2);
     expect(agg.inWindow).toBe(2); // 23:50:30 is still inside the day
     expect(agg.afterWindow).toBe(1);
