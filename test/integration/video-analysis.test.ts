@@ -6,7 +6,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import type { VideoAnalysisProgress, VideoAnalysisResult } from '../../src/workflows/video-analysis';
 import { uniqueName } from '../helpers/stack';
 import { makeCorruptVideo, makeTestVideo } from '../helpers/test-video';
-import { eventually, expectedPersons, openVideoHarness, VideoHarness } from './video-harness';
+import { eventually, expectedPersons, openVideoHarness, recordAlerts, VideoHarness } from './video-harness';
 
 /**
  * Video analysis end to end on the real stack: the Temporal dev server, real ffmpeg on a
@@ -105,6 +105,10 @@ describe('video analysis on the real stack', () => {
       expect(h.leftoverWorkDirs()).toEqual([]);
       const failed = await alerts.waitFor((a) => a.kind === 'job_failed');
       expect(String(failed.message)).toMatch(/batch of 1 frame/);
+      expect(failed).toMatchObject({ event_type: 'video_analysis_alert', priority: 'high', video_key: videoKey });
+      // One of the two jobs of this file so far failed: far above the 10 % alarm rate.
+      const rate = await alerts.waitFor((a) => a.kind === 'failure_rate_high');
+      expect(String(rate.title)).toMatch(/failure rate \d+(\.\d)?% over the last 60 min/);
     } finally {
       await alerts.stop();
       await worker.stop();
@@ -264,24 +268,3 @@ describe('video analysis on the real stack', () => {
   });
 });
 
-/** Alerts published for one video on the real alerts topic. */
-async function recordAlerts(h: VideoHarness, videoKey: string) {
-  const received: Array<Record<string, unknown>> = [];
-  const consumer = h.kafka.consumer({ groupId: uniqueName('video-alerts'), allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: h.config.kafka.topicAlerts, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      if (message.key?.toString() !== videoKey || !message.value) return;
-      received.push(JSON.parse(message.value.toString()) as Record<string, unknown>);
-    },
-  });
-  return {
-    received,
-    async waitFor(match: (alert: Record<string, unknown>) => boolean) {
-      await eventually('an alert on the alerts topic', () => received.some(match), 90_000);
-      return received.find(match)!;
-    },
-    stop: () => consumer.disconnect(),
-  };
-}

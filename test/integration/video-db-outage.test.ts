@@ -11,7 +11,7 @@ import type { VideoAnalysisResult } from '../../src/workflows/video-analysis';
 import { fakePersonsOn } from '../helpers/fake-detector-server';
 import { uniqueName } from '../helpers/stack';
 import { makeTestVideo } from '../helpers/test-video';
-import { eventually, expectedPersons, openVideoHarness, VideoHarness } from './video-harness';
+import { eventually, expectedPersons, openVideoHarness, recordAlerts, VideoHarness } from './video-harness';
 
 /**
  * PostgreSQL going away in the middle of saving detections. The test runs a PostgreSQL of its
@@ -124,6 +124,7 @@ describe('video analysis while PostgreSQL is down', () => {
     const blocker = await blockSecondChunk(videoKey);
     const worker = await h.startWorker();
     const runIds: string[] = [];
+    const alerts = await recordAlerts(h, videoKey);
     try {
       const failedRun = await h.startJob({ videoKey, objectKey });
       await eventually('the first chunk saved', async () => (await savedRows(h, videoKey)) === CHUNK_ROWS);
@@ -144,6 +145,10 @@ describe('video analysis while PostgreSQL is down', () => {
       expect(h.leftoverWorkDirs()).toEqual([]);
       // More than 3 connection failures within 5 minutes: the alarm metric holds.
       expect(processVideoMetrics.dbConnectionFailuresWithin(5 * 60_000)).toBeGreaterThan(3);
+      const alarm = await alerts.waitFor((a) => a.kind === 'db_connection_failures');
+      expect(alarm).toMatchObject({ priority: 'critical' });
+      expect(String(alarm.message)).toMatch(/More than 3 PostgreSQL connection failures within 5 min/);
+      expect((await alerts.waitFor((a) => a.kind === 'job_failed')).message).toMatch(/ECONNREFUSED/);
 
       pg = await startPostgresServer({ dataDir, port });
       expect(await savedRows(h, videoKey)).toBe(CHUNK_ROWS);
@@ -156,6 +161,7 @@ describe('video analysis while PostgreSQL is down', () => {
       // Every row now belongs to the re-run: the failed run's partial rows were superseded, not doubled.
       expect(runIds).toEqual([rerun.firstExecutionRunId]);
     } finally {
+      await alerts.stop();
       await blocker.end().catch(() => undefined);
       await worker.stop();
       await h.close();

@@ -211,3 +211,25 @@ export async function eventually(what: string, check: () => boolean | Promise<bo
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Alerts published for one video on the real alerts topic, read from its beginning. */
+export async function recordAlerts(h: VideoHarness, videoKey: string) {
+  const received: Array<Record<string, unknown>> = [];
+  const consumer = h.kafka.consumer({ groupId: uniqueName('video-alerts'), allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: h.config.kafka.topicAlerts, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.key?.toString() !== videoKey || !message.value) return;
+      received.push(JSON.parse(message.value.toString()) as Record<string, unknown>);
+    },
+  });
+  return {
+    received,
+    async waitFor(match: (alert: Record<string, unknown>) => boolean) {
+      await eventually('an alert on the alerts topic', () => received.some(match), 90_000);
+      return received.find(match)!;
+    },
+    stop: () => consumer.disconnect(),
+  };
+}

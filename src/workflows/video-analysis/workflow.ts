@@ -114,17 +114,16 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
 
   let result: VideoAnalysisResult | undefined;
   let failure: unknown;
-  // The detector warms up while the job is recorded: warming up has no effect worth undoing
-  // if the job turns out to be a duplicate, and it saves a round trip on every job.
-  const warmUp = new CancellationScope();
-  const modelLoading = warmUp.run(() => acts.detector.loadDetectionModel(job));
-  modelLoading.catch(() => undefined); // Awaited below (or abandoned for a duplicate).
+  // The detector warms up while the job is recorded: it saves a round trip on every job, and
+  // warming up has no effect worth undoing when the job turns out to be a duplicate (then its
+  // result is simply not used; the run does not wait for it).
+  const modelLoading = acts.detector.loadDetectionModel(job);
+  modelLoading.catch(() => undefined); // Awaited in step 1; a failure surfaces there.
   try {
     progress.startStep(1, Date.now());
     report();
     const claim = await acts.database.claimVideoJob({ job, eventId: input.eventId, reanalyze: input.reanalyze === true });
     if (claim.alreadyAnalysed) {
-      warmUp.cancel();
       log.warn('duplicate upload: this video was analysed before and reanalyze is not set', {
         videoKey: job.videoKey,
         previousRunId: claim.previousRunId,
@@ -194,7 +193,6 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
     failure = err;
   } finally {
     alarm.cancel();
-    warmUp.cancel();
   }
 
   // Step 5 and the bookkeeping run whatever happened, also when the job was cancelled.
