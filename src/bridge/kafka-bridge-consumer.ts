@@ -5,9 +5,9 @@ import { CappedBackoff } from './capped-backoff';
 import type { ConcurrencyLimit } from './concurrency-limit';
 import type { Rejection } from './dead-letter-reason';
 import type { EventOrigin, EventPipeline } from './event-pipeline';
-import { KeyedItem, runKeyedBatch } from './keyed-batch';
 import type { KeyedMutex } from './keyed-mutex';
 import { classifyMessage, TopicFamilies } from './message-decoding';
+import { LaneItem, PartitionLane } from './partition-lane';
 import { RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
 
 export interface KafkaBridgeConsumerOptions {
@@ -36,43 +36,40 @@ export interface ConsumerHealth {
   running: boolean;
   joined: boolean;
   assignedPartitions: number;
+  queuedMessages: number;
   pausedPartitions: Array<{ topic: string; partition: number; attempts: number; failingForMs: number }>;
   lastCrash?: { error: string; restart: boolean; at: string };
 }
 
-interface PartitionState {
+/** Per partition, at most this many messages wait in memory; fetching pauses until it drains to a quarter. */
+const QUEUE_HIGH_WATER = 1000;
+/** Delivered offsets are committed this often (and once more at shutdown). */
+const COMMIT_INTERVAL_MS = 100;
+
+interface Lane {
   topic: string;
   partition: number;
-  /** Offsets after the resolved point that were already handled: skipped when the partition is re-fetched. */
-  handled: Set<string>;
-  backoff: CappedBackoff;
-  resumeTimer?: NodeJS.Timeout;
-  /** Un-pauses the partition in kafkajs (set while paused). */
-  resume?: () => void;
-}
-
-/** A heartbeat failed (usually a rebalance): kafkajs must see its own error to re-join the group. */
-class HeartbeatFailure extends Error {
-  constructor(readonly original: unknown) {
-    super(`heartbeat failed: ${(original as Error)?.message}`);
-  }
+  lane: PartitionLane;
+  highWatermark: bigint;
 }
 
 /**
- * The Kafka side of the bridge: a consumer-group member that reads the input topics in
- * batches, delivers each message (per-key order, bounded concurrency), commits an offset only
- * once everything up to it was accepted by Temporal or dead-lettered, and pauses a partition
- * with capped exponential backoff when Temporal or Kafka is unavailable.
+ * The Kafka side of the bridge: a consumer-group member on the input topics. Fetched messages
+ * go to a lane per partition that delivers them beside the fetch loop; offsets are committed
+ * (by us, never by kafkajs) only up to the first message not yet accepted by Temporal or
+ * dead-lettered. A failing partition is paused and retried with capped backoff.
  */
 export class KafkaBridgeConsumer {
   private consumer: Consumer | undefined;
-  private readonly partitions = new Map<string, PartitionState>();
+  private readonly lanes = new Map<string, Lane>();
   private stopping = false;
   private running = false;
   private joined = false;
   private assigned = 0;
   private crashedSinceJoin = false;
   private lastCrash: ConsumerHealth['lastCrash'];
+  private commitTimer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaBridgeConsumerOptions) {}
 
@@ -82,7 +79,7 @@ export class KafkaBridgeConsumer {
       groupId: o.groupId,
       allowAutoTopicCreation: false,
       // Short fetch waits keep shutdown quick; a fetch returns at once whenever data is there.
-      maxWaitTimeInMs: 1000,
+      maxWaitTimeInMs: 500,
       sessionTimeout: o.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
     });
@@ -92,68 +89,168 @@ export class KafkaBridgeConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: [...o.topics.keys()], fromBeginning: o.fromBeginning });
     await consumer.run({
-      // kafkajs commits only offsets we resolve, after every batch and before a rebalance.
-      autoCommit: true,
+      // We commit ourselves, only what Temporal accepted; kafkajs's "resolved" offset is just the fetch position.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: o.partitionsConcurrently,
-      eachBatch: (payload) => this.onBatch(payload),
+      eachBatch: async (payload) => this.onBatch(payload),
     });
     this.running = true;
     o.logger.info({ groupId: o.groupId, topics: [...o.topics.keys()] }, 'Kafka bridge consumer started');
   }
 
-  /** Stops fetching, lets in-flight messages finish, commits, leaves the group and disconnects. */
+  /** Stops fetching, lets in-flight deliveries finish, commits, leaves the group and disconnects. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const state of this.partitions.values()) clearTimeout(state.resumeTimer);
+    const lanes = [...this.lanes.values()];
+    for (const { lane } of lanes) lane.halt();
+    this.pauseFetching(lanes.map(({ topic, partition }) => ({ topic, partition })));
+    await Promise.all(lanes.map(({ lane }) => lane.idle()));
+    clearTimeout(this.commitTimer);
+    await this.commit().catch((err: Error) => this.options.logger.warn({ err: err.message }, 'final offset commit failed'));
     if (this.consumer) await this.consumer.disconnect();
     this.running = false;
   }
 
   health(): ConsumerHealth {
-    const paused = [...this.partitions.values()]
-      .filter((s) => s.resumeTimer !== undefined)
-      .map((s) => ({
-        topic: s.topic,
-        partition: s.partition,
-        attempts: s.backoff.attempts,
-        failingForMs: s.backoff.failingForMs(),
-      }));
+    const lanes = [...this.lanes.values()];
     return {
       running: this.running && !this.stopping,
       joined: this.joined,
       assignedPartitions: this.assigned,
-      pausedPartitions: paused,
+      queuedMessages: lanes.reduce((n, l) => n + l.lane.queued, 0),
+      pausedPartitions: lanes
+        .filter((l) => l.lane.isFailing)
+        .map((l) => ({ topic: l.topic, partition: l.partition, attempts: l.lane.attempts, failingForMs: l.lane.failingForMs() })),
       lastCrash: this.lastCrash,
     };
   }
 
-  private stateFor(topic: string, partition: number): PartitionState {
-    const id = `${topic}/${partition}`;
-    let state = this.partitions.get(id);
-    if (!state) {
-      state = {
-        topic,
-        partition,
-        handled: new Set(),
-        backoff: new CappedBackoff(this.options.retryInitialDelayMs, this.options.retryMaxDelayMs),
-      };
-      this.partitions.set(id, state);
+  private pauseFetching(partitions: Array<{ topic: string; partition: number }>): void {
+    for (const { topic, partition } of partitions) {
+      try {
+        this.consumer?.pause([{ topic, partitions: [partition] }]);
+      } catch {
+        // Not running (between a crash and its restart): nothing is being fetched anyway.
+      }
     }
-    return state;
+  }
+
+  private resumeFetching(topic: string, partition: number): void {
+    try {
+      this.consumer?.resume([{ topic, partitions: [partition] }]);
+    } catch {
+      // Not running: a restarted consumer starts unpaused.
+    }
+  }
+
+  private laneFor(topic: string, partition: number): Lane {
+    const id = `${topic}/${partition}`;
+    let entry = this.lanes.get(id);
+    if (entry) return entry;
+    const { logger, metrics } = this.options;
+    const lane = new PartitionLane({
+      mutex: this.options.mutex,
+      limit: this.options.limit,
+      backoff: new CappedBackoff(this.options.retryInitialDelayMs, this.options.retryMaxDelayMs),
+      highWater: QUEUE_HIGH_WATER,
+      lowWater: QUEUE_HIGH_WATER / 4,
+      pause: () => this.pauseFetching([{ topic, partition }]),
+      resume: () => {
+        if (!this.stopping) this.resumeFetching(topic, partition);
+      },
+      onProgress: () => {
+        this.updateLag(entry!);
+        this.scheduleCommit();
+      },
+      onFailure: (f) => {
+        metrics.deliveryFailures.inc({ topic });
+        this.updatePausedGauge();
+        const fields = {
+          topic,
+          partition,
+          offset: f.offset.toString(),
+          attempt: f.attempt,
+          retryInMs: f.retryInMs,
+          failingForMs: f.failingForMs,
+          err: (f.error as Error)?.message ?? String(f.error),
+        };
+        if (f.attempt === 1) logger.warn(fields, 'delivery failed: partition paused, will retry');
+        else logger.info(fields, 'delivery still failing: partition stays paused');
+      },
+      onRecovered: ({ attempts, failedForMs }) => {
+        this.updatePausedGauge();
+        logger.info({ topic, partition, attempts, failedForMs }, 'delivery recovered: partition is flowing again');
+      },
+    });
+    entry = { topic, partition, lane, highWatermark: 0n };
+    this.lanes.set(id, entry);
+    return entry;
+  }
+
+  private onBatch({ batch, resolveOffset }: EachBatchPayload): void {
+    if (this.stopping || batch.messages.length === 0) return;
+    const entry = this.laneFor(batch.topic, batch.partition);
+    entry.highWatermark = BigInt(batch.highWatermark);
+    entry.lane.enqueue(batch.messages.map((m) => this.itemFor(batch.topic, batch.partition, m)));
+    // Only the fetch position (autoCommit is off): the next fetch continues after this batch.
+    resolveOffset(batch.lastOffset());
+    this.updateLag(entry);
+  }
+
+  private updateLag(entry: Lane): void {
+    const next = entry.lane.commitPoint;
+    if (next === undefined) return;
+    const lag = entry.highWatermark > next ? Number(entry.highWatermark - next) : 0;
+    this.options.metrics.consumerLag.set({ topic: entry.topic, partition: entry.partition }, lag);
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitTimer || this.stopping) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      this.commit().catch((err: Error) => {
+        // Kafka unavailable or a rebalance under way: the next progress (or shutdown) commits again.
+        this.options.logger.debug({ err: err.message }, 'offset commit failed; will retry');
+        setTimeout(() => this.scheduleCommit(), 1_000).unref();
+      });
+    }, COMMIT_INTERVAL_MS);
+  }
+
+  /** Commits every lane's commit point that moved; one commit request at a time. */
+  private async commit(): Promise<void> {
+    while (this.committing) await this.committing.catch(() => undefined);
+    const due = [...this.lanes.values()]
+      .map((e) => ({ e, point: e.lane.commitPoint }))
+      .filter(({ e, point }) => point !== undefined && (e.lane.committed === undefined || point > e.lane.committed));
+    if (due.length === 0 || !this.consumer) return;
+    this.committing = this.consumer.commitOffsets(
+      due.map(({ e, point }) => ({ topic: e.topic, partition: e.partition, offset: point!.toString() })),
+    );
+    try {
+      await this.committing;
+      for (const { e, point } of due) e.lane.committed = point;
+    } finally {
+      this.committing = undefined;
+    }
   }
 
   private onGroupJoin(assignment: Record<string, number[]>): void {
-    const { logger, metrics } = this.options;
+    const { logger } = this.options;
     const owned = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
-    // A partition that moved to another member is that member's business now.
-    for (const [id, state] of this.partitions) {
-      if (owned.has(id)) continue;
-      clearTimeout(state.resumeTimer);
-      // kafkajs keeps a pause across rebalances: were the partition to come back to us, it would never be fetched again.
-      state.resume?.();
-      this.partitions.delete(id);
-      metrics.consumerLag.remove({ topic: state.topic, partition: state.partition });
+    // A partition that moved to another member is that member's business now: start nothing more
+    // of it (in-flight deliveries finish, uncommitted ones are redelivered by the new owner, and
+    // Temporal drops a repeated signal by its request id).
+    for (const [id, entry] of this.lanes) {
+      if (owned.has(id)) {
+        entry.lane.resyncFetching();
+        continue;
+      }
+      entry.lane.halt();
+      this.lanes.delete(id);
+      // kafkajs keeps a pause across rebalances: were the partition to come back, it must be fetched again.
+      this.resumeFetching(entry.topic, entry.partition);
+      this.options.metrics.consumerLag.remove({ topic: entry.topic, partition: entry.partition });
     }
     this.updatePausedGauge();
     this.assigned = owned.size;
@@ -180,11 +277,11 @@ export class KafkaBridgeConsumer {
   }
 
   private updatePausedGauge(): void {
-    const paused = [...this.partitions.values()].filter((s) => s.resumeTimer !== undefined).length;
+    const paused = [...this.lanes.values()].filter((e) => e.lane.isFailing).length;
     this.options.metrics.pausedPartitions.set({}, paused);
   }
 
-  private itemFor(topic: string, partition: number, message: KafkaMessage): KeyedItem {
+  private itemFor(topic: string, partition: number, message: KafkaMessage): LaneItem {
     const { pipeline, metrics, abort } = this.options;
     const route = classifyMessage({ topic, value: message.value }, this.options.topics, this.options.maxMessageBytes);
     const producedAtMs = Number(message.timestamp);
@@ -198,7 +295,7 @@ export class KafkaBridgeConsumer {
         origin: { kind: 'kafka', topic, partition, offset: message.offset, timestamp: message.timestamp },
       });
     return {
-      offset: message.offset,
+      offset: BigInt(message.offset),
       // Bad messages have no workflow: each is its own key, so they never wait for a model's events.
       key: route.ok ? route.delivery.workflowId : `dead-letter:${topic}/${partition}/${message.offset}`,
       run: async () => {
@@ -221,76 +318,5 @@ export class KafkaBridgeConsumer {
         metrics.consumed.inc({ topic });
       },
     };
-  }
-
-  private async onBatch({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
-    const state = this.stateFor(topic, partition);
-    const items = batch.messages.filter((m) => !state.handled.has(m.offset)).map((m) => this.itemFor(topic, partition, m));
-
-    const outcome = await runKeyedBatch(items, {
-      mutex: this.options.mutex,
-      limit: this.options.limit,
-      shouldStop: () => this.stopping || !isRunning() || isStale(),
-      afterEach: () => heartbeat().catch((err: unknown) => Promise.reject(new HeartbeatFailure(err))),
-    });
-    for (const offset of outcome.completed) state.handled.add(offset);
-
-    // Commit point: the last offset before the first message not yet handled. Later handled ones are
-    // remembered so a re-fetch after a pause skips them instead of delivering them again.
-    let resolved: string | undefined;
-    for (const m of batch.messages) {
-      if (!state.handled.has(m.offset)) break;
-      resolved = m.offset;
-    }
-    if (resolved !== undefined) {
-      resolveOffset(resolved);
-      for (const m of batch.messages) {
-        state.handled.delete(m.offset);
-        if (m.offset === resolved) break;
-      }
-    }
-    const nextOffset = resolved !== undefined ? BigInt(resolved) + 1n : BigInt(batch.messages[0]?.offset ?? batch.highWatermark);
-    this.options.metrics.consumerLag.set({ topic, partition }, Number(BigInt(batch.highWatermark) - nextOffset));
-
-    if (outcome.failure instanceof HeartbeatFailure) throw outcome.failure.original;
-    if (outcome.failure !== undefined) {
-      this.pauseAndRetryLater(state, pause, nextOffset.toString(), outcome.failure);
-    } else if (state.backoff.attempts > 0 && !this.stopping) {
-      this.options.logger.info(
-        { topic, partition, attempts: state.backoff.attempts, failedForMs: state.backoff.failingForMs() },
-        'delivery recovered: partition is flowing again',
-      );
-      state.backoff.reset();
-    }
-  }
-
-  /** Pauses the partition (no message skipped, nothing committed past the failure) and resumes it after a capped backoff. */
-  private pauseAndRetryLater(state: PartitionState, pause: () => () => void, offset: string, failure: unknown): void {
-    const { logger, metrics } = this.options;
-    if (this.stopping) return;
-    const delayMs = state.backoff.nextDelayMs();
-    const resume = pause();
-    metrics.deliveryFailures.inc({ topic: state.topic });
-    const fields = {
-      topic: state.topic,
-      partition: state.partition,
-      offset,
-      attempt: state.backoff.attempts,
-      retryInMs: delayMs,
-      failingForMs: state.backoff.failingForMs(),
-      err: (failure as Error)?.message ?? String(failure),
-    };
-    if (state.backoff.attempts === 1) logger.warn(fields, 'delivery failed: partition paused, will retry');
-    else logger.info(fields, 'delivery still failing: partition stays paused');
-    clearTimeout(state.resumeTimer);
-    state.resume = resume;
-    state.resumeTimer = setTimeout(() => {
-      state.resumeTimer = undefined;
-      state.resume = undefined;
-      this.updatePausedGauge();
-      if (!this.stopping) resume();
-    }, delayMs);
-    this.updatePausedGauge();
   }
 }

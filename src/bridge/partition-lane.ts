@@ -1,0 +1,220 @@
+import type { CappedBackoff } from './capped-backoff';
+import type { ConcurrencyLimit } from './concurrency-limit';
+import type { KeyedMutex } from './keyed-mutex';
+
+/** One fetched message, ready to deliver. */
+export interface LaneItem {
+  offset: bigint;
+  /** Ordering key (the workflow id): one in flight per key, in offset order. */
+  key: string;
+  run(): Promise<void>;
+}
+
+export interface LaneFailure {
+  offset: bigint;
+  attempt: number;
+  retryInMs: number;
+  failingForMs: number;
+  error: unknown;
+}
+
+export interface PartitionLaneOptions {
+  mutex: KeyedMutex;
+  limit: ConcurrencyLimit;
+  backoff: CappedBackoff;
+  /** Fetching of this partition: paused while it fails or while too much is queued. */
+  pause(): void;
+  resume(): void;
+  /** The commit point moved forward. */
+  onProgress(): void;
+  onFailure(failure: LaneFailure): void;
+  onRecovered(info: { attempts: number; failedForMs: number }): void;
+  /** Pause fetching at this many queued messages, resume at `lowWater`. */
+  highWater: number;
+  lowWater: number;
+}
+
+/**
+ * The messages of one Kafka partition between fetch and commit. Delivery runs beside the
+ * fetch loop (a slow partition never holds up the others): per key one at a time in offset
+ * order, different keys in parallel under the shared limit. The commit point only moves past
+ * messages that are done, in offset order. When a delivery fails the lane stops starting
+ * messages, pauses fetching and retries the same message after a capped backoff — nothing is
+ * skipped, nothing after the failure is committed.
+ */
+export class PartitionLane {
+  /** Offsets enqueued and not yet done, in order (index `head` onwards). */
+  private readonly pending: bigint[] = [];
+  private head = 0;
+  private readonly doneAhead = new Set<bigint>();
+  private lastEnqueued: bigint | undefined;
+  private readonly chains = new Map<string, LaneItem[]>();
+  private readonly runningKeys = new Set<string>();
+  private queuedCount = 0;
+  private halted = false;
+  private failing = false;
+  /** The message whose failure paused the lane: its success (it is retried first) ends the outage. */
+  private failedOffset: bigint | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private fetchPaused = false;
+  private idleWaiters: Array<() => void> = [];
+  /** The last offset committed to Kafka (next offset to read), kept by the committer. */
+  committed: bigint | undefined;
+
+  constructor(private readonly options: PartitionLaneOptions) {}
+
+  /** Adds fetched messages (in offset order); offsets already seen (a re-fetch) are ignored. */
+  enqueue(items: LaneItem[]): void {
+    for (const item of items) {
+      if (this.lastEnqueued !== undefined && item.offset <= this.lastEnqueued) continue;
+      this.lastEnqueued = item.offset;
+      this.pending.push(item.offset);
+      const chain = this.chains.get(item.key);
+      if (chain) chain.push(item);
+      else this.chains.set(item.key, [item]);
+      this.queuedCount++;
+    }
+    this.syncFetching();
+    this.pump();
+  }
+
+  /** The offset to commit: the first message not done yet, or the one after the last enqueued. */
+  get commitPoint(): bigint | undefined {
+    if (this.head < this.pending.length) return this.pending[this.head];
+    return this.lastEnqueued === undefined ? undefined : this.lastEnqueued + 1n;
+  }
+
+  /** Messages enqueued and not done (queued or in flight). */
+  get queued(): number {
+    return this.queuedCount;
+  }
+
+  get isFailing(): boolean {
+    return this.failing;
+  }
+
+  get attempts(): number {
+    return this.options.backoff.attempts;
+  }
+
+  failingForMs(): number {
+    return this.options.backoff.failingForMs();
+  }
+
+  /**
+   * After a rebalance or a consumer restart kafkajs's own pause state may not match ours (it
+   * keeps pauses across rebalances, drops them on restart): un-pause, then pause again if needed.
+   */
+  resyncFetching(): void {
+    if (this.halted) return;
+    this.fetchPaused = false;
+    this.options.resume();
+    this.syncFetching();
+  }
+
+  /** Starts nothing more (shutdown, partition revoked); in-flight deliveries finish. */
+  halt(): void {
+    this.halted = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  /** Resolves once no delivery of this lane is in flight. */
+  idle(): Promise<void> {
+    if (this.runningKeys.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    if (this.halted || this.failing) return;
+    for (const key of this.chains.keys()) {
+      if (!this.runningKeys.has(key)) void this.runChain(key);
+    }
+  }
+
+  private async runChain(key: string): Promise<void> {
+    this.runningKeys.add(key);
+    const chain = this.chains.get(key)!;
+    const { mutex, limit } = this.options;
+    try {
+      while (chain.length > 0 && !this.halted && !this.failing) {
+        const item = chain[0];
+        let ran: boolean;
+        try {
+          // Checked again after each wait (for the key, for a slot): the lane may have stopped meanwhile.
+          ran = await mutex.run(key, () =>
+            limit.run(async () => {
+              if (this.halted || this.failing) return false;
+              await item.run();
+              return true;
+            }),
+          );
+        } catch (err) {
+          this.fail(item.offset, err);
+          return;
+        }
+        if (!ran) return;
+        chain.shift();
+        this.markDone(item.offset);
+      }
+    } finally {
+      this.runningKeys.delete(key);
+      if (chain.length === 0 && this.chains.get(key) === chain) this.chains.delete(key);
+      if (this.runningKeys.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private markDone(offset: bigint): void {
+    this.queuedCount--;
+    if (offset === this.failedOffset) {
+      this.failedOffset = undefined;
+      this.options.onRecovered({ attempts: this.options.backoff.attempts, failedForMs: this.options.backoff.failingForMs() });
+      this.options.backoff.reset();
+    }
+    const before = this.commitPoint;
+    this.doneAhead.add(offset);
+    while (this.head < this.pending.length && this.doneAhead.delete(this.pending[this.head])) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.pending.length) {
+      this.pending.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.commitPoint !== before) this.options.onProgress();
+    this.syncFetching();
+  }
+
+  private fail(offset: bigint, error: unknown): void {
+    if (this.failing || this.halted) return;
+    this.failing = true;
+    this.failedOffset = offset;
+    const retryInMs = this.options.backoff.nextDelayMs();
+    this.syncFetching();
+    this.options.onFailure({
+      offset,
+      attempt: this.options.backoff.attempts,
+      retryInMs,
+      failingForMs: this.options.backoff.failingForMs(),
+      error,
+    });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.failing = false;
+      this.syncFetching();
+      this.pump();
+    }, retryInMs);
+  }
+
+  /** Fetch while healthy and not too far ahead; pause otherwise (with hysteresis). A halted lane leaves fetching to its owner. */
+  private syncFetching(): void {
+    if (this.halted) return;
+    const { highWater, lowWater } = this.options;
+    const shouldPause = this.failing || this.queuedCount >= highWater;
+    const mayResume = !this.failing && this.queuedCount <= lowWater;
+    if (shouldPause && !this.fetchPaused) {
+      this.fetchPaused = true;
+      this.options.pause();
+    } else if (this.fetchPaused && mayResume) {
+      this.fetchPaused = false;
+      this.options.resume();
+    }
+  }
+}
