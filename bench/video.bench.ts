@@ -8,7 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { VIDEO_WORKFLOW_TYPE, videoStartPolicies, videoWorkflowId, type VideoAnalysisInput } from '../src/domain/workflow-contracts';
+import {
+  VIDEO_WORKFLOW_TYPE,
+  videoStartPolicies,
+  videoWorkflowId,
+  type VideoAnalysisInput,
+} from '../src/domain/workflow-contracts';
 import type { VideoAnalysisProgress, VideoAnalysisResult } from '../src/workflows/video-analysis';
 import { startWorker } from '../src/workers/worker';
 import { startFakeDetectorServer } from '../test/helpers/fake-detector-server';
@@ -59,7 +64,13 @@ function historyFigures(events: HistoryEvent[]): HistoryFigures {
     const t = e.eventTime;
     at.set(String(e.eventId), Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6);
   }
-  const figures: HistoryFigures = { activities: 0, activityQueueMs: 0, activityRunMs: 0, workflowTasks: 0, workflowTaskMs: 0 };
+  const figures: HistoryFigures = {
+    activities: 0,
+    activityQueueMs: 0,
+    activityRunMs: 0,
+    workflowTasks: 0,
+    workflowTaskMs: 0,
+  };
   for (const e of events) {
     const me = at.get(String(e.eventId)) ?? 0;
     const started = e.activityTaskStartedEventAttributes;
@@ -84,7 +95,11 @@ async function main(): Promise<void> {
   process.env.FFMPEG_PATH ??= 'ffmpeg';
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'video-bench-'));
   const sourceDir = path.join(root, 'videos');
-  await makeTestVideo(path.join(sourceDir, 'bench.mp4'), { seconds: VIDEO_SECONDS, size: VIDEO_SIZE, rate: 25 });
+  await makeTestVideo(path.join(sourceDir, 'bench.mp4'), {
+    seconds: VIDEO_SECONDS,
+    size: VIDEO_SIZE,
+    rate: 25,
+  });
   const detector = await startFakeDetectorServer({ delayMs: DETECTOR_DELAY_MS });
   const { ctx, config } = await openBenchContext('video', {
     DETECTOR_URL: detector.url,
@@ -98,7 +113,11 @@ async function main(): Promise<void> {
   const runTag = Date.now().toString(36);
 
   async function runJob(name: string): Promise<JobFigures> {
-    const input: VideoAnalysisInput = { videoKey: `bench-${runTag}-${name}`, objectKey: 'bench.mp4', eventId: `${runTag}-${name}` };
+    const input: VideoAnalysisInput = {
+      videoKey: `bench-${runTag}-${name}`,
+      objectKey: 'bench.mp4',
+      eventId: `${runTag}-${name}`,
+    };
     const started = performance.now();
     const handle = await client.workflow.start(VIDEO_WORKFLOW_TYPE, {
       taskQueue: config.temporal.taskQueue,
@@ -149,7 +168,9 @@ async function main(): Promise<void> {
         overheadMsP95: round(percentile(overheadSeq, 95)),
         wallMsP50: round(percentile(sorted(sequential.map((j) => j.wallMs)), 50)),
         detectorMsP50: round(percentile(sorted(sequential.map((j) => j.detectorMs)), 50)),
-        stepMsP50: Object.fromEntries(stepNames.map((n) => [n, round(percentile(sorted(sequential.map((j) => j.steps[n] ?? 0)), 50))])),
+        stepMsP50: Object.fromEntries(
+          stepNames.map((n) => [n, round(percentile(sorted(sequential.map((j) => j.steps[n] ?? 0)), 50))]),
+        ),
         // Where the time goes, from each job's history (p50 over jobs).
         historyP50: Object.fromEntries(
           (Object.keys(sequential[0]?.history ?? {}) as Array<keyof HistoryFigures>).map((k) => [

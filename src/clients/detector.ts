@@ -80,7 +80,12 @@ const detectResponseSchema = z.object({
         z.object({
           label: z.string().min(1).default('person'),
           confidence: z.number().min(0).max(1),
-          box: z.object({ x: z.number(), y: z.number(), width: z.number().min(0), height: z.number().min(0) }),
+          box: z.object({
+            x: z.number(),
+            y: z.number(),
+            width: z.number().min(0),
+            height: z.number().min(0),
+          }),
         }),
       ),
     }),
@@ -147,7 +152,10 @@ export function createDetectorClient(baseUrl: string, options: { timeoutMs: numb
       // The caller's own abort (cancellation) is not a detector problem: let it through as is.
       if (signal?.aborted) throw err;
       if (timeout.aborted) {
-        throw new DetectorError('unavailable', `detector gave no answer to ${what} within ${options.timeoutMs / 1000}s`);
+        throw new DetectorError(
+          'unavailable',
+          `detector gave no answer to ${what} within ${options.timeoutMs / 1000}s`,
+        );
       }
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (err as Error).message;
@@ -161,8 +169,13 @@ export function createDetectorClient(baseUrl: string, options: { timeoutMs: numb
         response.status,
       );
     }
-    const kind: DetectorErrorKind = response.status >= 500 || response.status === 429 ? 'unavailable' : 'rejected';
-    throw new DetectorError(kind, `detector answered ${what} with HTTP ${response.status}: ${excerpt(text)}`, response.status);
+    const kind: DetectorErrorKind =
+      response.status >= 500 || response.status === 429 ? 'unavailable' : 'rejected';
+    throw new DetectorError(
+      kind,
+      `detector answered ${what} with HTTP ${response.status}: ${excerpt(text)}`,
+      response.status,
+    );
   }
 
   return {

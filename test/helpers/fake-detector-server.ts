@@ -48,7 +48,10 @@ function detectionsFor(frame: number) {
     confidence: 0.9 - i * 0.1,
     box: { x: 10 + i * 40, y: 20, width: 30, height: 80 },
   }));
-  const car = frame % 4 === 0 ? [{ label: 'car', confidence: 0.8, box: { x: 100, y: 100, width: 60, height: 30 } }] : [];
+  const car =
+    frame % 4 === 0
+      ? [{ label: 'car', confidence: 0.8, box: { x: 100, y: 100, width: 60, height: 30 } }]
+      : [];
   return [...people, ...car];
 }
 
@@ -69,7 +72,9 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 const JPEG_MAGIC = Buffer.from([0xff, 0xd8, 0xff]);
 
-export async function startFakeDetectorServer(behaviour: Partial<FakeDetectorBehaviour> = {}): Promise<FakeDetectorServer> {
+export async function startFakeDetectorServer(
+  behaviour: Partial<FakeDetectorBehaviour> = {},
+): Promise<FakeDetectorServer> {
   const state: FakeDetectorServer = {
     url: '',
     behaviour: { oomAboveBatchSize: Infinity, malformed: false, delayMs: 0, ...behaviour },
@@ -95,10 +100,12 @@ export async function startFakeDetectorServer(behaviour: Partial<FakeDetectorBeh
       state.requests.push({ frames, outcome, ms: Date.now() - started });
     let frames: Array<{ frame: number; image: string }>;
     try {
-      frames = (JSON.parse(await readBody(req)) as { frames: Array<{ frame: number; image: string }> }).frames;
+      frames = (JSON.parse(await readBody(req)) as { frames: Array<{ frame: number; image: string }> })
+        .frames;
       if (!Array.isArray(frames) || frames.length === 0) throw new Error('frames must be a non-empty array');
       for (const f of frames) {
-        if (!Buffer.from(f.image, 'base64').subarray(0, 3).equals(JPEG_MAGIC)) throw new Error(`frame ${f.frame} is not a JPEG`);
+        if (!Buffer.from(f.image, 'base64').subarray(0, 3).equals(JPEG_MAGIC))
+          throw new Error(`frame ${f.frame} is not a JPEG`);
       }
     } catch (err) {
       record([], 'bad-request');
@@ -109,7 +116,10 @@ export async function startFakeDetectorServer(behaviour: Partial<FakeDetectorBeh
     const b = state.behaviour;
     if (numbers.length > b.oomAboveBatchSize) {
       record(numbers, 'oom');
-      send(res, 507, { error: 'gpu_out_of_memory', message: `CUDA out of memory: batch of ${numbers.length} frames does not fit` });
+      send(res, 507, {
+        error: 'gpu_out_of_memory',
+        message: `CUDA out of memory: batch of ${numbers.length} frames does not fit`,
+      });
       return;
     }
     if (b.delayMs > 0) await new Promise((r) => setTimeout(r, b.delayMs));

@@ -31,7 +31,11 @@ describe('video analysis on the real stack', () => {
         VIDEO_SAVE_CHUNK_ROWS: '10',
       },
     });
-    video = await makeTestVideo(path.join(h.sourceDir, 'clips', 'testsrc.mp4'), { seconds: VIDEO_SECONDS, size: '160x120', rate: 10 });
+    video = await makeTestVideo(path.join(h.sourceDir, 'clips', 'testsrc.mp4'), {
+      seconds: VIDEO_SECONDS,
+      size: '160x120',
+      rate: 10,
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -77,11 +81,26 @@ describe('video analysis on the real stack', () => {
       for (let f = 1; f <= frameCount; f++) expect(h.detector.detectedCount(f)).toBe(1);
 
       const persons = expectedPersons(h.detector, frameCount);
-      expect(result).toMatchObject({ status: 'completed', detections: persons, rowsInserted: persons, finalBatchSize: 8, oomHalvings: 2 });
+      expect(result).toMatchObject({
+        status: 'completed',
+        detections: persons,
+        rowsInserted: persons,
+        finalBatchSize: 8,
+        oomHalvings: 2,
+      });
       expect(await h.rows(videoKey)).toMatchObject({ total: persons, distinct: persons });
-      expect(progress).toMatchObject({ status: 'completed', step: 5, batchSize: 8, framesDetected: frameCount, rowsSaved: persons });
+      expect(progress).toMatchObject({
+        status: 'completed',
+        step: 5,
+        batchSize: 8,
+        framesDetected: frameCount,
+        rowsSaved: persons,
+      });
       expect(h.leftoverWorkDirs()).toEqual([]);
-      const job = await h.pool.query('SELECT status, frames, detections FROM video_analysis_jobs WHERE video_key = $1', [videoKey]);
+      const job = await h.pool.query(
+        'SELECT status, frames, detections FROM video_analysis_jobs WHERE video_key = $1',
+        [videoKey],
+      );
       expect(job.rows).toEqual([{ status: 'completed', frames: frameCount, detections: persons }]);
     } finally {
       await worker.stop();
@@ -99,13 +118,20 @@ describe('video analysis on the real stack', () => {
       expect(failure.type).toBe('GpuOutOfMemoryAtBatchSizeOne');
       expect(failure.message).toMatch(/out of GPU memory even with a batch of 1 frame/);
       expect(failure.message).toMatch(/step 3\/5 detect persons/);
-      const sizes = h.detector.requests.filter((r) => r.outcome === 'oom').slice(-6).map((r) => r.frames.length);
+      const sizes = h.detector.requests
+        .filter((r) => r.outcome === 'oom')
+        .slice(-6)
+        .map((r) => r.frames.length);
       expect(sizes).toEqual([32, 16, 8, 4, 2, 1]);
       expect((await h.rows(videoKey)).total).toBe(0);
       expect(h.leftoverWorkDirs()).toEqual([]);
       const failed = await alerts.waitFor((a) => a.kind === 'job_failed');
       expect(String(failed.message)).toMatch(/batch of 1 frame/);
-      expect(failed).toMatchObject({ event_type: 'video_analysis_alert', priority: 'high', video_key: videoKey });
+      expect(failed).toMatchObject({
+        event_type: 'video_analysis_alert',
+        priority: 'high',
+        video_key: videoKey,
+      });
       // One of the two jobs of this file so far failed: far above the 10 % alarm rate.
       const rate = await alerts.waitFor((a) => a.kind === 'failure_rate_high');
       expect(String(rate.title)).toMatch(/failure rate \d+(\.\d)?% over the last 60 min/);
@@ -127,7 +153,8 @@ describe('video analysis on the real stack', () => {
       expect(failure.message).toMatch(/unreadable \(corrupt or not a video\)/);
       const history = await handle.fetchHistory();
       const extractAttempts = (history.events ?? []).filter(
-        (e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt !== undefined,
+        (e) =>
+          e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt !== undefined,
       );
       // One attempt per started activity: the corrupt video was never retried.
       expect(extractAttempts.every((e) => e.activityTaskStartedEventAttributes!.attempt === 1)).toBe(true);
@@ -170,12 +197,16 @@ describe('video analysis on the real stack', () => {
     try {
       const first = await h.startJob({ videoKey, objectKey: objectKey() });
       // The same upload again while the job runs.
-      await expect(h.startJob({ videoKey, objectKey: objectKey() })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      await expect(h.startJob({ videoKey, objectKey: objectKey() })).rejects.toBeInstanceOf(
+        WorkflowExecutionAlreadyStartedError,
+      );
       release();
       const result = (await first.result()) as VideoAnalysisResult;
       expect(result.status).toBe('completed');
       // The same upload again after the job finished.
-      await expect(h.startJob({ videoKey, objectKey: objectKey() })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      await expect(h.startJob({ videoKey, objectKey: objectKey() })).rejects.toBeInstanceOf(
+        WorkflowExecutionAlreadyStartedError,
+      );
       const persons = expectedPersons(h.detector, result.frames);
       expect(await h.rows(videoKey)).toMatchObject({ total: persons, distinct: persons });
 
@@ -184,7 +215,10 @@ describe('video analysis on the real stack', () => {
       expect(again.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
       expect(((await again.result()) as VideoAnalysisResult).status).toBe('completed');
       expect(await h.rows(videoKey)).toMatchObject({ total: persons, distinct: persons });
-      const runs = await h.pool.query('SELECT status FROM video_analysis_jobs WHERE video_key = $1 ORDER BY started_at', [videoKey]);
+      const runs = await h.pool.query(
+        'SELECT status FROM video_analysis_jobs WHERE video_key = $1 ORDER BY started_at',
+        [videoKey],
+      );
       expect(runs.rows.map((r) => r.status)).toEqual(['completed', 'completed']);
     } finally {
       release();
@@ -230,7 +264,9 @@ describe('video analysis on the real stack', () => {
       // Progress survived the kill: every frame was detected exactly once; the batch that was
       // in flight was answered to nobody and sent again, the two before it were not.
       const frames = okFrames();
-      expect([...frames].sort((a, b) => a - b)).toEqual(Array.from({ length: result.frames }, (_, i) => i + 1));
+      expect([...frames].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: result.frames }, (_, i) => i + 1),
+      );
       const persons = expectedPersons(h.detector, result.frames);
       expect(await h.rows(videoKey)).toMatchObject({ total: persons, distinct: persons });
       expect(result.rowsInserted).toBe(persons);
@@ -260,11 +296,12 @@ describe('video analysis on the real stack', () => {
       expect(h.leftoverWorkDirs()).toEqual([]);
       const progress = await handle.query<VideoAnalysisProgress>('videoProgress');
       expect(progress).toMatchObject({ status: 'cancelled', step: 5 });
-      const job = await h.pool.query('SELECT status FROM video_analysis_jobs WHERE video_key = $1', [videoKey]);
+      const job = await h.pool.query('SELECT status FROM video_analysis_jobs WHERE video_key = $1', [
+        videoKey,
+      ]);
       expect(job.rows).toEqual([{ status: 'cancelled' }]);
     } finally {
       await worker.stop();
     }
   });
 });
-

@@ -50,7 +50,10 @@ describe('video analysis while PostgreSQL is down', () => {
         VIDEO_DB_CONNECT_TIMEOUT_SECONDS: '3',
       },
     });
-    const video = await makeTestVideo(path.join(h.sourceDir, 'outage.mp4'), { seconds: VIDEO_SECONDS, rate: 10 });
+    const video = await makeTestVideo(path.join(h.sourceDir, 'outage.mp4'), {
+      seconds: VIDEO_SECONDS,
+      rate: 10,
+    });
     return { h, objectKey: path.relative(h.sourceDir, video) };
   }
 
@@ -61,7 +64,8 @@ describe('video analysis while PostgreSQL is down', () => {
    */
   async function blockSecondChunk(videoKey: string): Promise<Client> {
     const order: Array<[number, number]> = [];
-    for (let f = 1; f <= FRAME_RATE * VIDEO_SECONDS; f++) for (let i = 0; i < fakePersonsOn(f); i++) order.push([f, i]);
+    for (let f = 1; f <= FRAME_RATE * VIDEO_SECONDS; f++)
+      for (let i = 0; i < fakePersonsOn(f); i++) order.push([f, i]);
     const [frame, index] = order[CHUNK_ROWS];
     const blocker = new Client({ connectionString: pg.databaseUrl });
     blocker.on('error', () => undefined);
@@ -109,7 +113,9 @@ describe('video analysis while PostgreSQL is down', () => {
       // The first chunk was saved before the outage and not again; the rest after it.
       expect(result.rowsInserted + result.rowsAlreadySaved).toBe(persons);
       expect(await h.rows(videoKey)).toMatchObject({ total: persons, distinct: persons });
-      const blockerRows = await h.pool.query("SELECT count(*)::int AS n FROM video_detections WHERE run_id = 'blocker'");
+      const blockerRows = await h.pool.query(
+        "SELECT count(*)::int AS n FROM video_detections WHERE run_id = 'blocker'",
+      );
       expect(blockerRows.rows[0].n).toBe(0);
     } finally {
       await blocker.end().catch(() => undefined);
@@ -157,7 +163,11 @@ describe('video analysis while PostgreSQL is down', () => {
       const persons = expectedPersons(h.detector, result.frames);
       expect(result).toMatchObject({ status: 'completed', detections: persons });
       expect(await h.rows(videoKey)).toMatchObject({ total: persons, distinct: persons });
-      runIds.push(...(await h.pool.query('SELECT DISTINCT run_id FROM video_detections WHERE video_key = $1', [videoKey])).rows.map((r) => r.run_id as string));
+      runIds.push(
+        ...(
+          await h.pool.query('SELECT DISTINCT run_id FROM video_detections WHERE video_key = $1', [videoKey])
+        ).rows.map((r) => r.run_id as string),
+      );
       // Every row now belongs to the re-run: the failed run's partial rows were superseded, not doubled.
       expect(runIds).toEqual([rerun.firstExecutionRunId]);
     } finally {

@@ -15,7 +15,11 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]);
 const frames = (...numbers: number[]): DetectorFrame[] => numbers.map((frame) => ({ frame, jpeg: JPEG }));
 
 /** A server that answers every request with the given status and body. */
-async function answering(status: number, body: string, delayMs = 0): Promise<{ url: string; close(): Promise<void> }> {
+async function answering(
+  status: number,
+  body: string,
+  delayMs = 0,
+): Promise<{ url: string; close(): Promise<void> }> {
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     req.resume();
@@ -72,7 +76,9 @@ describe('detector HTTP client', () => {
   it('reports GPU out of memory as its own kind, for 507 and for a CUDA error text', async () => {
     detector.behaviour.oomAboveBatchSize = 1;
     try {
-      const oom = await errorOf(createDetectorClient(detector.url, { timeoutMs: 5_000 }).detect(frames(1, 2)));
+      const oom = await errorOf(
+        createDetectorClient(detector.url, { timeoutMs: 5_000 }).detect(frames(1, 2)),
+      );
       expect(oom.kind).toBe('out_of_memory');
       expect(oom.status).toBe(507);
     } finally {
@@ -93,7 +99,10 @@ describe('detector HTTP client', () => {
   it('calls a 200 that is not the contract malformed (retryable), quoting the start of the answer', async () => {
     const html = await answering(200, '<html><body>upstream proxy error</body></html>');
     const partial = await answering(200, JSON.stringify({ results: [{ frame: 1, detections: [] }] }));
-    const wrongShape = await answering(200, JSON.stringify({ results: [{ frame: 1, detections: [{ label: 'person', confidence: 7 }] }] }));
+    const wrongShape = await answering(
+      200,
+      JSON.stringify({ results: [{ frame: 1, detections: [{ label: 'person', confidence: 7 }] }] }),
+    );
     try {
       const notJson = await errorOf(createDetectorClient(html.url, { timeoutMs: 5_000 }).detect(frames(1)));
       expect(notJson.kind).toBe('malformed_response');
@@ -102,11 +111,15 @@ describe('detector HTTP client', () => {
       expect(failure.type).toBe('DetectorMalformedResponse');
       expect(failure.nonRetryable).toBe(false);
 
-      const missing = await errorOf(createDetectorClient(partial.url, { timeoutMs: 5_000 }).detect(frames(1, 2)));
+      const missing = await errorOf(
+        createDetectorClient(partial.url, { timeoutMs: 5_000 }).detect(frames(1, 2)),
+      );
       expect(missing.kind).toBe('malformed_response');
       expect(missing.message).toMatch(/without results for frame\(s\) 2/);
 
-      const shape = await errorOf(createDetectorClient(wrongShape.url, { timeoutMs: 5_000 }).detect(frames(1)));
+      const shape = await errorOf(
+        createDetectorClient(wrongShape.url, { timeoutMs: 5_000 }).detect(frames(1)),
+      );
       expect(shape.kind).toBe('malformed_response');
       expect(shape.message).toMatch(/does not follow the contract/);
     } finally {
@@ -119,14 +132,20 @@ describe('detector HTTP client', () => {
     const refusing = await answering(400, '{"error":"bad image"}');
     const slow = await answering(200, '{}', 2_000);
     try {
-      expect((await errorOf(createDetectorClient(busy.url, { timeoutMs: 5_000 }).detect(frames(1)))).kind).toBe('unavailable');
-      const refused = await errorOf(createDetectorClient(refusing.url, { timeoutMs: 5_000 }).detect(frames(1)));
+      expect(
+        (await errorOf(createDetectorClient(busy.url, { timeoutMs: 5_000 }).detect(frames(1)))).kind,
+      ).toBe('unavailable');
+      const refused = await errorOf(
+        createDetectorClient(refusing.url, { timeoutMs: 5_000 }).detect(frames(1)),
+      );
       expect(refused.kind).toBe('rejected');
       expect((detectorFailure(refused) as ApplicationFailure).nonRetryable).toBe(true);
       const timedOut = await errorOf(createDetectorClient(slow.url, { timeoutMs: 300 }).detect(frames(1)));
       expect(timedOut.kind).toBe('unavailable');
       expect(timedOut.message).toMatch(/no answer to POST \/detect within 0.3s/);
-      const nobody = await errorOf(createDetectorClient(`http://127.0.0.1:${await findFreePort()}`, { timeoutMs: 5_000 }).warmUp());
+      const nobody = await errorOf(
+        createDetectorClient(`http://127.0.0.1:${await findFreePort()}`, { timeoutMs: 5_000 }).warmUp(),
+      );
       expect(nobody.kind).toBe('unavailable');
       expect(nobody.message).toMatch(/unreachable.*ECONNREFUSED/);
     } finally {
@@ -138,7 +157,10 @@ describe('detector HTTP client', () => {
     const slow = await answering(200, '{}', 2_000);
     try {
       const controller = new AbortController();
-      const pending = createDetectorClient(slow.url, { timeoutMs: 5_000 }).detect(frames(1), controller.signal);
+      const pending = createDetectorClient(slow.url, { timeoutMs: 5_000 }).detect(
+        frames(1),
+        controller.signal,
+      );
       controller.abort(new Error('job cancelled'));
       await expect(pending).rejects.toThrow('job cancelled');
       await expect(pending).rejects.not.toBeInstanceOf(DetectorError);

@@ -12,7 +12,12 @@ import { createKafka, createProducer } from '../../src/clients/kafka';
 import { createPgPool } from '../../src/clients/postgres';
 import type { Config } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
-import { VIDEO_WORKFLOW_TYPE, videoStartPolicies, videoWorkflowId, type VideoAnalysisInput } from '../../src/domain/workflow-contracts';
+import {
+  VIDEO_WORKFLOW_TYPE,
+  videoStartPolicies,
+  videoWorkflowId,
+  type VideoAnalysisInput,
+} from '../../src/domain/workflow-contracts';
 import { createLogger } from '../../src/logger';
 import { FakeDetectorServer, startFakeDetectorServer } from '../helpers/fake-detector-server';
 import { testConfig, uniqueName } from '../helpers/stack';
@@ -36,7 +41,9 @@ export interface VideoHarness {
   /** The same worker in a child process, for a test that kills it (SIGKILL) mid-job. */
   startWorkerProcess(): Promise<ChildProcess>;
   /** Starts a job the way the Kafka bridge does: id from the video key, the contract's policies. */
-  startJob(input: Partial<VideoAnalysisInput> & { videoKey: string }): Promise<WorkflowHandleWithFirstExecutionRunId>;
+  startJob(
+    input: Partial<VideoAnalysisInput> & { videoKey: string },
+  ): Promise<WorkflowHandleWithFirstExecutionRunId>;
   /** Rows saved for a video: all of them and distinct (frame, detection) pairs. */
   rows(videoKey: string): Promise<{ total: number; distinct: number; frames: number[] }>;
   /** Directories left under the work directory (one per job while it runs). */
@@ -59,7 +66,10 @@ export interface VideoHarnessOptions {
 let bundle: Promise<{ code: string }> | undefined;
 /** Bundled once per test file: only the video workflow, so other features' work in progress cannot break it. */
 function videoWorkflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows/video-analysis'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows/video-analysis'),
+    logger: quietLogger,
+  });
   return bundle;
 }
 
@@ -133,15 +143,27 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
     async startWorkerProcess() {
       const bundlePath = path.join(root, 'workflow-bundle.js');
       fs.writeFileSync(bundlePath, (await videoWorkflowBundle()).code);
-      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'video-worker-process.ts')], {
-        cwd: path.resolve(__dirname, '..', '..'),
-        env: { ...process.env, ...settings, VIDEO_TEST_TASK_QUEUE: taskQueue, VIDEO_TEST_BUNDLE: bundlePath },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'video-worker-process.ts')],
+        {
+          cwd: path.resolve(__dirname, '..', '..'),
+          env: {
+            ...process.env,
+            ...settings,
+            VIDEO_TEST_TASK_QUEUE: taskQueue,
+            VIDEO_TEST_BUNDLE: bundlePath,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       children.push(child);
       let output = '';
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`video worker process not ready after 120s: ${output}`)), 120_000);
+        const timer = setTimeout(
+          () => reject(new Error(`video worker process not ready after 120s: ${output}`)),
+          120_000,
+        );
         child.stdout!.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           if (output.includes('video-worker-ready')) {
@@ -181,7 +203,9 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
 
     leftoverWorkDirs() {
       if (!fs.existsSync(workDir)) return [];
-      return fs.readdirSync(workDir).flatMap((v) => fs.readdirSync(path.join(workDir, v)).map((run) => `${v}/${run}`));
+      return fs
+        .readdirSync(workDir)
+        .flatMap((v) => fs.readdirSync(path.join(workDir, v)).map((run) => `${v}/${run}`));
     },
 
     async close() {
@@ -204,7 +228,11 @@ export function expectedPersons(detector: FakeDetectorServer, frameCount: number
 }
 
 /** Polls (bounded) until check() is true; a busy machine gets generous time. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for: ${what}`);
@@ -215,7 +243,11 @@ export async function eventually(what: string, check: () => boolean | Promise<bo
 /** Alerts published for one video on the real alerts topic, read from its beginning. */
 export async function recordAlerts(h: VideoHarness, videoKey: string) {
   const received: Array<Record<string, unknown>> = [];
-  const consumer = h.kafka.consumer({ groupId: uniqueName('video-alerts'), allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  const consumer = h.kafka.consumer({
+    groupId: uniqueName('video-alerts'),
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 200,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: h.config.kafka.topicAlerts, fromBeginning: true });
   await consumer.run({

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
     connection,
     taskQueue: process.env.VIDEO_TEST_TASK_QUEUE!,
     workflowBundle: { codePath: process.env.VIDEO_TEST_BUNDLE! },
-    activities: createVideoActivities({ config, logger, pool, publisher: createKafkaEventPublisher(producer) }),
+    activities: createVideoActivities({
+      config,
+      logger,
+      pool,
+      publisher: createKafkaEventPublisher(producer),
+    }),
   });
   const running = worker.run();
   process.stdout.write('video-worker-ready\n');

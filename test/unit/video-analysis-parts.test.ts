@@ -9,9 +9,15 @@ import { formatDuration, ProgressTracker } from '../../src/workflows/video-analy
 
 describe('video job start policies', () => {
   it('rejects any second run of an upload unless it is a deliberate re-analysis', () => {
-    expect(videoStartPolicies({})).toEqual({ workflowIdReusePolicy: 'REJECT_DUPLICATE', workflowIdConflictPolicy: 'FAIL' });
+    expect(videoStartPolicies({})).toEqual({
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+    });
     expect(videoStartPolicies({ reanalyze: false }).workflowIdReusePolicy).toBe('REJECT_DUPLICATE');
-    expect(videoStartPolicies({ reanalyze: true })).toEqual({ workflowIdReusePolicy: 'ALLOW_DUPLICATE', workflowIdConflictPolicy: 'FAIL' });
+    expect(videoStartPolicies({ reanalyze: true })).toEqual({
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+    });
   });
 });
 
@@ -27,20 +33,22 @@ describe('video source paths', () => {
     expect(resolveVideoPath(root, ref)).toBe(path.join(root, relative));
   });
 
-  it.each([[{ objectKey: '../etc/passwd' }], [{ objectKey: 'a/../../b.mp4' }], [{ objectKey: 'x.mp4', bucket: '..' }], [{}]])(
-    'refuses %j (non-retryable)',
-    (ref) => {
-      let failure: unknown;
-      try {
-        resolveVideoPath(root, ref);
-      } catch (err) {
-        failure = err;
-      }
-      expect(failure).toBeInstanceOf(ApplicationFailure);
-      expect((failure as ApplicationFailure).type).toBe('InvalidVideoReference');
-      expect((failure as ApplicationFailure).nonRetryable).toBe(true);
-    },
-  );
+  it.each([
+    [{ objectKey: '../etc/passwd' }],
+    [{ objectKey: 'a/../../b.mp4' }],
+    [{ objectKey: 'x.mp4', bucket: '..' }],
+    [{}],
+  ])('refuses %j (non-retryable)', (ref) => {
+    let failure: unknown;
+    try {
+      resolveVideoPath(root, ref);
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).toBe('InvalidVideoReference');
+    expect((failure as ApplicationFailure).nonRetryable).toBe(true);
+  });
 });
 
 describe('job work directories', () => {
@@ -60,23 +68,35 @@ describe('database error classification', () => {
   const classify = (err: unknown) => classifyDatabaseError(err, 'saving detections');
 
   it('retries connection trouble and counts it', () => {
-    const refused = classify(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    const refused = classify(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    );
     expect(refused.isConnectionFailure).toBe(true);
     expect(refused.failure.type).toBe('DatabaseUnavailable');
     expect(refused.failure.nonRetryable).toBe(false);
     expect(refused.failure.message).toBe('PostgreSQL saving detections: connect ECONNREFUSED 127.0.0.1:5432');
 
-    const both = classify(Object.assign(new AggregateError([], ''), { errors: [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED ::1:5432' }] }));
+    const both = classify(
+      Object.assign(new AggregateError([], ''), {
+        errors: [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED ::1:5432' }],
+      }),
+    );
     expect(both.isConnectionFailure).toBe(true);
     expect(both.failure.message).toContain('ECONNREFUSED');
 
-    expect(classify(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })).isConnectionFailure).toBe(true);
+    expect(
+      classify(
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ).isConnectionFailure,
+    ).toBe(true);
     expect(classify(new Error('Connection terminated unexpectedly')).isConnectionFailure).toBe(true);
     expect(classify(new Error('timeout expired')).isConnectionFailure).toBe(true);
   });
 
   it('does not retry a statement PostgreSQL refuses', () => {
-    const missing = classify(Object.assign(new Error('relation "video_detections" does not exist'), { code: '42P01' }));
+    const missing = classify(
+      Object.assign(new Error('relation "video_detections" does not exist'), { code: '42P01' }),
+    );
     expect(missing.isConnectionFailure).toBe(false);
     expect(missing.failure.type).toBe('DatabaseError');
     expect(missing.failure.nonRetryable).toBe(true);
@@ -134,7 +154,12 @@ describe('video alarm metrics', () => {
 describe('video job progress', () => {
   it('reports step n/5, counts and elapsed time, and keeps step timings', () => {
     const p = new ProgressTracker('cam-1', 0, 32);
-    expect(p.snapshot(0)).toMatchObject({ step: 0, label: 'step 0/5 starting', status: 'running', batchSize: 32 });
+    expect(p.snapshot(0)).toMatchObject({
+      step: 0,
+      label: 'step 0/5 starting',
+      status: 'running',
+      batchSize: 32,
+    });
     p.startStep(1, 0);
     p.startStep(1, 500); // already running: keeps its start
     p.startStep(2, 1_000);
@@ -142,7 +167,12 @@ describe('video job progress', () => {
     p.startStep(3, 3_000);
     p.update({ framesDetected: 16, detections: 20, batchSize: 8, oomHalvings: 2 });
     const mid = p.snapshot(65_000);
-    expect(mid).toMatchObject({ step: 3, label: 'step 3/5 detect persons', elapsedSeconds: 65, stepElapsedSeconds: 62 });
+    expect(mid).toMatchObject({
+      step: 3,
+      label: 'step 3/5 detect persons',
+      elapsedSeconds: 65,
+      stepElapsedSeconds: 62,
+    });
     expect(mid.steps).toEqual([
       expect.objectContaining({ step: 1, elapsedSeconds: 1 }),
       expect.objectContaining({ step: 2, elapsedSeconds: 2 }),

@@ -13,8 +13,17 @@ import type {
   VideoAlert,
   VideoJobSettings,
 } from '../../src/activities/video/types';
-import { DATABASE_UNAVAILABLE, DETECTOR_UNAVAILABLE, GPU_OUT_OF_MEMORY } from '../../src/activities/video/types';
-import { VIDEO_WORKFLOW_TYPE, videoStartPolicies, videoWorkflowId, type VideoAnalysisInput } from '../../src/domain/workflow-contracts';
+import {
+  DATABASE_UNAVAILABLE,
+  DETECTOR_UNAVAILABLE,
+  GPU_OUT_OF_MEMORY,
+} from '../../src/activities/video/types';
+import {
+  VIDEO_WORKFLOW_TYPE,
+  videoStartPolicies,
+  videoWorkflowId,
+  type VideoAnalysisInput,
+} from '../../src/domain/workflow-contracts';
 import type { VideoAnalysisProgress, VideoAnalysisResult } from '../../src/workflows/video-analysis';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { uniqueName } from '../helpers/stack';
@@ -35,7 +44,12 @@ const SETTINGS: VideoJobSettings = {
   heartbeatTimeoutSeconds: 30,
   detectorTimeoutSeconds: 60,
   extractTimeoutMinutes: 10,
-  dbRetry: { maximumAttempts: 3, initialIntervalSeconds: 5, backoffCoefficient: 2, connectTimeoutSeconds: 10 },
+  dbRetry: {
+    maximumAttempts: 3,
+    initialIntervalSeconds: 5,
+    backoffCoefficient: 2,
+    connectTimeoutSeconds: 10,
+  },
 };
 
 interface Recorder {
@@ -69,7 +83,12 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
     async claimVideoJob() {
       rec.steps.push('claim');
       return opts.alreadyAnalysed
-        ? { alreadyAnalysed: true, previousRunId: 'run-before', previousStatus: 'completed', finishedAt: null }
+        ? {
+            alreadyAnalysed: true,
+            previousRunId: 'run-before',
+            previousStatus: 'completed',
+            finishedAt: null,
+          }
         : { alreadyAnalysed: false };
     },
     async loadDetectionModel() {
@@ -83,7 +102,11 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
     async detectPersons(req) {
       rec.detectCalls.push(req);
       if (opts.oomAbove !== undefined && req.count > opts.oomAbove) {
-        throw ApplicationFailure.create({ message: `CUDA out of memory at ${req.count} frames`, type: GPU_OUT_OF_MEMORY, nonRetryable: true });
+        throw ApplicationFailure.create({
+          message: `CUDA out of memory at ${req.count} frames`,
+          type: GPU_OUT_OF_MEMORY,
+          nonRetryable: true,
+        });
       }
       if (opts.detectorOutage && Context.current().info.attempt === 1) {
         throw ApplicationFailure.create({
@@ -113,7 +136,11 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
     },
     async saveDetections(req: SaveChunkRequest) {
       rec.saveAttempts += 1;
-      if (opts.saveFails) throw ApplicationFailure.retryable('PostgreSQL saving detections: connect ECONNREFUSED 127.0.0.1:5999', DATABASE_UNAVAILABLE);
+      if (opts.saveFails)
+        throw ApplicationFailure.retryable(
+          'PostgreSQL saving detections: connect ECONNREFUSED 127.0.0.1:5999',
+          DATABASE_UNAVAILABLE,
+        );
       rec.saved.push(...req.detections);
       return { inserted: req.detections.length, alreadySaved: 0 };
     },
@@ -146,21 +173,36 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
       namespace: env.namespace ?? 'default',
       searchAttributes: { VideoId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
     });
-    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows/video-analysis') });
+    workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows/video-analysis'),
+    });
   }, 120_000);
   afterAll(async () => {
     await env?.teardown();
   });
 
-  async function withWorker<T>(activities: VideoActivities, run: (taskQueue: string) => Promise<T>): Promise<T> {
+  async function withWorker<T>(
+    activities: VideoActivities,
+    run: (taskQueue: string) => Promise<T>,
+  ): Promise<T> {
     const taskQueue = uniqueName('video-wf');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
     return worker.runUntil(run(taskQueue));
   }
 
   function start(taskQueue: string, input: Partial<VideoAnalysisInput> = {}) {
     const videoKey = input.videoKey ?? uniqueName('video');
-    const args: VideoAnalysisInput = { videoKey, objectKey: `${videoKey}.mp4`, eventId: uniqueName('event'), ...input };
+    const args: VideoAnalysisInput = {
+      videoKey,
+      objectKey: `${videoKey}.mp4`,
+      eventId: uniqueName('event'),
+      ...input,
+    };
     return env.client.workflow.start(VIDEO_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: videoWorkflowId(videoKey),
@@ -181,20 +223,30 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
 
   it('halves the batch on GPU out-of-memory (32 → 16 → 8), detects every frame once and saves it once', async () => {
     const rec = newRecorder();
-    const { result, progress } = await withWorker(fakeActivities(rec, { frameCount: 40, oomAbove: 10 }), async (tq) => {
-      const handle = await start(tq);
-      const result = (await handle.result()) as VideoAnalysisResult;
-      // The recorded history replays on the current code without non-determinism.
-      await Worker.runReplayHistory({ workflowBundle }, await handle.fetchHistory(), handle.workflowId);
-      return { result, progress: await handle.query<VideoAnalysisProgress>('videoProgress') };
-    });
+    const { result, progress } = await withWorker(
+      fakeActivities(rec, { frameCount: 40, oomAbove: 10 }),
+      async (tq) => {
+        const handle = await start(tq);
+        const result = (await handle.result()) as VideoAnalysisResult;
+        // The recorded history replays on the current code without non-determinism.
+        await Worker.runReplayHistory({ workflowBundle }, await handle.fetchHistory(), handle.workflowId);
+        return { result, progress: await handle.query<VideoAnalysisProgress>('videoProgress') };
+      },
+    );
 
     expect(rec.detectCalls.map((c) => c.count)).toEqual([32, 16, 8, 8, 8, 8, 8]);
     const succeeded = rec.detectCalls.filter((c) => c.count <= 10);
     const frames = succeeded.flatMap((c) => Array.from({ length: c.count }, (_, i) => c.firstFrame + i));
     expect(frames).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(rec.saved.map((d) => d.frame)).toEqual(frames);
-    expect(result).toMatchObject({ status: 'completed', frames: 40, detections: 40, rowsInserted: 40, finalBatchSize: 8, oomHalvings: 2 });
+    expect(result).toMatchObject({
+      status: 'completed',
+      frames: 40,
+      detections: 40,
+      rowsInserted: 40,
+      finalBatchSize: 8,
+      oomHalvings: 2,
+    });
     expect(progress).toMatchObject({
       status: 'completed',
       step: 5,
@@ -211,7 +263,9 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
     // The detector warms up while the job is being recorded; everything else runs in order.
     expect(rec.steps.slice(0, 2).sort()).toEqual(['claim', 'load']);
     expect(rec.steps.slice(2)).toEqual(['extract', 'cleanup']);
-    expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'completed', frames: 40, detections: 40 })]);
+    expect(rec.outcomes).toEqual([
+      expect.objectContaining({ status: 'completed', frames: 40, detections: 40 }),
+    ]);
     expect(rec.alerts).toEqual([]);
   });
 
@@ -239,11 +293,18 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
     await withWorker(fakeActivities(rec, { frameCount: 20, detectorGate: () => gate }), async (tq) => {
       const handle = await start(tq);
       // Wait (bounded) until the first batch is at the detector.
-      for (let i = 0; i < 100 && rec.detectCalls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && rec.detectCalls.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(rec.detectCalls).toHaveLength(1);
 
       const during = await handle.query<VideoAnalysisProgress>('videoProgress');
-      expect(during).toMatchObject({ status: 'running', step: 3, label: 'step 3/5 detect persons', framesExtracted: 20, batchSize: 32 });
+      expect(during).toMatchObject({
+        status: 'running',
+        step: 3,
+        label: 'step 3/5 detect persons',
+        framesExtracted: 20,
+        batchSize: 32,
+      });
       expect(during.steps.map((s) => [s.step, s.finishedAt !== undefined])).toEqual([
         [1, true],
         [2, true],
@@ -310,7 +371,8 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
     const never = new Promise<void>(() => undefined);
     await withWorker(fakeActivities(rec, { frameCount: 20, detectorGate: () => never }), async (tq) => {
       const handle = await start(tq);
-      for (let i = 0; i < 100 && rec.detectCalls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && rec.detectCalls.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
       await handle.cancel();
       const cause = await failureOf(handle.result());
       expect(cause).toBeInstanceOf(CancelledFailure);
@@ -324,10 +386,13 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
 
   it('does not analyse a video again when an earlier job finished and reanalyze is not set', async () => {
     const rec = newRecorder();
-    const result = await withWorker(fakeActivities(rec, { frameCount: 10, alreadyAnalysed: true }), async (tq) => {
-      const handle = await start(tq);
-      return (await handle.result()) as VideoAnalysisResult;
-    });
+    const result = await withWorker(
+      fakeActivities(rec, { frameCount: 10, alreadyAnalysed: true }),
+      async (tq) => {
+        const handle = await start(tq);
+        return (await handle.result()) as VideoAnalysisResult;
+      },
+    );
     expect(result).toMatchObject({ status: 'duplicate', previousRunId: 'run-before', frames: 0 });
     expect(rec.steps.filter((st) => st !== 'load')).toEqual(['claim', 'cleanup']);
     expect(rec.detectCalls).toEqual([]);

@@ -12,7 +12,12 @@ export function stableUuid(text: string): string {
 }
 
 /** Publishes a video alert to the alerts topic, keyed by the video so its alerts stay ordered. */
-export async function publishAlert(publisher: EventPublisher, topic: string, alert: VideoAlert, idSeed?: string): Promise<string> {
+export async function publishAlert(
+  publisher: EventPublisher,
+  topic: string,
+  alert: VideoAlert,
+  idSeed?: string,
+): Promise<string> {
   const eventId = stableUuid(idSeed ?? `${alert.job.runId}:${alert.kind}`);
   await publisher.publish(
     topic,

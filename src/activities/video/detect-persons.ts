@@ -46,7 +46,9 @@ export async function detectPersonsBatch(
     }
     const jobDir = jobWorkDir(config.workDir, request.job);
     const numbers = Array.from({ length: request.count }, (_, i) => request.firstFrame + i);
-    const frames = await Promise.all(numbers.map(async (frame) => ({ frame, jpeg: await fs.readFile(framePath(jobDir, frame)) })));
+    const frames = await Promise.all(
+      numbers.map(async (frame) => ({ frame, jpeg: await fs.readFile(framePath(jobDir, frame)) })),
+    );
 
     phase = `waiting for the detector (${request.count} frames)`;
     const started = Date.now();

@@ -37,10 +37,17 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
  * replaces them), then this chunk is inserted; a row already there (same video, frame,
  * detection) is left as it is.
  */
-export async function insertDetections(pool: Pool, job: VideoJobRef, detections: PersonDetection[]): Promise<SaveChunkResult> {
+export async function insertDetections(
+  pool: Pool,
+  job: VideoJobRef,
+  detections: PersonDetection[],
+): Promise<SaveChunkResult> {
   if (detections.length === 0) return { inserted: 0, alreadySaved: 0 };
   return inTransaction(pool, async (client) => {
-    await client.query('DELETE FROM video_detections WHERE video_key = $1 AND run_id <> $2', [job.videoKey, job.runId]);
+    await client.query('DELETE FROM video_detections WHERE video_key = $1 AND run_id <> $2', [
+      job.videoKey,
+      job.runId,
+    ]);
     const inserted = await client.query(
       `INSERT INTO video_detections
          (video_key, run_id, frame_number, detection_index, frame_time_sec, label, confidence, box_x, box_y, box_width, box_height)
@@ -66,7 +73,12 @@ export async function insertDetections(pool: Pool, job: VideoJobRef, detections:
 }
 
 /** Records this run as running; returns the latest earlier run of the video that finished, if any. */
-export async function claimJob(pool: Pool, job: VideoJobRef, eventId: string, reanalyze: boolean): Promise<ClaimResult> {
+export async function claimJob(
+  pool: Pool,
+  job: VideoJobRef,
+  eventId: string,
+  reanalyze: boolean,
+): Promise<ClaimResult> {
   return inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO video_analysis_jobs (run_id, workflow_id, video_key, event_id, reanalyze, status)
@@ -99,7 +111,15 @@ export async function recordOutcome(pool: Pool, outcome: JobOutcome): Promise<vo
      ON CONFLICT (run_id) DO UPDATE SET status = EXCLUDED.status, frames = EXCLUDED.frames,
        detections = EXCLUDED.detections, error = EXCLUDED.error,
        finished_at = COALESCE(video_analysis_jobs.finished_at, EXCLUDED.finished_at)`,
-    [job.runId, job.workflowId, job.videoKey, outcome.status, outcome.frames ?? null, outcome.detections ?? null, outcome.error ?? null],
+    [
+      job.runId,
+      job.workflowId,
+      job.videoKey,
+      outcome.status,
+      outcome.frames ?? null,
+      outcome.detections ?? null,
+      outcome.error ?? null,
+    ],
   );
 }
 

@@ -17,13 +17,33 @@ export function detectorFailure(err: unknown, details?: Record<string, unknown>)
   const extra = details ? [details] : [];
   switch (err.kind) {
     case 'out_of_memory':
-      return ApplicationFailure.create({ message: err.message, type: GPU_OUT_OF_MEMORY, nonRetryable: true, details: extra });
+      return ApplicationFailure.create({
+        message: err.message,
+        type: GPU_OUT_OF_MEMORY,
+        nonRetryable: true,
+        details: extra,
+      });
     case 'malformed_response':
-      return ApplicationFailure.create({ message: err.message, type: DETECTOR_MALFORMED_RESPONSE, nonRetryable: false, details: extra });
+      return ApplicationFailure.create({
+        message: err.message,
+        type: DETECTOR_MALFORMED_RESPONSE,
+        nonRetryable: false,
+        details: extra,
+      });
     case 'unavailable':
-      return ApplicationFailure.create({ message: err.message, type: DETECTOR_UNAVAILABLE, nonRetryable: false, details: extra });
+      return ApplicationFailure.create({
+        message: err.message,
+        type: DETECTOR_UNAVAILABLE,
+        nonRetryable: false,
+        details: extra,
+      });
     case 'rejected':
-      return ApplicationFailure.create({ message: err.message, type: DETECTOR_REJECTED, nonRetryable: true, details: extra });
+      return ApplicationFailure.create({
+        message: err.message,
+        type: DETECTOR_REJECTED,
+        nonRetryable: true,
+        details: extra,
+      });
   }
 }
 

@@ -18,7 +18,12 @@ interface RunResult {
 const MAX_CAPTURE = 64 * 1024;
 
 /** Runs a program to completion; `signal` kills it (cancellation). stdout lines go to onLine. */
-function run(command: string, args: string[], signal: AbortSignal, onLine?: (line: string) => void): Promise<RunResult> {
+function run(
+  command: string,
+  args: string[],
+  signal: AbortSignal,
+  onLine?: (line: string) => void,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
     let stdout = '';
@@ -54,13 +59,26 @@ export interface VideoInfo {
 
 /** Reads the video's stream info; a file ffprobe cannot read is a non-retryable VideoUnreadable. */
 export async function probeVideo(ffmpegPath: string, file: string, signal: AbortSignal): Promise<VideoInfo> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,codec_name:format=duration', '-of', 'json', file];
+  const args = [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height,codec_name:format=duration',
+    '-of',
+    'json',
+    file,
+  ];
   let result: RunResult;
   try {
     result = await run(ffprobePathFor(ffmpegPath), args, signal);
   } catch (err) {
     if (signal.aborted) throw err;
-    throw ApplicationFailure.retryable(`ffprobe could not be started: ${(err as Error).message}`, FRAME_EXTRACTION_FAILED);
+    throw ApplicationFailure.retryable(
+      `ffprobe could not be started: ${(err as Error).message}`,
+      FRAME_EXTRACTION_FAILED,
+    );
   }
   if (result.code !== 0) {
     throw ApplicationFailure.nonRetryable(
@@ -74,7 +92,10 @@ export async function probeVideo(ffmpegPath: string, file: string, signal: Abort
   };
   const stream = parsed.streams?.[0];
   if (!stream || !stream.width || !stream.height) {
-    throw ApplicationFailure.nonRetryable(`file ${path.basename(file)} has no video stream`, VIDEO_UNREADABLE);
+    throw ApplicationFailure.nonRetryable(
+      `file ${path.basename(file)} has no video stream`,
+      VIDEO_UNREADABLE,
+    );
   }
   return {
     durationSeconds: Number(parsed.format?.duration ?? 0) || 0,
@@ -85,7 +106,8 @@ export async function probeVideo(ffmpegPath: string, file: string, signal: Abort
 }
 
 // Errors that mean the input itself is bad: retrying the same bytes gives the same answer.
-const UNREADABLE_INPUT = /invalid data found|moov atom not found|could not find codec|error while decoding|corrupt|truncat|end of file|no such file/i;
+const UNREADABLE_INPUT =
+  /invalid data found|moov atom not found|could not find codec|error while decoding|corrupt|truncat|end of file|no such file/i;
 
 /**
  * Extracts frames at `frameRate` per second as JPEGs (frame_000001.jpg …) into outDir.
@@ -100,11 +122,19 @@ export async function extractFrameFiles(
   onFrame: (frames: number) => void,
 ): Promise<void> {
   const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-y',
-    '-i', file,
-    '-vf', `fps=${frameRate}`,
-    '-q:v', '3',
-    '-progress', 'pipe:1',
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    file,
+    '-vf',
+    `fps=${frameRate}`,
+    '-q:v',
+    '3',
+    '-progress',
+    'pipe:1',
     path.join(outDir, FRAME_PATTERN),
   ];
   let result: RunResult;
@@ -115,12 +145,21 @@ export async function extractFrameFiles(
     });
   } catch (err) {
     if (signal.aborted) throw err;
-    throw ApplicationFailure.retryable(`ffmpeg could not be started: ${(err as Error).message}`, FRAME_EXTRACTION_FAILED);
+    throw ApplicationFailure.retryable(
+      `ffmpeg could not be started: ${(err as Error).message}`,
+      FRAME_EXTRACTION_FAILED,
+    );
   }
   if (result.code === 0) return;
   const said = lastLines(result.stderr);
   if (UNREADABLE_INPUT.test(result.stderr)) {
-    throw ApplicationFailure.nonRetryable(`video ${path.basename(file)} cannot be decoded: ffmpeg says ${said}`, VIDEO_UNREADABLE);
+    throw ApplicationFailure.nonRetryable(
+      `video ${path.basename(file)} cannot be decoded: ffmpeg says ${said}`,
+      VIDEO_UNREADABLE,
+    );
   }
-  throw ApplicationFailure.retryable(`ffmpeg failed (exit code ${result.code}): ${said}`, FRAME_EXTRACTION_FAILED);
+  throw ApplicationFailure.retryable(
+    `ffmpeg failed (exit code ${result.code}): ${said}`,
+    FRAME_EXTRACTION_FAILED,
+  );
 }

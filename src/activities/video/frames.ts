@@ -56,11 +56,21 @@ export async function ensureFramesExtracted(options: EnsureFramesOptions): Promi
   const dir = framesDir(jobDir);
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  await extractFrameFiles(options.ffmpegPath, video, dir, options.frameRate, options.signal, options.onProgress);
+  await extractFrameFiles(
+    options.ffmpegPath,
+    video,
+    dir,
+    options.frameRate,
+    options.signal,
+    options.onProgress,
+  );
 
   const names = (await fs.readdir(dir)).filter((n) => /^frame_\d{6}\.jpg$/.test(n)).sort();
   if (names.length === 0) {
-    throw ApplicationFailure.nonRetryable(`video ${path.basename(video)} has no decodable frames`, VIDEO_UNREADABLE);
+    throw ApplicationFailure.nonRetryable(
+      `video ${path.basename(video)} has no decodable frames`,
+      VIDEO_UNREADABLE,
+    );
   }
   const manifest: FramesManifest = {
     frameCount: names.length,

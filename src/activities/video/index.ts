@@ -21,7 +21,10 @@ export interface VideoActivityOptions {
 }
 
 /** The video analysis activities, built from the worker's clients and settings. */
-export function createVideoActivities(deps: ActivityDeps, options: VideoActivityOptions = {}): VideoActivities {
+export function createVideoActivities(
+  deps: ActivityDeps,
+  options: VideoActivityOptions = {},
+): VideoActivities {
   const video = deps.config.video;
   const log = deps.logger.child({ component: 'video-analysis' });
   const metrics = options.metrics ?? processVideoMetrics;
@@ -34,19 +37,27 @@ export function createVideoActivities(deps: ActivityDeps, options: VideoActivity
     idleTimeoutMillis: 10_000,
     allowExitOnIdle: true,
   });
-  pool.on('error', (err) => log.warn({ err: err.message }, 'idle PostgreSQL connection of video analysis failed'));
+  pool.on('error', (err) =>
+    log.warn({ err: err.message }, 'idle PostgreSQL connection of video analysis failed'),
+  );
   let detector: DetectorClient | undefined;
   const requireDetector = (): DetectorClient => {
     if (!video.detectorUrl) throw detectorNotConfigured();
-    detector ??= createDetectorClient(video.detectorUrl, { timeoutMs: video.detectorRequestTimeoutSeconds * 1000 });
+    detector ??= createDetectorClient(video.detectorUrl, {
+      timeoutMs: video.detectorRequestTimeoutSeconds * 1000,
+    });
     return detector;
   };
 
   function alarmOnConnectionFailures(job: VideoJobRef, lastError: string): void {
     const windowMs = video.dbFailureWindowMinutes * 60_000;
     const inWindow = metrics.recordDbConnectionFailure(windowMs);
-    log.warn({ videoKey: job.videoKey, inWindow, windowMinutes: video.dbFailureWindowMinutes }, 'PostgreSQL connection failure');
-    if (inWindow <= video.dbFailureAlertCount || !metrics.claimAlert('db_connection_failures', windowMs)) return;
+    log.warn(
+      { videoKey: job.videoKey, inWindow, windowMinutes: video.dbFailureWindowMinutes },
+      'PostgreSQL connection failure',
+    );
+    if (inWindow <= video.dbFailureAlertCount || !metrics.claimAlert('db_connection_failures', windowMs))
+      return;
     const alert = {
       job,
       kind: 'db_connection_failures' as const,
@@ -55,8 +66,8 @@ export function createVideoActivities(deps: ActivityDeps, options: VideoActivity
       message: `More than ${video.dbFailureAlertCount} PostgreSQL connection failures within ${video.dbFailureWindowMinutes} min. Latest: ${lastError}`,
       details: { failures: inWindow, windowMinutes: video.dbFailureWindowMinutes },
     };
-    publishAlert(deps.publisher, alertsTopic, alert, `db_connection_failures:${Date.now()}`).catch((err: Error) =>
-      log.error({ err: err.message }, 'database alarm could not be published'),
+    publishAlert(deps.publisher, alertsTopic, alert, `db_connection_failures:${Date.now()}`).catch(
+      (err: Error) => log.error({ err: err.message }, 'database alarm could not be published'),
     );
   }
 
@@ -187,7 +198,10 @@ export function createVideoActivities(deps: ActivityDeps, options: VideoActivity
 
     async publishVideoAlert(alert) {
       await publishAlert(deps.publisher, alertsTopic, alert);
-      log.warn({ videoKey: alert.job.videoKey, kind: alert.kind, title: alert.title }, 'video alert published');
+      log.warn(
+        { videoKey: alert.job.videoKey, kind: alert.kind, title: alert.title },
+        'video alert published',
+      );
     },
   };
 }

@@ -16,7 +16,12 @@ const MAX_SAMPLES = 10_000;
 export class VideoMetrics {
   private connectionFailures: number[] = [];
   private connectionFailuresTotal = 0;
-  private readonly jobsFinished: Record<VideoJobStatus, number> = { completed: 0, failed: 0, cancelled: 0, duplicate: 0 };
+  private readonly jobsFinished: Record<VideoJobStatus, number> = {
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+    duplicate: 0,
+  };
   private lastAlert = new Map<string, number>();
 
   /** Counts one failed attempt to reach PostgreSQL; returns how many fell within the window. */
@@ -44,7 +49,10 @@ export class VideoMetrics {
   }
 
   counters(): { dbConnectionFailuresTotal: number; jobsFinished: Record<VideoJobStatus, number> } {
-    return { dbConnectionFailuresTotal: this.connectionFailuresTotal, jobsFinished: { ...this.jobsFinished } };
+    return {
+      dbConnectionFailuresTotal: this.connectionFailuresTotal,
+      jobsFinished: { ...this.jobsFinished },
+    };
   }
 }
 
@@ -62,7 +70,11 @@ export interface VideoMetricsSnapshot {
 }
 
 /** The current values and whether each alarm condition holds. The failure rate needs PostgreSQL. */
-export async function videoMetricsSnapshot(metrics: VideoMetrics, pool: Pool, config: VideoConfig): Promise<VideoMetricsSnapshot> {
+export async function videoMetricsSnapshot(
+  metrics: VideoMetrics,
+  pool: Pool,
+  config: VideoConfig,
+): Promise<VideoMetricsSnapshot> {
   const windowMs = config.dbFailureWindowMinutes * 60_000;
   const inWindow = metrics.dbConnectionFailuresWithin(windowMs);
   const rate = await jobFailureRate(pool, config.failureRateWindowMinutes).catch(() => undefined);
@@ -88,7 +100,9 @@ export function videoMetricsText(s: VideoMetricsSnapshot): string {
     '# TYPE video_db_connection_failures_alarm gauge',
     `video_db_connection_failures_alarm ${s.dbConnectionFailuresAlarm ? 1 : 0}`,
     '# TYPE video_jobs_finished_total counter',
-    ...Object.entries(s.jobsFinished).map(([status, n]) => `video_jobs_finished_total{status="${status}"} ${n}`),
+    ...Object.entries(s.jobsFinished).map(
+      ([status, n]) => `video_jobs_finished_total{status="${status}"} ${n}`,
+    ),
   ];
   if (s.jobFailureRate) {
     lines.push(

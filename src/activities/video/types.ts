@@ -112,11 +112,7 @@ export interface JobOutcome {
 }
 
 export type VideoAlertKind =
-  | 'long_running'
-  | 'job_failed'
-  | 'duplicate_upload'
-  | 'failure_rate_high'
-  | 'db_connection_failures';
+  'long_running' | 'job_failed' | 'duplicate_upload' | 'failure_rate_high' | 'db_connection_failures';
 
 export interface VideoAlert {
   job: VideoJobRef;

@@ -11,7 +11,10 @@ export function resolveVideoPath(sourceDir: string, ref: VideoSourceRef): string
   const root = path.resolve(sourceDir);
   const relative = ref.objectKey ?? ref.videoId;
   if (!relative) {
-    throw ApplicationFailure.nonRetryable('the video event names neither an object key nor a video id', INVALID_VIDEO_REFERENCE);
+    throw ApplicationFailure.nonRetryable(
+      'the video event names neither an object key nor a video id',
+      INVALID_VIDEO_REFERENCE,
+    );
   }
   const parts = ref.objectKey && ref.bucket ? [ref.bucket, relative] : [relative];
   const resolved = path.resolve(root, ...parts.map((p) => p.replace(/^\/+/, '')));

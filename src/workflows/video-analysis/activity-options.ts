@@ -2,10 +2,19 @@
  * Timeouts, heartbeats and retry policies of the video activities, built from the worker's
  * settings (read by the first activity, so they are recorded in history and replay the same).
  */
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities, RetryPolicy } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  proxyLocalActivities,
+  RetryPolicy,
+} from '@temporalio/workflow';
 import type { VideoActivities, VideoJobSettings } from '../../activities/video/types';
-// Dependency-free constants (no I/O): safe to bundle into workflow code.
-import { DATABASE_ERROR, VIDEO_NOT_FOUND, VIDEO_UNREADABLE, INVALID_VIDEO_REFERENCE } from '../../activities/video/types';
+import {
+  DATABASE_ERROR,
+  INVALID_VIDEO_REFERENCE,
+  VIDEO_NOT_FOUND,
+  VIDEO_UNREADABLE,
+} from './activity-failure-types';
 
 /**
  * Reads the settings; before them no configured policy is known, so a fixed one. A local

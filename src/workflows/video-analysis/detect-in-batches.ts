@@ -5,7 +5,7 @@
  */
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import type { PersonDetection, VideoJobRef, VideoSourceRef } from '../../activities/video/types';
-import { GPU_OUT_OF_MEMORY } from '../../activities/video/types';
+import { GPU_OUT_OF_MEMORY } from './activity-failure-types';
 import type { VideoActivityProxies } from './activity-options';
 
 /** Workflow failure type: the detector ran out of GPU memory even for a single frame. */
@@ -29,7 +29,11 @@ export interface DetectInBatchesInput {
 }
 
 function isOutOfMemory(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === GPU_OUT_OF_MEMORY;
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === GPU_OUT_OF_MEMORY
+  );
 }
 
 /** Detects persons on every frame exactly once (per successful batch); returns all detections. */
@@ -60,7 +64,8 @@ export async function detectInBatches(
       next = last + 1;
       progress.framesDetected = last;
       progress.detections = detections.length;
-      progress.detectorSeconds = Math.round((progress.detectorSeconds + result.detectorMs / 1000) * 1000) / 1000;
+      progress.detectorSeconds =
+        Math.round((progress.detectorSeconds + result.detectorMs / 1000) * 1000) / 1000;
       input.onProgress({ ...progress });
     } catch (err) {
       if (!isOutOfMemory(err)) throw err;
@@ -83,4 +88,3 @@ export async function detectInBatches(
   }
   return detections;
 }
-

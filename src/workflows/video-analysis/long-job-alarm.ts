@@ -19,7 +19,8 @@ export function startLongJobAlarm(thresholdMinutes: number, raise: () => Promise
       await CancellationScope.nonCancellable(raise);
     })
     .catch((err: unknown) => {
-      if (!isCancellation(err)) log.warn('long-running job alert could not be published', { error: String(err) });
+      if (!isCancellation(err))
+        log.warn('long-running job alert could not be published', { error: String(err) });
     });
   return { cancel: () => scope.cancel() };
 }

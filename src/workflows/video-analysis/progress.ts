@@ -106,7 +106,9 @@ export class ProgressTracker {
   }
 
   get label(): string {
-    return this.step === 0 ? `step 0/${TOTAL_STEPS} starting` : `step ${this.step}/${TOTAL_STEPS} ${VIDEO_STEPS[this.step - 1]}`;
+    return this.step === 0
+      ? `step 0/${TOTAL_STEPS} starting`
+      : `step ${this.step}/${TOTAL_STEPS} ${VIDEO_STEPS[this.step - 1]}`;
   }
 
   /** Starting the step that is already running changes nothing (its start time stays). */

@@ -42,7 +42,8 @@ export interface VideoAnalysisResult {
 
 /** "step 2/5 extract frames failed: …" — the cause of an activity failure, not the wrapper. */
 function describeFailure(err: unknown): { message: string; type: string } {
-  if (err instanceof ApplicationFailure) return { message: err.message, type: err.type ?? VIDEO_ANALYSIS_FAILED };
+  if (err instanceof ApplicationFailure)
+    return { message: err.message, type: err.type ?? VIDEO_ANALYSIS_FAILED };
   if (err instanceof ActivityFailure) {
     const cause = err.cause;
     const type = cause instanceof ApplicationFailure && cause.type ? cause.type : VIDEO_ANALYSIS_FAILED;
@@ -80,7 +81,10 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
   async function step<T>(n: number, run: () => Promise<T>): Promise<T> {
     progress.startStep(n, Date.now());
     report();
-    log.info(progress.label, { videoKey: job.videoKey, elapsedSeconds: progress.snapshot(Date.now()).elapsedSeconds });
+    log.info(progress.label, {
+      videoKey: job.videoKey,
+      elapsedSeconds: progress.snapshot(Date.now()).elapsedSeconds,
+    });
     const result = await run();
     progress.finishStep(Date.now());
     report();
@@ -122,7 +126,11 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
   try {
     progress.startStep(1, Date.now());
     report();
-    const claim = await acts.database.claimVideoJob({ job, eventId: input.eventId, reanalyze: input.reanalyze === true });
+    const claim = await acts.database.claimVideoJob({
+      job,
+      eventId: input.eventId,
+      reanalyze: input.reanalyze === true,
+    });
     if (claim.alreadyAnalysed) {
       log.warn('duplicate upload: this video was analysed before and reanalyze is not set', {
         videoKey: job.videoKey,
@@ -140,19 +148,29 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
         elapsedSeconds: 0,
         previousRunId: claim.previousRunId,
       };
-      await acts.housekeeping.publishVideoAlert({
-        job,
-        kind: 'duplicate_upload',
-        priority: 'low',
-        title: `Duplicate upload of ${job.videoKey} ignored`,
-        message: `An earlier analysis job (run ${claim.previousRunId}, ${claim.previousStatus}) of this video finished; not analysed again because reanalyze is not set.`,
-        details: { previousRunId: claim.previousRunId, previousStatus: claim.previousStatus, eventId: input.eventId },
-      }).catch((err: unknown) => log.error('duplicate upload alert could not be published', { error: describeFailure(err).message }));
+      await acts.housekeeping
+        .publishVideoAlert({
+          job,
+          kind: 'duplicate_upload',
+          priority: 'low',
+          title: `Duplicate upload of ${job.videoKey} ignored`,
+          message: `An earlier analysis job (run ${claim.previousRunId}, ${claim.previousStatus}) of this video finished; not analysed again because reanalyze is not set.`,
+          details: {
+            previousRunId: claim.previousRunId,
+            previousStatus: claim.previousStatus,
+            eventId: input.eventId,
+          },
+        })
+        .catch((err: unknown) =>
+          log.error('duplicate upload alert could not be published', { error: describeFailure(err).message }),
+        );
     } else {
       const model = await step(1, () => modelLoading);
       progress.update({ model: [model.model, model.version].filter(Boolean).join('@') });
 
-      const frames = await step(2, () => acts.frames.extractFrames({ job, source, frameRate: settings.frameRate }));
+      const frames = await step(2, () =>
+        acts.frames.extractFrames({ job, source, frameRate: settings.frameRate }),
+      );
       progress.update({ framesExtracted: frames.frameCount });
 
       const detections = await step(3, () =>
@@ -209,7 +227,10 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
     // Clean-up, the job's record and the failure alert are independent: done side by side.
     await Promise.all([
       step(5, () => acts.housekeeping.cleanUpVideoJob(job)).catch((err: unknown) =>
-        log.error('clean-up of the work directory failed', { videoKey: job.videoKey, error: describeFailure(err).message }),
+        log.error('clean-up of the work directory failed', {
+          videoKey: job.videoKey,
+          error: describeFailure(err).message,
+        }),
       ),
       recordOutcome({
         status,
@@ -227,7 +248,9 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
             message: message!,
             details: { failureType: problem.type, failedAt, progress: snap },
           })
-          .catch((err: unknown) => log.error('job failure alert could not be published', { error: describeFailure(err).message })),
+          .catch((err: unknown) =>
+            log.error('job failure alert could not be published', { error: describeFailure(err).message }),
+          ),
     ]);
     progress.end(status, Date.now());
     report();
@@ -245,12 +268,20 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
     });
   });
 
-  async function recordOutcome(outcome: { status: 'completed' | 'failed' | 'cancelled' | 'duplicate'; frames?: number; detections?: number; error?: string }) {
+  async function recordOutcome(outcome: {
+    status: 'completed' | 'failed' | 'cancelled' | 'duplicate';
+    frames?: number;
+    detections?: number;
+    error?: string;
+  }) {
     try {
       await acts.database.recordVideoJobOutcome({ job, ...outcome });
     } catch (err) {
       // The job's own result matters more than its bookkeeping row (PostgreSQL may be the reason it failed).
-      log.error('job outcome could not be recorded in PostgreSQL', { videoKey: job.videoKey, error: describeFailure(err).message });
+      log.error('job outcome could not be recorded in PostgreSQL', {
+        videoKey: job.videoKey,
+        error: describeFailure(err).message,
+      });
     }
   }
 }
