@@ -12,6 +12,7 @@ import {
   VIDEO_WORKFLOW_TYPE,
   videoStartPolicies,
 } from '../domain/workflow-contracts';
+import type { GuardianSettingsInput } from '../domain/policy/settings';
 import type { Delivery } from './event-routing';
 
 /** What Temporal did with an event it accepted. */
@@ -48,6 +49,8 @@ export interface TemporalDeliveryOptions {
   client: Client;
   taskQueue: string;
   callTimeoutMs: number;
+  /** Policy settings (time zone, business hours, window, dry-run) for guardians this call starts. */
+  guardianSettings?: GuardianSettingsInput;
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
@@ -76,7 +79,7 @@ export function classifyTemporalError(err: unknown): TransientDeliveryError | Re
  * code): signal-with-start of the model's guardian, or a start of the upload's video job.
  */
 export function createTemporalDelivery(options: TemporalDeliveryOptions): TemporalDelivery {
-  const { client, taskQueue, callTimeoutMs } = options;
+  const { client, taskQueue, callTimeoutMs, guardianSettings } = options;
   const converter = client.options.loadedDataConverter;
 
   async function encode(values: unknown[]): Promise<Payload[]> {
@@ -104,7 +107,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
   }
 
   async function signalGuardian(delivery: Extract<Delivery, { workflow: 'guardian' }>, abort?: AbortSignal) {
-    const startInput: GuardianStartInput = { modelName: delivery.modelName };
+    const startInput: GuardianStartInput = { modelName: delivery.modelName, settings: guardianSettings };
     const [input, signalInput] = await Promise.all([encode([startInput]), encode([delivery.event])]);
     // The raw call instead of client.workflow.signalWithStart: only it lets us set request_id.
     // Temporal ignores a second signal with a request_id the run has already seen, so a
