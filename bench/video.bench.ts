@@ -92,6 +92,7 @@ function historyFigures(events: HistoryEvent[]): HistoryFigures {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0];
   process.env.FFMPEG_PATH ??= 'ffmpeg';
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'video-bench-'));
   const sourceDir = path.join(root, 'videos');
@@ -192,6 +193,8 @@ async function main(): Promise<void> {
         atLeast60JobsPerMinute: CONCURRENT_JOBS / elapsedMin >= 60,
       },
       peakRssMiB: peakRssMiB(),
+      // Other work on the machine skews every figure above: the 1-minute load average around the run.
+      loadAverage: { atStart: round(loadAtStart, 2), atEnd: round(os.loadavg()[0], 2), cpus: os.cpus().length },
     };
     writeBenchResult('video', figures, {
       videoSeconds: VIDEO_SECONDS,

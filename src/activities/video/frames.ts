@@ -50,20 +50,32 @@ export async function ensureFramesExtracted(options: EnsureFramesOptions): Promi
       VIDEO_NOT_FOUND,
     );
   }
-  const info = await probeVideo(options.ffmpegPath, video, options.signal);
-
   // A half-finished earlier attempt may have left frames behind: start from an empty directory.
   const dir = framesDir(jobDir);
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  await extractFrameFiles(
+
+  // ffprobe (stream facts, and the clearest words for an unreadable file) runs beside ffmpeg
+  // rather than before it, to save a job its time; when ffprobe rejects the file, ffmpeg is
+  // stopped and ffprobe's failure is the one reported.
+  const probeFailed = new AbortController();
+  const signal = AbortSignal.any([options.signal, probeFailed.signal]);
+  const probing = probeVideo(options.ffmpegPath, video, options.signal).catch((err: unknown) => {
+    probeFailed.abort();
+    throw err;
+  });
+  const extracting = extractFrameFiles(
     options.ffmpegPath,
     video,
     dir,
     options.frameRate,
-    options.signal,
+    signal,
     options.onProgress,
   );
+  const [probe, extraction] = await Promise.allSettled([probing, extracting]);
+  if (probe.status === 'rejected') throw probe.reason;
+  if (extraction.status === 'rejected') throw extraction.reason;
+  const info = probe.value;
 
   const names = (await fs.readdir(dir)).filter((n) => /^frame_\d{6}\.jpg$/.test(n)).sort();
   if (names.length === 0) {
