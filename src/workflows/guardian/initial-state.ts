@@ -18,6 +18,7 @@ export function initialGuardianState(input: GuardianRunInput): GuardianCarriedSt
       auditWriteFailures: 0,
     },
     recentRejections: [],
+    runningRetrains: {},
     previousRuns: 0,
   };
 }

@@ -16,10 +16,13 @@ import {
 import { newestFirst } from './history';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
+import { actionFinishedSignal } from './retrain-workflow';
 import { validateOperatorCommand } from './operator-command';
 import type { GuardianRunInput } from './types';
 
 const DEFAULT_EVENTS_PER_RUN = 500;
+/** How long a run that wants to end stops taking events so in-flight work can drain. */
+const DRAIN_LIMIT_MS = 60_000;
 
 /**
  * One long-lived guardian per model (id `model-guardian:<model>`, reached by signal-with-start):
@@ -36,6 +39,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   setHandler(modelEventSignal, (payload) => {
     state.queuedEvents.push(payload);
   });
+  setHandler(actionFinishedSignal, (outcome) => guardian.retrainFinished(outcome));
   setHandler(guardianStateQuery, () => guardian.view());
   setHandler(guardianHistoryQuery, (limit) => newestFirst(state.history, limit ?? state.history.length));
   setHandler(operatorCommandUpdate, (command) => guardian.operate(command), {
@@ -46,18 +50,33 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   guardian.describe();
 
   let processedThisRun = 0;
+  let drainingSince: number | undefined;
   const wantsNewRun = () => workflowInfo().continueAsNewSuggested || processedThisRun >= eventsPerRun;
   // A new run may start only when nothing is in flight: no action, no audit write, no update.
+  // (Retrains run as child workflows and report to whichever run is current.)
   const readyForNewRun = () => wantsNewRun() && guardian.isIdle() && allHandlersFinished();
 
   for (;;) {
     guardian.runDueRetrain();
+    if (wantsNewRun()) {
+      if (readyForNewRun()) break;
+      drainingSince ??= Date.now();
+      // Stop taking events for a moment so in-flight work finishes; events wait in the queue and
+      // travel to the next run. If draining takes too long (a slow backend), keep deciding events
+      // meanwhile and end the run as soon as it is idle.
+      const left = drainingSince + DRAIN_LIMIT_MS - Date.now();
+      if (left > 0) {
+        await condition(readyForNewRun, left);
+        continue;
+      }
+    }
+    const drainExpired = drainingSince !== undefined;
     let processed = 0;
-    while (state.queuedEvents.length > 0) {
+    while (state.queuedEvents.length > 0 && (drainExpired || !wantsNewRun())) {
       guardian.processSignal(state.queuedEvents.shift());
       processed++;
+      processedThisRun++;
     }
-    processedThisRun += processed;
     if (processed > 0) guardian.describe();
     if (readyForNewRun()) break;
 

@@ -1,4 +1,11 @@
-import { log, setCurrentDetails, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import {
+  log,
+  setCurrentDetails,
+  startChild,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { DecisionRecord } from '../../activities/guardian/types';
 import { isDriftEvent, parseModelEvent, type ModelEvent } from '../../domain/events';
 import {
@@ -14,7 +21,8 @@ import { LAST_ACTION, LAST_SEVERITY } from '../search-attributes';
 import { audit } from './activities';
 import { appendToHistory, newestFirst } from './history';
 import { settingsAfter } from './operator-command';
-import { type ActionRequest, runAction, sendAlertSafely } from './run-action';
+import { modelRetrainWorkflow } from './retrain-workflow';
+import { type ActionOutcome, type ActionRequest, carryOut, sendAlertSafely } from './run-action';
 import type {
   DecisionEntry,
   GuardianCarriedState,
@@ -293,11 +301,19 @@ export class ModelGuardian {
             reason: pending.reason,
           }
         : null,
-      runningActions: [...this.running.entries()].map(([id, r]) => ({
-        id,
-        action: r.action,
-        startedAt: iso(r.startedAt),
-      })),
+      runningActions: [
+        ...[...this.running.entries()].map(([id, r]) => ({
+          id,
+          action: r.action,
+          startedAt: iso(r.startedAt),
+        })),
+        ...Object.entries(state.runningRetrains).map(([id, r]) => ({
+          id,
+          action: 'RETRAIN',
+          startedAt: iso(r.startedAt),
+          workflowId: r.workflowId,
+        })),
+      ],
       lastDecisions: newestFirst(state.history, LAST_DECISIONS_IN_VIEW),
       historySize: state.history.length,
       counters: { ...state.counters },
@@ -315,7 +331,7 @@ export class ModelGuardian {
       state.paused ? `**paused**: ${state.paused.reason}` : state.settings.dryRun ? '**dry run**' : 'active',
       `last action: ${state.lastAction ?? 'none'} (${state.lastSeverity ?? '-'})`,
       `pending retrain: ${state.policy.pendingRetrain ? iso(state.policy.pendingRetrain.runAt) : 'none'}`,
-      `running: ${this.running.size}`,
+      `running: ${this.running.size + Object.keys(state.runningRetrains).length}`,
       `decisions: ${state.counters.processedEvents}`,
     ];
     setCurrentDetails(parts.join(' · '));
@@ -353,10 +369,14 @@ export class ModelGuardian {
     }
   }
 
-  /** Puts the entry in the history with its final status and writes it to the audit trail. */
+  /** Puts a new entry in the history with its final status and writes it to the audit trail. */
   private finish(entry: DecisionEntry, update: Partial<DecisionEntry>): void {
     Object.assign(entry, update);
-    if (!this.state.history.includes(entry)) appendToHistory(this.state.history, entry);
+    appendToHistory(this.state.history, entry);
+    this.recordAudit(entry);
+  }
+
+  private recordAudit(entry: DecisionEntry): void {
     this.track(`audit:${entry.id}`, 'audit', () => this.writeAudit(entry));
   }
 
@@ -364,38 +384,75 @@ export class ModelGuardian {
   private launch(entry: DecisionEntry, request: ActionRequest): void {
     entry.status = 'running';
     appendToHistory(this.state.history, entry);
-    this.track(entry.id, request.action, async () => {
+    if (request.action === 'RETRAIN') return this.startRetrain(entry, request);
+    this.track(entry.id, request.action, async () => this.settle(entry, await carryOut(request)));
+  }
+
+  /** Training takes hours: it runs as a child workflow that outlives this run and reports back. */
+  private startRetrain(entry: DecisionEntry, request: ActionRequest): void {
+    const guardianWorkflowId = workflowInfo().workflowId;
+    const workflowId = `${guardianWorkflowId}/retrain/${entry.id}`;
+    this.state.runningRetrains[entry.id] = { workflowId, startedAt: Date.now(), entry: { ...entry } };
+    this.track(`start:${entry.id}`, 'RETRAIN', async () => {
       try {
-        entry.result = await runAction(request);
-        entry.status = 'succeeded';
-        entry.executed = true;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.state.counters.failedActions++;
-        entry.status = 'failed';
-        entry.executed = false;
-        entry.result = message;
-        log.warn('guardian action failed', {
-          modelName: this.modelName,
-          id: entry.id,
-          action: request.action,
-          error: message,
+        await startChild(modelRetrainWorkflow, {
+          workflowId,
+          args: [{ guardianWorkflowId, request }],
+          parentClosePolicy: 'ABANDON',
+          staticSummary: `RETRAIN ${this.modelName} (${request.priority} priority) for decision ${entry.id}`,
         });
+      } catch (err) {
+        delete this.state.runningRetrains[entry.id];
+        const message = `the retrain workflow could not start: ${err instanceof Error ? err.message : String(err)}`;
         const alert = await sendAlertSafely({
           alertId: `${entry.id}:failure`,
           modelName: this.modelName,
-          title: `${request.action} failed for ${this.modelName}`,
+          title: `RETRAIN failed for ${this.modelName}`,
           message: `${message}\nDecision: ${request.reason}`,
-          priority: request.severity === 'CRITICAL' ? 'critical' : 'high',
+          priority: 'high',
           time: iso(Date.now()),
           sourceEvent: request.sourceEvent,
         });
-        entry.result += alert.ok
-          ? '; failure alert sent'
-          : `; failure alert could not be sent: ${alert.error}`;
+        this.settle(entry, {
+          id: entry.id,
+          status: 'failed',
+          result: `${message}; ${alert.ok ? 'failure alert sent' : `failure alert could not be sent: ${alert.error}`}`,
+        });
       }
-      this.finish(entry, {});
     });
+  }
+
+  /** A retrain child reported its outcome (possibly to a later run than the one that started it). */
+  retrainFinished(outcome: ActionOutcome): void {
+    const running = this.state.runningRetrains[outcome.id];
+    if (!running) {
+      log.warn('outcome for a retrain this guardian does not know', {
+        modelName: this.modelName,
+        id: outcome.id,
+      });
+      return;
+    }
+    delete this.state.runningRetrains[outcome.id];
+    // After continue-as-new the history holds a copy; it may also have left the bounded history.
+    const entry = this.state.history.find((e) => e.id === outcome.id) ?? running.entry;
+    this.settle(entry, outcome);
+    this.describe();
+  }
+
+  private settle(entry: DecisionEntry, outcome: ActionOutcome): void {
+    entry.status = outcome.status;
+    entry.executed = outcome.status === 'succeeded';
+    entry.result = outcome.result;
+    if (outcome.status === 'failed') {
+      this.state.counters.failedActions++;
+      log.warn('guardian action failed', {
+        modelName: this.modelName,
+        id: entry.id,
+        action: entry.action,
+        result: outcome.result,
+      });
+    }
+    this.recordAudit(entry);
   }
 
   /** Every drift event also publishes a drift alert (SPEC §2), whatever the response. */

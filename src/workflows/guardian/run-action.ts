@@ -172,3 +172,33 @@ export async function sendAlertSafely(
     return { ok: false, error: describeFailure(err).message };
   }
 }
+
+/** How an action ended, as the history and the audit trail show it. */
+export interface ActionOutcome {
+  id: string;
+  status: 'succeeded' | 'failed';
+  result: string;
+}
+
+/**
+ * Runs the action; when it fails (after retries) sends a failure alert instead of throwing, so
+ * the guardian records a failed decision and keeps going.
+ */
+export async function carryOut(request: ActionRequest): Promise<ActionOutcome> {
+  try {
+    return { id: request.id, status: 'succeeded', result: await runAction(request) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const alert = await sendAlertSafely({
+      alertId: `${request.id}:failure`,
+      modelName: request.modelName,
+      title: `${request.action} failed for ${request.modelName}`,
+      message: `${message}\nDecision: ${request.reason}`,
+      priority: request.severity === 'CRITICAL' ? 'critical' : 'high',
+      time: new Date(Date.now()).toISOString(),
+      sourceEvent: request.sourceEvent,
+    });
+    const alerted = alert.ok ? 'failure alert sent' : `failure alert could not be sent: ${alert.error}`;
+    return { id: request.id, status: 'failed', result: `${message}; ${alerted}` };
+  }
+}

@@ -87,8 +87,18 @@ export interface GuardianCarriedState {
   lastAction?: string;
   lastSeverity?: string;
   recentRejections: RejectedSignal[];
+  /** Retrains running as child workflows, by decision id: they outlive a run and report back by signal. */
+  runningRetrains: Record<string, RunningRetrain>;
   /** How many runs came before this one. */
   previousRuns: number;
+}
+
+export interface RunningRetrain {
+  workflowId: string;
+  /** Epoch ms. */
+  startedAt: number;
+  /** The decision as it was when the retrain started (in case it left the bounded history). */
+  entry: DecisionEntry;
 }
 
 /** The guardian's input: the start input, plus what it carries to itself across continue-as-new. */

@@ -27,7 +27,8 @@ export async function replayAll(
     let runId: string | undefined = g.started[0];
     for (let n = 0; runId && n < 100; n++) {
       const history: History = await env.client.workflow.getHandle(g.handle.workflowId, runId).fetchHistory();
-      histories.push({ workflowId: `${g.handle.workflowId}/${runId}`, history });
+      // The real workflow id: the guardian derives child workflow ids from it.
+      histories.push({ workflowId: g.handle.workflowId, history });
       const last: HistoryEvent | undefined = history.events?.[history.events.length - 1];
       runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }

@@ -1,0 +1,83 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ModelEvent } from '../../src/domain/events';
+import { GUARDIAN_HISTORY_LIMIT } from '../../src/workflows/guardian/history';
+import { createTimeSkippingEnv } from '../helpers/time-skipping';
+import { uniqueName } from '../helpers/stack';
+import { systemEvent } from '../unit/policy/model-events';
+import {
+  ALL_DAY,
+  eventually,
+  GuardianUnderTest,
+  RecordingBackends,
+  startGuardianWorker,
+} from './guardian/harness';
+import { replayAll } from './guardian/replay';
+
+/**
+ * The guardian's in-state history stays bounded however many events arrive, across
+ * continue-as-new. In a file of its own: a thousand activities leave the test server with
+ * thousands of timeout timers, which slows down every later skip of its clock.
+ */
+
+jest.setTimeout(360_000);
+
+let env: TestWorkflowEnvironment;
+let backends: RecordingBackends;
+let stopWorker: () => Promise<void>;
+let g: GuardianUnderTest;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  backends = new RecordingBackends();
+  stopWorker = await startGuardianWorker(env, backends);
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await env?.teardown();
+});
+
+/** Sends events with bounded concurrency (order within a batch is not guaranteed). */
+async function sendAll(events: ModelEvent[], concurrency = 25): Promise<void> {
+  for (let i = 0; i < events.length; i += concurrency) {
+    await Promise.all(events.slice(i, i + concurrency).map((e) => g.send(e)));
+  }
+}
+
+describe('bounded history', () => {
+  it(`keeps the last ${GUARDIAN_HISTORY_LIMIT} decisions across runs`, async () => {
+    g = new GuardianUnderTest(env, uniqueName('history-bound'), { settings: ALL_DAY });
+    const events = Array.from({ length: GUARDIAN_HISTORY_LIMIT + 10 }, () =>
+      systemEvent('heartbeat_missed', { model: g.modelName, severity: 'LOW' }),
+    );
+    // The first ten go first (in order), so they are the ones that fall out.
+    for (const e of events.slice(0, 10)) await g.send(e);
+    await sendAll(events.slice(10));
+    const view = await g.waitUntilIdle(events.length, 300_000);
+
+    expect(view.historySize).toBe(GUARDIAN_HISTORY_LIMIT);
+    expect(view.counters.processedEvents).toBe(events.length);
+    // 500 events per run by default: the guardian continued as new twice and carried its counters.
+    expect(view.run).toBeGreaterThanOrEqual(3);
+    const ids = new Set((await g.history()).map((e) => e.id));
+    expect(ids.size).toBe(GUARDIAN_HISTORY_LIMIT);
+    expect(events.slice(0, 10).filter((e) => ids.has(e.event_id))).toEqual([]);
+    expect(events.slice(10).every((e) => ids.has(e.event_id))).toBe(true);
+    // Only the first event alerted; the rest fell in the 5-minute ALERT cooldown, and all were recorded.
+    expect(backends.actionsFor(g.modelName)).toHaveLength(1);
+    await eventually(
+      async () =>
+        backends.callsFor(g.modelName, 'recordDecision').length === events.length ? true : undefined,
+      'every decision in the audit trail',
+    );
+    // A redelivery of an event from the first run is still recognised.
+    await g.send(events[20]);
+    expect((await g.waitUntilIdle(events.length + 1)).counters.duplicateEvents).toBe(1);
+  });
+});
+
+describe('replay', () => {
+  it('replays every run of that guardian without non-determinism', async () => {
+    expect(await replayAll(env, [g])).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -1,0 +1,276 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ModelEvent } from '../../src/domain/events';
+import { operatorCommandUpdate, type OperatorCommand } from '../../src/workflows/guardian';
+import { createTimeSkippingEnv } from '../helpers/time-skipping';
+import { uniqueName } from '../helpers/stack';
+import { degradationEvent, driftEvent, systemEvent } from '../unit/policy/model-events';
+import {
+  ALL_DAY,
+  eventually,
+  GuardianUnderTest,
+  RecordingBackends,
+  skipTo,
+  startGuardianWorker,
+} from './guardian/harness';
+import { replayAll } from './guardian/replay';
+
+/**
+ * The guardian as a long-lived entity: state carried across continue-as-new,
+ * the operator update (pause/resume, clear a cooldown, force an action, settings) and dry-run.
+ */
+
+jest.setTimeout(300_000);
+
+let env: TestWorkflowEnvironment;
+let backends: RecordingBackends;
+let stopWorker: () => Promise<void>;
+const guardians: GuardianUnderTest[] = [];
+
+function guardian(
+  prefix: string,
+  input: ConstructorParameters<typeof GuardianUnderTest>[2] = { settings: ALL_DAY },
+) {
+  const g = new GuardianUnderTest(env, uniqueName(prefix), input);
+  guardians.push(g);
+  return g;
+}
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  backends = new RecordingBackends();
+  stopWorker = await startGuardianWorker(env, backends);
+  // Noon UTC: business hours, outside the maintenance window.
+  const now = await env.currentTimeMs();
+  const noon = new Date(now);
+  noon.setUTCHours(12, 0, 0, 0);
+  await skipTo(env, noon.getTime() > now ? noon.getTime() : noon.getTime() + 24 * 3600_000);
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await env?.teardown();
+});
+
+/** Sends events with bounded concurrency (order within a batch is not guaranteed). */
+async function sendAll(g: GuardianUnderTest, events: ModelEvent[], concurrency = 25): Promise<void> {
+  for (let i = 0; i < events.length; i += concurrency) {
+    await Promise.all(events.slice(i, i + concurrency).map((e) => g.send(e)));
+  }
+}
+
+function operate(g: GuardianUnderTest, command: OperatorCommand) {
+  return g.handle.executeUpdate(operatorCommandUpdate, { args: [command] });
+}
+
+describe('continue-as-new', () => {
+  it('carries cooldowns, the pending retrain, pause and seen events into the next run, and loses no signal', async () => {
+    const g = guardian('carry', { settings: ALL_DAY, eventsPerRun: 2 });
+    const medium = driftEvent({ model: g.modelName, severity: 'MEDIUM' });
+    const overload = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
+    await g.decide(medium, backends);
+    await g.decide(overload, backends);
+    const before = await g.waitUntilIdle(2);
+
+    // A burst while the guardian continues as new: every event is decided exactly once.
+    const burst = Array.from({ length: 7 }, () =>
+      systemEvent('prediction_latency_high', { model: g.modelName }),
+    );
+    await sendAll(g, [...burst, medium, overload], 9);
+    const after = await eventually(async () => {
+      const v = await g.waitUntilIdle(2 + burst.length + 2);
+      return v.run >= 3 ? v : undefined;
+    }, 'a later run');
+
+    expect(after.counters).toMatchObject({ processedEvents: 2 + burst.length, duplicateEvents: 2 });
+    expect(after.cooldowns.map((c) => c.key).sort()).toEqual(
+      ['data_drift_detected:RETRAIN', 'prediction_latency_high:SCALE_UP', 'system_overload:SCALE_UP'].sort(),
+    );
+    expect(after.cooldowns.find((c) => c.key === 'system_overload:SCALE_UP')?.until).toBe(
+      before.cooldowns.find((c) => c.key === 'system_overload:SCALE_UP')?.until,
+    );
+    expect(after.pendingRetrain).toEqual(before.pendingRetrain);
+    expect(after.historySize).toBe(2 + burst.length);
+    expect(backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2); // one per event type, the rest in cooldown
+
+    // The deferred retrain still runs at the window, in whichever run is current by then.
+    await operate(g, { command: 'pause', reason: 'checking pause survives continue-as-new' });
+    await sendAll(
+      g,
+      Array.from({ length: 3 }, () => systemEvent('gpu_hot', { model: g.modelName })),
+    );
+    const paused = await eventually(async () => {
+      const v = await g.waitUntilIdle(2 + burst.length + 2 + 3);
+      return v.run > after.run ? v : undefined;
+    }, 'the run after the pause');
+    expect(paused.paused?.reason).toBe('checking pause survives continue-as-new');
+    expect(paused.counters.processedEvents).toBe(2 + burst.length + 3);
+    await operate(g, { command: 'resume', reason: 'done' });
+    await skipTo(env, Date.parse(before.pendingRetrain!.runAt) + 1_000);
+    const ran = await g.waitForEntry(`${medium.event_id}:window-run`, backends);
+    expect(ran.status).toBe('succeeded');
+  });
+});
+
+describe('the operator update', () => {
+  it('pauses and resumes auto-response, each with a reason in the audit trail', async () => {
+    const g = guardian('pause');
+    await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+
+    await expect(operate(g, { command: 'pause', reason: '  ' })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(operate(g, { command: 'resume', reason: 'nothing to resume' })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
+
+    const paused = await operate(g, {
+      command: 'pause',
+      reason: 'deploying a new feature pipeline',
+      operator: 'alice',
+    });
+    expect(paused.entry).toMatchObject({
+      action: 'PAUSE',
+      origin: 'operator',
+      reason: 'operator alice: deploying a new feature pipeline',
+    });
+    expect(paused.state.paused).toMatchObject({
+      reason: 'deploying a new feature pipeline',
+      operator: 'alice',
+    });
+
+    const event = degradationEvent({ model: g.modelName, severity: 'HIGH' });
+    const whilePaused = await g.decide(event, backends);
+    expect(whilePaused).toMatchObject({ status: 'paused', executed: false, action: 'ROLLBACK' });
+    expect(whilePaused.reason).toContain('auto-response paused since');
+    expect(whilePaused.reason).toContain('the policy would have: ROLLBACK');
+    expect(backends.callsFor(g.modelName, 'rollbackModel')).toEqual([]);
+
+    const resumed = await operate(g, { command: 'resume', reason: 'pipeline deployed', operator: 'alice' });
+    expect(resumed.state.paused).toBeNull();
+    // Nothing ran while paused, so nothing is in cooldown: the next event acts.
+    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    expect(next).toMatchObject({ status: 'succeeded', action: 'ROLLBACK' });
+
+    await g.waitUntilIdle(3);
+    const audit = backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request);
+    expect(audit.filter((r) => r.eventType === 'operator_command').map((r) => [r.action, r.reason])).toEqual([
+      ['PAUSE', expect.stringContaining('operator alice: deploying a new feature pipeline')],
+      ['RESUME', expect.stringContaining('operator alice: pipeline deployed')],
+    ]);
+    // Rejected commands left no trace in the history.
+    expect((await g.history()).filter((e) => e.origin === 'operator')).toHaveLength(2);
+  });
+
+  it('clears a running cooldown, and refuses to clear one that is not running', async () => {
+    const g = guardian('clear-cooldown');
+    await g.decide(systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }), backends);
+    const skipped = await g.decide(
+      systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }),
+      backends,
+    );
+    expect(skipped.status).toBe('skipped');
+
+    await expect(
+      operate(g, { command: 'clear-cooldown', cooldownKey: 'system_overload:RETRAIN', reason: 'typo' }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    const cleared = await operate(g, {
+      command: 'clear-cooldown',
+      cooldownKey: 'system_overload:SCALE_UP',
+      reason: 'traffic spike is real, scale again',
+    });
+    expect(cleared.entry.result).toMatch(/^cooldown system_overload:SCALE_UP cleared \(it ran until /);
+    expect(cleared.state.cooldowns).toEqual([]);
+    const again = await g.decide(
+      systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }),
+      backends,
+    );
+    expect(again.status).toBe('succeeded');
+    expect(backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2);
+  });
+
+  it('forces an action past the policy, recorded with the operator and reason', async () => {
+    const g = guardian('force');
+    await g.decide(systemEvent('system_overload', { model: g.modelName, severity: 'LOW' }), backends);
+    await expect(
+      operate(g, { command: 'force-action', action: 'REBOOT' as never, reason: 'not an action' }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    const forced = await operate(g, {
+      command: 'force-action',
+      action: 'SCALE_DOWN',
+      serviceName: 'fraud-api',
+      reason: 'load test finished',
+      operator: 'bob',
+    });
+    expect(forced.entry).toMatchObject({ action: 'SCALE_DOWN', origin: 'operator', status: 'running' });
+    const done = await g.waitForEntry(forced.entry.id, backends);
+    expect(done).toMatchObject({ status: 'succeeded', result: 'fraud-api: 2 → 1 instances' });
+    expect(backends.callsFor(g.modelName, 'scaleService').map((c) => c.request)).toEqual([
+      expect.objectContaining({
+        delta: -1,
+        serviceName: 'fraud-api',
+        reason: 'forced by operator bob: load test finished',
+      }),
+    ]);
+    const record = backends
+      .callsFor(g.modelName, 'recordDecision')
+      .find((c) => c.request.eventId === forced.entry.id);
+    expect(record?.request).toMatchObject({
+      action: 'SCALE_DOWN',
+      executed: true,
+      details: expect.objectContaining({ operator: 'bob' }),
+    });
+  });
+
+  it('changes settings of a running guardian (here: dry-run on)', async () => {
+    const g = guardian('settings');
+    await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+    await expect(
+      operate(g, { command: 'settings', settings: { timeZone: 'Mars/Base' }, reason: 'bad zone' }),
+    ).rejects.toMatchObject({
+      cause: { message: expect.stringContaining("timeZone 'Mars/Base' is not an IANA time zone") },
+    });
+    const changed = await operate(g, {
+      command: 'settings',
+      settings: { dryRun: true },
+      reason: 'rehearse the new policy',
+    });
+    expect(changed.state.dryRun).toBe(true);
+    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    expect(next.status).toBe('dry-run');
+  });
+});
+
+describe('dry-run', () => {
+  it('decides and records everything, and runs nothing', async () => {
+    const g = guardian('dry-run', { settings: { ...ALL_DAY, dryRun: true } });
+    const decisions = [];
+    for (const event of [
+      driftEvent({ model: g.modelName, severity: 'HIGH' }),
+      driftEvent({ model: g.modelName, severity: 'HIGH' }),
+      degradationEvent({ model: g.modelName, severity: 'HIGH' }),
+      systemEvent('system_overload', { model: g.modelName }),
+    ]) {
+      decisions.push(await g.decide(event, backends));
+    }
+    expect(decisions.map((d) => `${d.action}:${d.status}`)).toEqual([
+      'RETRAIN:dry-run',
+      'RETRAIN:dry-run', // the policy's cooldown still applies: this one would have been skipped
+      'ROLLBACK:dry-run',
+      'SCALE_UP:dry-run',
+    ]);
+    expect(decisions[1].reason).toContain('cooldown data_drift_detected:RETRAIN runs until');
+    expect(decisions.every((d) => d.reason.startsWith('dry run, nothing runs: '))).toBe(true);
+    await g.waitUntilIdle(4);
+    expect(backends.actionsFor(g.modelName)).toEqual([]);
+    const audit = backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request);
+    expect(audit).toHaveLength(4);
+    expect(
+      audit.every((r) => r.executed === false && (r.details as { dryRun?: boolean }).dryRun === true),
+    ).toBe(true);
+  });
+});
+
+describe('replay', () => {
+  it('replays every history recorded above without non-determinism', async () => {
+    await replayAll(env, guardians, 'guardian-lifecycle');
+  });
+});
