@@ -10,6 +10,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'audit trail of a model: every auto-response decision with its reason',
     load: () => import('./cli/history'),
   },
+  simulate: {
+    summary: 'decisions the auto-response policy takes for a JSONL file of events (no Temporal)',
+    load: () => import('./cli/simulate'),
+  },
   config: {
     summary: 'print the configuration reference (Markdown table)',
     load: () => import('./cli/config-docs'),

@@ -13,3 +13,4 @@ export * from './seen-events';
 export * from './settings';
 export * from './severity';
 export * from './time-zone';
+export * from './simulation';
