@@ -96,6 +96,22 @@ function latencyFigures(latencies: number[]) {
   };
 }
 
+/** A dev server on a fresh database registers its namespace a moment after it starts answering. */
+async function waitForNamespace(client: Client, namespace: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await client.workflowService.describeNamespace({ namespace });
+      // Namespace caches refresh on their own schedule: give a just-created namespace a moment more.
+      await new Promise((r) => setTimeout(r, 2000));
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /**
  * The ceiling: signal-with-start straight from a client at the bridge's concurrency, no Kafka and
  * no bridge. The bridge's steady rate is only meaningful next to what Temporal itself takes here.
@@ -178,6 +194,7 @@ async function main(): Promise<void> {
   const accepted: Array<[number, number]> = [];
   const worker = WITH_WORKER ? forkChild('fixture-worker-child.ts', env) : undefined;
   await worker?.next('ready');
+  await waitForNamespace(ctx.temporal.client, config.temporal.namespace);
   const baseline = await temporalBaseline(ctx.temporal.client, `${run}-queue`, config.bridge.maxInFlight);
   console.log('Temporal alone:', JSON.stringify(baseline));
   const bridge = forkChild('bridge-child.ts', env, (m) => {

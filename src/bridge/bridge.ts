@@ -12,6 +12,7 @@ import { BridgeHealth, BridgeHttpServer, startBridgeHttpServer } from './http-se
 import { inputTopicFamilies } from './input-topics';
 import { KafkaBridgeConsumer } from './kafka-bridge-consumer';
 import { KeyedMutex } from './keyed-mutex';
+import { guardianSettingsFromConfig } from '../domain/policy/settings';
 import { createTemporalDelivery } from './temporal-delivery';
 
 /** What the bridge needs from the process: the shared connections of the service context. */
@@ -72,6 +73,9 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
       client: temporalClient,
       taskQueue: config.temporal.taskQueue,
       callTimeoutMs: settings.temporalCallTimeoutMs,
+      // A new guardian starts with the configured policy settings; a running one keeps its own
+      // (operators change them with the guardian's update).
+      guardianSettings: guardianSettingsFromConfig(config),
     }),
     deadLetters: createDeadLetterWriter(deps.producer, config.kafka.topicDeadLetter, settings.maxMessageBytes),
     publisher: deps.publisher,
@@ -129,27 +133,39 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     throw err;
   }
 
-  const stop = async (): Promise<boolean> => {
-    if (stopping) return true;
+  let stopped: Promise<boolean> | undefined;
+  const stopOnce = async (): Promise<boolean> => {
     stopping = true;
     const startedAt = Date.now();
     logger.info('bridge stopping: no new fetches, finishing in-flight messages');
-    const graceful = Promise.all([consumer.stop(), http?.close()]).then(() => true);
+    let settled = false;
+    const graceful = Promise.all([consumer.stop(), http?.close()])
+      .then(
+        () => true,
+        (err: Error) => {
+          logger.error({ err }, 'bridge did not stop cleanly');
+          return false;
+        },
+      )
+      .finally(() => (settled = true));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), settings.shutdownTimeoutMs)));
     let clean = await Promise.race([graceful, timedOut]);
     clearTimeout(timer);
-    if (!clean) {
+    if (!settled) {
       // Out of time: abandon in-flight calls. Their offsets were never committed, so they are redelivered later.
       logger.error({ afterMs: Date.now() - startedAt }, 'bridge shutdown timed out: abandoning in-flight deliveries');
       abortInFlight.abort();
       clean = await Promise.race([graceful.then(() => false), new Promise<false>((r) => setTimeout(() => r(false), 5_000).unref())]);
-    } else {
+    } else if (clean) {
       logger.info({ tookMs: Date.now() - startedAt }, 'bridge stopped: offsets committed, consumer left the group');
     }
     finish();
     return clean;
   };
+
+  // A second stop (SIGTERM after SIGINT) waits for the first instead of starting another.
+  const stop = () => (stopped ??= stopOnce());
 
   return { metrics, http: http && { host: http.host, port: http.port }, done, health, stop };
 }

@@ -42,7 +42,7 @@ export interface ConsumerHealth {
 }
 
 /** Per partition, at most this many messages wait in memory; fetching pauses until it drains to a quarter. */
-const QUEUE_HIGH_WATER = 1000;
+const QUEUE_HIGH_WATER = 256;
 /** Delivered offsets are committed this often (and once more at shutdown). */
 const COMMIT_INTERVAL_MS = 100;
 

@@ -105,4 +105,32 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
     await waitFor('health back to ok', async () => running.bridge.health().status, (s) => s === 'ok', 30_000);
     expect(running.bridge.metrics.deadLettered.get({ reason: 'rejected_by_temporal' })).toBe(0);
   }, 300_000);
+
+  it('gives up in-flight calls when shutdown runs out of time, and commits nothing past them', async () => {
+    // A second bridge whose calls would wait a minute, but whose shutdown allows two seconds.
+    const slow = await createBridgeTestEnv({
+      temporalAddress: server!.address,
+      env: { BRIDGE_TEMPORAL_CALL_TIMEOUT_MS: '60000', BRIDGE_SHUTDOWN_TIMEOUT_MS: '2000' },
+    });
+    const bridge = await startInProcessBridge(slow);
+    const model = uniqueName('frozen-model');
+    try {
+      // Temporal frozen (not dead): the call hangs instead of failing fast.
+      process.kill(server!.process.pid, 'SIGSTOP');
+      await produce(slow.producer, slow.topics.drift, [{ key: model, value: JSON.stringify(driftEvent(model)) }]);
+      await waitFor('a call in flight', async () => bridge.bridge.health().inFlight as number, (n) => n > 0, 60_000);
+      const startedAt = Date.now();
+      expect(await bridge.stop()).toBe(false);
+      expect(Date.now() - startedAt).toBeLessThan(2000 + 5000 + 3000);
+    } finally {
+      process.kill(server!.process.pid, 'SIGCONT');
+    }
+    const admin = slow.kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId: slow.groupId, topics: [slow.topics.drift] });
+    await admin.disconnect();
+    // Nothing committed: the abandoned event is delivered by whoever consumes next.
+    expect(offsets.partitions.every((p) => p.offset === '-1' || p.offset === '0')).toBe(true);
+    await slow.close();
+  }, 120_000);
 });
