@@ -9,7 +9,12 @@ import type { GuardianSettingsInput } from './policy/settings';
 // ---- model guardian: one long-lived workflow per model -----------------------------------
 
 export const GUARDIAN_WORKFLOW_TYPE = 'modelGuardianWorkflow';
-/** Signal carrying one validated ModelEvent; used with signal-with-start. */
+/**
+ * Signal carrying one validated ModelEvent; used with signal-with-start. The bridge sends it with
+ * the request id `bridge-signal:<event_id>`: Temporal drops a repeat of a request id the run has
+ * seen, so a re-delivered Kafka message is not signalled twice to the same run. The guardian
+ * still dedupes by event_id (a re-delivery can reach a later run after continue-as-new).
+ */
 export const GUARDIAN_EVENT_SIGNAL = 'modelEvent';
 
 export function guardianWorkflowId(modelName: string): string {
@@ -80,6 +85,10 @@ export interface VideoAnalysisInput {
  * - only an input with `reanalyze: true` may start a new run after a closed one
  *   (`'ALLOW_DUPLICATE'`). That is also how a failed job is retried on purpose (e.g. after
  *   PostgreSQL was down): the new run detects again and saves every detection idempotently.
+ *
+ * The same re-analysis request delivered twice must not start two runs either: the bridge puts
+ * the triggering event id in the run's memo (`{ eventId }`) and counts a `reanalyze` event as a
+ * duplicate when the latest run already carries that id.
  *
  * The caller treats `WorkflowExecutionAlreadyStartedError` as a duplicate: it is not an error
  * of the event, it is logged, counted and published to `system.alerts` as a duplicate upload,

@@ -107,7 +107,15 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     );
     expect(receivedB.map((r) => r.eventType).sort()).toEqual(['data_drift_detected', 'model_performance_degraded']);
     expect(receivedC).toEqual([expect.objectContaining({ eventId: unknownC.event_id, eventType: 'gpu_memory_pressure' })]);
-    expect(await client.workflow.getHandle(guardianWorkflowId(a)).query(startInputQuery)).toEqual({ modelName: a });
+    // A new guardian starts with the configured policy settings (workflows never read the environment).
+    expect(await client.workflow.getHandle(guardianWorkflowId(a)).query(startInputQuery)).toEqual({
+      modelName: a,
+      settings: expect.objectContaining({
+        timeZone: t.config.runtime.timeZone,
+        businessHours: expect.objectContaining({ startHour: t.config.guardian.businessHoursStart }),
+        dryRun: t.config.guardian.dryRun,
+      }),
+    });
 
     const uploadJob = client.workflow.getHandle(videoWorkflowId(upload.video_id));
     const requestJob = client.workflow.getHandle(videoWorkflowId(`cams/${request.object_key}`));
