@@ -34,7 +34,11 @@ interface Child {
 }
 
 /** Forks a TypeScript entry with IPC; `next(type)` resolves with the next message of that type. */
-function forkChild(entry: string, env: NodeJS.ProcessEnv, onMessage?: (m: Record<string, unknown>) => void): Child {
+function forkChild(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  onMessage?: (m: Record<string, unknown>) => void,
+): Child {
   const child = fork(path.join(__dirname, 'bridge', entry), [], {
     env,
     execArgv: ['-r', 'ts-node/register/transpile-only'],
@@ -64,14 +68,35 @@ function forkChild(entry: string, env: NodeJS.ProcessEnv, onMessage?: (m: Record
 }
 
 function modelEvent(model: string, n: number, topicIndex: number): Record<string, unknown> {
-  const base = { event_id: randomUUID(), timestamp: new Date().toISOString(), source: 'bench', model_name: model };
+  const base = {
+    event_id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    source: 'bench',
+    model_name: model,
+  };
   switch (topicIndex) {
     case 0:
-      return { ...base, event_type: 'data_drift_detected', drift_score: (n % 100) / 100, affected_features: ['f1', 'f2'] };
+      return {
+        ...base,
+        event_type: 'data_drift_detected',
+        drift_score: (n % 100) / 100,
+        affected_features: ['f1', 'f2'],
+      };
     case 1:
-      return { ...base, event_type: 'model_performance_degraded', current_performance: 0.8, baseline_performance: 0.9, performance_drop: 0.1 };
+      return {
+        ...base,
+        event_type: 'model_performance_degraded',
+        current_performance: 0.8,
+        baseline_performance: 0.9,
+        performance_drop: 0.1,
+      };
     case 2:
-      return { ...base, event_type: 'prediction_latency_high', service_name: `${model}-svc`, metrics: { p99_ms: 900 } };
+      return {
+        ...base,
+        event_type: 'prediction_latency_high',
+        service_name: `${model}-svc`,
+        metrics: { p99_ms: 900 },
+      };
     default:
       return { ...base, event_type: 'service_health_check_failed', service_name: `${model}-svc` };
   }
@@ -160,7 +185,10 @@ async function main(): Promise<void> {
         waitForLeaders: true,
         topics: [
           ...topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
-          ...['video', 'video-requested', 'dead-letter', 'alerts'].map((t) => ({ topic: `${run}.${t}`, numPartitions: 1 })),
+          ...['video', 'video-requested', 'dead-letter', 'alerts'].map((t) => ({
+            topic: `${run}.${t}`,
+            numPartitions: 1,
+          })),
         ],
       });
       break;
@@ -217,22 +245,27 @@ async function main(): Promise<void> {
       list.push({ key: model, value: JSON.stringify(modelEvent(model, n, topicIndex)) });
       byTopic.set(topics[topicIndex], list);
     }
-    await ctx.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await ctx.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   };
   const waitForAll = async (timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     while (accepted.length < produced) {
-      if (Date.now() > deadline) throw new Error(`only ${accepted.length} of ${produced} events accepted after ${timeoutMs / 1000}s`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${accepted.length} of ${produced} events accepted after ${timeoutMs / 1000}s`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
 
   // Phase 1: a steady RATE for warm-up + measurement (the warm-up creates the guardians).
-  console.log(`steady phase: ${RATE} events/s across ${MODELS} models for ${WARMUP_SECONDS}+${MEASURE_SECONDS}s`);
+  console.log(
+    `steady phase: ${RATE} events/s across ${MODELS} models for ${WARMUP_SECONDS}+${MEASURE_SECONDS}s`,
+  );
   const startedAt = Date.now();
   const windowStart = startedAt + WARMUP_SECONDS * 1000;
   const windowEnd = windowStart + MEASURE_SECONDS * 1000;
-  let backlogAtWindowEnd: number | undefined;
   let maxBacklog = 0;
   while (Date.now() < windowEnd) {
     const due = Math.floor(((Date.now() - startedAt) / 1000) * RATE);
@@ -240,7 +273,7 @@ async function main(): Promise<void> {
     if (Date.now() >= windowStart) maxBacklog = Math.max(maxBacklog, produced - accepted.length);
     await new Promise((r) => setTimeout(r, TICK_MS));
   }
-  backlogAtWindowEnd = produced - accepted.length;
+  const backlogAtWindowEnd = produced - accepted.length;
   const steadyProduced = produced;
   await waitForAll(600_000);
   const inWindow = accepted.filter(([p]) => p >= windowStart && p < windowEnd);
@@ -259,7 +292,8 @@ async function main(): Promise<void> {
   console.log(`burst phase: ${BURST_EVENTS} events as fast as possible`);
   const burstFrom = accepted.length;
   const burstStart = Date.now();
-  for (let sent = 0; sent < BURST_EVENTS; sent += 1000) await produceBatch(Math.min(1000, BURST_EVENTS - sent));
+  for (let sent = 0; sent < BURST_EVENTS; sent += 1000)
+    await produceBatch(Math.min(1000, BURST_EVENTS - sent));
   const producedBurstAt = Date.now();
   await waitForAll(600_000);
   const burstAccepted = accepted.slice(burstFrom);
@@ -310,7 +344,8 @@ async function main(): Promise<void> {
     bridgeMaxInFlight: config.bridge.maxInFlight,
     bridgePartitionsConcurrently: config.bridge.partitionsConcurrently,
     workerProcessingSignals: WITH_WORKER,
-    processes: 'bench driver (producer) | bridge (own process) | worker with recording stand-in workflows | Temporal dev server (SQLite) | Kafka 3.9 KRaft',
+    processes:
+      'bench driver (producer) | bridge (own process) | worker with recording stand-in workflows | Temporal dev server (SQLite) | Kafka 3.9 KRaft',
     latency: 'Kafka message timestamp (producer) → Temporal accepted the signal-with-start',
   });
   await ctx.close();

@@ -24,7 +24,11 @@ export const alertmanagerPayloadSchema = z.object({
 export type AlertmanagerAlert = z.infer<typeof alertSchema>;
 
 export type AlertmanagerParse =
-  | { ok: true; firing: Array<{ alert: AlertmanagerAlert; event: Record<string, unknown> }>; resolved: number }
+  | {
+      ok: true;
+      firing: Array<{ alert: AlertmanagerAlert; event: Record<string, unknown> }>;
+      resolved: number;
+    }
   | { ok: false; detail: string };
 
 const SEVERITIES: Record<string, string> = {
@@ -62,9 +66,12 @@ function isoTime(text: string | undefined, fallback: Date): string {
 export function alertToEvent(alert: AlertmanagerAlert, now: Date): Record<string, unknown> {
   const { labels, annotations } = alert;
   const alertname = labels.alertname ?? 'alertmanager_alert';
-  const identity = alert.fingerprint ?? JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  const identity =
+    alert.fingerprint ?? JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
   const startsAt = isoTime(alert.startsAt, now);
-  const severity = labels.severity ? (SEVERITIES[labels.severity.toLowerCase()] ?? labels.severity) : undefined;
+  const severity = labels.severity
+    ? (SEVERITIES[labels.severity.toLowerCase()] ?? labels.severity)
+    : undefined;
   const event: Record<string, unknown> = {
     event_id: nameBasedUuid('alertmanager', identity, startsAt),
     event_type: labels.event_type ?? snakeCase(alertname),

@@ -38,7 +38,10 @@ export function createBridgeMetrics(registry = new MetricsRegistry()) {
       'bridge_consumer_lag',
       'Messages in a partition not yet processed (high watermark minus next offset), by topic and partition.',
     ),
-    pausedPartitions: registry.gauge('bridge_paused_partitions', 'Partitions paused while a delivery is retried.'),
+    pausedPartitions: registry.gauge(
+      'bridge_paused_partitions',
+      'Partitions paused while a delivery is retried.',
+    ),
     consumerCrashes: registry.counter(
       'bridge_consumer_crashes_total',
       'Kafka consumer crashes, by whether it was restarted.',

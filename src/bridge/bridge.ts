@@ -77,7 +77,11 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
       // (operators change them with the guardian's update).
       guardianSettings: guardianSettingsFromConfig(config),
     }),
-    deadLetters: createDeadLetterWriter(deps.producer, config.kafka.topicDeadLetter, settings.maxMessageBytes),
+    deadLetters: createDeadLetterWriter(
+      deps.producer,
+      config.kafka.topicDeadLetter,
+      settings.maxMessageBytes,
+    ),
     publisher: deps.publisher,
     alertsTopic: config.kafka.topicAlerts,
     metrics,
@@ -107,7 +111,12 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
   const health = (): BridgeHealth => {
     const kafka = consumer.health();
     // Paused partitions mean Temporal (or Kafka) is down: the bridge itself is fine and will catch up.
-    const status = stopping || !kafka.running ? 'unavailable' : kafka.pausedPartitions.length > 0 || !kafka.joined ? 'degraded' : 'ok';
+    const status =
+      stopping || !kafka.running
+        ? 'unavailable'
+        : kafka.pausedPartitions.length > 0 || !kafka.joined
+          ? 'degraded'
+          : 'ok';
     return { status, stopping, kafka, inFlight: limit.inUse };
   };
 
@@ -149,16 +158,27 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
       )
       .finally(() => (settled = true));
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), settings.shutdownTimeoutMs)));
+    const timedOut = new Promise<false>(
+      (resolve) => (timer = setTimeout(() => resolve(false), settings.shutdownTimeoutMs)),
+    );
     let clean = await Promise.race([graceful, timedOut]);
     clearTimeout(timer);
     if (!settled) {
       // Out of time: abandon in-flight calls. Their offsets were never committed, so they are redelivered later.
-      logger.error({ afterMs: Date.now() - startedAt }, 'bridge shutdown timed out: abandoning in-flight deliveries');
+      logger.error(
+        { afterMs: Date.now() - startedAt },
+        'bridge shutdown timed out: abandoning in-flight deliveries',
+      );
       abortInFlight.abort();
-      clean = await Promise.race([graceful.then(() => false), new Promise<false>((r) => setTimeout(() => r(false), 5_000).unref())]);
+      clean = await Promise.race([
+        graceful.then(() => false),
+        new Promise<false>((r) => setTimeout(() => r(false), 5_000).unref()),
+      ]);
     } else if (clean) {
-      logger.info({ tookMs: Date.now() - startedAt }, 'bridge stopped: offsets committed, consumer left the group');
+      logger.info(
+        { tookMs: Date.now() - startedAt },
+        'bridge stopped: offsets committed, consumer left the group',
+      );
     }
     finish();
     return clean;

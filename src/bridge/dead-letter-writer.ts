@@ -44,7 +44,11 @@ function isMessageTooLarge(err: unknown): boolean {
  * as they were), the original key and headers, plus `dlq.*` headers saying where the message
  * came from and why it was rejected.
  */
-export function createDeadLetterWriter(producer: Producer, topic: string, fallbackBytes: number): DeadLetterWriter {
+export function createDeadLetterWriter(
+  producer: Producer,
+  topic: string,
+  fallbackBytes: number,
+): DeadLetterWriter {
   function headersFor(letter: DeadLetter): IHeaders {
     const h: IHeaders = { ...(letter.headers ?? {}) };
     h[DLQ_HEADERS.reasonCode] = letter.reason;
@@ -67,7 +71,11 @@ export function createDeadLetterWriter(producer: Producer, topic: string, fallba
     async write(letter) {
       const headers = headersFor(letter);
       try {
-        await producer.send({ topic, acks: -1, messages: [{ key: letter.key ?? null, value: letter.value, headers }] });
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: [{ key: letter.key ?? null, value: letter.value, headers }],
+        });
       } catch (err) {
         // A message larger than the broker accepts can still be dead-lettered: keep its head and say so.
         if (!isMessageTooLarge(err) || !letter.value) throw err;

@@ -74,7 +74,10 @@ export class EventPipeline {
       logger.info({ ...fields, why: result.detail }, 'duplicate delivery: nothing new started');
       if (delivery.workflow === 'video') await this.publishDuplicateAlert(delivery, result.detail);
     } else {
-      logger.info(fields, delivery.workflow === 'guardian' ? 'event signalled to the model guardian' : 'video job started');
+      logger.info(
+        fields,
+        delivery.workflow === 'guardian' ? 'event signalled to the model guardian' : 'video job started',
+      );
     }
     this.deps.onDelivered?.({
       origin,
@@ -127,7 +130,10 @@ export class EventPipeline {
         nameBasedUuid('duplicate-video-job-alert', event.event_id),
       );
     } catch (err) {
-      this.deps.logger.warn({ err, eventId: event.event_id, workflowId }, 'could not publish the duplicate-job alert');
+      this.deps.logger.warn(
+        { err, eventId: event.event_id, workflowId },
+        'could not publish the duplicate-job alert',
+      );
     }
   }
 }

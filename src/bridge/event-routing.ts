@@ -1,5 +1,16 @@
-import { ModelEvent, parseModelEvent, parseVideoEvent, VIDEO_EVENT_TYPES, VideoEvent } from '../domain/events';
-import { guardianWorkflowId, VideoAnalysisInput, videoKey, videoWorkflowId } from '../domain/workflow-contracts';
+import {
+  ModelEvent,
+  parseModelEvent,
+  parseVideoEvent,
+  VIDEO_EVENT_TYPES,
+  VideoEvent,
+} from '../domain/events';
+import {
+  guardianWorkflowId,
+  VideoAnalysisInput,
+  videoKey,
+  videoWorkflowId,
+} from '../domain/workflow-contracts';
 import type { Rejection } from './dead-letter-reason';
 
 /** Which workflow family a topic feeds. */
@@ -41,11 +52,17 @@ function routeModelEvent(json: JsonObject): RouteResult {
     };
   }
   const parsed = parseModelEvent(json);
-  if (!parsed.ok) return { ok: false, reason: 'schema_violation', detail: parsed.reason, eventId: eventIdOf(json) };
+  if (!parsed.ok)
+    return { ok: false, reason: 'schema_violation', detail: parsed.reason, eventId: eventIdOf(json) };
   const event = parsed.event;
   return {
     ok: true,
-    delivery: { workflow: 'guardian', workflowId: guardianWorkflowId(event.model_name), modelName: event.model_name, event },
+    delivery: {
+      workflow: 'guardian',
+      workflowId: guardianWorkflowId(event.model_name),
+      modelName: event.model_name,
+      event,
+    },
   };
 }
 
@@ -59,7 +76,8 @@ function routeVideoEvent(json: JsonObject): RouteResult {
     };
   }
   const parsed = parseVideoEvent(json);
-  if (!parsed.ok) return { ok: false, reason: 'schema_violation', detail: parsed.reason, eventId: eventIdOf(json) };
+  if (!parsed.ok)
+    return { ok: false, reason: 'schema_violation', detail: parsed.reason, eventId: eventIdOf(json) };
   const event = parsed.event;
   const key = videoKey(event);
   const input: VideoAnalysisInput = {

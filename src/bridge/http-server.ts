@@ -51,7 +51,12 @@ const KNOWN_PATHS = new Set(['/events', '/alertmanager', '/healthz', '/metrics']
 /** Seconds a client should wait before retrying after a 503. */
 const RETRY_AFTER_SECONDS = 5;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body) + '\n';
   res.writeHead(status, {
     'content-type': typeof body === 'string' ? PROMETHEUS_CONTENT_TYPE : 'application/json',
@@ -66,7 +71,13 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      reject(new HttpError(413, 'oversized', `the body is ${declared} bytes, over the limit of ${maxBytes} (BRIDGE_MAX_MESSAGE_BYTES)`));
+      reject(
+        new HttpError(
+          413,
+          'oversized',
+          `the body is ${declared} bytes, over the limit of ${maxBytes} (BRIDGE_MAX_MESSAGE_BYTES)`,
+        ),
+      );
       return;
     }
     const chunks: Buffer[] = [];
@@ -74,7 +85,13 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        reject(new HttpError(413, 'oversized', `the body is over the limit of ${maxBytes} bytes (BRIDGE_MAX_MESSAGE_BYTES)`));
+        reject(
+          new HttpError(
+            413,
+            'oversized',
+            `the body is over the limit of ${maxBytes} bytes (BRIDGE_MAX_MESSAGE_BYTES)`,
+          ),
+        );
         req.destroy();
         return;
       }
@@ -100,10 +117,14 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
   async function postEvent(req: IncomingMessage): Promise<[number, unknown]> {
     metrics.httpEvents.inc({ endpoint: '/events' });
     const decoded = decodeJson(await readBody(req, options.maxBodyBytes), options.maxBodyBytes);
-    if (!decoded.ok) throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
+    if (!decoded.ok)
+      throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
     const route = routeEvent(decoded.json);
     if (!route.ok) {
-      logger.warn({ path: '/events', eventId: route.eventId, reason: route.reason, detail: route.detail }, 'HTTP event rejected');
+      logger.warn(
+        { path: '/events', eventId: route.eventId, reason: route.reason, detail: route.detail },
+        'HTTP event rejected',
+      );
       throw new HttpError(400, route.reason, route.detail);
     }
     try {
@@ -127,7 +148,8 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     metrics.httpEvents.inc({ endpoint: '/alertmanager' });
     const body = await readBody(req, options.maxBodyBytes);
     const decoded = decodeJson(body, options.maxBodyBytes);
-    if (!decoded.ok) throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
+    if (!decoded.ok)
+      throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
     const parsed = parseAlertmanagerPayload(decoded.json);
     if (!parsed.ok) throw new HttpError(400, 'schema_violation', parsed.detail);
 
@@ -139,7 +161,10 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
         try {
           const route = routeEvent(event);
           // Alertmanager ignores response bodies: an alert we cannot use goes to the dead-letter topic, not nowhere.
-          const deadLetter = (reason: 'unroutable' | 'schema_violation' | 'rejected_by_temporal', detail: string) =>
+          const deadLetter = (
+            reason: 'unroutable' | 'schema_violation' | 'rejected_by_temporal',
+            detail: string,
+          ) =>
             pipeline.deadLetter({
               reason,
               detail,
@@ -167,7 +192,10 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
       }),
     );
     // Alertmanager re-sends the whole group on a non-2xx; event ids are stable, so the ones already accepted are not acted on twice.
-    if (retryable) throw retryable instanceof TransientDeliveryError ? retryable : new TransientDeliveryError(retryable.message);
+    if (retryable)
+      throw retryable instanceof TransientDeliveryError
+        ? retryable
+        : new TransientDeliveryError(retryable.message);
     return [200, { status: 'accepted', ...counts }];
   }
 
@@ -190,18 +218,37 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
         send(res, status, body);
         return status;
       }
-      throw new HttpError(404, 'not_found', `no such endpoint: ${path} (try POST /events, POST /alertmanager, GET /healthz, GET /metrics)`);
+      throw new HttpError(
+        404,
+        'not_found',
+        `no such endpoint: ${path} (try POST /events, POST /alertmanager, GET /healthz, GET /metrics)`,
+      );
     } catch (err) {
       if (err instanceof HttpError) {
-        send(res, err.status, { status: 'rejected', error: err.code, detail: err.message }, err.status === 413 ? { connection: 'close' } : {});
+        send(
+          res,
+          err.status,
+          { status: 'rejected', error: err.code, detail: err.message },
+          err.status === 413 ? { connection: 'close' } : {},
+        );
         return err.status;
       }
       const message = (err as Error)?.message ?? String(err);
       if (!(err instanceof TransientDeliveryError)) logger.error({ err, path }, 'HTTP request failed');
       else logger.warn({ path, err: message }, 'HTTP event not accepted yet: Temporal or Kafka unavailable');
-      send(res, 503, { status: 'unavailable', error: 'unavailable', detail: message, retry_after_seconds: RETRY_AFTER_SECONDS }, {
-        'retry-after': String(RETRY_AFTER_SECONDS),
-      });
+      send(
+        res,
+        503,
+        {
+          status: 'unavailable',
+          error: 'unavailable',
+          detail: message,
+          retry_after_seconds: RETRY_AFTER_SECONDS,
+        },
+        {
+          'retry-after': String(RETRY_AFTER_SECONDS),
+        },
+      );
       return 503;
     }
   }

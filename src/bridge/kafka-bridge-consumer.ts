@@ -107,7 +107,9 @@ export class KafkaBridgeConsumer {
     this.pauseFetching(lanes.map(({ topic, partition }) => ({ topic, partition })));
     await Promise.all(lanes.map(({ lane }) => lane.idle()));
     clearTimeout(this.commitTimer);
-    await this.commit().catch((err: Error) => this.options.logger.warn({ err: err.message }, 'final offset commit failed'));
+    await this.commit().catch((err: Error) =>
+      this.options.logger.warn({ err: err.message }, 'final offset commit failed'),
+    );
     if (this.consumer) await this.consumer.disconnect();
     this.running = false;
   }
@@ -121,7 +123,12 @@ export class KafkaBridgeConsumer {
       queuedMessages: lanes.reduce((n, l) => n + l.lane.queued, 0),
       pausedPartitions: lanes
         .filter((l) => l.lane.isFailing)
-        .map((l) => ({ topic: l.topic, partition: l.partition, attempts: l.lane.attempts, failingForMs: l.lane.failingForMs() })),
+        .map((l) => ({
+          topic: l.topic,
+          partition: l.partition,
+          attempts: l.lane.attempts,
+          failingForMs: l.lane.failingForMs(),
+        })),
       lastCrash: this.lastCrash,
     };
   }
@@ -180,7 +187,10 @@ export class KafkaBridgeConsumer {
       },
       onRecovered: ({ attempts, failedForMs }) => {
         this.updatePausedGauge();
-        logger.info({ topic, partition, attempts, failedForMs }, 'delivery recovered: partition is flowing again');
+        logger.info(
+          { topic, partition, attempts, failedForMs },
+          'delivery recovered: partition is flowing again',
+        );
       },
     });
     entry = { topic, partition, lane, highWatermark: 0n };
@@ -222,7 +232,9 @@ export class KafkaBridgeConsumer {
     while (this.committing) await this.committing.catch(() => undefined);
     const due = [...this.lanes.values()]
       .map((e) => ({ e, point: e.lane.commitPoint }))
-      .filter(({ e, point }) => point !== undefined && (e.lane.committed === undefined || point > e.lane.committed));
+      .filter(
+        ({ e, point }) => point !== undefined && (e.lane.committed === undefined || point > e.lane.committed),
+      );
     if (due.length === 0 || !this.consumer) return;
     this.committing = this.consumer.commitOffsets(
       due.map(({ e, point }) => ({ topic: e.topic, partition: e.partition, offset: point!.toString() })),
@@ -255,7 +267,8 @@ export class KafkaBridgeConsumer {
     this.updatePausedGauge();
     this.assigned = owned.size;
     this.joined = true;
-    if (this.crashedSinceJoin) logger.info({ partitions: owned.size }, 'Kafka consumer recovered: re-joined the group');
+    if (this.crashedSinceJoin)
+      logger.info({ partitions: owned.size }, 'Kafka consumer recovered: re-joined the group');
     else logger.info({ partitions: owned.size }, 'Kafka consumer joined the group');
     this.crashedSinceJoin = false;
   }
@@ -268,7 +281,10 @@ export class KafkaBridgeConsumer {
     this.lastCrash = { error: error.message, restart, at: new Date().toISOString() };
     if (this.stopping) return;
     if (restart) {
-      logger.error({ err: error }, 'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)');
+      logger.error(
+        { err: error },
+        'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)',
+      );
     } else {
       this.running = false;
       logger.fatal({ err: error }, 'Kafka consumer crashed and cannot restart');
@@ -283,7 +299,11 @@ export class KafkaBridgeConsumer {
 
   private itemFor(topic: string, partition: number, message: KafkaMessage): LaneItem {
     const { pipeline, metrics, abort } = this.options;
-    const route = classifyMessage({ topic, value: message.value }, this.options.topics, this.options.maxMessageBytes);
+    const route = classifyMessage(
+      { topic, value: message.value },
+      this.options.topics,
+      this.options.maxMessageBytes,
+    );
     const producedAtMs = Number(message.timestamp);
     const origin: EventOrigin = { source: 'kafka', topic, partition, offset: message.offset, producedAtMs };
     const deadLetter = (rejection: Rejection) =>
@@ -307,13 +327,19 @@ export class KafkaBridgeConsumer {
               await pipeline.deliver(route.delivery, origin, abort);
             } catch (err) {
               if (!(err instanceof RejectedDeliveryError)) throw err;
-              await deadLetter({ reason: 'rejected_by_temporal', detail: err.message, eventId: route.delivery.event.event_id });
+              await deadLetter({
+                reason: 'rejected_by_temporal',
+                detail: err.message,
+                eventId: route.delivery.event.event_id,
+              });
             }
           }
         } catch (err) {
           if (err instanceof TransientDeliveryError) throw err;
           // Anything else here is the dead-letter producer failing: Kafka is unavailable.
-          throw new TransientDeliveryError(`writing the dead letter failed: ${(err as Error).message}`, { cause: err });
+          throw new TransientDeliveryError(`writing the dead letter failed: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         metrics.consumed.inc({ topic });
       },

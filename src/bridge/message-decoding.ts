@@ -30,7 +30,11 @@ export function decodeJson(
   try {
     return { ok: true, json: JSON.parse(text) };
   } catch (err) {
-    return { ok: false, reason: 'malformed_json', detail: `the message is not JSON: ${(err as Error).message}` };
+    return {
+      ok: false,
+      reason: 'malformed_json',
+      detail: `the message is not JSON: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -42,7 +46,11 @@ export function classifyMessage(
 ): RouteResult {
   const family = families.get(message.topic);
   if (!family) {
-    return { ok: false, reason: 'unroutable', detail: `topic ${message.topic} is not an input topic of the bridge` };
+    return {
+      ok: false,
+      reason: 'unroutable',
+      detail: `topic ${message.topic} is not an input topic of the bridge`,
+    };
   }
   const decoded = decodeJson(message.value, maxBytes);
   if (!decoded.ok) return decoded;

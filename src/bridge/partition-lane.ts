@@ -168,7 +168,10 @@ export class PartitionLane {
     this.queuedCount--;
     if (offset === this.failedOffset) {
       this.failedOffset = undefined;
-      this.options.onRecovered({ attempts: this.options.backoff.attempts, failedForMs: this.options.backoff.failingForMs() });
+      this.options.onRecovered({
+        attempts: this.options.backoff.attempts,
+        failedForMs: this.options.backoff.failingForMs(),
+      });
       this.options.backoff.reset();
     }
     const before = this.commitPoint;

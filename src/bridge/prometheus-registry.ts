@@ -65,7 +65,9 @@ export class Counter implements Metric {
   }
 
   render(): string[] {
-    return [...this.series.values()].map((s) => `${this.name}${labelText(s.labels)} ${formatNumber(s.value)}`);
+    return [...this.series.values()].map(
+      (s) => `${this.name}${labelText(s.labels)} ${formatNumber(s.value)}`,
+    );
   }
 }
 
@@ -91,13 +93,18 @@ export class Gauge implements Metric {
   }
 
   render(): string[] {
-    return [...this.series.values()].map((s) => `${this.name}${labelText(s.labels)} ${formatNumber(s.value)}`);
+    return [...this.series.values()].map(
+      (s) => `${this.name}${labelText(s.labels)} ${formatNumber(s.value)}`,
+    );
   }
 }
 
 export class Histogram implements Metric {
   readonly type = 'histogram' as const;
-  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  private readonly series = new Map<
+    string,
+    { labels: Labels; counts: number[]; sum: number; count: number }
+  >();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -166,7 +173,8 @@ export class MetricsRegistry {
   }
 
   private register<M extends Metric>(metric: M): M {
-    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric.name)) throw new RangeError(`invalid metric name ${metric.name}`);
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric.name))
+      throw new RangeError(`invalid metric name ${metric.name}`);
     if (this.metrics.has(metric.name)) throw new Error(`metric ${metric.name} registered twice`);
     this.metrics.set(metric.name, metric);
     return metric;

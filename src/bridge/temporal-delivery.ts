@@ -146,7 +146,10 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
     // after the previous one closed. A redelivered re-analysis request must not start a third run,
     // so the run remembers its event id in its memo and we compare before starting.
     if (input.reanalyze && (await reanalysisAlreadyStarted(workflowId, input.eventId, abort))) {
-      return { outcome: 'duplicate' as const, detail: 'this re-analysis request already started the latest run' };
+      return {
+        outcome: 'duplicate' as const,
+        detail: 'this re-analysis request already started the latest run',
+      };
     }
     try {
       await withLimits(abort, () =>

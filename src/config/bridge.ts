@@ -71,7 +71,8 @@ export const bridgeSettings = {
   retryInitialDelayMs: setting({
     env: 'BRIDGE_RETRY_INITIAL_DELAY_MS',
     schema: positiveInt.default(500),
-    description: 'First pause of a partition whose delivery failed (Temporal or Kafka down); doubles per failure.',
+    description:
+      'First pause of a partition whose delivery failed (Temporal or Kafka down); doubles per failure.',
     expects: 'a positive number of milliseconds',
     defaultText: '500',
   }),

@@ -82,15 +82,23 @@ export async function createBridgeTestEnv(
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
-      ...[topics.drift, topics.degradation, topics.systemMetrics, topics.systemHealth, topics.video, topics.videoRequested].map(
-        (topic) => ({ topic, numPartitions: INPUT_PARTITIONS }),
-      ),
+      ...[
+        topics.drift,
+        topics.degradation,
+        topics.systemMetrics,
+        topics.systemHealth,
+        topics.video,
+        topics.videoRequested,
+      ].map((topic) => ({ topic, numPartitions: INPUT_PARTITIONS })),
       { topic: topics.deadLetter, numPartitions: 1 },
       { topic: topics.alerts, numPartitions: 1 },
     ],
   });
   await admin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
@@ -111,7 +119,10 @@ export async function createBridgeTestEnv(
 }
 
 /** A Temporal worker running the recording fixtures under the real workflow type names. */
-export async function startFixtureWorker(address: string, taskQueue: string): Promise<{ stop(): Promise<void> }> {
+export async function startFixtureWorker(
+  address: string,
+  taskQueue: string,
+): Promise<{ stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,
@@ -145,7 +156,8 @@ export async function startInProcessBridge(
   t: BridgeTestEnv,
   options: BridgeOptions & { logger?: Logger } = {},
 ): Promise<{ bridge: RunningBridge; stop(): Promise<boolean> }> {
-  const logger = options.logger ?? createLogger({ level: process.env.BRIDGE_TEST_LOG_LEVEL ?? 'error', pretty: false });
+  const logger =
+    options.logger ?? createLogger({ level: process.env.BRIDGE_TEST_LOG_LEVEL ?? 'error', pretty: false });
   const producer = t.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const bridge = await startBridge(
@@ -244,7 +256,9 @@ export async function waitFor<T>(
       if (Date.now() > deadline) throw err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -261,7 +275,10 @@ export async function guardianEvents(client: Client, workflowId: string): Promis
 }
 
 /** Every run (open or closed) Temporal knows for a workflow id. */
-export async function workflowRuns(client: Client, workflowId: string): Promise<Array<{ runId: string; status: string }>> {
+export async function workflowRuns(
+  client: Client,
+  workflowId: string,
+): Promise<Array<{ runId: string; status: string }>> {
   const runs: Array<{ runId: string; status: string }> = [];
   for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     runs.push({ runId: w.runId, status: w.status.name });
@@ -291,7 +308,12 @@ export async function readTopic(
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`read ${messages.length} messages from ${topic} in ${timeoutMs / 1000}s, not what was expected`)),
+        () =>
+          reject(
+            new Error(
+              `read ${messages.length} messages from ${topic} in ${timeoutMs / 1000}s, not what was expected`,
+            ),
+          ),
         timeoutMs,
       );
       void consumer.run({

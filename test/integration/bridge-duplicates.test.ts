@@ -47,12 +47,21 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
       { key: videoId, value: sameUploadAgain },
       { key: videoId, value: JSON.stringify(videoEvent(videoId)) },
     ]);
-    await waitFor('two duplicates counted', async () => duplicates(), (n) => n === 2);
-    expect(await workflowRuns(t.temporal.client, workflowId)).toEqual([expect.objectContaining({ status: 'RUNNING' })]);
+    await waitFor(
+      'two duplicates counted',
+      async () => duplicates(),
+      (n) => n === 2,
+    );
+    expect(await workflowRuns(t.temporal.client, workflowId)).toEqual([
+      expect.objectContaining({ status: 'RUNNING' }),
+    ]);
 
     // Each duplicate is announced on system.alerts (SPEC §4: "duplicate job detected").
-    const isDuplicateAlert = (m: KafkaMessage) => JSON.parse(m.value!.toString()).event_type === 'duplicate_job_detected';
-    const alerts = (await readTopic(t.kafka, t.topics.alerts, (ms) => ms.filter(isDuplicateAlert).length >= 2)).filter(isDuplicateAlert);
+    const isDuplicateAlert = (m: KafkaMessage) =>
+      JSON.parse(m.value!.toString()).event_type === 'duplicate_job_detected';
+    const alerts = (
+      await readTopic(t.kafka, t.topics.alerts, (ms) => ms.filter(isDuplicateAlert).length >= 2)
+    ).filter(isDuplicateAlert);
     expect(alerts.map((a) => JSON.parse(a.value!.toString()))).toEqual([
       expect.objectContaining({ workflow_id: workflowId, video_key: videoId, priority: 'low' }),
       expect.objectContaining({ workflow_id: workflowId, video_key: videoId, priority: 'low' }),
@@ -63,16 +72,30 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
     await job.signal(finishVideoSignal);
     await job.result();
     await produce(t.producer, t.topics.video, [{ key: videoId, value: sameUploadAgain }]);
-    await waitFor('third duplicate counted', async () => duplicates(), (n) => n === 3);
-    expect(await workflowRuns(t.temporal.client, workflowId)).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    await waitFor(
+      'third duplicate counted',
+      async () => duplicates(),
+      (n) => n === 3,
+    );
+    expect(await workflowRuns(t.temporal.client, workflowId)).toEqual([
+      expect.objectContaining({ status: 'COMPLETED' }),
+    ]);
 
     // A deliberate re-analysis starts a new run — and its own redelivery does not start a third.
     const reanalysis = JSON.stringify(videoEvent(videoId, { reanalyze: true }));
     await produce(t.producer, t.topics.video, [{ key: videoId, value: reanalysis }]);
-    const runs = await waitFor('the re-analysis run', () => workflowRuns(t.temporal.client, workflowId), (r) => r.length === 2);
+    const runs = await waitFor(
+      'the re-analysis run',
+      () => workflowRuns(t.temporal.client, workflowId),
+      (r) => r.length === 2,
+    );
     expect(runs.map((r) => r.status).sort()).toEqual(['COMPLETED', 'RUNNING']);
     await produce(t.producer, t.topics.video, [{ key: videoId, value: reanalysis }]);
-    await waitFor('the repeated re-analysis counted as a duplicate', async () => duplicates(), (n) => n === 4);
+    await waitFor(
+      'the repeated re-analysis counted as a duplicate',
+      async () => duplicates(),
+      (n) => n === 4,
+    );
     expect(await workflowRuns(t.temporal.client, workflowId)).toHaveLength(2);
     expect(running.bridge.metrics.delivered.get({ workflow: 'video', outcome: 'started' })).toBe(2);
     await job.signal(finishVideoSignal);
@@ -104,10 +127,16 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
       async () => running.bridge.metrics.delivered.get({ workflow: 'guardian', outcome: 'signalled' }),
       (n) => n >= 6,
     );
-    const received = await waitFor('three events', () => guardianEvents(t.temporal.client, guardianWorkflowId(model)), (r) => r.length >= 3);
+    const received = await waitFor(
+      'three events',
+      () => guardianEvents(t.temporal.client, guardianWorkflowId(model)),
+      (r) => r.length >= 3,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     const settled = await guardianEvents(t.temporal.client, guardianWorkflowId(model));
-    expect(settled.map((r) => r.eventId).sort()).toEqual([first, second, third].map((e) => e.event_id).sort());
+    expect(settled.map((r) => r.eventId).sort()).toEqual(
+      [first, second, third].map((e) => e.event_id).sort(),
+    );
     expect(received).toHaveLength(3);
   }, 120_000);
 });

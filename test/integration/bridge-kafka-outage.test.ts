@@ -32,7 +32,10 @@ describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', (
   beforeAll(async () => {
     port = await findFreePort();
     broker = await startKafkaBroker({ dataDir, port });
-    t = await createBridgeTestEnv({ kafkaBrokers: broker.brokers.join(','), env: { BRIDGE_SESSION_TIMEOUT_MS: '10000' } });
+    t = await createBridgeTestEnv({
+      kafkaBrokers: broker.brokers.join(','),
+      env: { BRIDGE_SESSION_TIMEOUT_MS: '10000' },
+    });
     worker = await startFixtureWorker(t.env.TEMPORAL_ADDRESS!, t.taskQueue);
     running = await startInProcessBridge(t, { logger: captured.logger });
   }, 240_000);
@@ -51,29 +54,61 @@ describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', (
       for (let i = 0; i < perModel; i++) {
         const events = models.map((m) => driftEvent(m));
         events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
-        await produce(t.producer, t.topics.drift, events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })));
+        await produce(
+          t.producer,
+          t.topics.drift,
+          events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
+        );
       }
     };
-    const received = () => Promise.all(models.map(async (m) => (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId)));
+    const received = () =>
+      Promise.all(
+        models.map(async (m) =>
+          (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId),
+        ),
+      );
     const expected = () => models.map((m) => produced.get(m)!);
 
     await produceRound(5);
-    await waitFor('events before the outage', received, (r) => JSON.stringify(r) === JSON.stringify(expected()));
+    await waitFor(
+      'events before the outage',
+      received,
+      (r) => JSON.stringify(r) === JSON.stringify(expected()),
+    );
 
     await broker!.process.stop();
     broker = undefined;
-    await waitFor('the consumer to notice', async () => running!.bridge.metrics.consumerCrashes.get({ restarted: 'true' }), (n) => n > 0, 120_000);
-    expect(running!.bridge.health().kafka).toEqual(expect.objectContaining({ lastCrash: expect.objectContaining({ restart: true }) }));
+    await waitFor(
+      'the consumer to notice',
+      async () => running!.bridge.metrics.consumerCrashes.get({ restarted: 'true' }),
+      (n) => n > 0,
+      120_000,
+    );
+    expect(running!.bridge.health().kafka).toEqual(
+      expect.objectContaining({ lastCrash: expect.objectContaining({ restart: true }) }),
+    );
 
     broker = await startKafkaBroker({ dataDir, port });
     await produceRound(5);
-    const final = await waitFor('every event after Kafka is back', received, (r) => JSON.stringify(r) === JSON.stringify(expected()), 180_000);
+    const final = await waitFor(
+      'every event after Kafka is back',
+      received,
+      (r) => JSON.stringify(r) === JSON.stringify(expected()),
+      180_000,
+    );
     expect(final.flat()).toHaveLength(30);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await received()).toEqual(expected());
-    await waitFor('health back to ok', async () => running!.bridge.health().status, (s) => s === 'ok', 60_000);
+    await waitFor(
+      'health back to ok',
+      async () => running!.bridge.health().status,
+      (s) => s === 'ok',
+      60_000,
+    );
     const messages = captured.lines.map((l) => l.msg);
-    expect(messages).toContain('Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)');
+    expect(messages).toContain(
+      'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)',
+    );
     expect(messages).toContain('Kafka consumer recovered: re-joined the group');
   }, 420_000);
 });

@@ -54,7 +54,10 @@ async function spawnBridge(t: BridgeTestEnv, name: string): Promise<BridgeProces
   await waitFor(
     `bridge process ${name} to join the group (log: ${logFile})`,
     async () => {
-      if (child.exitCode !== null) throw new Error(`bridge exited with ${child.exitCode}: ${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `bridge exited with ${child.exitCode}: ${fs.readFileSync(logFile, 'utf8').slice(-3000)}`,
+        );
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       return ((await res.json()) as { status: string }).status;
     },
@@ -83,7 +86,8 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await worker?.stop();
     await t?.close();
   }, 60_000);
@@ -91,15 +95,25 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
   /** Produces `count` drift events spread over the models, `perTick` at a time; records ids per model in order. */
   async function stream(models: string[], produced: Map<string, string[]>, count: number, perTick = 5) {
     for (let sent = 0; sent < count; sent += perTick) {
-      const events = Array.from({ length: Math.min(perTick, count - sent) }, (_, i) => driftEvent(models[(sent + i) % models.length]));
+      const events = Array.from({ length: Math.min(perTick, count - sent) }, (_, i) =>
+        driftEvent(models[(sent + i) % models.length]),
+      );
       events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
-      await produce(t.producer, t.topics.drift, events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })));
+      await produce(
+        t.producer,
+        t.topics.drift,
+        events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
+      );
       await new Promise((r) => setTimeout(r, 60));
     }
   }
 
   async function received(models: string[]): Promise<string[][]> {
-    return Promise.all(models.map(async (m) => (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId)));
+    return Promise.all(
+      models.map(async (m) =>
+        (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId),
+      ),
+    );
   }
 
   async function committedOffsets(): Promise<Map<number, number>> {
@@ -131,7 +145,11 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
     children.push(first.child);
 
     const streaming = stream(models, produced, 200);
-    await waitFor('some events delivered', () => received(models), (r) => r.flat().length >= 40);
+    await waitFor(
+      'some events delivered',
+      () => received(models),
+      (r) => r.flat().length >= 40,
+    );
     first.child.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await streaming;
@@ -139,7 +157,12 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
     const second = await spawnBridge(t, 'bridge-restarted');
     children.push(second.child);
     const expected = models.map((m) => produced.get(m)!);
-    const final = await waitFor('every event after the restart', () => received(models), (r) => JSON.stringify(r) === JSON.stringify(expected), 120_000);
+    const final = await waitFor(
+      'every event after the restart',
+      () => received(models),
+      (r) => JSON.stringify(r) === JSON.stringify(expected),
+      120_000,
+    );
     expect(final.flat()).toHaveLength(200);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
@@ -152,7 +175,11 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
     const bridge = await spawnBridge(t, 'bridge-terminated');
     children.push(bridge.child);
     await stream(models, produced, 40, 10);
-    await waitFor('the first events', () => received(models), (r) => JSON.stringify(r) === JSON.stringify(expected()));
+    await waitFor(
+      'the first events',
+      () => received(models),
+      (r) => JSON.stringify(r) === JSON.stringify(expected()),
+    );
 
     // SIGTERM while events are still flowing.
     const streaming = stream(models, produced, 120, 5);
@@ -182,7 +209,8 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
           read++;
           const event = JSON.parse(message.value!.toString());
           // The topic also holds the other test's events: only this test's models count here.
-          if (models.includes(event.model_name) && Number(message.offset) < committed.get(partition)!) belowCommit.push(event.event_id);
+          if (models.includes(event.model_name) && Number(message.offset) < committed.get(partition)!)
+            belowCommit.push(event.event_id);
           if (read >= toRead) resolve();
         },
       });
@@ -201,10 +229,20 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
     // A new bridge continues from the commit: everything arrives, nothing twice, then a clean stop commits to the end.
     const next = await spawnBridge(t, 'bridge-after-sigterm');
     children.push(next.child);
-    const final = await waitFor('every event', () => received(models), (r) => JSON.stringify(r) === JSON.stringify(expected()), 120_000);
+    const final = await waitFor(
+      'every event',
+      () => received(models),
+      (r) => JSON.stringify(r) === JSON.stringify(expected()),
+      120_000,
+    );
     expect(final.flat()).toHaveLength(160);
     const sorted = (offsets: Map<number, number>) => [...offsets].sort(([a], [b]) => a - b);
-    await waitFor('offsets committed to the end', async () => sorted(await committedOffsets()), (c) => JSON.stringify(c) === JSON.stringify(sorted(total)), 30_000);
+    await waitFor(
+      'offsets committed to the end',
+      async () => sorted(await committedOffsets()),
+      (c) => JSON.stringify(c) === JSON.stringify(sorted(total)),
+      30_000,
+    );
     next.child.kill('SIGTERM');
     expect(await next.exited).toEqual({ code: 0, signal: null });
     expect(sorted(await committedOffsets())).toEqual(sorted(await endOffsets()));

@@ -40,7 +40,9 @@ function consoleProduce(topic: string, lines: Array<[key: string, value: object]
     );
     let err = '';
     child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ConsoleProducer exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ConsoleProducer exited ${code}: ${err}`)),
+    );
     child.stdin.end(lines.map(([key, value]) => `${key}|${JSON.stringify(value)}`).join('\n') + '\n');
   });
 }
@@ -92,21 +94,42 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
       produce(t.producer, t.topics.degradation, [{ key: b, value: JSON.stringify(degradationB) }]),
       produce(t.producer, t.topics.systemHealth, [{ key: a, value: JSON.stringify(healthA) }]),
       produce(t.producer, t.topics.video, [{ key: upload.video_id, value: JSON.stringify(upload) }]),
-      produce(t.producer, t.topics.videoRequested, [{ key: request.object_key, value: JSON.stringify(request) }]),
+      produce(t.producer, t.topics.videoRequested, [
+        { key: request.object_key, value: JSON.stringify(request) },
+      ]),
     ]);
 
     const client = t.temporal.client;
-    const receivedA = await waitFor('model A events', () => guardianEvents(client, guardianWorkflowId(a)), (r) => r.length >= 5);
-    const receivedB = await waitFor('model B events', () => guardianEvents(client, guardianWorkflowId(b)), (r) => r.length >= 2);
-    const receivedC = await waitFor('model C events', () => guardianEvents(client, guardianWorkflowId(c)), (r) => r.length >= 1);
+    const receivedA = await waitFor(
+      'model A events',
+      () => guardianEvents(client, guardianWorkflowId(a)),
+      (r) => r.length >= 5,
+    );
+    const receivedB = await waitFor(
+      'model B events',
+      () => guardianEvents(client, guardianWorkflowId(b)),
+      (r) => r.length >= 2,
+    );
+    const receivedC = await waitFor(
+      'model C events',
+      () => guardianEvents(client, guardianWorkflowId(c)),
+      (r) => r.length >= 1,
+    );
 
-    expect(receivedA.map((r) => r.eventId).sort()).toEqual([...driftsA, overloadA, healthA].map((e) => e.event_id).sort());
+    expect(receivedA.map((r) => r.eventId).sort()).toEqual(
+      [...driftsA, overloadA, healthA].map((e) => e.event_id).sort(),
+    );
     // One model's events on one topic arrive in the order they were produced.
     expect(receivedA.filter((r) => r.eventType === 'data_drift_detected').map((r) => r.eventId)).toEqual(
       driftsA.map((e) => e.event_id),
     );
-    expect(receivedB.map((r) => r.eventType).sort()).toEqual(['data_drift_detected', 'model_performance_degraded']);
-    expect(receivedC).toEqual([expect.objectContaining({ eventId: unknownC.event_id, eventType: 'gpu_memory_pressure' })]);
+    expect(receivedB.map((r) => r.eventType).sort()).toEqual([
+      'data_drift_detected',
+      'model_performance_degraded',
+    ]);
+    expect(receivedC).toEqual([
+      expect.objectContaining({ eventId: unknownC.event_id, eventType: 'gpu_memory_pressure' }),
+    ]);
     // A new guardian starts with the configured policy settings (workflows never read the environment).
     expect(await client.workflow.getHandle(guardianWorkflowId(a)).query(startInputQuery)).toEqual({
       modelName: a,
@@ -119,18 +142,41 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
 
     const uploadJob = client.workflow.getHandle(videoWorkflowId(upload.video_id));
     const requestJob = client.workflow.getHandle(videoWorkflowId(`cams/${request.object_key}`));
-    expect(await waitFor('upload job', () => uploadJob.query(videoInputQuery), () => true)).toEqual(
-      expect.objectContaining({ videoKey: upload.video_id, videoId: upload.video_id, eventId: upload.event_id, bucket: 'uploads' }),
+    expect(
+      await waitFor(
+        'upload job',
+        () => uploadJob.query(videoInputQuery),
+        () => true,
+      ),
+    ).toEqual(
+      expect.objectContaining({
+        videoKey: upload.video_id,
+        videoId: upload.video_id,
+        eventId: upload.event_id,
+        bucket: 'uploads',
+      }),
     );
-    expect(await waitFor('request job', () => requestJob.query(videoInputQuery), () => true)).toEqual(
-      expect.objectContaining({ videoKey: `cams/${request.object_key}`, objectKey: request.object_key, eventId: request.event_id }),
+    expect(
+      await waitFor(
+        'request job',
+        () => requestJob.query(videoInputQuery),
+        () => true,
+      ),
+    ).toEqual(
+      expect.objectContaining({
+        videoKey: `cams/${request.object_key}`,
+        objectKey: request.object_key,
+        eventId: request.event_id,
+      }),
     );
     expect((await uploadJob.describe()).memo).toEqual({ eventId: upload.event_id });
 
     const m = running.bridge.metrics;
     expect(m.delivered.get({ workflow: 'guardian', outcome: 'signalled' })).toBe(8);
     expect(m.delivered.get({ workflow: 'video', outcome: 'started' })).toBe(2);
-    expect(m.deadLettered.get({ reason: 'unroutable' }) + m.deadLettered.get({ reason: 'schema_violation' })).toBe(0);
+    expect(
+      m.deadLettered.get({ reason: 'unroutable' }) + m.deadLettered.get({ reason: 'schema_violation' }),
+    ).toBe(0);
   }, 180_000);
 
   it('dead-letters malformed, invalid, unroutable and oversized messages with the reason, and processes the good ones around them', async () => {
@@ -138,7 +184,9 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     const good = [1, 2, 3].map(() => driftEvent(model));
     const invalid = driftEvent(model, { drift_score: 7 });
     const noModel = { ...driftEvent(model), model_name: undefined };
-    const oversized = driftEvent(model, { affected_features: Array.from({ length: 400 }, (_, i) => `feature_${i}`) });
+    const oversized = driftEvent(model, {
+      affected_features: Array.from({ length: 400 }, (_, i) => `feature_${i}`),
+    });
     const malformed = '{"event_id": "x", "model_name": ';
     const bad = [
       { value: malformed, reason: 'malformed_json', headers: { 'trace-id': 'trace-123' } },
@@ -162,11 +210,18 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     const videoWithoutRef = { ...videoEvent('x'), video_id: undefined, object_key: undefined };
     await produce(t.producer, t.topics.video, [{ key: 'no-video', value: JSON.stringify(videoWithoutRef) }]);
 
-    const received = await waitFor('good events', () => guardianEvents(t.temporal.client, guardianWorkflowId(model)), (r) => r.length >= 3);
+    const received = await waitFor(
+      'good events',
+      () => guardianEvents(t.temporal.client, guardianWorkflowId(model)),
+      (r) => r.length >= 3,
+    );
     expect(received.map((r) => r.eventId)).toEqual(good.map((e) => e.event_id));
 
-    const isOurs = (l: KafkaMessage) => l.key?.toString() === model || header(l, DLQ_HEADERS.topic) === t.topics.video;
-    const letters = (await readTopic(t.kafka, t.topics.deadLetter, (ls) => ls.filter(isOurs).length >= 5)).filter(isOurs);
+    const isOurs = (l: KafkaMessage) =>
+      l.key?.toString() === model || header(l, DLQ_HEADERS.topic) === t.topics.video;
+    const letters = (
+      await readTopic(t.kafka, t.topics.deadLetter, (ls) => ls.filter(isOurs).length >= 5)
+    ).filter(isOurs);
     // Bad messages are dead-lettered concurrently (each is its own key): compare in offset order.
     const fromDrift = letters
       .filter((l) => header(l, DLQ_HEADERS.topic) === t.topics.drift)
@@ -217,16 +272,27 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     });
     // Accepted means Temporal has it: the guardian's history holds the signal already.
     const history = await t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).fetchHistory();
-    expect(history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'modelEvent')).toHaveLength(1);
-    await waitFor('HTTP event at the guardian', () => guardianEvents(t.temporal.client, guardianWorkflowId(model)), (r) => r.length === 1);
+    expect(
+      history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'modelEvent'),
+    ).toHaveLength(1);
+    await waitFor(
+      'HTTP event at the guardian',
+      () => guardianEvents(t.temporal.client, guardianWorkflowId(model)),
+      (r) => r.length === 1,
+    );
 
     const malformed = await post('/events', '{nope');
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual(expect.objectContaining({ error: 'malformed_json' }));
     const invalid = await post('/events', JSON.stringify(driftEvent(model, { drift_score: 'high' })));
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toEqual(expect.objectContaining({ error: 'schema_violation', detail: expect.stringContaining('drift_score') }));
-    const tooBig = await post('/events', JSON.stringify(driftEvent(model, { padding: 'x'.repeat(MAX_BYTES) })));
+    expect(await invalid.json()).toEqual(
+      expect.objectContaining({ error: 'schema_violation', detail: expect.stringContaining('drift_score') }),
+    );
+    const tooBig = await post(
+      '/events',
+      JSON.stringify(driftEvent(model, { padding: 'x'.repeat(MAX_BYTES) })),
+    );
     expect(tooBig.status).toBe(413);
 
     const alertModel = uniqueName('model-alert');
@@ -238,7 +304,12 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
       alerts: [
         {
           status: 'firing',
-          labels: { alertname: 'SystemOverload', model_name: alertModel, severity: 'critical', service: 'serving-1' },
+          labels: {
+            alertname: 'SystemOverload',
+            model_name: alertModel,
+            severity: 'critical',
+            service: 'serving-1',
+          },
           annotations: { summary: 'CPU above 95% for 10 minutes' },
           startsAt: '2026-01-05T10:00:00.123456789Z',
           fingerprint: `fp-${alertModel}`,
@@ -250,16 +321,30 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
           startsAt: '2026-01-05T10:00:00Z',
           fingerprint: `fp-disk-${alertModel}`,
         },
-        { status: 'resolved', labels: { alertname: 'SystemOverload', model_name: alertModel }, startsAt: '2026-01-05T09:00:00Z' },
+        {
+          status: 'resolved',
+          labels: { alertname: 'SystemOverload', model_name: alertModel },
+          startsAt: '2026-01-05T09:00:00Z',
+        },
       ],
     };
     const first = await post('/alertmanager', JSON.stringify(webhook));
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ status: 'accepted', accepted: 1, duplicates: 0, dead_lettered: 1, resolved_ignored: 1 });
+    expect(await first.json()).toEqual({
+      status: 'accepted',
+      accepted: 1,
+      duplicates: 0,
+      dead_lettered: 1,
+      resolved_ignored: 1,
+    });
     // Alertmanager repeats notifications: the same alert is the same event, delivered once.
     expect((await post('/alertmanager', JSON.stringify(webhook))).status).toBe(200);
 
-    const alertEvents = await waitFor('alert at the guardian', () => guardianEvents(t.temporal.client, guardianWorkflowId(alertModel)), (r) => r.length >= 1);
+    const alertEvents = await waitFor(
+      'alert at the guardian',
+      () => guardianEvents(t.temporal.client, guardianWorkflowId(alertModel)),
+      (r) => r.length >= 1,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(await guardianEvents(t.temporal.client, guardianWorkflowId(alertModel))).toEqual([
       expect.objectContaining({ eventType: 'system_overload', severity: 'CRITICAL', source: 'alertmanager' }),

@@ -33,11 +33,25 @@ describe('Kafka bridge scaled out: two members of one consumer group', () => {
     const produceRound = async () => {
       const events = models.map((m) => driftEvent(m));
       events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
-      await produce(t.producer, t.topics.drift, events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })));
+      await produce(
+        t.producer,
+        t.topics.drift,
+        events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
+      );
     };
-    const received = () => Promise.all(models.map(async (m) => (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId)));
+    const received = () =>
+      Promise.all(
+        models.map(async (m) =>
+          (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId),
+        ),
+      );
     const allReceived = () =>
-      waitFor('every event so far', received, (r) => JSON.stringify(r) === JSON.stringify(models.map((m) => produced.get(m)!)), 90_000);
+      waitFor(
+        'every event so far',
+        received,
+        (r) => JSON.stringify(r) === JSON.stringify(models.map((m) => produced.get(m)!)),
+        90_000,
+      );
     const consumed = (i: number) => bridges[i].bridge.metrics.consumed.get({ topic: t.topics.drift });
 
     bridges.push(await startInProcessBridge(t));
@@ -48,7 +62,8 @@ describe('Kafka bridge scaled out: two members of one consumer group', () => {
     bridges.push(await startInProcessBridge(t));
     const owned = await waitFor(
       'both members to own partitions',
-      async () => bridges.map((b) => (b.bridge.health().kafka as { assignedPartitions: number }).assignedPartitions),
+      async () =>
+        bridges.map((b) => (b.bridge.health().kafka as { assignedPartitions: number }).assignedPartitions),
       (counts) => counts.every((n) => n > 0) && counts[0] + counts[1] === 6 * 3,
       60_000,
     );

@@ -60,7 +60,9 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
       }
     };
     const allDelivered = async () => {
-      const received = await Promise.all(models.map((m) => guardianEvents(t.temporal.client, guardianWorkflowId(m))));
+      const received = await Promise.all(
+        models.map((m) => guardianEvents(t.temporal.client, guardianWorkflowId(m))),
+      );
       return received.map((r) => r.map((e) => e.eventId));
     };
     const expected = () => models.map((m) => produced.get(m)!);
@@ -77,7 +79,8 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
     await waitFor(
       'partitions paused by the outage',
       async () => running.bridge.health(),
-      (h) => h.status === 'degraded' && (h.kafka as { pausedPartitions: unknown[] }).pausedPartitions.length > 0,
+      (h) =>
+        h.status === 'degraded' && (h.kafka as { pausedPartitions: unknown[] }).pausedPartitions.length > 0,
       60_000,
     );
     const healthz = await fetch(`http://127.0.0.1:${running.bridge.http!.port}/healthz`);
@@ -91,7 +94,12 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
     worker = await startFixtureWorker(server.address, t.taskQueue);
     await produceRound(5);
 
-    const final = await waitFor('every event after the restart', allDelivered, (r) => JSON.stringify(r) === JSON.stringify(expected()), 120_000);
+    const final = await waitFor(
+      'every event after the restart',
+      allDelivered,
+      (r) => JSON.stringify(r) === JSON.stringify(expected()),
+      120_000,
+    );
     // Nothing lost, nothing twice, each model's events in the order produced.
     expect(final).toEqual(expected());
     expect(final.flat()).toHaveLength(4 * 18);
@@ -102,7 +110,12 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
     expect(messages).toContain('delivery failed: partition paused, will retry');
     expect(messages).toContain('delivery recovered: partition is flowing again');
     expect(running.bridge.metrics.deliveryFailures.get({ topic: t.topics.drift })).toBeGreaterThan(0);
-    await waitFor('health back to ok', async () => running.bridge.health().status, (s) => s === 'ok', 30_000);
+    await waitFor(
+      'health back to ok',
+      async () => running.bridge.health().status,
+      (s) => s === 'ok',
+      30_000,
+    );
     expect(running.bridge.metrics.deadLettered.get({ reason: 'rejected_by_temporal' })).toBe(0);
   }, 300_000);
 
@@ -117,8 +130,15 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
     try {
       // Temporal frozen (not dead): the call hangs instead of failing fast.
       process.kill(server!.process.pid, 'SIGSTOP');
-      await produce(slow.producer, slow.topics.drift, [{ key: model, value: JSON.stringify(driftEvent(model)) }]);
-      await waitFor('a call in flight', async () => bridge.bridge.health().inFlight as number, (n) => n > 0, 60_000);
+      await produce(slow.producer, slow.topics.drift, [
+        { key: model, value: JSON.stringify(driftEvent(model)) },
+      ]);
+      await waitFor(
+        'a call in flight',
+        async () => bridge.bridge.health().inFlight as number,
+        (n) => n > 0,
+        60_000,
+      );
       const startedAt = Date.now();
       expect(await bridge.stop()).toBe(false);
       expect(Date.now() - startedAt).toBeLessThan(2000 + 5000 + 3000);

@@ -18,7 +18,12 @@ describe('Alertmanager webhook → system events', () => {
     const event = alertToEvent(
       {
         status: 'firing',
-        labels: { alertname: 'PredictionLatencyHigh', model: 'churn', severity: 'warning', job: 'churn-serving' },
+        labels: {
+          alertname: 'PredictionLatencyHigh',
+          model: 'churn',
+          severity: 'warning',
+          job: 'churn-serving',
+        },
         annotations: { summary: 'p99 above 2s' },
         startsAt: '2026-04-01T11:58:00.123456789Z',
         fingerprint: 'abc',
@@ -41,15 +46,37 @@ describe('Alertmanager webhook → system events', () => {
   });
 
   it('gives a repeated notification of the same alert the same event id, and a new firing a new one', () => {
-    const alert = { status: 'firing', labels: { alertname: 'SystemOverload', model_name: 'm' }, annotations: {}, startsAt: '2026-04-01T11:00:00Z', fingerprint: 'f1' };
+    const alert = {
+      status: 'firing',
+      labels: { alertname: 'SystemOverload', model_name: 'm' },
+      annotations: {},
+      startsAt: '2026-04-01T11:00:00Z',
+      fingerprint: 'f1',
+    };
     const first = alertToEvent(alert, now);
     expect(alertToEvent(alert, new Date()).event_id).toBe(first.event_id);
-    expect(alertToEvent({ ...alert, startsAt: '2026-04-01T11:30:00Z' }, now).event_id).not.toBe(first.event_id);
-    expect(alertToEvent({ ...alert, fingerprint: undefined }, now).event_id).toBe(alertToEvent({ ...alert, fingerprint: undefined }, now).event_id);
+    expect(alertToEvent({ ...alert, startsAt: '2026-04-01T11:30:00Z' }, now).event_id).not.toBe(
+      first.event_id,
+    );
+    expect(alertToEvent({ ...alert, fingerprint: undefined }, now).event_id).toBe(
+      alertToEvent({ ...alert, fingerprint: undefined }, now).event_id,
+    );
   });
 
   it('lets an event_type label override the alert name and keeps severities it does not know', () => {
-    const event = alertToEvent({ status: 'firing', labels: { alertname: 'X', event_type: 'service_health_check_failed', model_name: 'm', severity: 'page' }, annotations: {} }, now);
+    const event = alertToEvent(
+      {
+        status: 'firing',
+        labels: {
+          alertname: 'X',
+          event_type: 'service_health_check_failed',
+          model_name: 'm',
+          severity: 'page',
+        },
+        annotations: {},
+      },
+      now,
+    );
     expect(event.event_type).toBe('service_health_check_failed');
     expect(event.severity).toBe('page');
     expect(event.timestamp).toBe(now.toISOString());
@@ -65,7 +92,10 @@ describe('Alertmanager webhook → system events', () => {
     });
     expect(parsed.ok && parsed.firing.length).toBe(1);
     expect(parsed.ok && parsed.resolved).toBe(1);
-    expect(parseAlertmanagerPayload({ alerts: 'nope' })).toEqual({ ok: false, detail: expect.stringContaining('alerts') });
+    expect(parseAlertmanagerPayload({ alerts: 'nope' })).toEqual({
+      ok: false,
+      detail: expect.stringContaining('alerts'),
+    });
     expect(parseAlertmanagerPayload([])).toEqual(expect.objectContaining({ ok: false }));
   });
 });

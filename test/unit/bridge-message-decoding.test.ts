@@ -26,19 +26,90 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
   it.each([
     ['an empty message', 'data.drift.detected', Buffer.alloc(0), 'malformed_json', 'no value'],
     ['a tombstone', 'data.drift.detected', null, 'malformed_json', 'no value'],
-    ['invalid UTF-8', 'data.drift.detected', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'malformed_json', 'UTF-8'],
-    ['text that is not JSON', 'data.drift.detected', bytes('model=fraud drift=0.7'), 'malformed_json', 'not JSON'],
-    ['truncated JSON', 'system.metrics', bytes('{"event_id": "a", "model_name":'), 'malformed_json', 'not JSON'],
+    [
+      'invalid UTF-8',
+      'data.drift.detected',
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      'malformed_json',
+      'UTF-8',
+    ],
+    [
+      'text that is not JSON',
+      'data.drift.detected',
+      bytes('model=fraud drift=0.7'),
+      'malformed_json',
+      'not JSON',
+    ],
+    [
+      'truncated JSON',
+      'system.metrics',
+      bytes('{"event_id": "a", "model_name":'),
+      'malformed_json',
+      'not JSON',
+    ],
     ['a JSON array', 'data.drift.detected', bytes([drift()]), 'schema_violation', 'got an array'],
     ['a JSON number', 'data.drift.detected', bytes('42'), 'schema_violation', 'got a number'],
-    ['a drift score out of range', 'data.drift.detected', bytes(drift({ drift_score: 1.5 })), 'schema_violation', 'drift_score'],
-    ['a timestamp without a zone', 'data.drift.detected', bytes(drift({ timestamp: '2026-03-01T10:00:00' })), 'schema_violation', 'timestamp'],
-    ['an event id that is not a uuid', 'system.health', bytes({ ...drift(), event_type: 'x', event_id: '42' }), 'schema_violation', 'event_id'],
-    ['a model event without model_name', 'system.metrics', bytes({ ...drift(), model_name: undefined }), 'unroutable', 'model_name'],
-    ['a model event with an empty model_name', 'system.metrics', bytes({ ...drift(), model_name: '' }), 'unroutable', 'model_name'],
-    ['a video event without video_id or object_key', 'video.uploaded', bytes({ event_id: randomUUID(), event_type: 'video_uploaded', timestamp: '2026-03-01T10:00:00Z' }), 'unroutable', 'video_id or object_key'],
-    ['a video event of an unknown type', 'video.uploaded', bytes({ event_id: randomUUID(), event_type: 'video_deleted', timestamp: '2026-03-01T10:00:00Z', video_id: 'v1' }), 'schema_violation', 'event_type'],
-    ['a message on a topic the bridge does not read', 'some.other.topic', bytes(drift()), 'unroutable', 'not an input topic'],
+    [
+      'a drift score out of range',
+      'data.drift.detected',
+      bytes(drift({ drift_score: 1.5 })),
+      'schema_violation',
+      'drift_score',
+    ],
+    [
+      'a timestamp without a zone',
+      'data.drift.detected',
+      bytes(drift({ timestamp: '2026-03-01T10:00:00' })),
+      'schema_violation',
+      'timestamp',
+    ],
+    [
+      'an event id that is not a uuid',
+      'system.health',
+      bytes({ ...drift(), event_type: 'x', event_id: '42' }),
+      'schema_violation',
+      'event_id',
+    ],
+    [
+      'a model event without model_name',
+      'system.metrics',
+      bytes({ ...drift(), model_name: undefined }),
+      'unroutable',
+      'model_name',
+    ],
+    [
+      'a model event with an empty model_name',
+      'system.metrics',
+      bytes({ ...drift(), model_name: '' }),
+      'unroutable',
+      'model_name',
+    ],
+    [
+      'a video event without video_id or object_key',
+      'video.uploaded',
+      bytes({ event_id: randomUUID(), event_type: 'video_uploaded', timestamp: '2026-03-01T10:00:00Z' }),
+      'unroutable',
+      'video_id or object_key',
+    ],
+    [
+      'a video event of an unknown type',
+      'video.uploaded',
+      bytes({
+        event_id: randomUUID(),
+        event_type: 'video_deleted',
+        timestamp: '2026-03-01T10:00:00Z',
+        video_id: 'v1',
+      }),
+      'schema_violation',
+      'event_type',
+    ],
+    [
+      'a message on a topic the bridge does not read',
+      'some.other.topic',
+      bytes(drift()),
+      'unroutable',
+      'not an input topic',
+    ],
   ])('rejects %s', (_what, topic, value, reason, detailPart) => {
     const result = classifyMessage({ topic, value }, families, MAX);
     expect(result).toEqual(expect.objectContaining({ ok: false, reason }));
@@ -48,9 +119,15 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
   it('rejects a message over the limit by size alone, before reading it', () => {
     const big = Buffer.alloc(MAX + 1, 0x7b); // "{{{{…": would also be malformed, but size comes first
     expect(classifyMessage({ topic: 'data.drift.detected', value: big }, families, MAX)).toEqual(
-      expect.objectContaining({ ok: false, reason: 'oversized', detail: expect.stringContaining(`${MAX + 1} bytes`) }),
+      expect.objectContaining({
+        ok: false,
+        reason: 'oversized',
+        detail: expect.stringContaining(`${MAX + 1} bytes`),
+      }),
     );
-    expect(decodeJson(Buffer.alloc(MAX, 0x20), MAX)).toEqual(expect.objectContaining({ reason: 'malformed_json' }));
+    expect(decodeJson(Buffer.alloc(MAX, 0x20), MAX)).toEqual(
+      expect.objectContaining({ reason: 'malformed_json' }),
+    );
   });
 
   it('keeps the event id of an invalid event for the log line and the dead letter', () => {
@@ -61,30 +138,63 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
   });
 
   it('routes model events to the guardian of their model, whatever the model/system topic', () => {
-    for (const topic of ['data.drift.detected', 'model.performance.degraded', 'system.metrics', 'system.health']) {
+    for (const topic of [
+      'data.drift.detected',
+      'model.performance.degraded',
+      'system.metrics',
+      'system.health',
+    ]) {
       const event =
         topic === 'data.drift.detected'
           ? drift()
-          : { event_id: randomUUID(), event_type: 'system_overload', timestamp: '2026-03-01T10:00:00Z', model_name: 'fraud' };
+          : {
+              event_id: randomUUID(),
+              event_type: 'system_overload',
+              timestamp: '2026-03-01T10:00:00Z',
+              model_name: 'fraud',
+            };
       const result = classifyMessage({ topic, value: bytes(event) }, families, MAX);
       expect(result).toEqual({
         ok: true,
-        delivery: expect.objectContaining({ workflow: 'guardian', workflowId: 'model-guardian:fraud', modelName: 'fraud' }),
+        delivery: expect.objectContaining({
+          workflow: 'guardian',
+          workflowId: 'model-guardian:fraud',
+          modelName: 'fraud',
+        }),
       });
     }
   });
 
   it('accepts an unknown event type that names a model (SPEC §1: it gets the ALERT row)', () => {
-    const event = { event_id: randomUUID(), event_type: 'gpu_on_fire', timestamp: '2026-03-01T10:00:00Z', model_name: 'fraud', severity: 'whatever' };
+    const event = {
+      event_id: randomUUID(),
+      event_type: 'gpu_on_fire',
+      timestamp: '2026-03-01T10:00:00Z',
+      model_name: 'fraud',
+      severity: 'whatever',
+    };
     const result = classifyMessage({ topic: 'system.metrics', value: bytes(event) }, families, MAX);
     expect(result.ok && result.delivery.event.event_type).toBe('gpu_on_fire');
   });
 
   it('routes uploads to the video job of the video id, else of bucket/object key', () => {
     const base = { event_id: randomUUID(), event_type: 'video_uploaded', timestamp: '2026-03-01T10:00:00Z' };
-    const byId = classifyMessage({ topic: 'video.uploaded', value: bytes({ ...base, video_id: 'v-1', object_key: 'k' }) }, families, MAX);
+    const byId = classifyMessage(
+      { topic: 'video.uploaded', value: bytes({ ...base, video_id: 'v-1', object_key: 'k' }) },
+      families,
+      MAX,
+    );
     const byKey = classifyMessage(
-      { topic: 'video.analysis.requested', value: bytes({ ...base, event_type: 'video_analysis_requested', bucket: 'b', object_key: 'cams/1.mp4', reanalyze: true }) },
+      {
+        topic: 'video.analysis.requested',
+        value: bytes({
+          ...base,
+          event_type: 'video_analysis_requested',
+          bucket: 'b',
+          object_key: 'cams/1.mp4',
+          reanalyze: true,
+        }),
+      },
       families,
       MAX,
     );
@@ -93,7 +203,14 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
       expect.objectContaining({
         workflow: 'video',
         workflowId: 'video-analysis:b/cams/1.mp4',
-        input: { videoKey: 'b/cams/1.mp4', objectKey: 'cams/1.mp4', bucket: 'b', eventId: base.event_id, reanalyze: true, videoId: undefined },
+        input: {
+          videoKey: 'b/cams/1.mp4',
+          objectKey: 'cams/1.mp4',
+          bucket: 'b',
+          eventId: base.event_id,
+          reanalyze: true,
+          videoId: undefined,
+        },
       }),
     );
   });
@@ -101,11 +218,20 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
 
 describe('routeEvent without a topic (the HTTP way in)', () => {
   it('infers the family from the content', () => {
-    expect(routeEvent(drift())).toEqual(expect.objectContaining({ ok: true, delivery: expect.objectContaining({ workflow: 'guardian' }) }));
-    const upload = { event_id: randomUUID(), event_type: 'video_uploaded', timestamp: '2026-03-01T10:00:00Z', video_id: 'v' };
-    expect(routeEvent(upload)).toEqual(expect.objectContaining({ ok: true, delivery: expect.objectContaining({ workflow: 'video' }) }));
-    expect(routeEvent({ event_id: randomUUID(), event_type: 'x', timestamp: '2026-03-01T10:00:00Z' })).toEqual(
-      expect.objectContaining({ ok: false, reason: 'unroutable' }),
+    expect(routeEvent(drift())).toEqual(
+      expect.objectContaining({ ok: true, delivery: expect.objectContaining({ workflow: 'guardian' }) }),
     );
+    const upload = {
+      event_id: randomUUID(),
+      event_type: 'video_uploaded',
+      timestamp: '2026-03-01T10:00:00Z',
+      video_id: 'v',
+    };
+    expect(routeEvent(upload)).toEqual(
+      expect.objectContaining({ ok: true, delivery: expect.objectContaining({ workflow: 'video' }) }),
+    );
+    expect(
+      routeEvent({ event_id: randomUUID(), event_type: 'x', timestamp: '2026-03-01T10:00:00Z' }),
+    ).toEqual(expect.objectContaining({ ok: false, reason: 'unroutable' }));
   });
 });

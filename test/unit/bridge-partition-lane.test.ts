@@ -34,7 +34,11 @@ function harness(options: { limit?: number; highWater?: number; lowWater?: numbe
     onFailure: (f) => failures.push(f),
     onRecovered: (r) => recoveries.push(r.attempts),
   });
-  const item = (offset: number, key: string, behaviour: { ms?: number; failTimes?: number; gate?: Promise<void> } = {}): LaneItem => {
+  const item = (
+    offset: number,
+    key: string,
+    behaviour: { ms?: number; failTimes?: number; gate?: Promise<void> } = {},
+  ): LaneItem => {
     let failuresLeft = behaviour.failTimes ?? 0;
     return {
       offset: BigInt(offset),
@@ -67,7 +71,13 @@ describe('PartitionLane', () => {
     const h = harness();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    h.lane.enqueue([h.item(0, 'a', { gate }), h.item(1, 'b'), h.item(2, 'a'), h.item(3, 'b'), h.item(4, 'a')]);
+    h.lane.enqueue([
+      h.item(0, 'a', { gate }),
+      h.item(1, 'b'),
+      h.item(2, 'a'),
+      h.item(3, 'b'),
+      h.item(4, 'a'),
+    ]);
     // b's two messages go through while a's first one is still running; a's others wait for it.
     await until(() => h.log.includes('end 3'), "b's messages");
     expect(h.log).toEqual(['start 0', 'start 1', 'end 1', 'start 3', 'end 3']);
