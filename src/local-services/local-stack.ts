@@ -50,7 +50,7 @@ export async function startLocalStack(
   };
 
   try {
-    const [temporal, kafka, postgres] = await Promise.all([
+    const started = await Promise.allSettled([
       config.temporal.address
         ? undefined
         : startTemporalDevServer({
@@ -81,6 +81,15 @@ export async function startLocalStack(
             return s;
           }),
     ]);
+    // Wait for every start to settle before giving up on one: a service still starting when
+    // another failed would otherwise be left running.
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [temporal, kafka, postgres] = started.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      Awaited<ReturnType<typeof startTemporalDevServer>> | undefined,
+      Awaited<ReturnType<typeof startKafkaBroker>> | undefined,
+      Awaited<ReturnType<typeof startPostgresServer>> | undefined,
+    ];
 
     const endpoints: ServiceEndpoints = {
       temporalAddress: config.temporal.address ?? temporal!.address,

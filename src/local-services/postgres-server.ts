@@ -51,7 +51,10 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   fs.mkdirSync(dataDir, { recursive: true });
   await stopStaleProcess(pidFile, 'postgres');
   await assertPortFree(options.port, 'PostgreSQL', 'LOCAL_POSTGRES_PORT');
-  if (process.getuid?.() === 0) fs.chownSync(dataDir, ...postgresUserIds());
+  if (process.getuid?.() === 0) {
+    assertTraversableByOthers(dataDir);
+    fs.chownSync(dataDir, ...postgresUserIds());
+  }
 
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
     await run(
@@ -112,4 +115,17 @@ function postgresUserIds(): [number, number] {
   }
   const [, , uid, gid] = line.split(':');
   return [Number(uid), Number(gid)];
+}
+
+/** As root the server runs as `postgres`, which must be able to reach its data directory. */
+function assertTraversableByOthers(dir: string): void {
+  for (let parent = path.dirname(path.resolve(dir)); ; parent = path.dirname(parent)) {
+    if ((fs.statSync(parent).mode & 0o001) === 0) {
+      throw new LocalServiceError(
+        `PostgreSQL runs as the 'postgres' user, which cannot enter ${parent}. ` +
+          `Allow it (chmod o+x ${parent}) or set LOCAL_SERVICES_DIR to a directory it can reach.`,
+      );
+    }
+    if (parent === path.dirname(parent)) return;
+  }
 }

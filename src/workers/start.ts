@@ -21,6 +21,21 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.runtime.logLevel, pretty: config.runtime.logPretty });
   installTemporalRuntime(logger);
 
+  // Signals are taken from the first moment: a stop asked for while local services are still
+  // starting waits for start-up to finish, so nothing we started is left running.
+  let starting = true;
+  let stopRequested: string | undefined;
+  const onSignal = (signal: string) => {
+    if (starting) {
+      stopRequested = signal;
+      logger.info({ signal }, 'stop requested during start-up: stopping once start-up has finished');
+      return;
+    }
+    void stop(signal).then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   const ctx: ServiceContext = await openServiceContext(config, logger);
   const parts: Part[] = [];
   let stopping = false;
@@ -34,8 +49,6 @@ async function main(): Promise<void> {
     await ctx.close();
     logger.info('stopped');
   };
-  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
 
   try {
     const worker = await startWorker(ctx);
@@ -59,6 +72,12 @@ async function main(): Promise<void> {
   } catch (err) {
     await stop('start failed');
     throw err;
+  } finally {
+    starting = false;
+  }
+  if (stopRequested) {
+    await stop(stopRequested);
+    process.exit(0);
   }
 
   const ui = ctx.endpoints.temporalUiUrl ?? '(configured Temporal server: open its own Web UI)';
