@@ -1,63 +1,19 @@
 /**
  * Wall-clock maths in an IANA time zone on epoch milliseconds, for report dates, report
- * windows and zone-less text-log timestamps. Intl only: no clock, no I/O.
+ * windows and zone-less text-log timestamps. Built on the policy's time-zone module (Intl
+ * only: no clock, no I/O), so the guardian and the report read a zone the same way.
  */
+
+import { isValidTimeZone, LocalDateTime, toLocalDateTime, utcOffsetMs } from '../policy/time-zone';
 
 const HOUR_MS = 3_600_000;
 
-// Building a DateTimeFormat is costly; one per zone lives for the process.
-const formatters = new Map<string, Intl.DateTimeFormat>();
+export type WallClock = LocalDateTime;
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
+/** The wall-clock reading at `instantMs` in `timeZone` (the policy's own zone maths). */
+export const wallClockAt: (instantMs: number, timeZone: string) => WallClock = toLocalDateTime;
 
-export interface WallClock {
-  year: number;
-  /** 1-12 */
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-/** The wall-clock reading at `instantMs` in `timeZone`. */
-export function wallClockAt(instantMs: number, timeZone: string): WallClock {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year,
-    month: parts.month,
-    day: parts.day,
-    // Some ICU versions print midnight as 24 even with h23.
-    hour: parts.hour % 24,
-    minute: parts.minute,
-    second: parts.second,
-  };
-}
-
-function offsetAt(instantMs: number, timeZone: string): number {
-  const w = wallClockAt(instantMs, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(instantMs / 1000) * 1000;
-}
+const offsetAt = utcOffsetMs;
 
 /**
  * The instant a wall-clock time in `timeZone` names. A time skipped by a spring-forward gap
@@ -93,14 +49,7 @@ export function localTimeAt(instantMs: number, timeZone: string): string {
 }
 
 /** True when Intl knows the zone. */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isKnownTimeZone: (timeZone: string) => boolean = isValidTimeZone;
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
