@@ -27,6 +27,7 @@ export default tseslint.config(
       'coverage/**',
       'eslint.config.mjs',
       'jest.config.js',
+      'scripts/**/*.js',
     ],
   },
   eslint.configs.recommended,

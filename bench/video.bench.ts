@@ -194,7 +194,11 @@ async function main(): Promise<void> {
       },
       peakRssMiB: peakRssMiB(),
       // Other work on the machine skews every figure above: the 1-minute load average around the run.
-      loadAverage: { atStart: round(loadAtStart, 2), atEnd: round(os.loadavg()[0], 2), cpus: os.cpus().length },
+      loadAverage: {
+        atStart: round(loadAtStart, 2),
+        atEnd: round(os.loadavg()[0], 2),
+        cpus: os.cpus().length,
+      },
     };
     writeBenchResult('video', figures, {
       videoSeconds: VIDEO_SECONDS,

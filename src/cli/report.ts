@@ -215,13 +215,11 @@ async function backfill(
   const { from, to, dates } = range;
   const span = backfillSpan(from, to, config.runtime.timeZone);
   // BUFFER_ALL: every date runs, one after the other — never two at once, none dropped.
-  await client.schedule
-    .getHandle(scheduleId)
-    .backfill({
-      start: new Date(span.startMs),
-      end: new Date(span.endMs),
-      overlap: ScheduleOverlapPolicy.BUFFER_ALL,
-    });
+  await client.schedule.getHandle(scheduleId).backfill({
+    start: new Date(span.startMs),
+    end: new Date(span.endMs),
+    overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+  });
   process.stdout.write(
     `backfill requested: ${dates.length} report${dates.length === 1 ? '' : 's'} (${from} … ${to}), run one at a time\n`,
   );
