@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/provision-all.sh
 npx tsc --noEmit -p tsconfig.json
+# Floating promises and non-deterministic imports in workflow code are errors, not style.
+npx eslint src test bench scripts
 npx jest --ci "$@"
