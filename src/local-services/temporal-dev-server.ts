@@ -37,6 +37,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     path.join(options.dataDir, 'temporal.sqlite'),
     '--log-level',
     'warn',
+    // WAL with normal sync: 2.7-5x more signals per second than SQLite's defaults (see the bridge
+    // benchmark). A process crash loses nothing; a power loss may lose the last writes.
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
   ];
   if (options.headless || options.uiPort === undefined) {
     args.push('--headless');
