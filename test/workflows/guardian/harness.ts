@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { GuardianActivities } from '../../../src/activities/guardian/types';
 import type { ModelEvent } from '../../../src/domain/events';
@@ -122,13 +122,18 @@ export async function registerSearchAttributes(env: TestWorkflowEnvironment): Pr
 export const WORKFLOWS_PATH = require.resolve('../../../src/workflows');
 
 /** Starts one worker for the whole file; returns a stop function. */
-export async function startGuardianWorker(env: TestWorkflowEnvironment, backends: RecordingBackends) {
+export async function startGuardianWorker(
+  env: TestWorkflowEnvironment,
+  backends: RecordingBackends,
+  options: Partial<WorkerOptions> = {},
+) {
   await registerSearchAttributes(env);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
     activities: backends.activities(),
+    ...options,
   });
   const running = worker.run();
   return async () => {
@@ -174,6 +179,36 @@ export class GuardianUnderTest {
   async decide(event: ModelEvent, backends: RecordingBackends): Promise<DecisionEntry> {
     await this.send(event);
     return this.waitForEntry(event.event_id, backends);
+  }
+
+  /**
+   * Waits, without queries, until `auditRecords` decisions of this guardian are in the audit trail
+   * and its run has stopped changing. The test server mishandles a query that races a
+   * continue-as-new (the query hangs for a minute and its clock stops skipping), so tests that
+   * make the guardian continue as new wait this way before they query it.
+   */
+  async waitUntilQuiet(
+    backends: RecordingBackends,
+    auditRecords: number,
+    timeoutMs = 120_000,
+  ): Promise<void> {
+    let last = '';
+    let stableSince = Date.now();
+    await eventually(
+      async () => {
+        if (backends.callsFor(this.modelName, 'recordDecision').length < auditRecords) return undefined;
+        const d = await this.handle.describe();
+        const now = `${d.runId}/${d.historyLength}`;
+        if (now !== last) {
+          last = now;
+          stableSince = Date.now();
+          return undefined;
+        }
+        return Date.now() - stableSince >= 1_500 ? true : undefined;
+      },
+      `${this.modelName} quiet with ${auditRecords} decisions recorded`,
+      timeoutMs,
+    );
   }
 
   state(): Promise<GuardianStateView> {

@@ -23,14 +23,22 @@ export async function replayAll(
 ) {
   const histories = [];
   for (const g of guardians) {
-    // Follow the chain of runs from the first one through every continue-as-new.
+    // Follow the chain of runs from the first one through every continue-as-new, then make sure
+    // the current run is included (the test server sometimes leaves a continued run's last
+    // events out of its history under heavy load, which breaks the chain).
+    const runIds: string[] = [];
     let runId: string | undefined = g.started[0];
     for (let n = 0; runId && n < 100; n++) {
+      runIds.push(runId);
       const history: History = await env.client.workflow.getHandle(g.handle.workflowId, runId).fetchHistory();
       // The real workflow id: the guardian derives child workflow ids from it.
       histories.push({ workflowId: g.handle.workflowId, history });
       const last: HistoryEvent | undefined = history.events?.[history.events.length - 1];
       runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    const current = (await g.handle.describe()).runId;
+    if (!runIds.includes(current)) {
+      histories.push({ workflowId: g.handle.workflowId, history: await g.handle.fetchHistory() });
     }
   }
   expect(histories.length).toBeGreaterThanOrEqual(guardians.length);
