@@ -25,6 +25,8 @@ let env: TestWorkflowEnvironment;
 let backends: RecordingBackends;
 let stopWorker: () => Promise<void>;
 const guardians: GuardianUnderTest[] = [];
+/** Guardians whose histories are kept as replay fixtures (RECORD_GUARDIAN_HISTORIES=1). */
+const fixtures: GuardianUnderTest[] = [];
 
 function guardian(prefix: string, input = { settings: ALL_DAY }): GuardianUnderTest {
   const g = new GuardianUnderTest(env, uniqueName(prefix), input);
@@ -129,6 +131,7 @@ describe('each row of the action table, through the guardian', () => {
 describe('drift alerts', () => {
   it('publishes a drift alert for every drift event, whatever the response', async () => {
     const g = guardian('drift-alert');
+    fixtures.push(g);
     const first = driftEvent({ model: g.modelName, severity: 'HIGH', features: 4 });
     const second = driftEvent({ model: g.modelName, severity: 'HIGH' }); // lands in the RETRAIN cooldown
     await g.decide(first, backends);
@@ -150,6 +153,7 @@ describe('drift alerts', () => {
 describe('explicit action_required and unknown event types', () => {
   it('lets action_required win over the table on a degradation', async () => {
     const g = guardian('explicit');
+    fixtures.push(g);
     // LOW degradation → table says MONITOR; the event asks for ROLLBACK.
     const event = degradationEvent({
       model: g.modelName,
@@ -178,6 +182,7 @@ describe('explicit action_required and unknown event types', () => {
 describe('duplicates and bad signals', () => {
   it('records a redelivered event id once and acts once', async () => {
     const g = guardian('duplicate');
+    fixtures.push(g);
     const event = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
     await g.decide(event, backends);
     await g.send(event);
@@ -213,6 +218,7 @@ describe('duplicates and bad signals', () => {
 describe('failing backends', () => {
   it('records a failed decision and alerts when no stable version exists for a rollback', async () => {
     const g = guardian('no-stable');
+    fixtures.push(g);
     backends.failFor(g.modelName, 'rollbackModel', {
       kind: 'non-retryable',
       type: NO_STABLE_VERSION_FAILURE,
@@ -279,6 +285,6 @@ describe('inspection', () => {
 
 describe('replay', () => {
   it('replays every history recorded above without non-determinism', async () => {
-    await replayAll(env, guardians);
+    await replayAll(env, guardians, { name: 'guardian-actions', guardians: fixtures });
   });
 });

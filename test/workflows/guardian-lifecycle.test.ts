@@ -25,6 +25,8 @@ let env: TestWorkflowEnvironment;
 let backends: RecordingBackends;
 let stopWorker: () => Promise<void>;
 const guardians: GuardianUnderTest[] = [];
+/** Guardians whose histories are kept as replay fixtures (RECORD_GUARDIAN_HISTORIES=1). */
+const fixtures: GuardianUnderTest[] = [];
 
 function guardian(
   prefix: string,
@@ -65,6 +67,7 @@ function operate(g: GuardianUnderTest, command: OperatorCommand) {
 describe('continue-as-new', () => {
   it('carries cooldowns, the pending retrain, pause and seen events into the next run, and loses no signal', async () => {
     const g = guardian('carry', { settings: ALL_DAY, eventsPerRun: 2 });
+    fixtures.push(g);
     const medium = driftEvent({ model: g.modelName, severity: 'MEDIUM' });
     const overload = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
     await g.decide(medium, backends);
@@ -124,6 +127,7 @@ describe('continue-as-new', () => {
 describe('the operator update', () => {
   it('pauses and resumes auto-response, each with a reason in the audit trail', async () => {
     const g = guardian('pause');
+    fixtures.push(g);
     await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
 
     await expect(operate(g, { command: 'pause', reason: '  ' })).rejects.toThrow(WorkflowUpdateFailedError);
@@ -198,6 +202,7 @@ describe('the operator update', () => {
 
   it('forces an action past the policy, recorded with the operator and reason', async () => {
     const g = guardian('force');
+    fixtures.push(g);
     await g.decide(systemEvent('system_overload', { model: g.modelName, severity: 'LOW' }), backends);
     await expect(
       operate(g, { command: 'force-action', action: 'REBOOT' as never, reason: 'not an action' }),
@@ -251,6 +256,7 @@ describe('the operator update', () => {
 describe('dry-run', () => {
   it('decides and records everything, and runs nothing', async () => {
     const g = guardian('dry-run', { settings: { ...ALL_DAY, dryRun: true } });
+    fixtures.push(g);
     const decisions = [];
     for (const event of [
       driftEvent({ model: g.modelName, severity: 'HIGH' }),
@@ -280,6 +286,6 @@ describe('dry-run', () => {
 
 describe('replay', () => {
   it('replays every history recorded above without non-determinism', async () => {
-    await replayAll(env, guardians, 'guardian-lifecycle');
+    await replayAll(env, guardians, { name: 'guardian-lifecycle', guardians: fixtures });
   });
 });

@@ -37,6 +37,8 @@ let env: TestWorkflowEnvironment;
 let backends: RecordingBackends;
 let stopWorker: () => Promise<void>;
 const guardians: GuardianUnderTest[] = [];
+/** Guardians whose histories are kept as replay fixtures (RECORD_GUARDIAN_HISTORIES=1). */
+const fixtures: GuardianUnderTest[] = [];
 
 function guardian(prefix: string, settings: GuardianSettingsInput): GuardianUnderTest {
   const g = new GuardianUnderTest(env, uniqueName(prefix), { settings });
@@ -178,6 +180,7 @@ describe('MEDIUM drift and the maintenance window (Europe/Berlin, 02:00–04:00)
     const windowStart = berlin(addCalendarDays(toLocalDateTime(noon, ZONE), 1), 2, 0);
 
     const waiting = guardian('window-wait', BERLIN);
+    fixtures.push(waiting);
     const drift = driftEvent({
       model: waiting.modelName,
       severity: 'MEDIUM',
@@ -197,6 +200,7 @@ describe('MEDIUM drift and the maintenance window (Europe/Berlin, 02:00–04:00)
     });
 
     const escalated = guardian('window-escalated', BERLIN);
+    fixtures.push(escalated);
     const medium = driftEvent({ model: escalated.modelName, severity: 'MEDIUM' });
     await escalated.decide(medium, backends);
     await skipTo(env, noon + 5 * MIN);
@@ -281,6 +285,6 @@ describe('business hours in Europe/Berlin (06:00–22:59)', () => {
 
 describe('replay', () => {
   it('replays every history recorded above without non-determinism', async () => {
-    await replayAll(env, guardians, 'guardian-time');
+    await replayAll(env, guardians, { name: 'guardian-time', guardians: fixtures });
   });
 });

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
+import { WORKFLOWS_PATH } from './guardian/harness';
+import { HISTORY_FIXTURES_DIR } from './guardian/replay';
+
+/**
+ * Guardian histories recorded by earlier runs of the workflow tests (test/fixtures/histories,
+ * refreshed with RECORD_GUARDIAN_HISTORIES=1) replayed against today's workflow code: a change
+ * that would break guardians already running in production fails here, and needs `patched()`.
+ */
+
+jest.setTimeout(120_000);
+
+const files = fs.existsSync(HISTORY_FIXTURES_DIR)
+  ? fs
+      .readdirSync(HISTORY_FIXTURES_DIR)
+      .filter((f) => f.startsWith('guardian-') && f.endsWith('.json'))
+      .sort()
+  : [];
+
+describe('guardian history fixtures', () => {
+  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures', () => {
+    const kinds = new Set(files.map((f) => f.replace(/-\d+\.json$/, '')));
+    expect([...kinds].sort()).toEqual(['guardian-actions', 'guardian-lifecycle', 'guardian-time']);
+  });
+
+  it('replay without non-determinism against the current workflow code', async () => {
+    const histories = files.map((file) => {
+      const json = JSON.parse(fs.readFileSync(path.join(HISTORY_FIXTURES_DIR, file), 'utf8')) as unknown;
+      const history = historyFromJSON(json);
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      // The guardian derives its retrain children's ids from its own workflow id.
+      const modelName = (
+        JSON.parse(Buffer.from(started!.input!.payloads![0].data!).toString()) as { modelName: string }
+      ).modelName;
+      return { workflowId: guardianWorkflowId(modelName), history, file };
+    });
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: WORKFLOWS_PATH, replayName: 'guardian-fixtures' },
+      histories.map(({ workflowId, history }) => ({ workflowId, history })),
+    )) {
+      replayed++;
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
+  });
+});
