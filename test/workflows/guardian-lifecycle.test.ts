@@ -253,6 +253,30 @@ describe('the operator update', () => {
   });
 });
 
+describe('invalid start settings', () => {
+  it('start the guardian paused on the defaults, saying what to fix, and nothing runs', async () => {
+    const g = guardian('bad-settings', { settings: { timeZone: 'Europe/Atlantis' } });
+    const entry = await g.decide(
+      systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }),
+      backends,
+    );
+    expect(entry).toMatchObject({ status: 'paused', action: 'SCALE_UP', executed: false });
+    const view = await g.state();
+    expect(view.paused?.reason).toContain("timeZone 'Europe/Atlantis' is not an IANA time zone");
+    expect(view.settings.timeZone).toBe('UTC');
+    expect(backends.actionsFor(g.modelName)).toEqual([]);
+    // The operator fixes the settings and resumes; the guardian then acts.
+    await operate(g, {
+      command: 'settings',
+      settings: { timeZone: 'Europe/Berlin', ...ALL_DAY },
+      reason: 'fix zone',
+    });
+    await operate(g, { command: 'resume', reason: 'settings fixed' });
+    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    expect(next).toMatchObject({ status: 'succeeded', action: 'ROLLBACK' });
+  });
+});
+
 describe('dry-run', () => {
   it('decides and records everything, and runs nothing', async () => {
     const g = guardian('dry-run', { settings: { ...ALL_DAY, dryRun: true } });

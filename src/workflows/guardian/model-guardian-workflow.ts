@@ -31,7 +31,7 @@ const DRAIN_LIMIT_MS = 60_000;
  * carried across continue-as-new.
  */
 export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<void> {
-  const state = input.carried ?? initialGuardianState(input);
+  const state = input.carried ?? initialGuardianState(input, Date.now());
   const guardian = new ModelGuardian(input.modelName, state);
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
 
