@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { createLogger } from '../logger';
 import { WORKFLOW_BUNDLE_PATH } from './worker';
+
+const logger = createLogger({ level: 'info', pretty: false }).child({ component: 'build' });
 
 /** Build step: bundles the workflow code once so the production worker starts fast. */
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   fs.writeFileSync(WORKFLOW_BUNDLE_PATH, code);
-  console.log(`workflow bundle written to ${WORKFLOW_BUNDLE_PATH} (${(code.length / 1024).toFixed(0)} KiB)`);
+  logger.info({ path: WORKFLOW_BUNDLE_PATH, sizeKiB: Math.round(code.length / 1024) }, 'workflow bundle written');
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: Error) => {
+  logger.fatal({ err }, 'bundling the workflow code failed');
   process.exit(1);
 });
