@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeZodError } from '../domain/events';
-import { nameBasedUuid } from './name-based-uuid';
+import { deterministicUuid } from '../backends/deterministic-id';
 
 /** The Prometheus Alertmanager webhook payload (version 4), as much of it as we read. */
 const alertSchema = z.object({
@@ -73,7 +73,7 @@ export function alertToEvent(alert: AlertmanagerAlert, now: Date): Record<string
     ? (SEVERITIES[labels.severity.toLowerCase()] ?? labels.severity)
     : undefined;
   const event: Record<string, unknown> = {
-    event_id: nameBasedUuid('alertmanager', identity, startsAt),
+    event_id: deterministicUuid('alertmanager', identity, startsAt),
     event_type: labels.event_type ?? snakeCase(alertname),
     timestamp: startsAt,
     source: 'alertmanager',

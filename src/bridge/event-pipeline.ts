@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { BridgeMetrics } from './bridge-metrics';
 import type { DeadLetter, DeadLetterWriter } from './dead-letter-writer';
 import type { Delivery } from './event-routing';
-import { nameBasedUuid } from './name-based-uuid';
+import { deterministicUuid } from '../backends/deterministic-id';
 import type { DeliveryResult, TemporalDelivery } from './temporal-delivery';
 
 /** Where an event came from, for log lines and latency. */
@@ -119,7 +119,7 @@ export class EventPipeline {
         input.videoKey,
         'duplicate_job_detected',
         {
-          alert_id: nameBasedUuid('duplicate-video-job', event.event_id),
+          alert_id: deterministicUuid('duplicate-video-job', event.event_id),
           title: `Duplicate video upload: ${input.videoKey}`,
           message: `The upload of ${input.videoKey} was delivered again (event ${event.event_id}); ${detail ?? 'no second job was started'}.`,
           priority: 'low',
@@ -127,7 +127,7 @@ export class EventPipeline {
           workflow_id: workflowId,
           source_event: event,
         },
-        nameBasedUuid('duplicate-video-job-alert', event.event_id),
+        deterministicUuid('duplicate-video-job-alert', event.event_id),
       );
     } catch (err) {
       this.deps.logger.warn(
