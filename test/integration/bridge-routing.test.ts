@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { KafkaMessage } from 'kafkajs';
 import { guardianWorkflowId, videoWorkflowId } from '../../src/domain/workflow-contracts';
 import { DLQ_HEADERS } from '../../src/bridge/dead-letter-writer';
@@ -18,34 +17,8 @@ import {
   videoEvent,
   waitFor,
 } from '../helpers/bridge-harness';
+import { consoleProduce } from '../helpers/kafka-console';
 import { uniqueName } from '../helpers/stack';
-
-/** Kafka's own console producer: one message per line, `key|value`. */
-function consoleProduce(topic: string, lines: Array<[key: string, value: object]>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.env.KAFKA_CLASS_PATH!,
-      [
-        'kafka.tools.ConsoleProducer',
-        '--bootstrap-server',
-        process.env.KAFKA_BROKERS!.split(',')[0],
-        '--topic',
-        topic,
-        '--property',
-        'parse.key=true',
-        '--property',
-        'key.separator=|',
-      ],
-      { env: { ...process.env, KAFKA_HEAP_OPTS: '-Xmx192m' } },
-    );
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`ConsoleProducer exited ${code}: ${err}`)),
-    );
-    child.stdin.end(lines.map(([key, value]) => `${key}|${JSON.stringify(value)}`).join('\n') + '\n');
-  });
-}
 
 const MAX_BYTES = 4096;
 

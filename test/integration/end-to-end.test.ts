@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -19,6 +18,7 @@ import {
   startInProcessBridge,
   waitFor,
 } from '../helpers/bridge-harness';
+import { consoleProduce } from '../helpers/kafka-console';
 import { uniqueName } from '../helpers/stack';
 
 /**
@@ -143,10 +143,10 @@ describe('end to end: Kafka → bridge → guardian → actions', () => {
       event_id: randomUUID(),
     });
     // Keyed by model, as our producers do, so both land on one partition in order.
-    await consoleProduce(
-      t.topics.degradation,
-      [first, second].map((e) => `${model}|${JSON.stringify(e)}`),
-    );
+    await consoleProduce(t.topics.degradation, [
+      [model, first],
+      [model, second],
+    ]);
 
     const state = await waitFor(
       'both decisions',
@@ -166,30 +166,3 @@ describe('end to end: Kafka → bridge → guardian → actions', () => {
     expect(rows.map((r) => r.executed)).toEqual([true, false]);
   });
 });
-
-/** Writes `key|value` lines to a topic with Kafka's own kafka-console-producer. */
-function consoleProduce(topic: string, lines: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.env.KAFKA_CLASS_PATH!,
-      [
-        'kafka.tools.ConsoleProducer',
-        '--bootstrap-server',
-        process.env.KAFKA_BROKERS!.split(',')[0],
-        '--topic',
-        topic,
-        '--property',
-        'parse.key=true',
-        '--property',
-        'key.separator=|',
-      ],
-      { env: { ...process.env, KAFKA_HEAP_OPTS: '-Xmx256m' }, stdio: ['pipe', 'ignore', 'pipe'] },
-    );
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`console producer exited ${code}: ${err}`)),
-    );
-    child.stdin.end(lines.join('\n') + '\n');
-  });
-}

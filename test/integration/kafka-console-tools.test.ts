@@ -1,23 +1,6 @@
-import { spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaTool } from '../helpers/kafka-console';
 import { uniqueName } from '../helpers/stack';
-
-/** Kafka's own command-line tools, on the same jars as the local broker. */
-function kafkaTool(mainClass: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.KAFKA_CLASS_PATH!, [mainClass, ...args], {
-      env: { ...process.env, KAFKA_HEAP_OPTS: '-Xmx256m' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${mainClass} exited ${code}: ${err}`)),
-    );
-    if (input !== undefined) child.stdin.end(input);
-  });
-}
 
 describe('Kafka interoperability with the real console tools', () => {
   const brokers = process.env.KAFKA_BROKERS!.split(',');
