@@ -24,11 +24,16 @@ require_command() {
 ensure_debian_package() {
   local cmd="$1"; shift
   if command -v "$cmd" >/dev/null 2>&1; then return 0; fi
-  command -v apt-get >/dev/null 2>&1 || die "'$cmd' is missing and apt-get is not available; install the packages: $*"
+  install_debian_packages "$@"
+}
+
+# Installs Debian packages with apt-get (as root, or through sudo).
+install_debian_packages() {
+  command -v apt-get >/dev/null 2>&1 || die "apt-get is not available; install the packages: $*"
   log "installing Debian packages: $*"
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || die "'$cmd' is missing; run as root or install: $*"
+    command -v sudo >/dev/null 2>&1 || die "run as root (or install sudo) to install: $*"
     sudo="sudo"
   fi
   $sudo apt-get update -qq >/dev/null || die "apt-get update failed; install manually: $*"

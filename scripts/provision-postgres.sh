@@ -14,6 +14,6 @@ find_bin_dir() {
 }
 
 if bin="$(find_bin_dir)"; then echo "$bin"; exit 0; fi
-ensure_debian_package /usr/lib/postgresql/none postgresql
+install_debian_packages postgresql
 bin="$(find_bin_dir)" || die "PostgreSQL server programs not found after install; install Debian's postgresql package or set DATABASE_URL"
 echo "$bin"
