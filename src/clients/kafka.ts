@@ -1,5 +1,4 @@
 import {
-  Consumer,
   Kafka,
   KafkaConfig as KafkaJsConfig,
   logLevel,
@@ -60,13 +59,6 @@ export async function createProducer(kafka: Kafka): Promise<Producer> {
   });
   await producer.connect();
   return producer;
-}
-
-/** A connected consumer in the given group. */
-export async function createConsumer(kafka: Kafka, groupId: string): Promise<Consumer> {
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  await consumer.connect();
-  return consumer;
 }
 
 /** Creates missing topics (existing ones are left as they are). */

@@ -3,7 +3,7 @@
  * workflow type names, ids, signal names and inputs. Plain strings and types, so the bridge
  * routes by name and never imports workflow code.
  */
-import type { ModelEvent, VideoEvent } from './events';
+import type { VideoEvent } from './events';
 import type { GuardianSettingsInput } from './policy/settings';
 
 // ---- model guardian: one long-lived workflow per model -----------------------------------
@@ -34,8 +34,6 @@ export interface GuardianStartInput {
   modelName: string;
   settings?: GuardianSettingsInput;
 }
-
-export type GuardianEventSignalPayload = ModelEvent;
 
 /** Query: the guardian's state (cooldowns with end times, recent responses, pending retrain, paused, last decisions). */
 export const GUARDIAN_STATE_QUERY = 'guardianState';
