@@ -1,11 +1,4 @@
-import {
-  Kafka,
-  KafkaConfig as KafkaJsConfig,
-  logLevel,
-  Partitioners,
-  Producer,
-  SASLOptions,
-} from 'kafkajs';
+import { Kafka, KafkaConfig as KafkaJsConfig, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../config/kafka';
 import type { Logger } from '../logger';
 
