@@ -145,18 +145,22 @@ async function writeReport(reportDate: string, timeZone: string): Promise<DailyR
   const report = buildDailyReport(window, merged, plan.sources, Date.now());
   const written = await writeDailyReport(report);
 
-  await publishReportSummary({
-    eventId: uuid4(),
+  // The figures the Kafka summary and the workflow result share.
+  const headline = {
     reportDate,
     score: report.health.score,
     grade: report.health.grade,
     totalErrors: report.errorAnalysis.totalErrors,
     criticalErrors: report.errorAnalysis.criticalErrors,
     slowOperations: report.performanceAnalysis.slowOperations,
-    linesInWindow: report.totals.inWindow,
-    summary: written.summary,
     jsonPath: written.jsonPath,
     htmlPath: written.htmlPath,
+  };
+  await publishReportSummary({
+    ...headline,
+    eventId: uuid4(),
+    linesInWindow: report.totals.inWindow,
+    summary: written.summary,
   });
   const alerted = report.health.grade === 'Poor';
   if (alerted) {
@@ -170,14 +174,7 @@ async function writeReport(reportDate: string, timeZone: string): Promise<DailyR
   }
   return {
     status: 'written',
-    reportDate,
-    score: report.health.score,
-    grade: report.health.grade,
-    totalErrors: report.errorAnalysis.totalErrors,
-    criticalErrors: report.errorAnalysis.criticalErrors,
-    slowOperations: report.performanceAnalysis.slowOperations,
-    jsonPath: written.jsonPath,
-    htmlPath: written.htmlPath,
+    ...headline,
     alerted,
     findings: report.findings.slice(0, 10),
   };
