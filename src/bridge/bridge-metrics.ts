@@ -26,7 +26,7 @@ export function createBridgeMetrics(registry = new MetricsRegistry()) {
     ),
     signalLatency: registry.histogram(
       'bridge_signal_latency_seconds',
-      'Duration of one Temporal call (signal-with-start or start) until Temporal accepted it, by workflow.',
+      'Duration of one delivery to Temporal (signal, or start) until Temporal accepted it, by workflow.',
       LATENCY_BUCKETS,
     ),
     eventLatency: registry.histogram(

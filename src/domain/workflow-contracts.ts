@@ -10,8 +10,8 @@ import type { GuardianSettingsInput } from './policy/settings';
 
 export const GUARDIAN_WORKFLOW_TYPE = 'modelGuardianWorkflow';
 /**
- * Signal carrying one validated ModelEvent; used with signal-with-start. The bridge sends it with
- * the request id `bridge-signal:<event_id>`: Temporal drops a repeat of a request id the run has
+ * Signal carrying one validated ModelEvent; the bridge starts the guardian first when none runs,
+ * and sends the signal with the request id `bridge-signal:<event_id>`: Temporal drops a repeat of a request id the run has
  * seen, so a re-delivered Kafka message is not signalled twice to the same run. The guardian
  * still dedupes by event_id (a re-delivery can reach a later run after continue-as-new).
  */

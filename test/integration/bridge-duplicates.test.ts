@@ -111,7 +111,7 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
     const second = systemEvent(model, 'system_overload');
     const third = systemEvent(model, 'prediction_latency_high');
     await produce(t.producer, t.topics.drift, [
-      // The very first delivery creates the guardian (signal-with-start); the repeat must still be dropped.
+      // The very first delivery starts the guardian, then signals it; the repeat must still be dropped.
       { key: model, value: JSON.stringify(first) },
       { key: model, value: JSON.stringify(first) },
     ]);
