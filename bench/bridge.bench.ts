@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import path from 'node:path';
 import { findFreePort } from '../src/local-services/ports';
 import { openBenchContext } from './lib/stack';
-import { peakRssMiB, percentile, writeBenchResult } from './lib/results';
+import { coresUsed, cpuSeconds, peakRssMiB, percentile, writeBenchResult } from './lib/results';
 
 const RATE = Number(process.env.BENCH_BRIDGE_RATE ?? 500);
 const MODELS = Number(process.env.BENCH_BRIDGE_MODELS ?? 100);
@@ -266,13 +266,28 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const windowStart = startedAt + WARMUP_SECONDS * 1000;
   const windowEnd = windowStart + MEASURE_SECONDS * 1000;
+  const dataDir = path.resolve(config.runtime.localServicesDir);
+  const pids = {
+    bridge: bridge.process.pid,
+    worker: worker?.process.pid,
+    benchDriver: process.pid,
+    temporalDevServer: readPid(path.join(dataDir, 'temporal.pid')),
+    kafkaBroker: readPid(path.join(dataDir, 'kafka', 'kafka.pid')),
+  };
+  const cpuNow = () =>
+    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid && cpuSeconds(pid)]));
+  let cpuAtWindowStart: Record<string, number | undefined> | undefined;
   let maxBacklog = 0;
   while (Date.now() < windowEnd) {
     const due = Math.floor(((Date.now() - startedAt) / 1000) * RATE);
     if (due > produced) await produceBatch(due - produced);
-    if (Date.now() >= windowStart) maxBacklog = Math.max(maxBacklog, produced - accepted.length);
+    if (Date.now() >= windowStart) {
+      cpuAtWindowStart ??= cpuNow();
+      maxBacklog = Math.max(maxBacklog, produced - accepted.length);
+    }
     await new Promise((r) => setTimeout(r, TICK_MS));
   }
+  const steadyCores = coresUsed(cpuAtWindowStart ?? {}, cpuNow(), MEASURE_SECONDS);
   const backlogAtWindowEnd = produced - accepted.length;
   const steadyProduced = produced;
   await waitForAll(600_000);
@@ -285,6 +300,8 @@ async function main(): Promise<void> {
     maxBacklogEvents: maxBacklog,
     backlogAtWindowEnd,
     ...latencyFigures(inWindow.map(([p, a]) => a - p)),
+    /** Average cores each process used during the measured window (the machine has os.cpus()). */
+    coresUsed: steadyCores,
   };
   console.log('steady:', JSON.stringify(steady));
 
@@ -312,9 +329,6 @@ async function main(): Promise<void> {
   const stopWorker = worker?.next('stopped');
   worker?.process.send({ type: 'stop' });
   const workerStopped = await stopWorker;
-  const dataDir = path.resolve(config.runtime.localServicesDir);
-  const temporalPid = readPid(path.join(dataDir, 'temporal.pid'));
-  const kafkaPid = readPid(path.join(dataDir, 'kafka', 'kafka.pid'));
   const figures = {
     steady,
     burst,
@@ -328,8 +342,8 @@ async function main(): Promise<void> {
       bridge: bridgeStopped.peakRssMiB,
       worker: workerStopped?.peakRssMiB,
       benchDriver: peakRssMiB(),
-      temporalDevServer: temporalPid && peakRssMiB(temporalPid),
-      kafkaBroker: kafkaPid && peakRssMiB(kafkaPid),
+      temporalDevServer: pids.temporalDevServer && peakRssMiB(pids.temporalDevServer),
+      kafkaBroker: pids.kafkaBroker && peakRssMiB(pids.kafkaBroker),
     },
     targetMet: steady.eventsPerSecond >= RATE * 0.98 && steady.p99Ms < 250,
   };

@@ -22,6 +22,38 @@ export function peakRssMiB(pid: number = process.pid): number | undefined {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in seconds; undefined if it is gone. */
+export function cpuSeconds(pid: number = process.pid): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux reports process times in clock ticks of USER_HZ, 100 on every platform Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Average cores each process used between two `cpuSeconds` readings taken `seconds` apart: where
+ * the machine's time went, so a figure can be read against the 2 cores it was measured on.
+ */
+export function coresUsed(
+  before: Record<string, number | undefined>,
+  after: Record<string, number | undefined>,
+  seconds: number,
+): Record<string, number | undefined> {
+  const cores: Record<string, number | undefined> = {};
+  for (const name of Object.keys(before)) {
+    const [b, a] = [before[name], after[name]];
+    cores[name] =
+      b === undefined || a === undefined ? undefined : Math.round(((a - b) / seconds) * 100) / 100;
+  }
+  return cores;
+}
+
 /** Writes bench/results/<name>.json with the machine and settings that produced the figures. */
 export function writeBenchResult(
   name: string,

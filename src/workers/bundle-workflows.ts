@@ -9,7 +9,10 @@ const logger = createLogger({ level: 'info', pretty: false }).child({ component:
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   fs.writeFileSync(WORKFLOW_BUNDLE_PATH, code);
-  logger.info({ path: WORKFLOW_BUNDLE_PATH, sizeKiB: Math.round(code.length / 1024) }, 'workflow bundle written');
+  logger.info(
+    { path: WORKFLOW_BUNDLE_PATH, sizeKiB: Math.round(code.length / 1024) },
+    'workflow bundle written',
+  );
 }
 
 main().catch((err: Error) => {
