@@ -4,11 +4,13 @@ import { bridgeDepsFromContext, startBridge } from '../../src/bridge/bridge';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { openServiceContext } from '../../src/workers/service-context';
+import { installTemporalRuntime } from '../../src/workers/temporal-runtime';
 import { peakRssMiB } from '../lib/results';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.runtime.logLevel, pretty: false });
+  installTemporalRuntime(logger);
   const ctx = await openServiceContext(config, logger, { headless: true });
   let pending: number[] = [];
   const bridge = await startBridge(bridgeDepsFromContext(ctx), {

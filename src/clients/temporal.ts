@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { Client, Connection, TLSConfig } from '@temporalio/client';
+import { Client, Connection, ConnectionLike, TLSConfig } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config/temporal';
 
 /** Options both the client Connection and the worker's NativeConnection accept. */
@@ -34,17 +35,31 @@ export async function temporalConnectionOptions(
 }
 
 export interface TemporalClientHandle {
-  connection: Connection;
+  connection: ConnectionLike;
   client: Client;
   close(): Promise<void>;
 }
 
-/** One connection + client for the process; close() releases the gRPC channel. */
+export interface TemporalClientOptions {
+  /**
+   * Use the SDK's native (Rust) connection instead of the Node gRPC one. It spends about half the
+   * CPU per call (the bridge makes one per event), retries transient errors itself within each
+   * call's deadline, but cannot be aborted early: a call ends at its deadline at the latest.
+   * Needs the process's Temporal runtime, so only for the long-running processes.
+   */
+  native?: boolean;
+}
+
+/** One connection + client for the process; close() releases the connection. */
 export async function createTemporalClient(
   config: TemporalConfig,
   address: string,
+  options: TemporalClientOptions = {},
 ): Promise<TemporalClientHandle> {
-  const connection = await Connection.connect(await temporalConnectionOptions(config, address));
+  const connectionOptions = await temporalConnectionOptions(config, address);
+  const connection: ConnectionLike = options.native
+    ? await NativeConnection.connect(connectionOptions)
+    : await Connection.connect(connectionOptions);
   const client = new Client({ connection, namespace: config.namespace });
   return { connection, client, close: () => connection.close() };
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { LocalServiceError } from '../local-services/errors';
 import { createLogger } from '../logger';
 import { openServiceContext } from './service-context';
+import { installTemporalRuntime } from './temporal-runtime';
 
 /**
  * `node dist/workers/bridge.js`: the Kafka bridge on its own, one consumer-group member.
@@ -12,6 +13,7 @@ import { openServiceContext } from './service-context';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.runtime.logLevel, pretty: config.runtime.logPretty });
+  installTemporalRuntime(logger);
   const ctx = await openServiceContext(config, logger, { headless: true });
   let bridge: RunningBridge;
   try {

@@ -5,6 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
 import { BridgeOptions, RunningBridge, startBridge } from '../../src/bridge/bridge';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
+import { createTemporalClient } from '../../src/clients/temporal';
 import type { Config } from '../../src/config';
 import { createLogger, Logger } from '../../src/logger';
 import { receivedEventsQuery, ReceivedModelEvent } from '../fixtures/bridge-workflows';
@@ -151,7 +152,10 @@ export function capturingLogger(level = 'info'): { logger: Logger; lines: Array<
   return { logger: createLogger({ level, pretty: false }, sink), lines };
 }
 
-/** The bridge in this process, on the test's names, with its own Kafka producer and Temporal client. */
+/**
+ * The bridge in this process, on the test's names, with its own Kafka producer and Temporal client
+ * (native, as the product's processes have it).
+ */
 export async function startInProcessBridge(
   t: BridgeTestEnv,
   options: BridgeOptions & { logger?: Logger } = {},
@@ -160,6 +164,9 @@ export async function startInProcessBridge(
     options.logger ?? createLogger({ level: process.env.BRIDGE_TEST_LOG_LEVEL ?? 'error', pretty: false });
   const producer = t.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
+  const temporal = await createTemporalClient(t.config.temporal, t.config.temporal.address!, {
+    native: true,
+  });
   const bridge = await startBridge(
     {
       config: t.config,
@@ -167,7 +174,7 @@ export async function startInProcessBridge(
       kafka: t.kafka,
       producer,
       publisher: createKafkaEventPublisher(producer),
-      temporalClient: t.temporal.client,
+      temporalClient: temporal.client,
     },
     { httpPort: 0, ...options },
   );
@@ -176,6 +183,7 @@ export async function startInProcessBridge(
     async stop() {
       const clean = await bridge.stop();
       await producer.disconnect();
+      await temporal.close();
       return clean;
     },
   };
