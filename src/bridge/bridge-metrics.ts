@@ -16,6 +16,14 @@ export function createBridgeMetrics(registry = new MetricsRegistry()) {
       'bridge_duplicates_total',
       'Deliveries that started nothing because the job already exists (same upload delivered again), by workflow.',
     ),
+    batchedSignals: registry.counter(
+      'bridge_batched_signals_total',
+      'Signals that carried several events of one model (they queued while its previous signal was in flight).',
+    ),
+    batchedEvents: registry.counter(
+      'bridge_batched_events_total',
+      'Events delivered in those batched signals.',
+    ),
     deadLettered: registry.counter(
       'bridge_dead_letters_total',
       'Messages sent to the dead-letter topic (or rejected over HTTP), by reason.',

@@ -4,7 +4,7 @@ import type { BridgeMetrics } from './bridge-metrics';
 import type { DeadLetter, DeadLetterWriter } from './dead-letter-writer';
 import type { Delivery } from './event-routing';
 import { deterministicUuid } from '../backends/deterministic-id';
-import type { DeliveryResult, TemporalDelivery } from './temporal-delivery';
+import type { DeliveryResult, GuardianDelivery, TemporalDelivery } from './temporal-delivery';
 
 /** Where an event came from, for log lines and latency. */
 export interface EventOrigin {
@@ -52,9 +52,34 @@ export class EventPipeline {
 
   /** Throws TransientDeliveryError (retry later) or RejectedDeliveryError (dead-letter it). */
   async deliver(delivery: Delivery, origin: EventOrigin, abort?: AbortSignal): Promise<DeliveryResult> {
-    const { metrics, logger } = this.deps;
     const startedAt = performance.now();
     const result = await this.deps.temporal.deliver(delivery, abort);
+    await this.accepted(delivery, origin, result, startedAt);
+    return result;
+  }
+
+  /**
+   * Several events of one model's guardian in one call, in order; each is then logged, counted
+   * and observed as if delivered alone. Throws like `deliver` (for all of them).
+   */
+  async deliverTogether(
+    events: Array<{ delivery: GuardianDelivery; origin: EventOrigin }>,
+    abort?: AbortSignal,
+  ): Promise<DeliveryResult> {
+    const startedAt = performance.now();
+    const result = await this.deps.temporal.deliverToGuardian(
+      events.map((e) => e.delivery),
+      abort,
+    );
+    this.deps.metrics.batchedSignals.inc();
+    this.deps.metrics.batchedEvents.inc({}, events.length);
+    for (const { delivery, origin } of events) await this.accepted(delivery, origin, result, startedAt);
+    return result;
+  }
+
+  /** Logs, counts and reports one event Temporal accepted. */
+  private async accepted(delivery: Delivery, origin: EventOrigin, result: DeliveryResult, startedAt: number) {
+    const { metrics, logger } = this.deps;
     const acceptedAtMs = Date.now();
     const labels = { workflow: delivery.workflow };
     metrics.signalLatency.observe(labels, (performance.now() - startedAt) / 1000);
@@ -86,7 +111,6 @@ export class EventPipeline {
       outcome: result.outcome,
       acceptedAtMs,
     });
-    return result;
   }
 
   /** Resolves once the dead letter is on Kafka; throws when Kafka is unavailable (retry later). */

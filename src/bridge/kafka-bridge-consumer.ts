@@ -8,7 +8,7 @@ import type { EventOrigin, EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
 import { classifyMessage, TopicFamilies } from './message-decoding';
 import { LaneItem, PartitionLane } from './partition-lane';
-import { RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
+import { GuardianDelivery, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
 
 export interface KafkaBridgeConsumerOptions {
   kafka: Kafka;
@@ -43,8 +43,16 @@ export interface ConsumerHealth {
 
 /** Per partition, at most this many messages wait in memory; fetching pauses until it drains to a quarter. */
 const QUEUE_HIGH_WATER = 256;
+/** Most events of one model in one signal, and their most bytes (well under Temporal's limits). */
+const MAX_EVENTS_PER_SIGNAL = 100;
+const MAX_BYTES_PER_SIGNAL = 512 * 1024;
 /** Delivered offsets are committed this often (and once more at shutdown). */
 const COMMIT_INTERVAL_MS = 100;
+
+/** A lane item that knows its guardian delivery, so queued events of a model can go together. */
+interface BridgeItem extends LaneItem {
+  guardian?: { delivery: GuardianDelivery; origin: EventOrigin };
+}
 
 interface Lane {
   topic: string;
@@ -162,6 +170,8 @@ export class KafkaBridgeConsumer {
       backoff: new CappedBackoff(this.options.retryInitialDelayMs, this.options.retryMaxDelayMs),
       highWater: QUEUE_HIGH_WATER,
       lowWater: QUEUE_HIGH_WATER / 4,
+      maxBatch: MAX_EVENTS_PER_SIGNAL,
+      maxBatchBytes: MAX_BYTES_PER_SIGNAL,
       pause: () => this.pauseFetching([{ topic, partition }]),
       resume: () => {
         if (!this.stopping) this.resumeFetching(topic, partition);
@@ -314,10 +324,11 @@ export class KafkaBridgeConsumer {
         headers: message.headers,
         origin: { kind: 'kafka', topic, partition, offset: message.offset, timestamp: message.timestamp },
       });
-    return {
+    const item: BridgeItem = {
       offset: BigInt(message.offset),
       // Bad messages have no workflow: each is its own key, so they never wait for a model's events.
       key: route.ok ? route.delivery.workflowId : `dead-letter:${topic}/${partition}/${message.offset}`,
+      bytes: message.value?.length ?? 0,
       run: async () => {
         try {
           if (!route.ok) {
@@ -344,5 +355,33 @@ export class KafkaBridgeConsumer {
         metrics.consumed.inc({ topic });
       },
     };
+    if (route.ok && route.delivery.workflow === 'guardian') {
+      item.guardian = { delivery: route.delivery, origin };
+      item.runTogether = (items) => this.deliverTogether(topic, items as BridgeItem[]);
+    }
+    return item;
+  }
+
+  /**
+   * Events of one model that queued up, in one signal. If Temporal refuses the batch as a whole
+   * (too large, say) each goes on its own, so only a bad one is dead-lettered.
+   */
+  private async deliverTogether(topic: string, items: BridgeItem[]): Promise<void> {
+    const { pipeline, metrics, abort } = this.options;
+    try {
+      await pipeline.deliverTogether(
+        items.map((i) => i.guardian!),
+        abort,
+      );
+    } catch (err) {
+      if (!(err instanceof RejectedDeliveryError)) throw err;
+      this.options.logger.warn(
+        { topic, events: items.length, err: err.message },
+        'Temporal refused a batch of events: delivering them one by one',
+      );
+      for (const item of items) await item.run();
+      return;
+    }
+    metrics.consumed.inc({ topic }, items.length);
   }
 }

@@ -8,6 +8,13 @@ export interface LaneItem {
   /** Ordering key (the workflow id): one in flight per key, in offset order. */
   key: string;
   run(): Promise<void>;
+  /**
+   * Present when this message may go to Temporal in one call with the next waiting messages of
+   * its key that have it too: called with all of them (this one first), in offset order.
+   */
+  runTogether?(items: LaneItem[]): Promise<void>;
+  /** Size counted against the batch's byte limit. */
+  bytes?: number;
 }
 
 export interface LaneFailure {
@@ -32,15 +39,21 @@ export interface PartitionLaneOptions {
   /** Pause fetching at this many queued messages, resume at `lowWater`. */
   highWater: number;
   lowWater: number;
+  /** Most messages (and bytes) of one key delivered in one call; 1 = one at a time. */
+  maxBatch?: number;
+  maxBatchBytes?: number;
 }
 
 /**
  * The messages of one Kafka partition between fetch and commit. Delivery runs beside the
- * fetch loop (a slow partition never holds up the others): per key one at a time in offset
- * order, different keys in parallel under the shared limit. The commit point only moves past
- * messages that are done, in offset order. When a delivery fails the lane stops starting
- * messages, pauses fetching and retries the same message after a capped backoff — nothing is
- * skipped, nothing after the failure is committed.
+ * fetch loop (a slow partition never holds up the others): per key one call at a time in offset
+ * order, different keys in parallel under the shared limit. Messages of a key that queued up
+ * while its previous call was in flight go together in the next call (when they allow it), so a
+ * backlog drains in a few calls instead of one call per message. The commit point only moves
+ * past messages that are done, in offset order. When a delivery fails the lane stops starting
+ * messages, pauses fetching and retries the same messages — the same batch, so the retry carries
+ * the same request id — after a capped backoff: nothing is skipped, nothing after the failure is
+ * committed.
  */
 export class PartitionLane {
   /** Offsets enqueued and not yet done, in order (index `head` onwards). */
@@ -49,6 +62,8 @@ export class PartitionLane {
   private readonly doneAhead = new Set<bigint>();
   private lastEnqueued: bigint | undefined;
   private readonly chains = new Map<string, LaneItem[]>();
+  /** Per key, the batch whose call failed: retried exactly as it was. */
+  private readonly failedBatches = new Map<string, number>();
   private readonly runningKeys = new Set<string>();
   private queuedCount = 0;
   private halted = false;
@@ -138,30 +153,50 @@ export class PartitionLane {
     const { mutex, limit } = this.options;
     try {
       while (chain.length > 0 && !this.halted && !this.failing) {
-        const item = chain[0];
+        let batch: LaneItem[] = [];
         let ran: boolean;
         try {
           // Checked again after each wait (for the key, for a slot): the lane may have stopped meanwhile.
           ran = await mutex.run(key, () =>
             limit.run(async () => {
               if (this.halted || this.failing) return false;
-              await item.run();
+              batch = this.nextBatch(key, chain);
+              if (batch.length === 1) await batch[0].run();
+              else await batch[0].runTogether!(batch);
               return true;
             }),
           );
         } catch (err) {
-          this.fail(item.offset, err);
+          if (batch.length > 0) this.failedBatches.set(key, batch.length);
+          this.fail(chain[0].offset, err);
           return;
         }
         if (!ran) return;
-        chain.shift();
-        this.markDone(item.offset);
+        this.failedBatches.delete(key);
+        chain.splice(0, batch.length);
+        for (const item of batch) this.markDone(item.offset);
       }
     } finally {
       this.runningKeys.delete(key);
       if (chain.length === 0 && this.chains.get(key) === chain) this.chains.delete(key);
       if (this.runningKeys.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** The head of the key's chain and the waiting messages that may join it (or the batch that failed). */
+  private nextBatch(key: string, chain: LaneItem[]): LaneItem[] {
+    const retry = this.failedBatches.get(key);
+    if (retry !== undefined) return chain.slice(0, retry);
+    const { maxBatch = 1, maxBatchBytes = Infinity } = this.options;
+    if (!chain[0].runTogether) return [chain[0]];
+    let bytes = chain[0].bytes ?? 0;
+    let size = 1;
+    while (size < Math.min(maxBatch, chain.length) && chain[size].runTogether) {
+      bytes += chain[size].bytes ?? 0;
+      if (bytes > maxBatchBytes) break;
+      size++;
+    }
+    return chain.slice(0, size);
   }
 
   private markDone(offset: bigint): void {

@@ -7,12 +7,14 @@ import {
 import type { Payload } from '@temporalio/common';
 import {
   GUARDIAN_EVENT_SIGNAL,
+  GUARDIAN_EVENTS_SIGNAL,
   GUARDIAN_WORKFLOW_TYPE,
   GuardianStartInput,
   VIDEO_WORKFLOW_TYPE,
   videoStartPolicies,
 } from '../domain/workflow-contracts';
 import type { GuardianSettingsInput } from '../domain/policy/settings';
+import { deterministicUuid } from '../backends/deterministic-id';
 import type { Delivery } from './event-routing';
 
 /** What Temporal did with an event it accepted. */
@@ -40,9 +42,13 @@ export class RejectedDeliveryError extends Error {
   }
 }
 
+export type GuardianDelivery = Extract<Delivery, { workflow: 'guardian' }>;
+
 export interface TemporalDelivery {
   /** Signals the guardian or starts the video job; throws Transient/RejectedDeliveryError. */
   deliver(delivery: Delivery, abort?: AbortSignal): Promise<DeliveryResult>;
+  /** Signals several events of ONE model's guardian in one call, in order; throws like `deliver`. */
+  deliverToGuardian(deliveries: GuardianDelivery[], abort?: AbortSignal): Promise<DeliveryResult>;
 }
 
 export interface TemporalDeliveryOptions {
@@ -51,6 +57,15 @@ export interface TemporalDeliveryOptions {
   callTimeoutMs: number;
   /** Policy settings (time zone, business hours, window, dry-run) for guardians this call starts. */
   guardianSettings?: GuardianSettingsInput;
+}
+
+/** One signal to a model's guardian, ready to send. */
+interface GuardianSignal {
+  workflowId: string;
+  modelName: string;
+  name: string;
+  requestId: string;
+  input: Payload[];
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
@@ -115,20 +130,16 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
    * is not signalled twice; the guardian still dedupes by event_id across continue-as-new.
    * Resolves false when no guardian runs for the model.
    */
-  async function signalRunningGuardian(
-    delivery: Extract<Delivery, { workflow: 'guardian' }>,
-    signalInput: Payload[],
-    abort?: AbortSignal,
-  ): Promise<boolean> {
+  async function signalRunningGuardian(signal: GuardianSignal, abort?: AbortSignal): Promise<boolean> {
     try {
       await withLimits(abort, () =>
         client.workflowService.signalWorkflowExecution({
           namespace: client.options.namespace,
           identity: client.options.identity,
-          requestId: `bridge-signal:${delivery.event.event_id}`,
-          workflowExecution: { workflowId: delivery.workflowId },
-          signalName: GUARDIAN_EVENT_SIGNAL,
-          input: { payloads: signalInput },
+          requestId: signal.requestId,
+          workflowExecution: { workflowId: signal.workflowId },
+          signalName: signal.name,
+          input: { payloads: signal.input },
         }),
       );
       return true;
@@ -139,26 +150,52 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
   }
 
   /**
+   * One event as `modelEvent` (request id from its event id), several of one model as
+   * `modelEvents` (request id from all their event ids, in order: a retry of the same batch
+   * carries the same one).
+   */
+  async function guardianSignal(deliveries: GuardianDelivery[]): Promise<GuardianSignal> {
+    const [first] = deliveries;
+    if (deliveries.length === 1) {
+      return {
+        workflowId: first.workflowId,
+        modelName: first.modelName,
+        name: GUARDIAN_EVENT_SIGNAL,
+        requestId: `bridge-signal:${first.event.event_id}`,
+        input: await encode([first.event]),
+      };
+    }
+    const eventIds = deliveries.map((d) => d.event.event_id);
+    return {
+      workflowId: first.workflowId,
+      modelName: first.modelName,
+      name: GUARDIAN_EVENTS_SIGNAL,
+      requestId: `bridge-signals:${deterministicUuid('guardian-event-batch', eventIds.join(','))}`,
+      input: await encode([deliveries.map((d) => d.event)]),
+    };
+  }
+
+  /**
    * A plain signal, and only when no guardian runs (the model's first event, or its run ended) a
    * start first. Not signal-with-start: Temporal does about a third more work for it on every
    * event. Nor a fallback to signal-with-start: the run it starts does not remember the request_id
    * as a signal's, so the redelivered first event (then a plain signal) would arrive twice.
    */
-  async function signalGuardian(delivery: Extract<Delivery, { workflow: 'guardian' }>, abort?: AbortSignal) {
-    const signalInput = await encode([delivery.event]);
-    if (await signalRunningGuardian(delivery, signalInput, abort)) return { outcome: 'signalled' as const };
-    const startInput: GuardianStartInput = { modelName: delivery.modelName, settings: guardianSettings };
+  async function signalGuardian(deliveries: GuardianDelivery[], abort?: AbortSignal) {
+    const signal = await guardianSignal(deliveries);
+    if (await signalRunningGuardian(signal, abort)) return { outcome: 'signalled' as const };
+    const startInput: GuardianStartInput = { modelName: signal.modelName, settings: guardianSettings };
     // USE_EXISTING: a guardian another bridge (or the HTTP way in) started meanwhile is kept.
     await withLimits(abort, () =>
       client.workflow.start(GUARDIAN_WORKFLOW_TYPE, {
-        workflowId: delivery.workflowId,
+        workflowId: signal.workflowId,
         taskQueue,
         args: [startInput],
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     );
-    if (await signalRunningGuardian(delivery, signalInput, abort)) return { outcome: 'signalled' as const };
-    throw new TransientDeliveryError(`the guardian ${delivery.workflowId} closed right after it started`);
+    if (await signalRunningGuardian(signal, abort)) return { outcome: 'signalled' as const };
+    throw new TransientDeliveryError(`the guardian ${signal.workflowId} closed right after it started`);
   }
 
   /** A re-analysis request already served by the latest run (the same event delivered again). */
@@ -211,8 +248,17 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
     async deliver(delivery, abort) {
       try {
         return delivery.workflow === 'guardian'
-          ? await signalGuardian(delivery, abort)
+          ? await signalGuardian([delivery], abort)
           : await startVideoJob(delivery, abort);
+      } catch (err) {
+        throw classifyTemporalError(err);
+      }
+    },
+    async deliverToGuardian(deliveries, abort) {
+      if (new Set(deliveries.map((d) => d.workflowId)).size !== 1)
+        throw new RejectedDeliveryError('one call signals one guardian: the events belong to several');
+      try {
+        return await signalGuardian(deliveries, abort);
       } catch (err) {
         throw classifyTemporalError(err);
       }

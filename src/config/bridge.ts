@@ -48,10 +48,11 @@ export const bridgeSettings = {
   }),
   maxInFlight: setting({
     env: 'BRIDGE_MAX_IN_FLIGHT',
-    schema: positiveInt.default(64),
-    description: 'Most Temporal calls (signals, starts) in flight at once; one per workflow at most.',
+    schema: positiveInt.default(256),
+    description:
+      'Most Temporal calls (signals, starts) in flight at once; one per workflow at most, so at least the number of models with events at the same time.',
     expects: 'a positive integer',
-    defaultText: '64',
+    defaultText: '256',
   }),
   partitionsConcurrently: setting({
     env: 'BRIDGE_PARTITIONS_CONCURRENTLY',

@@ -16,6 +16,13 @@ export const GUARDIAN_WORKFLOW_TYPE = 'modelGuardianWorkflow';
  * still dedupes by event_id (a re-delivery can reach a later run after continue-as-new).
  */
 export const GUARDIAN_EVENT_SIGNAL = 'modelEvent';
+/**
+ * Signal carrying several validated ModelEvents of one model, in order: what queued for the model
+ * while the bridge's previous call to its guardian was in flight. Its request id is derived from
+ * all their event ids; a batch regrouped after a bridge restart is caught by the guardian's
+ * event_id dedupe.
+ */
+export const GUARDIAN_EVENTS_SIGNAL = 'modelEvents';
 
 export function guardianWorkflowId(modelName: string): string {
   return `model-guardian:${modelName}`;

@@ -101,11 +101,11 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
     await job.signal(finishVideoSignal);
   }, 180_000);
 
-  // The bridge sends each event's signal with a request id derived from its event_id; Temporal
-  // drops a repeated request id, so even this non-deduplicating fixture sees the event once.
-  // The real guardian additionally dedupes by event_id (SPEC §1), which also covers a redelivery
-  // that arrives after the guardian continued-as-new.
-  it('signals the same model event delivered twice only once (Temporal drops the repeated signal; the real guardian also dedupes by event_id)', async () => {
+  // The bridge sends an event's signal with a request id derived from its event_id, and Temporal
+  // drops a repeated request id. A repeat that queued behind the first may instead travel in the
+  // same batch signal: then the guardian (and this fixture, like it) drops the event id it has
+  // seen — which also covers a redelivery that arrives after the guardian continued-as-new.
+  it('processes the same model event delivered twice only once (Temporal drops the repeated signal, the guardian a repeated event id)', async () => {
     const model = uniqueName('model');
     const first = driftEvent(model);
     const second = systemEvent(model, 'system_overload');

@@ -138,7 +138,7 @@ describe('Kafka bridge as its own process: SIGKILL and SIGTERM', () => {
     }
   }
 
-  it('loses nothing and signals nothing twice when killed with SIGKILL mid-stream and restarted', async () => {
+  it('loses nothing and processes nothing twice when killed with SIGKILL mid-stream and restarted', async () => {
     const models = [1, 2, 3, 4, 5].map((n) => uniqueName(`kill-model-${n}`));
     const produced = new Map<string, string[]>(models.map((m) => [m, []]));
     const first = await spawnBridge(t, 'bridge-killed');

@@ -243,11 +243,17 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
       workflow_id: guardianWorkflowId(model),
       outcome: 'signalled',
     });
-    // Accepted means Temporal has it: the guardian's history holds the signal already.
-    const history = await t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).fetchHistory();
-    expect(
-      history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'modelEvent'),
-    ).toHaveLength(1);
+    // Accepted means Temporal has it: the signal is in the guardian's history (once the guardian's
+    // first workflow task, which may have been running when it arrived, completed).
+    const signalled = await waitFor(
+      'the signal in the guardian history',
+      async () =>
+        (await t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).fetchHistory()).events!.filter(
+          (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'modelEvent',
+        ),
+      (events) => events.length > 0,
+    );
+    expect(signalled).toHaveLength(1);
     await waitFor(
       'HTTP event at the guardian',
       () => guardianEvents(t.temporal.client, guardianWorkflowId(model)),

@@ -110,6 +110,8 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
     expect(messages).toContain('delivery failed: partition paused, will retry');
     expect(messages).toContain('delivery recovered: partition is flowing again');
     expect(running.bridge.metrics.deliveryFailures.get({ topic: t.topics.drift })).toBeGreaterThan(0);
+    // What queued per model during the outage went to its guardian in batch signals, in order.
+    expect(running.bridge.metrics.batchedSignals.get()).toBeGreaterThan(0);
     await waitFor(
       'health back to ok',
       async () => running.bridge.health().status,

@@ -14,7 +14,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 2000): Prom
 }
 
 /** A lane with recording callbacks and items whose behaviour a test scripts. */
-function harness(options: { limit?: number; highWater?: number; lowWater?: number } = {}) {
+function harness(options: { limit?: number; highWater?: number; lowWater?: number; maxBatch?: number } = {}) {
   const log: string[] = [];
   const fetch: string[] = [];
   const failures: LaneFailure[] = [];
@@ -28,21 +28,49 @@ function harness(options: { limit?: number; highWater?: number; lowWater?: numbe
     backoff: new CappedBackoff(5, 20, () => 0.5),
     highWater: options.highWater ?? 1000,
     lowWater: options.lowWater ?? 250,
+    maxBatch: options.maxBatch ?? 10,
+    maxBatchBytes: 1000,
     pause: () => fetch.push('pause'),
     resume: () => fetch.push('resume'),
     onProgress: () => undefined,
     onFailure: (f) => failures.push(f),
     onRecovered: (r) => recoveries.push(r.attempts),
   });
+  /** Batches (of items made with `together`) that fail before one goes through. */
+  const batches = { failuresLeft: 0 };
   const item = (
     offset: number,
     key: string,
-    behaviour: { ms?: number; failTimes?: number; gate?: Promise<void> } = {},
+    behaviour: {
+      ms?: number;
+      failTimes?: number;
+      gate?: Promise<void>;
+      together?: boolean;
+      bytes?: number;
+    } = {},
   ): LaneItem => {
     let failuresLeft = behaviour.failTimes ?? 0;
+    const runTogether = async (items: LaneItem[]) => {
+      if (activeKeys.get(key)) throw new Error(`two in flight for ${key}`);
+      activeKeys.set(key, 1);
+      try {
+        const offsets = items.map((i) => i.offset).join(',');
+        log.push(`start ${offsets}`);
+        await tick(2);
+        if (batches.failuresLeft > 0) {
+          batches.failuresLeft--;
+          throw new Error(`batch ${offsets} failed`);
+        }
+        log.push(`end ${offsets}`);
+      } finally {
+        activeKeys.set(key, 0);
+      }
+    };
     return {
       offset: BigInt(offset),
       key,
+      bytes: behaviour.bytes ?? 10,
+      ...(behaviour.together ? { runTogether } : {}),
       async run() {
         active++;
         maxActive = Math.max(maxActive, active);
@@ -63,7 +91,7 @@ function harness(options: { limit?: number; highWater?: number; lowWater?: numbe
       },
     };
   };
-  return { lane, item, log, fetch, failures, recoveries, maxActive: () => maxActive };
+  return { lane, item, log, fetch, failures, recoveries, batches, maxActive: () => maxActive };
 }
 
 describe('PartitionLane', () => {
@@ -156,5 +184,57 @@ describe('PartitionLane', () => {
     expect(h.log.filter((l) => l.startsWith('end')).sort()).toEqual(['end 0', 'end 2']);
     expect(h.lane.commitPoint).toBe(1n);
     expect(h.fetch).toEqual([]);
+  });
+
+  it('delivers the messages of a key that queued while its call was in flight in one call, in order', async () => {
+    const h = harness({ maxBatch: 3 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h.lane.enqueue([h.item(0, 'a', { gate, together: true })]);
+    await until(() => h.log.includes('start 0'), 'the first call');
+    h.lane.enqueue([1, 2, 3, 4].map((o) => h.item(o, 'a', { together: true })));
+    release();
+    await until(() => h.lane.commitPoint === 5n, 'all done');
+    // At most maxBatch per call; the rest in the next call.
+    expect(h.log.filter((l) => l.startsWith('end'))).toEqual(['end 0', 'end 1,2,3', 'end 4']);
+  });
+
+  it('ends a batch at a message that cannot join it, and at the byte limit', async () => {
+    const h = harness();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h.lane.enqueue([h.item(0, 'a', { gate })]);
+    await until(() => h.log.includes('start 0'), 'the first call');
+    h.lane.enqueue([
+      h.item(1, 'a', { together: true }),
+      h.item(2, 'a', { together: true }),
+      h.item(3, 'a'),
+      h.item(4, 'a', { together: true, bytes: 600 }),
+      h.item(5, 'a', { together: true, bytes: 600 }),
+    ]);
+    release();
+    await until(() => h.lane.commitPoint === 6n, 'all done');
+    expect(h.log.filter((l) => l.startsWith('end'))).toEqual(['end 0', 'end 1,2', 'end 3', 'end 4', 'end 5']);
+  });
+
+  it('retries a failed batch exactly as it was (same request id), even when more messages queued meanwhile', async () => {
+    const h = harness();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h.lane.enqueue([h.item(0, 'a', { gate })]);
+    await until(() => h.log.includes('start 0'), 'the first call');
+    h.lane.enqueue([1, 2].map((o) => h.item(o, 'a', { together: true })));
+    h.batches.failuresLeft = 1;
+    release();
+    await until(() => h.failures.length === 1, 'the failed batch');
+    h.lane.enqueue([3].map((o) => h.item(o, 'a', { together: true })));
+    await until(() => h.lane.commitPoint === 4n, 'recovery', 3000);
+    expect(h.log.filter((l) => l.startsWith('start'))).toEqual([
+      'start 0',
+      'start 1,2',
+      'start 1,2',
+      'start 3',
+    ]);
+    expect(h.failures.map((f) => f.offset)).toEqual([1n]);
   });
 });

@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NO_STABLE_VERSION_FAILURE } from '../../src/activities/guardian/types';
+import { guardianHistoryQuery } from '../../src/workflows/guardian/definitions';
 import { MODEL_NAME, LAST_ACTION, LAST_SEVERITY } from '../../src/workflows/search-attributes';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { uniqueName } from '../helpers/stack';
@@ -196,6 +197,25 @@ describe('duplicates and bad signals', () => {
     expect(backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request.eventId)).toEqual([
       event.event_id,
       other.event_id,
+    ]);
+  });
+
+  it('decides the events of a batch signal in order, drops an event id seen before, and rejects a batch that is not a list', async () => {
+    const g = guardian('batch');
+    const first = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
+    await g.decide(first, backends);
+    const second = systemEvent('prediction_latency_high', { model: g.modelName, severity: 'HIGH' });
+    const third = driftEvent({ model: g.modelName, severity: 'LOW' });
+    await g.sendBatch([first, second, third]);
+    await g.sendBatch({ not: 'a list' });
+    const view = await g.waitUntilIdle(4);
+    expect(view.counters).toMatchObject({ processedEvents: 3, duplicateEvents: 1, rejectedSignals: 1 });
+    // Decided in batch order (audit writes may finish in any order: actions take their time).
+    const history = await g.handle.query(guardianHistoryQuery);
+    expect(history.map((entry) => entry.id).reverse()).toEqual([
+      first.event_id,
+      second.event_id,
+      third.event_id,
     ]);
   });
 

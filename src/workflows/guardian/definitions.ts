@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
   GUARDIAN_EVENT_SIGNAL,
+  GUARDIAN_EVENTS_SIGNAL,
   GUARDIAN_HISTORY_QUERY,
   GUARDIAN_OPERATOR_UPDATE,
   GUARDIAN_STATE_QUERY,
@@ -9,6 +10,9 @@ import type { DecisionEntry, GuardianStateView, OperatorCommand, OperatorCommand
 
 /** One event for the guardian (a validated ModelEvent; re-checked on arrival). */
 export const modelEventSignal = defineSignal<[unknown]>(GUARDIAN_EVENT_SIGNAL);
+
+/** Several events for the guardian, in order (each re-checked on arrival). */
+export const modelEventsSignal = defineSignal<[unknown]>(GUARDIAN_EVENTS_SIGNAL);
 
 export const guardianStateQuery = defineQuery<GuardianStateView>(GUARDIAN_STATE_QUERY);
 

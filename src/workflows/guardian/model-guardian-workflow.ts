@@ -11,6 +11,7 @@ import {
   guardianHistoryQuery,
   guardianStateQuery,
   modelEventSignal,
+  modelEventsSignal,
   operatorCommandUpdate,
 } from './definitions';
 import { newestFirst } from './history';
@@ -38,6 +39,12 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
   setHandler(modelEventSignal, (payload) => {
     state.queuedEvents.push(payload);
+  });
+  // A batch from the bridge: its events queue in order, as if signalled one by one. Anything but
+  // an array is queued as it is, so validation rejects it with a reason like any bad event.
+  setHandler(modelEventsSignal, (payload) => {
+    if (Array.isArray(payload)) state.queuedEvents.push(...(payload as unknown[]));
+    else state.queuedEvents.push(payload);
   });
   setHandler(actionFinishedSignal, (outcome) => guardian.retrainFinished(outcome));
   setHandler(guardianStateQuery, () => guardian.view());

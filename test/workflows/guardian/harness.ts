@@ -8,6 +8,7 @@ import type { ModelEvent } from '../../../src/domain/events';
 import type { GuardianSettingsInput } from '../../../src/domain/policy';
 import {
   GUARDIAN_EVENT_SIGNAL,
+  GUARDIAN_EVENTS_SIGNAL,
   GUARDIAN_WORKFLOW_TYPE,
   guardianWorkflowId,
   type GuardianStartInput,
@@ -173,6 +174,17 @@ export class GuardianUnderTest {
       signalArgs: [event],
     });
     if (this.started.length === 0) this.started.push(handle.signaledRunId);
+  }
+
+  /** Delivers several events in one signal, as the bridge does with events that queued up. */
+  async sendBatch(events: unknown): Promise<void> {
+    await this.env.client.workflow.signalWithStart(GUARDIAN_WORKFLOW_TYPE, {
+      workflowId: guardianWorkflowId(this.modelName),
+      taskQueue: TASK_QUEUE,
+      args: [{ modelName: this.modelName, ...this.input }],
+      signal: GUARDIAN_EVENTS_SIGNAL,
+      signalArgs: [events],
+    });
   }
 
   /** Sends the event and waits until its decision is final (recorded in the audit trail). */
