@@ -123,6 +123,11 @@ function latencyFigures(latencies: number[]) {
   };
 }
 
+function partFigures(values: number[]) {
+  const { p50Ms, p95Ms, p99Ms } = latencyFigures(values);
+  return { p50: p50Ms, p95: p95Ms, p99: p99Ms };
+}
+
 /** A dev server on a fresh database registers its namespace a moment after it starts answering. */
 async function waitForNamespace(client: Client, namespace: string): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -232,8 +237,9 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
 
-  // Every accepted event: [producedAt, acceptedAt] (ms, same clock: one machine).
-  const accepted: Array<[number, number]> = [];
+  // Every accepted event: [produced, read by the bridge, its Temporal call began, accepted]
+  // (ms, one clock: one machine).
+  const accepted: Array<[number, number, number, number]> = [];
   const worker = withWorker ? forkChild('fixture-worker-child.ts', env) : undefined;
   await worker?.next('ready');
   await waitForNamespace(ctx.temporal.client, config.temporal.namespace);
@@ -241,8 +247,8 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
   console.log('Temporal alone:', JSON.stringify(baseline));
   const bridge = forkChild('bridge-child.ts', env, (m) => {
     if (m.type !== 'samples') return;
-    const values = m.producedAndAccepted as number[];
-    for (let i = 0; i < values.length; i += 2) accepted.push([values[i], values[i + 1]]);
+    const v = m.timestamps as number[];
+    for (let i = 0; i < v.length; i += 4) accepted.push([v[i], v[i + 1], v[i + 2], v[i + 3]]);
   });
   await bridge.next('ready');
 
@@ -316,7 +322,7 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
   const steadyProduced = produced;
   await waitForAll(600_000);
   const inWindow = accepted.filter(([p]) => p >= windowStart && p < windowEnd);
-  const acceptedInWindow = accepted.filter(([, a]) => a >= windowStart && a < windowEnd).length;
+  const acceptedInWindow = accepted.filter(([, , , a]) => a >= windowStart && a < windowEnd).length;
   const steady = {
     targetEventsPerSecond: RATE,
     eventsPerSecond: Math.round((acceptedInWindow / MEASURE_SECONDS) * 10) / 10,
@@ -325,7 +331,13 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
     eventsProducedInWindow: inWindow.length,
     maxBacklogEvents: maxBacklog,
     backlogAtWindowEnd,
-    ...latencyFigures(inWindow.map(([p, a]) => a - p)),
+    ...latencyFigures(inWindow.map(([p, , , a]) => a - p)),
+    /** Where that time went: Kafka (produce → read), waiting (for the model's previous call and a free slot), the Temporal call. */
+    latencyPartsMs: {
+      kafka: partFigures(inWindow.map(([p, r]) => r - p)),
+      waiting: partFigures(inWindow.map(([, r, c]) => c - r)),
+      temporalCall: partFigures(inWindow.map(([, , c, a]) => a - c)),
+    },
     /** Average cores each process used during the measured window (the machine has os.cpus()). */
     coresUsed: steadyCores,
   };
@@ -340,7 +352,7 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
   const producedBurstAt = Date.now();
   await waitForAll(600_000);
   const burstAccepted = accepted.slice(burstFrom);
-  const lastAccepted = Math.max(...burstAccepted.map(([, a]) => a));
+  const lastAccepted = Math.max(...burstAccepted.map(([, , , a]) => a));
   const burst = {
     events: BURST_EVENTS,
     produceSeconds: (producedBurstAt - burstStart) / 1000,

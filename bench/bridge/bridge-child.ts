@@ -15,19 +15,21 @@ async function main(): Promise<void> {
   let pending: number[] = [];
   const bridge = await startBridge(bridgeDepsFromContext(ctx), {
     onDelivered: (s) => {
-      if (s.origin.producedAtMs !== undefined) pending.push(s.origin.producedAtMs, s.acceptedAtMs);
+      const { producedAtMs, receivedAtMs } = s.origin;
+      if (producedAtMs !== undefined && receivedAtMs !== undefined)
+        pending.push(producedAtMs, receivedAtMs, s.callStartedAtMs, s.acceptedAtMs);
     },
   });
   const flush = setInterval(() => {
     if (pending.length === 0) return;
-    process.send!({ type: 'samples', producedAndAccepted: pending });
+    process.send!({ type: 'samples', timestamps: pending });
     pending = [];
   }, 200);
   process.on('message', (message: { type: string }) => {
     if (message.type !== 'stop') return;
     void (async () => {
       clearInterval(flush);
-      if (pending.length) process.send!({ type: 'samples', producedAndAccepted: pending });
+      if (pending.length) process.send!({ type: 'samples', timestamps: pending });
       const metrics = bridge.metrics.registry.render();
       const clean = await bridge.stop();
       await ctx.close();

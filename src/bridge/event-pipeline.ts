@@ -15,6 +15,8 @@ export interface EventOrigin {
   path?: string;
   /** When the event was produced (Kafka message timestamp), for end-to-end latency. */
   producedAtMs?: number;
+  /** When the bridge read it (fetched from Kafka, or received over HTTP). */
+  receivedAtMs?: number;
 }
 
 /** One accepted event, for observers (the benchmark measures produce → accepted with it). */
@@ -23,6 +25,8 @@ export interface DeliveredSample {
   eventId: string;
   workflowId: string;
   outcome: DeliveryResult['outcome'];
+  /** When the Temporal call that carried it began (after waiting for its model and a slot). */
+  callStartedAtMs: number;
   acceptedAtMs: number;
 }
 
@@ -52,7 +56,7 @@ export class EventPipeline {
 
   /** Throws TransientDeliveryError (retry later) or RejectedDeliveryError (dead-letter it). */
   async deliver(delivery: Delivery, origin: EventOrigin, abort?: AbortSignal): Promise<DeliveryResult> {
-    const startedAt = performance.now();
+    const startedAt = Date.now();
     const result = await this.deps.temporal.deliver(delivery, abort);
     await this.accepted(delivery, origin, result, startedAt);
     return result;
@@ -66,7 +70,7 @@ export class EventPipeline {
     events: Array<{ delivery: GuardianDelivery; origin: EventOrigin }>,
     abort?: AbortSignal,
   ): Promise<DeliveryResult> {
-    const startedAt = performance.now();
+    const startedAt = Date.now();
     const result = await this.deps.temporal.deliverToGuardian(
       events.map((e) => e.delivery),
       abort,
@@ -82,7 +86,7 @@ export class EventPipeline {
     const { metrics, logger } = this.deps;
     const acceptedAtMs = Date.now();
     const labels = { workflow: delivery.workflow };
-    metrics.signalLatency.observe(labels, (performance.now() - startedAt) / 1000);
+    metrics.signalLatency.observe(labels, (acceptedAtMs - startedAt) / 1000);
     if (origin.producedAtMs !== undefined && Number.isFinite(origin.producedAtMs)) {
       metrics.eventLatency.observe(labels, Math.max(0, acceptedAtMs - origin.producedAtMs) / 1000);
     }
@@ -109,6 +113,7 @@ export class EventPipeline {
       eventId: delivery.event.event_id,
       workflowId: delivery.workflowId,
       outcome: result.outcome,
+      callStartedAtMs: startedAt,
       acceptedAtMs,
     });
   }

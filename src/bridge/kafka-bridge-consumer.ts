@@ -315,7 +315,14 @@ export class KafkaBridgeConsumer {
       this.options.maxMessageBytes,
     );
     const producedAtMs = Number(message.timestamp);
-    const origin: EventOrigin = { source: 'kafka', topic, partition, offset: message.offset, producedAtMs };
+    const origin: EventOrigin = {
+      source: 'kafka',
+      topic,
+      partition,
+      offset: message.offset,
+      producedAtMs,
+      receivedAtMs: Date.now(),
+    };
     const deadLetter = (rejection: Rejection) =>
       pipeline.deadLetter({
         ...rejection,

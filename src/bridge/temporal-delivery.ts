@@ -105,7 +105,11 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
     return payloads;
   }
 
-  /** Every call has a deadline (a dead server must not hang a partition) and is abortable on shutdown. */
+  /**
+   * Every call has a deadline (a dead server must not hang a partition). On a shutdown out of time
+   * the call is aborted where the connection can (the Node gRPC one); the native connection of the
+   * product's processes cannot, so its call ends at the deadline and the bridge stops waiting for it.
+   */
   async function withLimits<T>(abort: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + callTimeoutMs;
     const limited = () => client.connection.withDeadline(deadline, fn);

@@ -48,11 +48,11 @@ export const bridgeSettings = {
   }),
   maxInFlight: setting({
     env: 'BRIDGE_MAX_IN_FLIGHT',
-    schema: positiveInt.default(256),
+    schema: positiveInt.default(16),
     description:
-      'Most Temporal calls (signals, starts) in flight at once; one per workflow at most, so at least the number of models with events at the same time.',
+      "Most Temporal calls (signals, starts) in flight at once, one per workflow. A model's events that wait meanwhile go together in its next call, so a few calls carry a high rate; more only add contention at Temporal.",
     expects: 'a positive integer',
-    defaultText: '256',
+    defaultText: '16',
   }),
   partitionsConcurrently: setting({
     env: 'BRIDGE_PARTITIONS_CONCURRENTLY',
