@@ -52,7 +52,7 @@ describe('bridge settings', () => {
   it('has working defaults', () => {
     expect(loadConfig({}).bridge).toEqual(
       expect.objectContaining({
-        maxInFlight: 64,
+        maxInFlight: 16,
         newGroupStart: 'earliest',
         maxMessageBytes: 1_048_576,
         httpHost: '127.0.0.1',
