@@ -43,9 +43,9 @@ export interface TemporalClientHandle {
 export interface TemporalClientOptions {
   /**
    * Use the SDK's native (Rust) connection instead of the Node gRPC one. It spends about half the
-   * CPU per call (the bridge makes one per event), retries transient errors itself within each
-   * call's deadline, but cannot be aborted early: a call ends at its deadline at the latest.
-   * Needs the process's Temporal runtime, so only for the long-running processes.
+   * CPU per call (the bridge makes one per event) and may retry a transient error itself before
+   * failing the call, but cannot be aborted early: a call ends at its deadline at the latest.
+   * It runs on the process's Temporal runtime, so it is meant for the long-running processes.
    */
   native?: boolean;
 }
