@@ -48,11 +48,11 @@ export const bridgeSettings = {
   }),
   maxInFlight: setting({
     env: 'BRIDGE_MAX_IN_FLIGHT',
-    schema: positiveInt.default(16),
+    schema: positiveInt.default(32),
     description:
       "Most Temporal calls (signals, starts) in flight at once, one per workflow. A model's events that wait meanwhile go together in its next call, so a few calls carry a high rate; more only add contention at Temporal.",
     expects: 'a positive integer',
-    defaultText: '16',
+    defaultText: '32',
   }),
   partitionsConcurrently: setting({
     env: 'BRIDGE_PARTITIONS_CONCURRENTLY',

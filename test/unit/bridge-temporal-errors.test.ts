@@ -52,7 +52,7 @@ describe('bridge settings', () => {
   it('has working defaults', () => {
     expect(loadConfig({}).bridge).toEqual(
       expect.objectContaining({
-        maxInFlight: 16,
+        maxInFlight: 32,
         newGroupStart: 'earliest',
         maxMessageBytes: 1_048_576,
         httpHost: '127.0.0.1',
