@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Client } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
 import type { EventPublisher } from '../clients/event-publisher';
@@ -55,9 +54,6 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
   const metrics = createBridgeMetrics();
   const mutex = new KeyedMutex();
   const limit = new ConcurrencyLimit(settings.maxInFlight);
-  const abortInFlight = new AbortController();
-  // Every in-flight call listens on it (and removes its listener when done).
-  setMaxListeners(settings.maxInFlight + 16, abortInFlight.signal);
   let stopping = false;
   let finish!: () => void;
   let fail!: (err: Error) => void;
@@ -104,7 +100,6 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     limit,
     metrics,
     logger,
-    abort: abortInFlight.signal,
     onFatal: (err) => fail(err),
   });
 
@@ -164,12 +159,12 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     let clean = await Promise.race([graceful, timedOut]);
     clearTimeout(timer);
     if (!settled) {
-      // Out of time: abandon in-flight calls. Their offsets were never committed, so they are redelivered later.
+      // Out of time: stop waiting for in-flight calls (each ends at its deadline at the latest).
+      // Their offsets were never committed, so they are redelivered later.
       logger.error(
         { afterMs: Date.now() - startedAt },
         'bridge shutdown timed out: abandoning in-flight deliveries',
       );
-      abortInFlight.abort();
       clean = await Promise.race([
         graceful.then(() => false),
         new Promise<false>((r) => setTimeout(() => r(false), 5_000).unref()),

@@ -55,9 +55,10 @@ export class EventPipeline {
   constructor(private readonly deps: EventPipelineDeps) {}
 
   /** Throws TransientDeliveryError (retry later) or RejectedDeliveryError (dead-letter it). */
-  async deliver(delivery: Delivery, origin: EventOrigin, abort?: AbortSignal): Promise<DeliveryResult> {
+  async deliver(delivery: Delivery, origin: EventOrigin): Promise<DeliveryResult> {
     const startedAt = Date.now();
-    const result = await this.deps.temporal.deliver(delivery, abort);
+    const result = await this.deps.temporal.deliver(delivery);
+    this.observeCall(delivery.workflow, startedAt);
     await this.accepted(delivery, origin, result, startedAt);
     return result;
   }
@@ -68,17 +69,19 @@ export class EventPipeline {
    */
   async deliverTogether(
     events: Array<{ delivery: GuardianDelivery; origin: EventOrigin }>,
-    abort?: AbortSignal,
   ): Promise<DeliveryResult> {
     const startedAt = Date.now();
-    const result = await this.deps.temporal.deliverToGuardian(
-      events.map((e) => e.delivery),
-      abort,
-    );
+    const result = await this.deps.temporal.deliverToGuardian(events.map((e) => e.delivery));
+    this.observeCall('guardian', startedAt);
     this.deps.metrics.batchedSignals.inc();
     this.deps.metrics.batchedEvents.inc({}, events.length);
     for (const { delivery, origin } of events) await this.accepted(delivery, origin, result, startedAt);
     return result;
+  }
+
+  /** One Temporal call's duration (one sample per call, however many events it carried). */
+  private observeCall(workflow: Delivery['workflow'], startedAt: number) {
+    this.deps.metrics.signalLatency.observe({ workflow }, (Date.now() - startedAt) / 1000);
   }
 
   /** Logs, counts and reports one event Temporal accepted. */
@@ -86,7 +89,6 @@ export class EventPipeline {
     const { metrics, logger } = this.deps;
     const acceptedAtMs = Date.now();
     const labels = { workflow: delivery.workflow };
-    metrics.signalLatency.observe(labels, (acceptedAtMs - startedAt) / 1000);
     if (origin.producedAtMs !== undefined && Number.isFinite(origin.producedAtMs)) {
       metrics.eventLatency.observe(labels, Math.max(0, acceptedAtMs - origin.producedAtMs) / 1000);
     }

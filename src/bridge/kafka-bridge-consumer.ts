@@ -26,8 +26,6 @@ export interface KafkaBridgeConsumerOptions {
   limit: ConcurrencyLimit;
   metrics: BridgeMetrics;
   logger: Logger;
-  /** Aborted when shutdown runs out of time: in-flight Temporal calls give up (their offsets stay uncommitted). */
-  abort: AbortSignal;
   /** The consumer crashed and kafkajs will not restart it: the process must exit non-zero. */
   onFatal(err: Error): void;
 }
@@ -308,7 +306,7 @@ export class KafkaBridgeConsumer {
   }
 
   private itemFor(topic: string, partition: number, message: KafkaMessage): LaneItem {
-    const { pipeline, metrics, abort } = this.options;
+    const { pipeline, metrics } = this.options;
     const route = classifyMessage(
       { topic, value: message.value },
       this.options.topics,
@@ -342,7 +340,7 @@ export class KafkaBridgeConsumer {
             await deadLetter(route);
           } else {
             try {
-              await pipeline.deliver(route.delivery, origin, abort);
+              await pipeline.deliver(route.delivery, origin);
             } catch (err) {
               if (!(err instanceof RejectedDeliveryError)) throw err;
               await deadLetter({
@@ -374,12 +372,9 @@ export class KafkaBridgeConsumer {
    * (too large, say) each goes on its own, so only a bad one is dead-lettered.
    */
   private async deliverTogether(topic: string, items: BridgeItem[]): Promise<void> {
-    const { pipeline, metrics, abort } = this.options;
+    const { pipeline, metrics } = this.options;
     try {
-      await pipeline.deliverTogether(
-        items.map((i) => i.guardian!),
-        abort,
-      );
+      await pipeline.deliverTogether(items.map((i) => i.guardian!));
     } catch (err) {
       if (!(err instanceof RejectedDeliveryError)) throw err;
       this.options.logger.warn(

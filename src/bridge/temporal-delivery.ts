@@ -46,9 +46,9 @@ export type GuardianDelivery = Extract<Delivery, { workflow: 'guardian' }>;
 
 export interface TemporalDelivery {
   /** Signals the guardian or starts the video job; throws Transient/RejectedDeliveryError. */
-  deliver(delivery: Delivery, abort?: AbortSignal): Promise<DeliveryResult>;
+  deliver(delivery: Delivery): Promise<DeliveryResult>;
   /** Signals several events of ONE model's guardian in one call, in order; throws like `deliver`. */
-  deliverToGuardian(deliveries: GuardianDelivery[], abort?: AbortSignal): Promise<DeliveryResult>;
+  deliverToGuardian(deliveries: GuardianDelivery[]): Promise<DeliveryResult>;
 }
 
 export interface TemporalDeliveryOptions {
@@ -106,25 +106,11 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
   }
 
   /**
-   * Every call has a deadline (a dead server must not hang a partition). On a shutdown out of time
-   * the call is aborted where the connection can (the Node gRPC one); the native connection of the
-   * product's processes cannot, so its call ends at the deadline and the bridge stops waiting for it.
+   * Every call has a deadline: a dead or frozen server must not hang a partition, and a shutdown
+   * that runs out of time knows each abandoned call ends by then.
    */
-  async function withLimits<T>(abort: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + callTimeoutMs;
-    const limited = () => client.connection.withDeadline(deadline, fn);
-    if (!abort) return limited();
-    // The SDK adds an abort listener per call and never removes it: give it a signal that lives
-    // as long as this call, linked to the long-lived shutdown signal only for the call's duration.
-    const perCall = new AbortController();
-    const forward = () => perCall.abort();
-    if (abort.aborted) perCall.abort();
-    else abort.addEventListener('abort', forward, { once: true });
-    try {
-      return await client.connection.withAbortSignal(perCall.signal, limited);
-    } finally {
-      abort.removeEventListener('abort', forward);
-    }
+  function withDeadline<T>(fn: () => Promise<T>): Promise<T> {
+    return client.connection.withDeadline(Date.now() + callTimeoutMs, fn);
   }
 
   /**
@@ -134,9 +120,9 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
    * is not signalled twice; the guardian still dedupes by event_id across continue-as-new.
    * Resolves false when no guardian runs for the model.
    */
-  async function signalRunningGuardian(signal: GuardianSignal, abort?: AbortSignal): Promise<boolean> {
+  async function signalRunningGuardian(signal: GuardianSignal): Promise<boolean> {
     try {
-      await withLimits(abort, () =>
+      await withDeadline(() =>
         client.workflowService.signalWorkflowExecution({
           namespace: client.options.namespace,
           identity: client.options.identity,
@@ -185,12 +171,12 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
    * event. Nor a fallback to signal-with-start: the run it starts does not remember the request_id
    * as a signal's, so the redelivered first event (then a plain signal) would arrive twice.
    */
-  async function signalGuardian(deliveries: GuardianDelivery[], abort?: AbortSignal) {
+  async function signalGuardian(deliveries: GuardianDelivery[]) {
     const signal = await guardianSignal(deliveries);
-    if (await signalRunningGuardian(signal, abort)) return { outcome: 'signalled' as const };
+    if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
     const startInput: GuardianStartInput = { modelName: signal.modelName, settings: guardianSettings };
     // USE_EXISTING: a guardian another bridge (or the HTTP way in) started meanwhile is kept.
-    await withLimits(abort, () =>
+    await withDeadline(() =>
       client.workflow.start(GUARDIAN_WORKFLOW_TYPE, {
         workflowId: signal.workflowId,
         taskQueue,
@@ -198,14 +184,14 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     );
-    if (await signalRunningGuardian(signal, abort)) return { outcome: 'signalled' as const };
+    if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
     throw new TransientDeliveryError(`the guardian ${signal.workflowId} closed right after it started`);
   }
 
   /** A re-analysis request already served by the latest run (the same event delivered again). */
-  async function reanalysisAlreadyStarted(workflowId: string, eventId: string, abort?: AbortSignal) {
+  async function reanalysisAlreadyStarted(workflowId: string, eventId: string) {
     try {
-      const description = await withLimits(abort, () => client.workflow.getHandle(workflowId).describe());
+      const description = await withDeadline(() => client.workflow.getHandle(workflowId).describe());
       return description.memo?.eventId === eventId;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
@@ -213,19 +199,19 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
     }
   }
 
-  async function startVideoJob(delivery: Extract<Delivery, { workflow: 'video' }>, abort?: AbortSignal) {
+  async function startVideoJob(delivery: Extract<Delivery, { workflow: 'video' }>) {
     const { workflowId, input } = delivery;
     // Policies (see videoStartPolicies): one job per upload; `reanalyze` may start a new run only
     // after the previous one closed. A redelivered re-analysis request must not start a third run,
     // so the run remembers its event id in its memo and we compare before starting.
-    if (input.reanalyze && (await reanalysisAlreadyStarted(workflowId, input.eventId, abort))) {
+    if (input.reanalyze && (await reanalysisAlreadyStarted(workflowId, input.eventId))) {
       return {
         outcome: 'duplicate' as const,
         detail: 'this re-analysis request already started the latest run',
       };
     }
     try {
-      await withLimits(abort, () =>
+      await withDeadline(() =>
         client.workflow.start(VIDEO_WORKFLOW_TYPE, {
           workflowId,
           taskQueue,
@@ -249,20 +235,20 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
   }
 
   return {
-    async deliver(delivery, abort) {
+    async deliver(delivery) {
       try {
         return delivery.workflow === 'guardian'
-          ? await signalGuardian([delivery], abort)
-          : await startVideoJob(delivery, abort);
+          ? await signalGuardian([delivery])
+          : await startVideoJob(delivery);
       } catch (err) {
         throw classifyTemporalError(err);
       }
     },
-    async deliverToGuardian(deliveries, abort) {
+    async deliverToGuardian(deliveries) {
       if (new Set(deliveries.map((d) => d.workflowId)).size !== 1)
         throw new RejectedDeliveryError('one call signals one guardian: the events belong to several');
       try {
-        return await signalGuardian(deliveries, abort);
+        return await signalGuardian(deliveries);
       } catch (err) {
         throw classifyTemporalError(err);
       }
