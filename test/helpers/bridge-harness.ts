@@ -8,6 +8,7 @@ import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
 import { createTemporalClient } from '../../src/clients/temporal';
 import type { Config } from '../../src/config';
 import { createLogger, Logger } from '../../src/logger';
+import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
 import { receivedEventsQuery, ReceivedModelEvent } from '../fixtures/bridge-workflows';
 import { testConfig, uniqueName } from './stack';
 
@@ -270,6 +271,33 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Drift events for a fixed set of models on the test's drift topic: `round()` produces one per
+ * model, `expected()` is what each model's guardian should hold (in produce order), `received()`
+ * what the stand-in guardians hold now.
+ */
+export function modelEventStream(t: BridgeTestEnv, models: string[]) {
+  const produced = new Map<string, string[]>(models.map((m) => [m, []]));
+  return {
+    async round(extra: Record<string, unknown> = {}): Promise<void> {
+      const events = models.map((m) => driftEvent(m, extra));
+      events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
+      await produce(
+        t.producer,
+        t.topics.drift,
+        events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
+      );
+    },
+    expected: (): string[][] => models.map((m) => produced.get(m)!),
+    received: (): Promise<string[][]> =>
+      Promise.all(
+        models.map(async (m) =>
+          (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId),
+        ),
+      ),
+  };
 }
 
 /** What the fixture guardian of a model has received so far ([] if it does not exist yet). */

@@ -1,15 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
 import { KafkaBroker, startKafkaBroker } from '../../src/local-services/kafka-broker';
 import { findFreePort } from '../../src/local-services/ports';
 import {
   BridgeTestEnv,
   capturingLogger,
   createBridgeTestEnv,
-  driftEvent,
-  guardianEvents,
-  produce,
+  modelEventStream,
   startFixtureWorker,
   startInProcessBridge,
   waitFor,
@@ -49,25 +46,11 @@ describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', (
 
   it('survives the consumer crashing while Kafka is down, rejoins by itself and delivers everything once, in order', async () => {
     const models = [1, 2, 3].map((n) => uniqueName(`kafka-outage-model-${n}`));
-    const produced = new Map<string, string[]>(models.map((m) => [m, []]));
+    const stream = modelEventStream(t, models);
+    const { received, expected } = stream;
     const produceRound = async (perModel: number) => {
-      for (let i = 0; i < perModel; i++) {
-        const events = models.map((m) => driftEvent(m));
-        events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
-        await produce(
-          t.producer,
-          t.topics.drift,
-          events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
-        );
-      }
+      for (let i = 0; i < perModel; i++) await stream.round();
     };
-    const received = () =>
-      Promise.all(
-        models.map(async (m) =>
-          (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId),
-        ),
-      );
-    const expected = () => models.map((m) => produced.get(m)!);
 
     await produceRound(5);
     await waitFor(

@@ -1,10 +1,7 @@
-import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
 import {
   BridgeTestEnv,
   createBridgeTestEnv,
-  driftEvent,
-  guardianEvents,
-  produce,
+  modelEventStream,
   startFixtureWorker,
   startInProcessBridge,
   waitFor,
@@ -29,27 +26,14 @@ describe('Kafka bridge scaled out: two members of one consumer group', () => {
 
   it('shares the partitions, hands them over on join and leave, and delivers every event once, in order per model', async () => {
     const models = Array.from({ length: 9 }, (_, i) => uniqueName(`scale-model-${i}`));
-    const produced = new Map<string, string[]>(models.map((m) => [m, []]));
-    const produceRound = async () => {
-      const events = models.map((m) => driftEvent(m));
-      events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
-      await produce(
-        t.producer,
-        t.topics.drift,
-        events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
-      );
-    };
-    const received = () =>
-      Promise.all(
-        models.map(async (m) =>
-          (await guardianEvents(t.temporal.client, guardianWorkflowId(m))).map((e) => e.eventId),
-        ),
-      );
+    const stream = modelEventStream(t, models);
+    const { received, expected } = stream;
+    const produceRound = () => stream.round();
     const allReceived = () =>
       waitFor(
         'every event so far',
         received,
-        (r) => JSON.stringify(r) === JSON.stringify(models.map((m) => produced.get(m)!)),
+        (r) => JSON.stringify(r) === JSON.stringify(expected()),
         90_000,
       );
     const consumed = (i: number) => bridges[i].bridge.metrics.consumed.get({ topic: t.topics.drift });

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
 import { findFreePort } from '../../src/local-services/ports';
 import { startTemporalDevServer, TemporalDevServer } from '../../src/local-services/temporal-dev-server';
 import {
@@ -8,7 +7,7 @@ import {
   capturingLogger,
   createBridgeTestEnv,
   driftEvent,
-  guardianEvents,
+  modelEventStream,
   produce,
   startFixtureWorker,
   startInProcessBridge,
@@ -46,26 +45,14 @@ describe('Kafka bridge: Temporal stopped while events flow, then restarted', () 
 
   it('pauses instead of skipping, recovers by itself and delivers every event exactly once, in order per model', async () => {
     const models = [1, 2, 3, 4].map((n) => uniqueName(`outage-model-${n}`));
-    const produced = new Map<string, string[]>(models.map((m) => [m, []]));
+    const stream = modelEventStream(t, models);
+    const { received: allDelivered, expected } = stream;
     const produceRound = async (perModel: number) => {
       for (let i = 0; i < perModel; i++) {
-        const events = models.map((m) => driftEvent(m, { drift_score: (i % 10) / 10 }));
-        events.forEach((e) => produced.get(e.model_name)!.push(e.event_id));
-        await produce(
-          t.producer,
-          t.topics.drift,
-          events.map((e) => ({ key: e.model_name, value: JSON.stringify(e) })),
-        );
+        await stream.round({ drift_score: (i % 10) / 10 });
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    const allDelivered = async () => {
-      const received = await Promise.all(
-        models.map((m) => guardianEvents(t.temporal.client, guardianWorkflowId(m))),
-      );
-      return received.map((r) => r.map((e) => e.eventId));
-    };
-    const expected = () => models.map((m) => produced.get(m)!);
 
     await produceRound(5);
     await waitFor('the first events', allDelivered, (r) => JSON.stringify(r) === JSON.stringify(expected()));

@@ -1,5 +1,4 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ModelEvent } from '../../src/domain/events';
 import { GUARDIAN_HISTORY_LIMIT } from '../../src/workflows/guardian/history';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { uniqueName } from '../helpers/stack';
@@ -31,13 +30,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Sends events with bounded concurrency (order within a batch is not guaranteed). */
-async function sendAll(events: ModelEvent[], concurrency = 25): Promise<void> {
-  for (let i = 0; i < events.length; i += concurrency) {
-    await Promise.all(events.slice(i, i + concurrency).map((e) => g.send(e)));
-  }
-}
-
 describe('bounded history', () => {
   it(`keeps the last ${GUARDIAN_HISTORY_LIMIT} decisions across runs`, async () => {
     g = new GuardianUnderTest(env, uniqueName('history-bound'), { settings: ALL_DAY });
@@ -46,7 +38,7 @@ describe('bounded history', () => {
     );
     // The first ten go first (in order), so they are the ones that fall out.
     for (const e of events.slice(0, 10)) await g.send(e);
-    await sendAll(events.slice(10));
+    await g.sendAll(events.slice(10));
     // Waiting without queries while it continues as new (see waitUntilQuiet).
     await g.waitUntilQuiet(backends, events.length, 300_000);
     const view = await g.state();

@@ -1,6 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ModelEvent } from '../../src/domain/events';
 import { operatorCommandUpdate, type OperatorCommand } from '../../src/workflows/guardian';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { uniqueName } from '../helpers/stack';
@@ -53,13 +52,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Sends events with bounded concurrency (order within a batch is not guaranteed). */
-async function sendAll(g: GuardianUnderTest, events: ModelEvent[], concurrency = 25): Promise<void> {
-  for (let i = 0; i < events.length; i += concurrency) {
-    await Promise.all(events.slice(i, i + concurrency).map((e) => g.send(e)));
-  }
-}
-
 function operate(g: GuardianUnderTest, command: OperatorCommand) {
   return g.handle.executeUpdate(operatorCommandUpdate, { args: [command] });
 }
@@ -98,7 +90,7 @@ describe('continue-as-new', () => {
     const burst = Array.from({ length: 7 }, () =>
       systemEvent('prediction_latency_high', { model: g.modelName }),
     );
-    await sendAll(g, [...burst, medium, overload], 9);
+    await g.sendAll([...burst, medium, overload], 9);
     await g.waitUntilQuiet(backends, 3 + burst.length);
     const after = await g.state();
     expect(after.run).toBeGreaterThanOrEqual(4);
@@ -108,10 +100,7 @@ describe('continue-as-new', () => {
 
     // A pause survives into the next run.
     await operate(g, { command: 'pause', reason: 'checking pause survives continue-as-new' });
-    await sendAll(
-      g,
-      Array.from({ length: 3 }, () => systemEvent('gpu_hot', { model: g.modelName })),
-    );
+    await g.sendAll(Array.from({ length: 3 }, () => systemEvent('gpu_hot', { model: g.modelName })));
     await g.waitUntilQuiet(backends, 3 + burst.length + 1 + 3);
     const paused = await g.state();
     expect(paused.run).toBeGreaterThan(after.run);

@@ -176,6 +176,13 @@ export class GuardianUnderTest {
     if (this.started.length === 0) this.started.push(handle.signaledRunId);
   }
 
+  /** Delivers events one signal each, `concurrency` at a time (order within a group is not guaranteed). */
+  async sendAll(events: ModelEvent[], concurrency = 25): Promise<void> {
+    for (let i = 0; i < events.length; i += concurrency) {
+      await Promise.all(events.slice(i, i + concurrency).map((e) => this.send(e)));
+    }
+  }
+
   /** Delivers several events in one signal, as the bridge does with events that queued up. */
   async sendBatch(events: unknown): Promise<void> {
     await this.env.client.workflow.signalWithStart(GUARDIAN_WORKFLOW_TYPE, {
