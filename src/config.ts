@@ -1,5 +1,6 @@
 import { BridgeConfig, bridgeSettings, parseBridgeConfig } from './config/bridge';
 import { GuardianConfig, guardianSettings, parseGuardianConfig } from './config/guardian';
+import { IngestConfig, ingestSettings, parseIngestConfig } from './config/ingest';
 import { KafkaConfig, kafkaSettings, parseKafkaConfig } from './config/kafka';
 import { parseReportConfig, ReportConfig, reportSettings } from './config/report';
 import { parseRuntimeConfig, RuntimeConfig, runtimeSettings } from './config/runtime';
@@ -14,6 +15,7 @@ export interface Config {
   runtime: RuntimeConfig;
   guardian: GuardianConfig;
   bridge: BridgeConfig;
+  ingest: IngestConfig;
   video: VideoConfig;
   report: ReportConfig;
 }
@@ -25,6 +27,7 @@ export const settingGroups: Record<string, Settings> = {
   Runtime: runtimeSettings,
   'Auto-response': guardianSettings,
   'Kafka bridge': bridgeSettings,
+  'Incoming events': ingestSettings,
   'Video analysis': videoSettings,
   'Daily report': reportSettings,
 };
@@ -46,9 +49,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const runtime = parseRuntimeConfig(env);
   const guardian = parseGuardianConfig(env);
   const bridge = parseBridgeConfig(env);
+  const ingest = parseIngestConfig(env);
   const video = parseVideoConfig(env);
   const report = parseReportConfig(env);
-  const problems = [temporal, kafka, runtime, guardian, bridge, video, report].flatMap((r) => r.errors);
+  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report].flatMap(
+    (r) => r.errors,
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     temporal: temporal.values,
@@ -56,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runtime: runtime.values,
     guardian: guardian.values,
     bridge: bridge.values,
+    ingest: ingest.values,
     video: video.values,
     report: report.values,
   };

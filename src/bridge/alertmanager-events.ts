@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeZodError } from '../domain/events';
 import { deterministicUuid } from '../backends/deterministic-id';
+import { snakeCase } from '../domain/ingest/snake-case';
 
 /** The Prometheus Alertmanager webhook payload (version 4), as much of it as we read. */
 const alertSchema = z.object({
@@ -40,16 +41,6 @@ const SEVERITIES: Record<string, string> = {
   low: 'LOW',
   info: 'LOW',
 };
-
-/** `SystemOverload` → `system_overload`, `PredictionLatencyHigh` → `prediction_latency_high`. */
-export function snakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toLowerCase();
-}
 
 function isoTime(text: string | undefined, fallback: Date): string {
   const d = text ? new Date(text) : fallback;

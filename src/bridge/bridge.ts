@@ -12,6 +12,7 @@ import { inputTopicFamilies } from './input-topics';
 import { KafkaBridgeConsumer } from './kafka-bridge-consumer';
 import { KeyedMutex } from './keyed-mutex';
 import { guardianSettingsFromConfig } from '../domain/policy/settings';
+import { ingestSettingsFromConfig } from '../config/ingest';
 import { createTemporalDelivery } from './temporal-delivery';
 
 /** What the bridge needs from the process: the shared connections of the service context. */
@@ -54,6 +55,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
   const metrics = createBridgeMetrics();
   const mutex = new KeyedMutex();
   const limit = new ConcurrencyLimit(settings.maxInFlight);
+  const ingest = ingestSettingsFromConfig(config);
   let stopping = false;
   let finish!: () => void;
   let fail!: (err: Error) => void;
@@ -91,6 +93,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     topics: inputTopicFamilies(config.kafka),
     fromBeginning: settings.newGroupStart === 'earliest',
     maxMessageBytes: settings.maxMessageBytes,
+    ingest,
     partitionsConcurrently: settings.partitionsConcurrently,
     sessionTimeoutMs: settings.sessionTimeoutMs,
     retryInitialDelayMs: settings.retryInitialDelayMs,
@@ -123,6 +126,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
         host: settings.httpHost,
         port: options.httpPort ?? settings.httpPort,
         maxBodyBytes: settings.maxMessageBytes,
+        ingest,
         pipeline,
         mutex,
         limit,

@@ -1,5 +1,7 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deterministicUuid } from '../backends/deterministic-id';
+import type { IncomingEvent, IngestSettings } from '../domain/ingest/read-event';
 import type { Logger } from '../logger';
 import { parseAlertmanagerPayload } from './alertmanager-events';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -21,6 +23,8 @@ export interface BridgeHttpOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** How loose events are read (producer time zone, CloudEvents type mapping). */
+  ingest: IngestSettings;
   pipeline: EventPipeline;
   mutex: KeyedMutex;
   limit: ConcurrencyLimit;
@@ -102,6 +106,34 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   });
 }
 
+/** Query parameters that name the model of a body that does not (a drift tool's report). */
+const MODEL_PARAMETERS = ['model_name', 'model'];
+
+/**
+ * One HTTP body as the shared reader sees it: CloudEvents binary mode from `ce-*` headers, the
+ * model from a query parameter, and a stable id from the body for an event that has none.
+ */
+function incomingFromRequest(req: IncomingMessage, body: Buffer, json: unknown): IncomingEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith('ce-') && typeof value === 'string') headers[name] = value;
+  }
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const parameter = MODEL_PARAMETERS.find((name) => query.get(name));
+  return {
+    body: json,
+    headers,
+    fallbackId: {
+      id: deterministicUuid('event-body', body.toString('utf8')),
+      from: 'the request body, so the same body sent again is a duplicate',
+    },
+    receivedAt: { iso: new Date().toISOString(), from: 'the time the bridge received the request' },
+    modelHint: parameter
+      ? { name: query.get(parameter)!, from: `the query parameter ${parameter}` }
+      : undefined,
+  };
+}
+
 /**
  * The HTTP way in and the operator endpoints: POST /events (one event, validated like a Kafka
  * message), POST /alertmanager (Alertmanager webhook → system events), GET /healthz, GET /metrics.
@@ -116,10 +148,18 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
 
   async function postEvent(req: IncomingMessage): Promise<[number, unknown]> {
     metrics.httpEvents.inc({ endpoint: '/events' });
-    const decoded = decodeJson(await readBody(req, options.maxBodyBytes), options.maxBodyBytes);
+    if (/^application\/cloudevents-batch\+json/i.test(req.headers['content-type'] ?? '')) {
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'batched CloudEvents are not accepted: send one event per request',
+      );
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    const decoded = decodeJson(body, options.maxBodyBytes);
     if (!decoded.ok)
       throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
-    const route = routeEvent(decoded.json);
+    const route = routeEvent(incomingFromRequest(req, body, decoded.json), options.ingest);
     if (!route.ok) {
       logger.warn(
         { path: '/events', eventId: route.eventId, reason: route.reason, detail: route.detail },
@@ -159,7 +199,10 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     await Promise.all(
       parsed.firing.map(async ({ alert, event }) => {
         try {
-          const route = routeEvent(event);
+          const route = routeEvent(
+            { body: event, fallbackId: { id: String(event.event_id), from: 'the alert' } },
+            options.ingest,
+          );
           // Alertmanager ignores response bodies: an alert we cannot use goes to the dead-letter topic, not nowhere.
           const deadLetter = (
             reason: 'unroutable' | 'schema_violation' | 'rejected_by_temporal',

@@ -6,6 +6,7 @@ import type { ConcurrencyLimit } from './concurrency-limit';
 import type { Rejection } from './dead-letter-reason';
 import type { EventOrigin, EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
+import type { IngestSettings } from '../domain/ingest/read-event';
 import { classifyMessage, TopicFamilies } from './message-decoding';
 import { LaneItem, PartitionLane } from './partition-lane';
 import { GuardianDelivery, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
@@ -17,6 +18,8 @@ export interface KafkaBridgeConsumerOptions {
   /** Where a consumer group without committed offsets starts. */
   fromBeginning: boolean;
   maxMessageBytes: number;
+  /** How loose events are read (producer time zone, CloudEvents type mapping). */
+  ingest: IngestSettings;
   partitionsConcurrently: number;
   sessionTimeoutMs: number;
   retryInitialDelayMs: number;
@@ -308,9 +311,17 @@ export class KafkaBridgeConsumer {
   private itemFor(topic: string, partition: number, message: KafkaMessage): LaneItem {
     const { pipeline, metrics } = this.options;
     const route = classifyMessage(
-      { topic, value: message.value },
+      {
+        topic,
+        partition,
+        offset: message.offset,
+        value: message.value,
+        headers: message.headers,
+        timestamp: message.timestamp,
+      },
       this.options.topics,
       this.options.maxMessageBytes,
+      this.options.ingest,
     );
     const producedAtMs = Number(message.timestamp);
     const origin: EventOrigin = {

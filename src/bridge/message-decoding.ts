@@ -1,3 +1,6 @@
+import type { IHeaders } from 'kafkajs';
+import { deterministicUuid } from '../backends/deterministic-id';
+import type { IngestSettings } from '../domain/ingest/read-event';
 import type { Rejection } from './dead-letter-reason';
 import { EventFamily, routeEvent, RouteResult } from './event-routing';
 
@@ -38,21 +41,62 @@ export function decodeJson(
   }
 }
 
-/** The whole decision for one Kafka message: size check, JSON parse, route by topic, validate. */
+/** Kafka headers as text with lower-case names (first value of a repeated header). */
+export function headerText(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value !== undefined) text[name.toLowerCase()] = value.toString();
+  }
+  return text;
+}
+
+export interface KafkaMessageView {
+  topic: string;
+  partition: number;
+  offset: string;
+  value: Buffer | null | undefined;
+  headers?: IHeaders;
+  /** Epoch ms as text, as kafkajs gives it. */
+  timestamp?: string;
+}
+
+function messageTime(timestamp: string | undefined): string | undefined {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+/** The whole decision for one Kafka message: size check, JSON parse, route by topic, read and validate. */
 export function classifyMessage(
-  message: { topic: string; value: Buffer | null | undefined },
+  message: KafkaMessageView,
   families: TopicFamilies,
   maxBytes: number,
+  ingest: IngestSettings,
 ): RouteResult {
-  const family = families.get(message.topic);
+  const { topic, partition, offset } = message;
+  const family = families.get(topic);
   if (!family) {
     return {
       ok: false,
       reason: 'unroutable',
-      detail: `topic ${message.topic} is not an input topic of the bridge`,
+      detail: `topic ${topic} is not an input topic of the bridge`,
     };
   }
   const decoded = decodeJson(message.value, maxBytes);
   if (!decoded.ok) return decoded;
-  return routeEvent(decoded.json, family);
+  const receivedAt = messageTime(message.timestamp);
+  return routeEvent(
+    {
+      body: decoded.json,
+      headers: headerText(message.headers),
+      family,
+      // The message's place in the log is its identity: a redelivery has the same one.
+      fallbackId: {
+        id: deterministicUuid('kafka-message', topic, String(partition), offset),
+        from: `Kafka message ${topic}/${partition}@${offset}`,
+      },
+      receivedAt: receivedAt ? { iso: receivedAt, from: 'the Kafka message timestamp' } : undefined,
+    },
+    ingest,
+  );
 }

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { deterministicUuid } from '../backends/deterministic-id';
 import { ConfigError, loadConfig } from '../config';
+import { ingestSettingsFromConfig } from '../config/ingest';
+import type { IngestSettings } from '../domain/ingest/read-event';
 import {
   describeBusinessHours,
   guardianSettingsFromConfig,
@@ -15,6 +18,10 @@ const USAGE = `usage: mlops-guardian simulate FILE [--time-zone TZ] [--json]
 Feeds a JSONL file of timestamped model events through the auto-response policy (the code the
 guardian runs) and prints the decision for each event, with its reason. No Temporal needed.
 Each event is decided at its own timestamp, one policy state per model, in file order.
+Lines are read exactly as the bridge reads messages: the reference producer's loose events,
+CloudEvents (structured) and Evidently / alibi-detect drift reports are accepted, and what was
+assumed to read them is part of each reason (naive timestamps: PRODUCER_TIME_ZONE, else the
+policy's zone).
 
   --time-zone TZ   IANA zone for business hours and the maintenance window (default: TIME_ZONE)
   --json           one JSON object per input event on stdout (problems go to stderr)
@@ -52,10 +59,17 @@ function parseArgs(args: string[]): Options | string {
   return { file, timeZone, json };
 }
 
-function settingsFor(options: Options): GuardianSettings {
-  const settings = guardianSettingsFromConfig(loadConfig(process.env));
+function settingsFor(options: Options): { policy: GuardianSettings; ingest: IngestSettings } {
+  const config = loadConfig(process.env);
+  const settings = guardianSettingsFromConfig(config);
   // A simulation runs nothing anyway; dry-run would only add noise to the reasons.
-  return { ...settings, dryRun: false, timeZone: options.timeZone ?? settings.timeZone };
+  const policy = { ...settings, dryRun: false, timeZone: options.timeZone ?? settings.timeZone };
+  // Naive timestamps follow --time-zone too, unless PRODUCER_TIME_ZONE says otherwise.
+  const ingest = ingestSettingsFromConfig({
+    ...config,
+    runtime: { ...config.runtime, timeZone: policy.timeZone },
+  });
+  return { policy, ingest };
 }
 
 /** The human-readable form: a headline per event, the reason indented below. */
@@ -88,8 +102,9 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   let settings: GuardianSettings;
+  let ingest: IngestSettings;
   try {
-    settings = settingsFor(options);
+    ({ policy: settings, ingest } = settingsFor(options));
   } catch (err) {
     process.stderr.write(`simulate: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
     return 2;
@@ -104,7 +119,10 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const simulation = new PolicySimulation(settings);
+  const simulation = new PolicySimulation(settings, {
+    ingest,
+    idOf: (text) => deterministicUuid('event-body', text),
+  });
   const counts = { events: 0, executed: 0, deferred: 0, skipped: 0, duplicates: 0, invalid: 0 };
   if (!options.json) {
     const { businessHours: b, maintenanceWindow: w } = settings;

@@ -16,19 +16,53 @@ export type KnownModelEventType = (typeof MODEL_EVENT_TYPES)[number];
 
 export const VIDEO_EVENT_TYPES = ['video_uploaded', 'video_analysis_requested'] as const;
 
-/** ISO-8601 with an explicit offset (Z or ±hh:mm): a time without a zone is ambiguous. */
+/**
+ * ISO-8601 with an explicit offset (Z or ±hh:mm). Producers' looser forms (naive wall times,
+ * epoch numbers) are read into this form first, by src/domain/ingest.
+ */
 const timestamp = z.iso.datetime({ offset: true, local: false });
 
+/** What the product assumed to read a loose event (quoted in the decision's reason). */
+const assumptions = z.array(z.string().max(1000)).max(32).optional();
+
 const envelope = z.object({
-  event_id: z.uuid(),
+  /** Any non-empty string: UUIDs of every variant, ULIDs, Kafka keys. */
+  event_id: z.string().trim().min(1).max(256),
   event_type: z.string().min(1),
   timestamp,
   source: z.string().min(1).default('unknown'),
+  assumptions,
 });
+
+/** The guardian subject of a system event that names a service but no model. */
+export const SERVICE_SUBJECT_PREFIX = 'service:';
+
+export function serviceSubject(serviceName: string): string {
+  return `${SERVICE_SUBJECT_PREFIX}${serviceName}`;
+}
+
+/** The service a `service:<name>` subject is about; undefined for a model. */
+export function serviceOfSubject(subject: string): string | undefined {
+  return subject.startsWith(SERVICE_SUBJECT_PREFIX)
+    ? subject.slice(SERVICE_SUBJECT_PREFIX.length)
+    : undefined;
+}
 
 /** Severity stays a free string here: an unknown label becomes MEDIUM in the policy, never a rejection. */
 const severity = z.string().optional();
 const modelName = z.string().min(1).max(200);
+/** Unknown fields of the producer's event, kept for the audit record (bounded when read). */
+const extras = z.record(z.string(), z.unknown()).optional();
+
+/** `service:<name>` names a service subject: it must be the event's own service. */
+function servicePrefixMatches(e: { model_name: string; service_name?: string }): boolean {
+  const service = serviceOfSubject(e.model_name);
+  return service === undefined || service === e.service_name;
+}
+const servicePrefixRule = {
+  message: `a model_name starting with '${SERVICE_SUBJECT_PREFIX}' names a service subject and must be '${SERVICE_SUBJECT_PREFIX}' + service_name`,
+  path: ['model_name'],
+};
 
 /** `model_version` may be `name@version`; the version part is kept. */
 const modelVersion = z
@@ -39,38 +73,47 @@ const modelVersion = z
   })
   .optional();
 
-export const driftEventSchema = envelope.extend({
-  event_type: z.literal('data_drift_detected'),
-  model_name: modelName,
-  model_version: modelVersion,
-  drift_score: z.number().min(0).max(1),
-  affected_features: z.array(z.string()).default([]),
-  severity,
-});
+export const driftEventSchema = envelope
+  .extend({
+    event_type: z.literal('data_drift_detected'),
+    model_name: modelName,
+    model_version: modelVersion,
+    drift_score: z.number().min(0).max(1),
+    affected_features: z.array(z.string()).default([]),
+    severity,
+    extras,
+  })
+  .refine(servicePrefixMatches, servicePrefixRule);
 
-export const degradationEventSchema = envelope.extend({
-  event_type: z.literal('model_performance_degraded'),
-  model_name: modelName,
-  model_version: modelVersion,
-  current_performance: z.number(),
-  baseline_performance: z.number(),
-  performance_drop: z.number(),
-  action_required: z
-    .string()
-    .transform((s) => s.toUpperCase())
-    .pipe(z.enum(['NONE', 'RETRAIN', 'ROLLBACK']))
-    .optional(),
-  severity,
-});
+export const degradationEventSchema = envelope
+  .extend({
+    event_type: z.literal('model_performance_degraded'),
+    model_name: modelName,
+    model_version: modelVersion,
+    current_performance: z.number().optional(),
+    baseline_performance: z.number().optional(),
+    performance_drop: z.number(),
+    action_required: z
+      .string()
+      .transform((s) => s.toUpperCase())
+      .pipe(z.enum(['NONE', 'RETRAIN', 'ROLLBACK']))
+      .optional(),
+    severity,
+    extras,
+  })
+  .refine(servicePrefixMatches, servicePrefixRule);
 
 /** Overload, latency, health-check events and any other model/system event type. */
-export const systemEventSchema = envelope.extend({
-  model_name: modelName,
-  model_version: modelVersion,
-  service_name: z.string().min(1).optional(),
-  severity,
-  metrics: z.record(z.string(), z.unknown()).optional(),
-});
+export const systemEventSchema = envelope
+  .extend({
+    model_name: modelName,
+    model_version: modelVersion,
+    service_name: z.string().min(1).optional(),
+    severity,
+    metrics: z.record(z.string(), z.unknown()).optional(),
+    extras,
+  })
+  .refine(servicePrefixMatches, servicePrefixRule);
 
 export const videoEventSchema = envelope
   .extend({

@@ -3,7 +3,7 @@
  * workflow type names, ids, signal names and inputs. Plain strings and types, so the bridge
  * routes by name and never imports workflow code.
  */
-import type { VideoEvent } from './events';
+import { serviceOfSubject, type VideoEvent } from './events';
 import type { GuardianSettingsInput } from './policy/settings';
 
 // ---- model guardian: one long-lived workflow per model -----------------------------------
@@ -24,8 +24,14 @@ export const GUARDIAN_EVENT_SIGNAL = 'modelEvent';
  */
 export const GUARDIAN_EVENTS_SIGNAL = 'modelEvents';
 
+/**
+ * `model-guardian:<model>`, or `service-guardian:<service>` for the subject `service:<service>`
+ * of a system event that names no model: a service and a model of the same name never share
+ * a guardian, cooldowns or history.
+ */
 export function guardianWorkflowId(modelName: string): string {
-  return `model-guardian:${modelName}`;
+  const service = serviceOfSubject(modelName);
+  return service === undefined ? `model-guardian:${modelName}` : `service-guardian:${service}`;
 }
 
 /**

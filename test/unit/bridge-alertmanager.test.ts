@@ -1,5 +1,7 @@
-import { alertToEvent, parseAlertmanagerPayload, snakeCase } from '../../src/bridge/alertmanager-events';
+import { alertToEvent, parseAlertmanagerPayload } from '../../src/bridge/alertmanager-events';
+import { snakeCase } from '../../src/domain/ingest/snake-case';
 import { routeEvent } from '../../src/bridge/event-routing';
+import { incoming, ingestSettings } from '../helpers/ingest';
 
 const now = new Date('2026-04-01T12:00:00Z');
 
@@ -41,7 +43,7 @@ describe('Alertmanager webhook → system events', () => {
         source: 'alertmanager',
       }),
     );
-    const routed = routeEvent(event);
+    const routed = routeEvent(incoming(event), ingestSettings());
     expect(routed.ok && routed.delivery.workflowId).toBe('model-guardian:churn');
   });
 

@@ -3,9 +3,11 @@ import { classifyMessage, decodeJson } from '../../src/bridge/message-decoding';
 import { routeEvent } from '../../src/bridge/event-routing';
 import { inputTopicFamilies } from '../../src/bridge/input-topics';
 import { loadConfig } from '../../src/config';
+import { incoming, ingestSettings, kafkaMessage } from '../helpers/ingest';
 
 const families = inputTopicFamilies(loadConfig({}).kafka);
 const MAX = 2048;
+const INGEST = ingestSettings();
 
 function drift(extra: Record<string, unknown> = {}) {
   return {
@@ -57,16 +59,16 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
       'drift_score',
     ],
     [
-      'a timestamp without a zone',
+      'a timestamp that is not a date-time',
       'data.drift.detected',
-      bytes(drift({ timestamp: '2026-03-01T10:00:00' })),
+      bytes(drift({ timestamp: 'yesterday' })),
       'schema_violation',
       'timestamp',
     ],
     [
-      'an event id that is not a uuid',
+      'an event id that is an object',
       'system.health',
-      bytes({ ...drift(), event_type: 'x', event_id: '42' }),
+      bytes({ ...drift(), event_type: 'x', event_id: { id: 42 } }),
       'schema_violation',
       'event_id',
     ],
@@ -111,14 +113,14 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
       'not an input topic',
     ],
   ])('rejects %s', (_what, topic, value, reason, detailPart) => {
-    const result = classifyMessage({ topic, value }, families, MAX);
+    const result = classifyMessage(kafkaMessage(topic, value), families, MAX, INGEST);
     expect(result).toEqual(expect.objectContaining({ ok: false, reason }));
     if (!result.ok) expect(result.detail).toContain(detailPart);
   });
 
   it('rejects a message over the limit by size alone, before reading it', () => {
     const big = Buffer.alloc(MAX + 1, 0x7b); // "{{{{…": would also be malformed, but size comes first
-    expect(classifyMessage({ topic: 'data.drift.detected', value: big }, families, MAX)).toEqual(
+    expect(classifyMessage(kafkaMessage('data.drift.detected', big), families, MAX, INGEST)).toEqual(
       expect.objectContaining({
         ok: false,
         reason: 'oversized',
@@ -132,7 +134,7 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
 
   it('keeps the event id of an invalid event for the log line and the dead letter', () => {
     const event = drift({ drift_score: 'high' });
-    expect(classifyMessage({ topic: 'data.drift.detected', value: bytes(event) }, families, MAX)).toEqual(
+    expect(classifyMessage(kafkaMessage('data.drift.detected', bytes(event)), families, MAX, INGEST)).toEqual(
       expect.objectContaining({ ok: false, eventId: event.event_id }),
     );
   });
@@ -153,7 +155,7 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
               timestamp: '2026-03-01T10:00:00Z',
               model_name: 'fraud',
             };
-      const result = classifyMessage({ topic, value: bytes(event) }, families, MAX);
+      const result = classifyMessage(kafkaMessage(topic, bytes(event)), families, MAX, INGEST);
       expect(result).toEqual({
         ok: true,
         delivery: expect.objectContaining({
@@ -173,30 +175,32 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
       model_name: 'fraud',
       severity: 'whatever',
     };
-    const result = classifyMessage({ topic: 'system.metrics', value: bytes(event) }, families, MAX);
+    const result = classifyMessage(kafkaMessage('system.metrics', bytes(event)), families, MAX, INGEST);
     expect(result.ok && result.delivery.event.event_type).toBe('gpu_on_fire');
   });
 
   it('routes uploads to the video job of the video id, else of bucket/object key', () => {
     const base = { event_id: randomUUID(), event_type: 'video_uploaded', timestamp: '2026-03-01T10:00:00Z' };
     const byId = classifyMessage(
-      { topic: 'video.uploaded', value: bytes({ ...base, video_id: 'v-1', object_key: 'k' }) },
+      kafkaMessage('video.uploaded', bytes({ ...base, video_id: 'v-1', object_key: 'k' })),
       families,
       MAX,
+      INGEST,
     );
     const byKey = classifyMessage(
-      {
-        topic: 'video.analysis.requested',
-        value: bytes({
+      kafkaMessage(
+        'video.analysis.requested',
+        bytes({
           ...base,
           event_type: 'video_analysis_requested',
           bucket: 'b',
           object_key: 'cams/1.mp4',
           reanalyze: true,
         }),
-      },
+      ),
       families,
       MAX,
+      INGEST,
     );
     expect(byId.ok && byId.delivery.workflowId).toBe('video-analysis:v-1');
     expect(byKey.ok && byKey.delivery).toEqual(
@@ -218,7 +222,7 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
 
 describe('routeEvent without a topic (the HTTP way in)', () => {
   it('infers the family from the content', () => {
-    expect(routeEvent(drift())).toEqual(
+    expect(routeEvent(incoming(drift()), INGEST)).toEqual(
       expect.objectContaining({ ok: true, delivery: expect.objectContaining({ workflow: 'guardian' }) }),
     );
     const upload = {
@@ -227,11 +231,14 @@ describe('routeEvent without a topic (the HTTP way in)', () => {
       timestamp: '2026-03-01T10:00:00Z',
       video_id: 'v',
     };
-    expect(routeEvent(upload)).toEqual(
+    expect(routeEvent(incoming(upload), INGEST)).toEqual(
       expect.objectContaining({ ok: true, delivery: expect.objectContaining({ workflow: 'video' }) }),
     );
     expect(
-      routeEvent({ event_id: randomUUID(), event_type: 'x', timestamp: '2026-03-01T10:00:00Z' }),
+      routeEvent(
+        incoming({ event_id: randomUUID(), event_type: 'x', timestamp: '2026-03-01T10:00:00Z' }),
+        INGEST,
+      ),
     ).toEqual(expect.objectContaining({ ok: false, reason: 'unroutable' }));
   });
 });

@@ -1,4 +1,4 @@
-import { isDriftEvent, type ModelEvent } from '../events';
+import { isDriftEvent, type ModelEvent, serviceOfSubject } from '../events';
 import { type ResponseAction, type Severity } from './actions';
 import { explicitActionRequest, lookupActionTable } from './action-table';
 import { describeBusinessHours, isWithinBusinessHours } from './business-hours';
@@ -34,7 +34,8 @@ export function decideResponse(
   const { severity } = assessment;
   const table = lookupActionTable(event.event_type, severity);
   const explicit = explicitActionRequest(event);
-  const reasons = [assessment.explanation, table.explanation];
+  // What was assumed to read a loose event comes first: it may explain everything after it.
+  const reasons = [...(event.assumptions ?? []), assessment.explanation, table.explanation];
   const changedBy: PolicyGuard[] = [];
 
   let action: ResponseAction = table.action;
@@ -47,6 +48,16 @@ export function decideResponse(
     action = explicit;
   }
   const tableAction = action;
+
+  // A service subject (a system event naming no model) has no model to retrain or roll back.
+  const service = serviceOfSubject(event.model_name);
+  if (service !== undefined && (action === 'RETRAIN' || action === 'ROLLBACK')) {
+    reasons.push(
+      `no model to ${action === 'RETRAIN' ? 'retrain' : 'roll back'}, the event names only service ${service}: ${action} → ALERT`,
+    );
+    action = 'ALERT';
+    changedBy.push('service-subject');
+  }
 
   // Guard 1: nobody should be woken by a retrain or rollback they did not expect.
   if (

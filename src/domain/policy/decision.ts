@@ -4,7 +4,8 @@ import type { ResponseAction, Severity } from './actions';
 export type DecisionOutcome = 'execute' | 'defer' | 'skip';
 
 /** The rules that can change or stop what the table said. */
-export type PolicyGuard = 'business-hours' | 'frequency-limit' | 'cooldown' | 'pending-retrain';
+export type PolicyGuard =
+  'service-subject' | 'business-hours' | 'frequency-limit' | 'cooldown' | 'pending-retrain';
 
 /** One decision of the policy about one event, with everything an operator needs to see why. */
 export interface ResponseDecision {

@@ -1,4 +1,5 @@
-import { parseModelEvent, type ModelEvent } from '../events';
+import type { ModelEvent } from '../events';
+import { type IngestSettings, readEvent } from '../ingest/read-event';
 import type { Severity } from './actions';
 import { evaluateEvent, type ModelPolicyState } from './evaluate-event';
 import { emptyPolicyState, takeDueRetrain, type PendingRetrain } from './policy-state';
@@ -40,7 +41,14 @@ export class PolicySimulation {
   private readonly models = new Map<string, ModelPolicyState & { lastAt: number }>();
   private readonly firstSeen = new Map<string, { line: number; decision: SimulatedDecision }>();
 
-  constructor(readonly settings: GuardianSettings) {}
+  /**
+   * `input` reads lines as the bridge reads messages; `idOf` derives a stable id from a line
+   * whose event has none (the same derivation as for an HTTP body, so the two agree).
+   */
+  constructor(
+    readonly settings: GuardianSettings,
+    private readonly input: { ingest: IngestSettings; idOf: (text: string) => string },
+  ) {}
 
   /** Feeds one line of JSONL (1-based line number). */
   feedLine(text: string, line: number): SimulationStep {
@@ -51,9 +59,18 @@ export class PolicySimulation {
     } catch (err) {
       return { kind: 'invalid', line, error: `not JSON: ${(err as Error).message}` };
     }
-    const parsed = parseModelEvent(raw);
-    if (!parsed.ok) return { kind: 'invalid', line, error: `invalid event: ${parsed.reason}` };
-    return this.feedEvent(parsed.event, line);
+    const read = readEvent(
+      {
+        body: raw,
+        fallbackId: { id: this.input.idOf(text), from: 'the line, so the same line again is a duplicate' },
+      },
+      this.input.ingest,
+    );
+    if (!read.ok) return { kind: 'invalid', line, error: `invalid event: ${read.detail}` };
+    if (read.family !== 'model') {
+      return { kind: 'invalid', line, error: 'a video event: simulate decides model and system events only' };
+    }
+    return this.feedEvent(read.event, line);
   }
 
   /** Decides one validated event at its own timestamp. */

@@ -100,6 +100,9 @@ export class ModelGuardian {
       cooldownUntil: decision.cooldownUntil !== undefined ? iso(decision.cooldownUntil) : undefined,
       runAt: decision.runAt !== undefined ? iso(decision.runAt) : undefined,
     };
+    if (event.assumptions || event.extras) {
+      entry.input = { assumptions: event.assumptions, extras: event.extras };
+    }
 
     if (state.paused) {
       // Nothing runs and the policy's memory stays as it was: resuming starts from a clean slate.
@@ -511,6 +514,8 @@ export class ModelGuardian {
         result: entry.result,
         operator: entry.operator,
         dryRun: this.state.settings.dryRun || undefined,
+        assumptions: entry.input?.assumptions,
+        extraFields: entry.input?.extras,
       },
     };
     try {
@@ -525,6 +530,8 @@ export class ModelGuardian {
         id: entry.id,
         error: err instanceof Error ? err.message : String(err),
       });
+    } finally {
+      delete entry.input;
     }
   }
 

@@ -49,6 +49,11 @@ export interface DecisionEntry {
   /** What the action did, or why it failed. */
   result?: string;
   operator?: string;
+  /**
+   * What the bridge assumed to read the event and the producer's unknown fields, for the audit
+   * record only: dropped once the record is written, so the history stays small.
+   */
+  input?: { assumptions?: string[]; extras?: Record<string, unknown> };
 }
 
 export interface PauseInfo {

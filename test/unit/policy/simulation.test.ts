@@ -9,13 +9,18 @@ import {
   type SimulatedDecision,
 } from '../../../src/domain/policy';
 import { driftEvent, systemEvent } from './model-events';
+import { ingestSettings } from '../../helpers/ingest';
+import { deterministicUuid } from '../../../src/backends/deterministic-id';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SAMPLE = path.join(ROOT, 'examples/events.sample.jsonl');
 const run = promisify(execFile);
 
 function simulate(lines: string[], timeZone = 'UTC') {
-  const sim = new PolicySimulation(resolveGuardianSettings({ timeZone }));
+  const sim = new PolicySimulation(resolveGuardianSettings({ timeZone }), {
+    ingest: ingestSettings(timeZone),
+    idOf: (text) => deterministicUuid('event-body', text),
+  });
   return lines.map((text, i) => sim.feedLine(text, i + 1));
 }
 
@@ -83,7 +88,7 @@ describe('PolicySimulation', () => {
     expect(steps).toEqual([
       { kind: 'blank', line: 1 },
       { kind: 'invalid', line: 2, error: expect.stringContaining('invalid event:') },
-      { kind: 'invalid', line: 3, error: expect.stringContaining('event_id') },
+      { kind: 'invalid', line: 3, error: expect.stringContaining('names neither a model') },
       { kind: 'blank', line: 4 },
     ]);
   });

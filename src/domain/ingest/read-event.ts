@@ -1,0 +1,152 @@
+import {
+  type ModelEvent,
+  parseModelEvent,
+  parseVideoEvent,
+  VIDEO_EVENT_TYPES,
+  type VideoEvent,
+} from '../events';
+import { unwrapCloudEvent } from './cloudevents';
+import { readDriftReport } from './drift-reports';
+import { type JsonObject, normalizeLooseEvent } from './loose-event';
+
+/**
+ * The one reader of incoming events, shared by the Kafka bridge, the HTTP way in and
+ * `simulate`, so the three can never disagree: CloudEvents are unwrapped, drift tools' reports
+ * become drift events, loose events are read as the reference producer means them, and the
+ * result is checked by the strict schemas of src/domain/events.ts.
+ */
+
+/** Which workflow family an event feeds. */
+export type EventFamily = 'model' | 'video';
+
+export interface IncomingEvent {
+  /** The decoded JSON body (the Kafka message value, the HTTP body, a JSONL line). */
+  body: unknown;
+  /** Transport headers with lower-case names: CloudEvents binary mode, the model hint. */
+  headers?: Readonly<Record<string, string>>;
+  /** From the Kafka topic; undefined (HTTP, simulate) means "infer from the content". */
+  family?: EventFamily;
+  /** A stable id for an event that carries none, and what it was derived from. */
+  fallbackId: { id: string; from: string };
+  /** When the transport received the message (Kafka message timestamp, HTTP arrival). */
+  receivedAt?: { iso: string; from: string };
+  /** A model named outside the body (an HTTP query parameter); Kafka's come from `headers`. */
+  modelHint?: { name: string; from: string };
+}
+
+export interface IngestSettings {
+  /** Zone of timestamps written without an offset (PRODUCER_TIME_ZONE, default TIME_ZONE). */
+  producerTimeZone: string;
+  /** CloudEvents `type` → our event type (CLOUDEVENTS_TYPE_MAP). */
+  cloudEventTypes: Readonly<Record<string, string>>;
+}
+
+export type IngestRejection = {
+  reason: 'schema_violation' | 'unroutable';
+  detail: string;
+  eventId?: string;
+};
+
+export type ReadEventResult =
+  | { ok: true; family: 'model'; event: ModelEvent }
+  | { ok: true; family: 'video'; event: VideoEvent }
+  | ({ ok: false } & IngestRejection);
+
+/** Kafka headers that may name the model of a report that does not (drift tools' output). */
+const MODEL_HEADERS = ['model_name', 'model'];
+
+const isPresent = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+}
+
+function eventIdOf(json: JsonObject): string | undefined {
+  return typeof json.event_id === 'string' && json.event_id !== '' ? json.event_id : undefined;
+}
+
+/** Content-based family for events without a topic (the HTTP way in, simulate). */
+function inferFamily(json: JsonObject, hinted: boolean): EventFamily | undefined {
+  if ((VIDEO_EVENT_TYPES as readonly unknown[]).includes(json.event_type)) return 'video';
+  if (['model_name', 'model_version', 'service_name'].some((k) => isPresent(json[k])) || hinted)
+    return 'model';
+  if (isPresent(json.video_id) || isPresent(json.object_key)) return 'video';
+  return undefined;
+}
+
+function modelHintOf(incoming: IncomingEvent): IncomingEvent['modelHint'] {
+  if (incoming.modelHint) return incoming.modelHint;
+  const header = MODEL_HEADERS.find((name) => isPresent(incoming.headers?.[name]));
+  return header ? { name: incoming.headers![header], from: `the Kafka header ${header}` } : undefined;
+}
+
+const reject = (reason: IngestRejection['reason'], detail: string, eventId?: string): ReadEventResult => ({
+  ok: false,
+  reason,
+  detail,
+  ...(eventId ? { eventId } : {}),
+});
+
+/** Reads one incoming event: unwrap, recognise, normalise, validate. */
+export function readEvent(incoming: IncomingEvent, settings: IngestSettings): ReadEventResult {
+  const unwrapped = unwrapCloudEvent(incoming.body, incoming.headers);
+  if (!unwrapped.ok) return reject('schema_violation', unwrapped.reason);
+  const { cloudEvent } = unwrapped;
+  if (!isObject(unwrapped.payload)) {
+    const what = cloudEvent ? 'CloudEvents data' : 'the message';
+    return reject(
+      'schema_violation',
+      `expected a JSON object (an event) as ${what}, got ${describe(unwrapped.payload)}`,
+    );
+  }
+  const report = readDriftReport(unwrapped.payload);
+  if (report && !report.ok) return reject('schema_violation', report.reason, eventIdOf(unwrapped.payload));
+  const payload = report ? report.event : unwrapped.payload;
+
+  const modelHint = modelHintOf(incoming);
+  const hinted = modelHint !== undefined || cloudEvent?.subject !== undefined;
+  const family = incoming.family ?? (report ? 'model' : inferFamily(payload, hinted));
+  if (!family) {
+    return reject(
+      'unroutable',
+      'the event names neither a model (model_name, model_version as name@version, service_name) nor a video (video_id / object_key)',
+      eventIdOf(payload),
+    );
+  }
+  if (family === 'video' && !isPresent(payload.video_id) && !isPresent(payload.object_key)) {
+    return reject(
+      'unroutable',
+      'no video_id or object_key: a video event must name the uploaded video',
+      eventIdOf(payload),
+    );
+  }
+
+  const loose = normalizeLooseEvent(payload, {
+    family,
+    producerTimeZone: settings.producerTimeZone,
+    cloudEventTypes: settings.cloudEventTypes,
+    cloudEvent,
+    fallbackId: incoming.fallbackId,
+    receivedAt: incoming.receivedAt,
+    modelHint,
+  });
+  if (!loose.ok) return reject(loose.reason, loose.detail, loose.eventId);
+  const json = report
+    ? { ...loose.json, assumptions: [...report.assumptions, ...loose.assumptions] }
+    : loose.json;
+
+  if (family === 'video') {
+    const parsed = parseVideoEvent(json);
+    return parsed.ok
+      ? { ok: true, family, event: parsed.event }
+      : reject('schema_violation', parsed.reason, eventIdOf(json));
+  }
+  const parsed = parseModelEvent(json);
+  return parsed.ok
+    ? { ok: true, family, event: parsed.event }
+    : reject('schema_violation', parsed.reason, eventIdOf(json));
+}
