@@ -131,7 +131,7 @@ function subjectOf(json: JsonObject, ctx: LooseEventContext, assumptions: string
   return {
     ok: false,
     detail:
-      'names no model (model_name, or model_version as name@version), no service (service_name) and no video (video_id / object_key): nothing to route by',
+      'names no model (model_name, model_version as name@version, a CloudEvents subject, the Kafka header model_name or the HTTP query parameter model_name), no service (service_name) and no video (video_id / object_key): nothing to route by',
   };
 }
 

@@ -1,0 +1,129 @@
+import { readEvent } from '../../../src/domain/ingest/read-event';
+import { incoming, ingestSettings } from '../../helpers/ingest';
+
+const SETTINGS = ingestSettings('Asia/Seoul');
+const at = '2026-03-02T10:15:00+09:00';
+
+function read(body: Record<string, unknown>) {
+  return readEvent(incoming(body), SETTINGS);
+}
+
+function accepted(body: Record<string, unknown>) {
+  const r = read(body);
+  if (!r.ok || r.family !== 'model') throw new Error(r.ok ? 'not a model event' : r.detail);
+  return r.event as Record<string, unknown>;
+}
+
+describe('loose events as the reference reads them', () => {
+  it('reads missing drift numbers as 0 and no features, and says so', () => {
+    const e = accepted({ event_type: 'data_drift_detected', model_name: 'm', event_id: 'a', timestamp: at });
+    expect(e).toEqual(expect.objectContaining({ drift_score: 0, affected_features: [] }));
+    expect(e.assumptions).toEqual([
+      expect.stringContaining('no drift_score: read as 0'),
+      expect.stringContaining('no affected_features: read as no features'),
+    ]);
+  });
+
+  it('derives performance_drop from baseline and current, else reads it as 0', () => {
+    const derived = accepted({
+      event_type: 'model_performance_degraded',
+      model_name: 'm',
+      event_id: 'a',
+      timestamp: at,
+      current_performance: 0.78,
+      baseline_performance: 0.91,
+    });
+    expect(derived.performance_drop).toBe(0.13);
+    expect(derived.assumptions).toEqual([expect.stringContaining('derived as baseline_performance 0.91')]);
+    const none = accepted({
+      event_type: 'model_performance_degraded',
+      model_name: 'm',
+      event_id: 'b',
+      timestamp: at,
+    });
+    expect(none.performance_drop).toBe(0);
+  });
+
+  it('takes any non-empty event_id, and derives a stable one when there is none', () => {
+    expect(accepted({ event_type: 'x', model_name: 'm', event_id: '01J9ZQ4T', timestamp: at }).event_id).toBe(
+      '01J9ZQ4T',
+    );
+    expect(accepted({ event_type: 'x', model_name: 'm', event_id: 42, timestamp: at }).event_id).toBe('42');
+    const body = { event_type: 'x', model_name: 'm', timestamp: at };
+    const first = accepted(body);
+    expect(first.event_id).toBe(accepted({ ...body }).event_id);
+    expect(first.assumptions).toEqual([expect.stringContaining('no event_id: ')]);
+  });
+
+  it('keeps unknown fields for the audit, bounded', () => {
+    const e = accepted({
+      event_type: 'x',
+      model_name: 'm',
+      event_id: 'a',
+      timestamp: at,
+      latency_ms: 1850,
+      region: 'kr',
+    });
+    expect(e.extras).toEqual({ latency_ms: 1850, region: 'kr' });
+    const big = accepted({
+      event_type: 'x',
+      model_name: 'm',
+      event_id: 'a',
+      timestamp: at,
+      blob: 'x'.repeat(20_000),
+    });
+    expect(big.extras).toEqual({ omitted: expect.stringContaining('over 8192'), keys: ['blob'] });
+  });
+
+  it('gives a service-only system event its own subject, never a model of the same name', () => {
+    const e = accepted({ event_type: 'system_overload', service_name: 'api', event_id: 'a', timestamp: at });
+    expect(e.model_name).toBe('service:api');
+    expect(
+      read({ event_type: 'system_overload', model_name: 'service:api', event_id: 'a', timestamp: at }),
+    ).toEqual(
+      expect.objectContaining({
+        ok: false,
+        reason: 'schema_violation',
+        detail: expect.stringContaining("starting with 'service:'"),
+      }),
+    );
+  });
+
+  it.each([
+    [
+      'a string score',
+      { event_type: 'data_drift_detected', model_name: 'm', drift_score: '0.7' },
+      'schema_violation',
+      'drift_score',
+    ],
+    [
+      'a score out of range',
+      { event_type: 'data_drift_detected', model_name: 'm', drift_score: 1.2 },
+      'schema_violation',
+      'drift_score',
+    ],
+    ['an empty event_id', { event_type: 'x', model_name: 'm', event_id: '' }, 'schema_violation', 'event_id'],
+    [
+      'a drift event naming only a service',
+      { event_type: 'data_drift_detected', service_name: 'api' },
+      'unroutable',
+      'nothing to route by',
+    ],
+    [
+      'nothing to route by',
+      { event_type: 'system_overload', severity: 'HIGH' },
+      'unroutable',
+      'names neither a model',
+    ],
+    ['no event type', { model_name: 'm' }, 'schema_violation', 'event_type: missing'],
+    [
+      'a naive timestamp on an impossible day',
+      { event_type: 'x', model_name: 'm', timestamp: '2026-02-30T10:00:00' },
+      'schema_violation',
+      'timestamp',
+    ],
+  ])('still rejects %s', (_what, body, reason, part) => {
+    const r = read({ event_id: 'e1', timestamp: at, ...body });
+    expect(r).toEqual(expect.objectContaining({ ok: false, reason, detail: expect.stringContaining(part) }));
+  });
+});
