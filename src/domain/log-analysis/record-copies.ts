@@ -3,21 +3,23 @@
  * record to several handlers: an ERROR goes to the application log, to its module's log and to
  * error/error.log. Counting every file would count that error three times.
  *
- * A text record's key is its timestamp, level, logger and message (PERF metadata included).
- * The first file a key is seen in owns it: further lines with the key in THAT file are new
- * records (a message logged twice in one second), the same key in any OTHER file is a copy.
- * That is exact for handler copies, which hold every record of their logger and level once.
+ * A text record's key is its timestamp, level, logger and message (PERF metadata included). A
+ * key counts as many times as the ONE file holding it most often holds it: a message logged
+ * twice in one second is two records, and the copies of both in another file add nothing. That
+ * is exact for handler copies, which hold every record of their logger and level once. Files
+ * are read one after the other, so only the counts of the file being read are kept, beside the
+ * most any file had so far.
  *
  * Only text lines are checked. Our pino JSON lines go to one destination per process, so they
  * have no copies, and two processes (two bridge replicas) can log the same message in the same
  * millisecond to their own files: both must count.
  *
- * Keys are 53-bit hashes (no line text is held); at most KEYS_KEPT per analysis, so memory
- * stays bounded (about 50 bytes a key); records beyond that are counted without the check.
+ * Keys are 53-bit hashes (no line text is held); at most KEYS_KEPT per analysis, so memory stays
+ * bounded (about 100 bytes a key); records beyond that are counted without the check.
  */
 import type { LogRecord } from './log-line';
 
-export const KEYS_KEPT = 500_000;
+export const KEYS_KEPT = 250_000;
 
 export type CopyCheck = 'new' | 'copy' | 'unchecked';
 
@@ -45,24 +47,27 @@ function keyOf(record: LogRecord): number {
 }
 
 export class RecordCopies {
-  /** Key → id of the file that owns it. */
-  private readonly owners = new Map<number, number>();
-  private readonly sourceIds = new Map<string, number>();
+  /** Key → the most lines with that key any one file has shown so far. */
+  private readonly most = new Map<number, number>();
+  /** Key → lines with that key in the file being read. */
+  private readonly current = new Map<number, number>();
+  private currentSource: string | undefined;
 
   constructor(private readonly keysKept = KEYS_KEPT) {}
 
-  /** Whether `record`, read from `source`, is new, a copy from another file, or past the key limit. */
+  /** Whether `record`, read from `source`, is new, a copy of one counted before, or past the key limit. */
   check(record: LogRecord, source: string): CopyCheck {
-    let sourceId = this.sourceIds.get(source);
-    if (sourceId === undefined) {
-      sourceId = this.sourceIds.size;
-      this.sourceIds.set(source, sourceId);
+    if (source !== this.currentSource) {
+      this.current.clear();
+      this.currentSource = source;
     }
     const key = keyOf(record);
-    const owner = this.owners.get(key);
-    if (owner !== undefined) return owner === sourceId ? 'new' : 'copy';
-    if (this.owners.size >= this.keysKept) return 'unchecked';
-    this.owners.set(key, sourceId);
+    const most = this.most.get(key);
+    if (most === undefined && this.most.size >= this.keysKept) return 'unchecked';
+    const inThisFile = (this.current.get(key) ?? 0) + 1;
+    this.current.set(key, inThisFile);
+    if (most !== undefined && inThisFile <= most) return 'copy';
+    this.most.set(key, inThisFile);
     return 'new';
   }
 }
