@@ -66,7 +66,8 @@ export function createAnalyseLogChunk(
       cancelled,
       afterBlock: (at) => throttled(() => beat(at)),
       afterSegment: beat,
-      onReadError: (file, problem) => log.warn({ file, err: problem }, 'log file could not be read completely'),
+      onReadError: (file, problem) =>
+        log.warn({ file, err: problem }, 'log file could not be read completely'),
     });
     return analyzer.snapshot();
   };

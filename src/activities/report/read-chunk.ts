@@ -89,7 +89,11 @@ function analyseBlock(
 }
 
 /** Reads the chunk from `options.from` (default: its start) to `options.until` (default: its end). */
-export async function readChunk(analyzer: LogAnalyzer, chunk: LogChunk, options: ReadChunkOptions): Promise<void> {
+export async function readChunk(
+  analyzer: LogAnalyzer,
+  chunk: LogChunk,
+  options: ReadChunkOptions,
+): Promise<void> {
   const { from, until } = options;
   const segments = chunk.segments;
   const last = until ? Math.min(until.segment, segments.length - 1) : segments.length - 1;

@@ -110,7 +110,7 @@ export function findingsFor(
   }
   if (agg.unreadablePerfMetadata > 0) {
     out.push(
-      `Metadata that is not a JSON object: ${lineCount(agg.unreadablePerfMetadata)} of PERF; their operations are counted, the metadata is ignored.`,
+      `PERF metadata that is not a JSON object on ${lineCount(agg.unreadablePerfMetadata)}: the operations are counted, the metadata is ignored.`,
     );
   }
   if (agg.futureLines > 0) {
