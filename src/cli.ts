@@ -19,7 +19,7 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./cli/config-docs'),
   },
   report: {
-    summary: 'daily log report: now, backfill, pause, resume, describe',
+    summary: 'daily log report: now, backfill, pause, resume, describe; run (no Temporal)',
     load: () => import('./cli/report'),
   },
 };

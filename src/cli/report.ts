@@ -6,8 +6,9 @@
  *   report pause [--reason TEXT]                 pause the daily schedule
  *   report resume [--reason TEXT]                resume it
  *   report describe                              show the schedule: spec, state, next and recent runs
+ *   report run --date D --logs DIRS --out DIR    the report in this process, no Temporal (report-run.ts)
  *
- * Talks to the Temporal server of TEMPORAL_ADDRESS (unset: the local one `npm start` runs).
+ * The others talk to the Temporal server of TEMPORAL_ADDRESS (unset: the local one `npm start` runs).
  */
 import {
   Client,
@@ -40,6 +41,8 @@ const USAGE = `usage: mlops-guardian report <command>
   pause [--reason TEXT]                 pause the daily schedule
   resume [--reason TEXT]                resume the daily schedule
   describe                              the schedule: spec, state, next and recent runs
+  run --date YYYY-MM-DD [--time-zone TZ] --logs DIR[,DIR…] --out DIR
+                                        the report on a folder in this process, no Temporal (run --help)
 
 options: --schedule-id ID (default ${DAILY_REPORT_SCHEDULE_ID})
 `;
@@ -233,6 +236,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'run') return (await import('./report-run')).run(rest);
   try {
     const parsed = parseArgs(rest, ['date', 'reason', 'schedule-id']);
     const scheduleId = (parsed.options.get('schedule-id') as string | undefined) ?? DAILY_REPORT_SCHEDULE_ID;

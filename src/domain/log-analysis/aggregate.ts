@@ -74,6 +74,10 @@ export interface LogAggregate {
   /** Well-formed lines stamped later than the moment they were analysed: clock skew. */
   futureLines: number;
   inWindow: number;
+  /** In-window text lines that copy a record already counted from another file (record-copies.ts). */
+  copiedRecords: number;
+  /** In-window text lines counted without that check: the analysis held as many keys as it may. */
+  uncheckedRecords: number;
   byLevel: Record<LogLevel, number>;
   byFormat: Record<LogFormat, number>;
   errors: number;
@@ -92,6 +96,8 @@ export interface LogAggregate {
   /** The slowest operations (slow or not), slowest first, at most SLOWEST_KEPT. */
   slowest: TimedOperation[];
   components: Record<string, ComponentStats>;
+  /** Operations whose ` | …` metadata is not a JSON object (they are counted all the same). */
+  unreadablePerfMetadata: number;
   malformedSamples: MalformedSample[];
   /** At most PROBLEMS_KEPT; the rest are counted in problemsNotKept. */
   problems: SourceProblem[];
@@ -117,6 +123,8 @@ export function emptyAggregate(windowStartMs: number, windowEndMs: number): LogA
     afterWindow: 0,
     futureLines: 0,
     inWindow: 0,
+    copiedRecords: 0,
+    uncheckedRecords: 0,
     byLevel: zeros(LOG_LEVELS),
     byFormat: zeros(['json', 'text'] as const),
     errors: 0,
@@ -135,6 +143,7 @@ export function emptyAggregate(windowStartMs: number, windowEndMs: number): LogA
     slowByCategory: zeros(['database', 'api', 'data_processing', 'other'] as const),
     slowest: [],
     components: {},
+    unreadablePerfMetadata: 0,
     malformedSamples: [],
     problems: [],
     problemsNotKept: 0,
@@ -215,6 +224,8 @@ export function mergeAggregates(a: LogAggregate, b: LogAggregate): LogAggregate 
     afterWindow: a.afterWindow + b.afterWindow,
     futureLines: a.futureLines + b.futureLines,
     inWindow: a.inWindow + b.inWindow,
+    copiedRecords: a.copiedRecords + b.copiedRecords,
+    uncheckedRecords: a.uncheckedRecords + b.uncheckedRecords,
     byLevel: addRecords(a.byLevel, b.byLevel),
     byFormat: addRecords(a.byFormat, b.byFormat),
     errors: a.errors + b.errors,
@@ -233,6 +244,7 @@ export function mergeAggregates(a: LogAggregate, b: LogAggregate): LogAggregate 
     slowByCategory: addRecords(a.slowByCategory, b.slowByCategory),
     slowest: [...a.slowest, ...b.slowest].sort(bySlowness).slice(0, SLOWEST_KEPT),
     components,
+    unreadablePerfMetadata: a.unreadablePerfMetadata + b.unreadablePerfMetadata,
     malformedSamples: [...a.malformedSamples, ...b.malformedSamples].slice(0, MALFORMED_SAMPLES_KEPT),
     problems: [...a.problems, ...b.problems].slice(0, PROBLEMS_KEPT),
     problemsNotKept:

@@ -53,6 +53,10 @@ export interface DailyReport {
     beforeWindow: number;
     afterWindow: number;
     futureLines: number;
+    /** Copies of records already counted from another file, not counted again (record-copies.ts). */
+    copiedRecords: number;
+    /** Records counted without looking for copies: more distinct records than one analysis keeps. */
+    uncheckedRecords: number;
     blankLines: number;
     malformedLines: number;
     byLevel: Record<LogLevel, number>;
@@ -91,6 +95,8 @@ export interface DailyReport {
       maxSeconds: number;
       slowOperations: number;
     }>;
+    /** Operations counted whose ` | …` metadata is not a JSON object. */
+    unreadableMetadata: number;
   };
   malformed: { count: number; samples: MalformedSample[] };
   sources: {
@@ -162,6 +168,8 @@ export function buildDailyReport(
       beforeWindow: agg.beforeWindow,
       afterWindow: agg.afterWindow,
       futureLines: agg.futureLines,
+      copiedRecords: agg.copiedRecords,
+      uncheckedRecords: agg.uncheckedRecords,
       blankLines: agg.blankLines,
       malformedLines: agg.malformedLines,
       byLevel: agg.byLevel,
@@ -197,6 +205,7 @@ export function buildDailyReport(
         slow: op.slow,
       })),
       components,
+      unreadableMetadata: agg.unreadablePerfMetadata,
     },
     malformed: { count: agg.malformedLines, samples: agg.malformedSamples },
     sources: {

@@ -2,7 +2,8 @@
  * Folds log lines, one at a time, into a LogAggregate for one report window. Lines are
  * attributed strictly by their own timestamp, in whatever order they arrive: [start, end)
  * is in the window, anything else is counted as before/after it. A line stamped later than
- * the analysis itself ran is counted as clock skew (futureLines) as well.
+ * the analysis itself ran is counted as clock skew (futureLines) as well. An in-window text
+ * line that copies a record already counted from another file is counted once (record-copies.ts).
  */
 import {
   addComponentStats,
@@ -24,6 +25,7 @@ import { isMalformed, LogRecord, PerfRecord } from './log-line';
 import { normalizeMessage } from './normalize-message';
 import { ownString } from './own-string';
 import { parseLogLine } from './parse-line';
+import { RecordCopies } from './record-copies';
 import { isSlow, operationCategory } from './slow-operations';
 
 const HOUR_MS = 3_600_000;
@@ -38,12 +40,18 @@ export interface AnalyzerOptions {
   analysedAtMs: number;
   /** Zone of zone-less timestamps (text logs). */
   textTimeZone: string;
+  /**
+   * The records seen so far, when the analysis resumes: rebuilt by reading the lines before
+   * the resume point again, since the keys are too many to heartbeat.
+   */
+  copies?: RecordCopies;
 }
 
 export class LogAnalyzer {
   private readonly agg: LogAggregate;
   private readonly messages = new Map<string, MessageCount>();
   private readonly zone: LocalTimestamps;
+  private readonly copies: RecordCopies;
 
   /** Starts empty, or from the aggregate of lines analysed before (resuming). */
   constructor(
@@ -51,9 +59,10 @@ export class LogAnalyzer {
     resumeFrom?: LogAggregate,
   ) {
     this.zone = new LocalTimestamps(options.textTimeZone);
-    this.agg = resumeFrom
-      ? structuredClone(resumeFrom)
-      : emptyAggregate(options.windowStartMs, options.windowEndMs);
+    this.copies = options.copies ?? new RecordCopies();
+    const empty = emptyAggregate(options.windowStartMs, options.windowEndMs);
+    // Spread over an empty one: a heartbeat written before a counter existed resumes at 0.
+    this.agg = resumeFrom ? { ...empty, ...structuredClone(resumeFrom) } : empty;
     if (this.agg.windowStartMs !== options.windowStartMs || this.agg.windowEndMs !== options.windowEndMs) {
       throw new RangeError('the aggregate to resume from belongs to another report window');
     }
@@ -77,6 +86,15 @@ export class LogAnalyzer {
     if (isMalformed(parsed)) {
       this.addMalformed(parsed.malformed, text, source, offset);
       return;
+    }
+    const inWindow = parsed.timeMs >= agg.windowStartMs && parsed.timeMs < agg.windowEndMs;
+    if (inWindow && parsed.format === 'text') {
+      const check = this.copies.check(parsed, source);
+      if (check === 'copy') {
+        agg.copiedRecords++;
+        return;
+      }
+      if (check === 'unchecked') agg.uncheckedRecords++;
     }
     if (parsed.timeMs > this.options.analysedAtMs) agg.futureLines++;
     if (parsed.timeMs < agg.windowStartMs) {
@@ -160,6 +178,7 @@ export class LogAnalyzer {
     const category = operationCategory(perf.operation, perf.component);
     const slow = isSlow(category, perf.seconds);
     agg.operations++;
+    if (perf.unreadableMetadata) agg.unreadablePerfMetadata++;
     if (slow) {
       agg.slowOperations++;
       agg.slowByCategory[category]++;

@@ -11,6 +11,8 @@ export interface PerfRecord {
   component: string;
   operation: string;
   seconds: number;
+  /** The line carried a ` | …` metadata suffix that is not a JSON object; the operation still counts. */
+  unreadableMetadata?: true;
 }
 
 export interface LogRecord {

@@ -1,15 +1,39 @@
 /**
- * Performance lines: `PERF component | operation completed in N.NNNs` (also `…in 250ms`).
- * Parsed with indexOf and a hand-written number scan: no regex, so no backtracking on long lines.
+ * Performance lines: `PERF component | operation completed in N.NNNs`, also `…in 250ms`, and
+ * optionally followed by ` | {json metadata}` as the reference logging module writes them
+ * (`api_fetch_movies completed in 5.001s | {"status": 200, "rows": 20}`).
+ *
+ * The duration is the FIRST ` completed in N.NNNs` that is followed by the end of the text or
+ * by ` | `: metadata comes after the duration, so text inside it can never be taken for the
+ * duration, while an operation name that itself says "completed in" without a duration still
+ * works. Metadata that is not a JSON object does not lose the operation: it is counted and
+ * flagged as unreadable. Parsed with indexOf and a hand-written number scan: no regex, so no
+ * backtracking on long lines.
  */
 import type { PerfRecord } from './log-line';
 
 const COMPLETED_IN = ' completed in ';
+const METADATA_BAR = ' | ';
 
-/** `operation completed in 1.234s` → operation + seconds; undefined when it does not say so. */
-export function parseCompletedIn(text: string, component: string): PerfRecord | undefined {
-  const at = text.lastIndexOf(COMPLETED_IN);
-  if (at <= 0) return undefined;
+/** The seconds `N.NNN` + unit say, or undefined; `unit` is trimmed text after the number. */
+function secondsOf(value: number, unit: string): number | undefined {
+  if (unit === 's' || unit === 'sec' || unit === 'seconds') return value;
+  if (unit === 'ms') return value / 1000;
+  return undefined;
+}
+
+/** True when `text` is a JSON object (the reference writes the decorator's keyword arguments). */
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the duration (and metadata) right after the ` completed in ` at `at`. */
+function perfAt(text: string, at: number, component: string): PerfRecord | undefined {
   const operation = text.slice(0, at).trim();
   if (operation === '') return undefined;
   let i = at + COMPLETED_IN.length;
@@ -23,12 +47,21 @@ export function parseCompletedIn(text: string, component: string): PerfRecord | 
   if (i === start || dots > 1) return undefined;
   const value = Number(text.slice(start, i));
   if (!Number.isFinite(value)) return undefined;
-  const unit = text.slice(i).trim();
-  let seconds: number;
-  if (unit === 's' || unit === 'sec' || unit === 'seconds') seconds = value;
-  else if (unit === 'ms') seconds = value / 1000;
-  else return undefined;
-  return { component, operation, seconds };
+  const bar = text.indexOf(METADATA_BAR, i);
+  const seconds = secondsOf(value, text.slice(i, bar < 0 ? text.length : bar).trim());
+  if (seconds === undefined) return undefined;
+  const record: PerfRecord = { component, operation, seconds };
+  if (bar >= 0 && !isJsonObject(text.slice(bar + METADATA_BAR.length))) record.unreadableMetadata = true;
+  return record;
+}
+
+/** `operation completed in 1.234s [| {metadata}]` → operation + seconds; undefined when it does not say so. */
+export function parseCompletedIn(text: string, component: string): PerfRecord | undefined {
+  for (let at = text.indexOf(COMPLETED_IN); at >= 0; at = text.indexOf(COMPLETED_IN, at + 1)) {
+    const record = perfAt(text, at, component);
+    if (record) return record;
+  }
+  return undefined;
 }
 
 /**

@@ -2,7 +2,8 @@
  * What to do about what the report found. Recommendations follow from the SPEC §5 issues —
  * high error rate, critical errors, performance, the top error class — each raised only when
  * its issue is present; findings are about the report's own input (unreadable sources,
- * malformed lines, clock skew), so a reader knows how complete the numbers are.
+ * malformed lines, copies of records, unreadable PERF metadata, clock skew), so a reader knows
+ * how complete the numbers are.
  */
 import type { LogAggregate } from './aggregate';
 import { ERROR_CLASS_LABELS, ERROR_CLASSES, ErrorClass } from './error-classes';
@@ -78,6 +79,10 @@ export function recommendationsFor(agg: LogAggregate, hourLabel: (hour: number) 
   return out;
 }
 
+function lineCount(n: number): string {
+  return `${n} line${n === 1 ? '' : 's'}`;
+}
+
 /** Findings about the input of the report itself. */
 export function findingsFor(
   agg: LogAggregate,
@@ -91,6 +96,21 @@ export function findingsFor(
   if (agg.malformedLines > 0) {
     out.push(
       `${agg.malformedLines} line${agg.malformedLines === 1 ? '' : 's'} could not be parsed (samples in the report).`,
+    );
+  }
+  if (agg.copiedRecords > 0) {
+    out.push(
+      `Counted once: ${lineCount(agg.copiedRecords)} repeating a record already read from another file (one record written to several logs).`,
+    );
+  }
+  if (agg.uncheckedRecords > 0) {
+    out.push(
+      `Not checked for copies in other files: ${lineCount(agg.uncheckedRecords)} (more distinct records in one chunk than are kept); copies of them may be counted twice.`,
+    );
+  }
+  if (agg.unreadablePerfMetadata > 0) {
+    out.push(
+      `PERF metadata that is not a JSON object on ${lineCount(agg.unreadablePerfMetadata)}: the operations are counted, the metadata is ignored.`,
     );
   }
   if (agg.futureLines > 0) {

@@ -103,6 +103,51 @@ describe('PERF lines', () => {
     expect(isMalformed(parse(line))).toBe(true);
   });
 
+  it.each([
+    [
+      '[2024-03-10 10:00:03] PERF performance.api | api_fetch_movies completed in 5.001s | {"status": 200, "rows": 20}',
+      'performance.api',
+      'api_fetch_movies',
+      5.001,
+    ],
+    [
+      '[2024-03-10 10:00:03] PERF m | train completed in 12.000s | {"note": "last run completed in 99.000s"}',
+      'm',
+      'train',
+      12,
+    ],
+    ['[2024-03-10 10:00:03] PERF m | load-ratings completed in 250ms | {}', 'm', 'load-ratings', 0.25],
+    [
+      '[2024-03-10 10:00:03] INFO x | PERF etl | batch completed in 31.5s | {"batch": 7}',
+      'etl',
+      'batch',
+      31.5,
+    ],
+  ])('reads the duration before the metadata: %s', (line, component, operation, seconds) => {
+    expect(record(line).perf).toEqual({ component, operation, seconds });
+  });
+
+  it.each([
+    '[2024-03-10 10:00:03] PERF api | search completed in 6.000s | {status: 500}',
+    '[2024-03-10 10:00:03] PERF api | search completed in 6.000s | [1, 2]',
+    '[2024-03-10 10:00:03] PERF api | search completed in 6.000s | status=500',
+  ])('counts the operation and flags metadata that is not a JSON object: %s', (line) => {
+    expect(record(line).perf).toEqual({
+      component: 'api',
+      operation: 'search',
+      seconds: 6,
+      unreadableMetadata: true,
+    });
+  });
+
+  it('reads a JSON PERF message with metadata', () => {
+    expect(record('{"time":0,"msg":"PERF api | call completed in 1.25s | {\\"rows\\": 3}"}').perf).toEqual({
+      component: 'api',
+      operation: 'call',
+      seconds: 1.25,
+    });
+  });
+
   it('a message that starts with PERF but has no component is malformed', () => {
     expect(parse('[2024-03-10 14:05:09] INFO x | PERF no bar completed in 1s')).toEqual({
       malformed: "PERF line without 'component | operation'",
