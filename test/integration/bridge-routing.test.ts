@@ -156,7 +156,8 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     const model = uniqueName('model-d');
     const good = [1, 2, 3].map(() => driftEvent(model));
     const invalid = driftEvent(model, { drift_score: 7 });
-    const noModel = { ...driftEvent(model), model_name: undefined };
+    // Neither model_name nor a model_version of the form name@version names the model.
+    const noModel = { ...driftEvent(model), model_name: undefined, model_version: '3' };
     const oversized = driftEvent(model, {
       affected_features: Array.from({ length: 400 }, (_, i) => `feature_${i}`),
     });

@@ -1,0 +1,72 @@
+import type { Pool } from 'pg';
+import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
+import { createProducer } from '../../src/clients/kafka';
+import { createPgPool } from '../../src/clients/postgres';
+import { migrate } from '../../src/db/migrate';
+import { createLogger } from '../../src/logger';
+import type { ServiceContext } from '../../src/workers/service-context';
+import { RunningWorker, startWorker } from '../../src/workers/worker';
+import { BridgeTestEnv, startInProcessBridge } from './bridge-harness';
+
+/** The real worker (guardian workflows and activities) and the real bridge of one test's names. */
+export interface ProductOnStack {
+  pool: Pool;
+  worker: RunningWorker;
+  bridge: Awaited<ReturnType<typeof startInProcessBridge>>;
+  /** Audit rows of one guardian subject (a model, or `service:<name>`), oldest first. */
+  auditRows(subject: string): Promise<AuditRow[]>;
+  close(): Promise<void>;
+}
+
+export interface AuditRow {
+  event_id: string;
+  event_type: string;
+  severity: string;
+  action: string;
+  executed: boolean;
+  reason: string;
+  details: Record<string, unknown>;
+}
+
+export async function startProductOnStack(t: BridgeTestEnv): Promise<ProductOnStack> {
+  const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
+  await migrate(pool);
+  const logger = createLogger({ level: 'error', pretty: false });
+  const producer = await createProducer(t.kafka);
+  const ctx = {
+    config: t.config,
+    logger,
+    endpoints: {
+      temporalAddress: process.env.TEMPORAL_ADDRESS!,
+      kafkaBrokers: process.env.KAFKA_BROKERS!.split(','),
+      databaseUrl: process.env.DATABASE_URL!,
+    },
+    pool,
+    kafka: t.kafka,
+    producer,
+    publisher: createKafkaEventPublisher(producer),
+    temporal: { ...t.temporal, close: async () => undefined },
+    close: () => producer.disconnect(),
+  } as ServiceContext;
+  const worker = await startWorker(ctx);
+  const bridge = await startInProcessBridge(t);
+  return {
+    pool,
+    worker,
+    bridge,
+    async auditRows(subject) {
+      const { rows } = await pool.query(
+        `SELECT event_id, event_type, severity, action, executed, reason, details
+           FROM guardian_decisions WHERE model_name = $1 ORDER BY decided_at, id`,
+        [subject],
+      );
+      return rows as AuditRow[];
+    },
+    async close() {
+      await bridge.stop();
+      await worker.shutdown();
+      await producer.disconnect();
+      await pool.end();
+    },
+  };
+}
