@@ -222,14 +222,14 @@ describe('duplicates and bad signals', () => {
   it('keeps running when a signal is not a valid event, and shows why it was rejected', async () => {
     const g = guardian('bad-signal');
     await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
-    await g.send({ event_id: 'not-a-uuid', event_type: 'system_overload' } as never);
+    await g.send({ event_id: '', event_type: 'system_overload' } as never);
     await g.send(systemEvent('system_overload', { model: 'another-model' }));
     const next = systemEvent('prediction_latency_high', { model: g.modelName });
     await g.decide(next, backends);
     const view = await g.state();
     expect(view.counters).toMatchObject({ processedEvents: 2, rejectedSignals: 2 });
     expect(view.recentRejections.map((r) => r.reason)).toEqual([
-      expect.stringContaining('invalid event: event_id: Invalid UUID'),
+      expect.stringContaining('invalid event: event_id: Too small'),
       expect.stringContaining(`event for model 'another-model' reached the guardian of '${g.modelName}'`),
     ]);
   });
