@@ -18,6 +18,90 @@ const forbiddenInWorkflows = [
   '@temporalio/testing',
 ];
 
+/**
+ * Imports flow one way (README "Architecture"): contracts and domain ← backends ← activities ←
+ * workers; workflows import only contracts and domain; the bridge sits beside activities.
+ * Each layer lists the layers it must never import; a backwards arrow fails the lint.
+ */
+const LAYERS = {
+  domain: [
+    'contracts',
+    'backends',
+    'clients',
+    'activities',
+    'workflows',
+    'bridge',
+    'workers',
+    'cli',
+    'local-services',
+    'config',
+    'db',
+  ],
+  contracts: [
+    'backends',
+    'clients',
+    'activities',
+    'workflows',
+    'bridge',
+    'workers',
+    'cli',
+    'local-services',
+    'config',
+    'db',
+  ],
+  workflows: [
+    'backends',
+    'clients',
+    'activities',
+    'bridge',
+    'workers',
+    'cli',
+    'local-services',
+    'config',
+    'db',
+  ],
+  clients: ['backends', 'activities', 'workflows', 'bridge', 'workers', 'cli'],
+  backends: ['activities', 'workflows', 'bridge', 'workers', 'cli'],
+  activities: ['workflows', 'bridge', 'workers', 'cli'],
+  bridge: ['activities', 'workflows', 'workers', 'cli'],
+};
+/** Code that Temporal's workflow sandbox loads (workflows, and what they import) stays deterministic. */
+const SANDBOXED = new Set(['domain', 'contracts', 'workflows']);
+
+function layerRules() {
+  return Object.entries(LAYERS).map(([layer, forbidden]) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: SANDBOXED.has(layer)
+            ? forbiddenInWorkflows.map((name) => ({
+                name,
+                message: `${layer} code runs in (or is imported by) the workflow sandbox: no Node built-ins or I/O libraries.`,
+              }))
+            : [],
+          patterns: [
+            {
+              // Folders only (a file named like a layer, e.g. contracts/workflows.ts, is not one);
+              // src/config.ts is the config layer's one file outside its folder.
+              group: forbidden.flatMap((other) =>
+                other === 'config'
+                  ? ['**/config/**', '../config', '../../config', '../../../config']
+                  : [`**/${other}/**`],
+              ),
+              message: `src/${layer} must not import ${forbidden.join(', ')} (imports flow one way: see the README's Architecture).`,
+            },
+            ...(layer === 'domain'
+              ? [{ group: ['@temporalio/*'], message: 'Domain code never imports Temporal.' }]
+              : []),
+          ],
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,56 +126,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: forbiddenInWorkflows.map((name) => ({
-            name,
-            message: 'Workflow and domain code must stay deterministic: no Node built-ins or I/O libraries.',
-          })),
-          patterns: [
-            {
-              group: [
-                '**/activities/**',
-                '**/clients/**',
-                '**/backends/**',
-                '**/workers/**',
-                '**/local-services/**',
-              ],
-              allowTypeImports: true,
-              message: 'Workflows and domain code import only the types of activities and clients.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Domain code is pure: it never depends on Temporal either.
-    files: ['src/domain/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: forbiddenInWorkflows.map((name) => ({ name, message: 'Domain code is pure: no I/O.' })),
-          patterns: [
-            {
-              group: [
-                '@temporalio/*',
-                '**/workflows/**',
-                '**/activities/**',
-                '**/clients/**',
-                '**/backends/**',
-              ],
-              allowTypeImports: true,
-              message: 'Domain code never imports Temporal or I/O code.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules(),
 );

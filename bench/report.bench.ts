@@ -26,7 +26,7 @@ import { ensureTopics } from '../src/clients/kafka';
 import { loadConfig } from '../src/config';
 import { LogAggregate, mergeAllAggregates, reportWindow } from '../src/domain/log-analysis';
 import { createLogger } from '../src/logger';
-import { DAILY_REPORT_WORKFLOW_TYPE, dailyReportWorkflowId } from '../src/domain/workflow-contracts';
+import { DAILY_REPORT_WORKFLOW_TYPE, dailyReportWorkflowId } from '../src/contracts/workflows';
 import type { DailyReportResult } from '../src/workflows/daily-report';
 import { peakRssMiB, writeBenchResult } from './lib/results';
 import { PROJECT_ROOT } from '../src/local-services/provision';

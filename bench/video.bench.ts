@@ -13,7 +13,7 @@ import {
   videoStartPolicies,
   videoWorkflowId,
   type VideoAnalysisInput,
-} from '../src/domain/workflow-contracts';
+} from '../src/contracts/workflows';
 import type { VideoAnalysisProgress, VideoAnalysisResult } from '../src/workflows/video-analysis';
 import { startWorker } from '../src/workers/worker';
 import { startFakeDetectorServer } from '../test/helpers/fake-detector-server';

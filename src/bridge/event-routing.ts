@@ -1,11 +1,6 @@
 import type { ModelEvent, VideoEvent } from '../domain/events';
 import { type IncomingEvent, type IngestSettings, readEvent } from '../domain/ingest/read-event';
-import {
-  guardianWorkflowId,
-  VideoAnalysisInput,
-  videoKey,
-  videoWorkflowId,
-} from '../domain/workflow-contracts';
+import { guardianWorkflowId, VideoAnalysisInput, videoKey, videoWorkflowId } from '../contracts/workflows';
 import type { Rejection } from './dead-letter-reason';
 
 export type { EventFamily } from '../domain/ingest/read-event';

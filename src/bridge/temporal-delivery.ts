@@ -12,7 +12,7 @@ import {
   GuardianStartInput,
   VIDEO_WORKFLOW_TYPE,
   videoStartPolicies,
-} from '../domain/workflow-contracts';
+} from '../contracts/workflows';
 import type { GuardianSettingsInput } from '../domain/policy/settings';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { Delivery } from './event-routing';

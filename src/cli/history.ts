@@ -5,7 +5,7 @@
  * Reads the PostgreSQL of DATABASE_URL (unset: the local one `npm start` runs).
  */
 import { parseArgs } from 'node:util';
-import type { DecisionRecord } from '../activities/guardian/types';
+import type { DecisionRecord } from '../contracts/guardian-activities';
 import { readDecisionHistory } from '../backends/audit/decision-log';
 import { createPgPool } from '../clients/postgres';
 import { loadConfig } from '../config';

@@ -30,9 +30,9 @@ import {
   DAILY_REPORT_SCHEDULE_ID,
   DAILY_REPORT_WORKFLOW_TYPE,
   dailyReportWorkflowId,
-} from '../domain/workflow-contracts';
-import type { DailyReportInput, DailyReportResult } from '../workflows/daily-report';
-import { REPORT_DATE } from '../workflows/search-attributes';
+} from '../contracts/workflows';
+import type { DailyReportInput, DailyReportResult } from '../contracts/workflows';
+import { REPORT_DATE } from '../contracts/search-attributes';
 
 const USAGE = `usage: mlops-guardian report <command>
 

@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import path from 'node:path';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { ManagedProcess, startManagedProcess, stopStaleProcess } from './managed-process';
 import { assertPortFree, waitUntil } from './ports';
 import { provision } from './provision';

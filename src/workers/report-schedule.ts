@@ -13,8 +13,8 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { DAILY_REPORT_SCHEDULE_ID, DAILY_REPORT_WORKFLOW_TYPE } from '../domain/workflow-contracts';
-import type { DailyReportInput } from '../workflows/daily-report';
+import { DAILY_REPORT_SCHEDULE_ID, DAILY_REPORT_WORKFLOW_TYPE } from '../contracts/workflows';
+import type { DailyReportInput } from '../contracts/workflows';
 
 export const REPORT_OVERLAP_POLICY = ScheduleOverlapPolicy.BUFFER_ONE;
 export const REPORT_CATCHUP_WINDOW = '1 day';

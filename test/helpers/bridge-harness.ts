@@ -8,7 +8,7 @@ import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
 import { createTemporalClient } from '../../src/clients/temporal';
 import type { Config } from '../../src/config';
 import { createLogger, Logger } from '../../src/logger';
-import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
+import { guardianWorkflowId } from '../../src/contracts/workflows';
 import { receivedEventsQuery, ReceivedModelEvent } from '../fixtures/bridge-workflows';
 import { testConfig, uniqueName } from './stack';
 

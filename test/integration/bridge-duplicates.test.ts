@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { guardianWorkflowId, videoWorkflowId } from '../../src/domain/workflow-contracts';
+import { guardianWorkflowId, videoWorkflowId } from '../../src/contracts/workflows';
 import { finishVideoSignal } from '../fixtures/bridge-workflows';
 import {
   BridgeTestEnv,

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
+import { guardianWorkflowId } from '../../src/contracts/workflows';
 import { findFreePort } from '../../src/local-services/ports';
 import {
   BridgeTestEnv,

@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { guardianWorkflowId, videoWorkflowId } from '../../src/domain/workflow-contracts';
+import { guardianWorkflowId, videoWorkflowId } from '../../src/contracts/workflows';
 import { DLQ_HEADERS } from '../../src/bridge/dead-letter-writer';
 import { startInputQuery, videoInputQuery } from '../fixtures/bridge-workflows';
 import {

@@ -13,7 +13,7 @@ import { createKafka, createProducer, ensureTopics } from '../../src/clients/kaf
 import { createPgPool } from '../../src/clients/postgres';
 import type { Config } from '../../src/config';
 import { DailyReport, reportDateForRunAt } from '../../src/domain/log-analysis';
-import { dailyReportWorkflowId, DAILY_REPORT_WORKFLOW_TYPE } from '../../src/domain/workflow-contracts';
+import { dailyReportWorkflowId, DAILY_REPORT_WORKFLOW_TYPE } from '../../src/contracts/workflows';
 import { createLogger } from '../../src/logger';
 import { ensureReportSchedule, ReportScheduleSettings } from '../../src/workers/report-schedule';
 import { testConfig, uniqueName } from '../helpers/stack';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import { GUARDIAN_STATE_QUERY, guardianWorkflowId } from '../../src/domain/workflow-contracts';
-import type { GuardianStateView } from '../../src/workflows/guardian/types';
+import { GUARDIAN_STATE_QUERY, guardianWorkflowId } from '../../src/contracts/workflows';
+import type { GuardianStateView } from '../../src/contracts/guardian-messages';
 import {
   BridgeTestEnv,
   createBridgeTestEnv,

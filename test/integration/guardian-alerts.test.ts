@@ -1,5 +1,5 @@
 import { createGuardianActivities } from '../../src/activities/guardian';
-import type { AlertRequest } from '../../src/activities/guardian/types';
+import type { AlertRequest } from '../../src/contracts/guardian-activities';
 import { FakeWebhookServer, startFakeWebhookServer } from '../helpers/fake-webhook-server';
 import { uniqueName } from '../helpers/stack';
 import {

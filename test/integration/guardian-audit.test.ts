@@ -1,5 +1,5 @@
 import { createGuardianActivities } from '../../src/activities/guardian';
-import type { DecisionRecord } from '../../src/activities/guardian/types';
+import type { DecisionRecord } from '../../src/contracts/guardian-activities';
 import { readDecisionHistory } from '../../src/backends/audit/decision-log';
 import { activeMonitoringOverride } from '../../src/backends/monitoring/monitoring-overrides';
 import { uniqueName } from '../helpers/stack';

@@ -1,5 +1,5 @@
 import { createGuardianActivities } from '../../src/activities/guardian';
-import { NO_STABLE_VERSION_FAILURE, RollbackRequest } from '../../src/activities/guardian/types';
+import { NO_STABLE_VERSION_FAILURE, RollbackRequest } from '../../src/contracts/guardian-activities';
 import { createPostgresRegistry } from '../../src/backends/registry/postgres-registry';
 import { FakeMlflowServer, startFakeMlflowServer } from '../helpers/fake-mlflow-server';
 import { uniqueName } from '../helpers/stack';

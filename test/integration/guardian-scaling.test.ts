@@ -1,5 +1,5 @@
 import { createGuardianActivities } from '../../src/activities/guardian';
-import type { ScaleRequest } from '../../src/activities/guardian/types';
+import type { ScaleRequest } from '../../src/contracts/guardian-activities';
 import { FakeScalingServer, startFakeScalingServer } from '../helpers/fake-scaling-server';
 import { uniqueName } from '../helpers/stack';
 import { GuardianTestContext, openGuardianTestContext } from './guardian-test-deps';

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createGuardianActivities } from '../../src/activities/guardian';
 import type { TrainingHeartbeat } from '../../src/activities/guardian/run-training-job';
-import type { TrainingRequest } from '../../src/activities/guardian/types';
+import type { TrainingRequest } from '../../src/contracts/guardian-activities';
 import { startFakeTrainingServer } from '../helpers/fake-training-server';
 import { uniqueName } from '../helpers/stack';
 import {

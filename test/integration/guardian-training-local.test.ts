@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createGuardianActivities } from '../../src/activities/guardian';
 import type { TrainingHeartbeat } from '../../src/activities/guardian/run-training-job';
-import type { TrainingRequest } from '../../src/activities/guardian/types';
+import type { TrainingRequest } from '../../src/contracts/guardian-activities';
 import { uniqueName } from '../helpers/stack';
 import {
   GuardianTestContext,

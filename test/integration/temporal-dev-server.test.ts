@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { MODEL_NAME } from '../../src/workflows/search-attributes';
+import { MODEL_NAME } from '../../src/contracts/search-attributes';
 import { finishSignal, waitForFinishWorkflow } from '../fixtures/infrastructure-workflows';
 import { uniqueName } from '../helpers/stack';
 

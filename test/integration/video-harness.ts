@@ -17,7 +17,7 @@ import {
   videoStartPolicies,
   videoWorkflowId,
   type VideoAnalysisInput,
-} from '../../src/domain/workflow-contracts';
+} from '../../src/contracts/workflows';
 import { createLogger } from '../../src/logger';
 import { FakeDetectorServer, startFakeDetectorServer } from '../helpers/fake-detector-server';
 import { testConfig, uniqueName } from '../helpers/stack';

@@ -4,7 +4,7 @@ import { classifyDatabaseError } from '../../src/activities/video/database-error
 import { VideoMetrics, videoMetricsText } from '../../src/activities/video/metrics';
 import { resolveVideoPath } from '../../src/activities/video/video-source';
 import { jobWorkDir } from '../../src/activities/video/work-dir';
-import { videoStartPolicies } from '../../src/domain/workflow-contracts';
+import { videoStartPolicies } from '../../src/contracts/workflows';
 import { formatDuration, ProgressTracker } from '../../src/workflows/video-analysis/progress';
 
 describe('video job start policies', () => {

@@ -9,7 +9,7 @@ import type {
   ReportAlert,
   ReportSummaryEvent,
   ReportWindowInput,
-} from '../../src/activities/report/types';
+} from '../../src/contracts/report-activities';
 import {
   DailyReport,
   LogAggregate,
@@ -18,7 +18,7 @@ import {
   reportDateForRunAt,
   reportWindow,
 } from '../../src/domain/log-analysis';
-import { DAILY_REPORT_WORKFLOW_TYPE, dailyReportWorkflowId } from '../../src/domain/workflow-contracts';
+import { DAILY_REPORT_WORKFLOW_TYPE, dailyReportWorkflowId } from '../../src/contracts/workflows';
 import type { DailyReportResult } from '../../src/workflows/daily-report';
 import { uniqueName } from '../helpers/stack';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';

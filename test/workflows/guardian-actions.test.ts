@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NO_STABLE_VERSION_FAILURE } from '../../src/activities/guardian/types';
+import { NO_STABLE_VERSION_FAILURE } from '../../src/contracts/guardian-activities';
 import { guardianHistoryQuery } from '../../src/workflows/guardian/definitions';
-import { MODEL_NAME, LAST_ACTION, LAST_SEVERITY } from '../../src/workflows/search-attributes';
+import { MODEL_NAME, LAST_ACTION, LAST_SEVERITY } from '../../src/contracts/search-attributes';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { uniqueName } from '../helpers/stack';
 import { degradationEvent, driftEvent, eventOfType, systemEvent } from '../unit/policy/model-events';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { guardianWorkflowId } from '../../src/domain/workflow-contracts';
+import { guardianWorkflowId } from '../../src/contracts/workflows';
 import { WORKFLOWS_PATH } from './guardian/harness';
 import { HISTORY_FIXTURES_DIR } from './guardian/replay';
 

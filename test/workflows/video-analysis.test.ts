@@ -12,18 +12,18 @@ import type {
   VideoActivities,
   VideoAlert,
   VideoJobSettings,
-} from '../../src/activities/video/types';
+} from '../../src/contracts/video-activities';
 import {
   DATABASE_UNAVAILABLE,
   DETECTOR_UNAVAILABLE,
   GPU_OUT_OF_MEMORY,
-} from '../../src/activities/video/types';
+} from '../../src/contracts/video-activities';
 import {
   VIDEO_WORKFLOW_TYPE,
   videoStartPolicies,
   videoWorkflowId,
   type VideoAnalysisInput,
-} from '../../src/domain/workflow-contracts';
+} from '../../src/contracts/workflows';
 import type { VideoAnalysisProgress, VideoAnalysisResult } from '../../src/workflows/video-analysis';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { uniqueName } from '../helpers/stack';

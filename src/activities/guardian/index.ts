@@ -9,7 +9,7 @@ import { createRollbackModel } from './rollback-model';
 import { createRunTrainingJob } from './run-training-job';
 import { createScaleService } from './scale-service';
 import { createSendAlert } from './send-alert';
-import type { GuardianActivities } from './types';
+import type { GuardianActivities } from '../../contracts/guardian-activities';
 
 /** The guardian's activities, each on the backend the settings choose (see README "Backends"). */
 export function createGuardianActivities(deps: ActivityDeps): GuardianActivities {

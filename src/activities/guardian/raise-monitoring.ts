@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { raiseMonitoringFrequency } from '../../backends/monitoring/monitoring-overrides';
 import type { ActivityDeps } from '../deps';
-import type { MonitoringRequest, MonitoringResult } from './types';
+import type { MonitoringRequest, MonitoringResult } from '../../contracts/guardian-activities';
 
 /** MONITOR: records a raised check frequency for the model (table model_monitoring_overrides). */
 export function createRaiseMonitoring(deps: ActivityDeps) {

@@ -1,6 +1,6 @@
 import { writeDecision } from '../../backends/audit/decision-log';
 import type { ActivityDeps } from '../deps';
-import type { DecisionRecord } from './types';
+import type { DecisionRecord } from '../../contracts/guardian-activities';
 
 /** Writes a decision to the audit trail (guardian_decisions); a repeat for the same event is a no-op. */
 export function createRecordDecision(deps: ActivityDeps) {

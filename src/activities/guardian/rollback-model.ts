@@ -2,7 +2,7 @@ import { runOnce } from '../../backends/action-ledger';
 import { deterministicUuid } from '../../backends/deterministic-id';
 import type { ModelRegistry, RollbackPlan } from '../../backends/registry';
 import type { ActivityDeps } from '../deps';
-import type { RollbackRequest, RollbackResult } from './types';
+import type { RollbackRequest, RollbackResult } from '../../contracts/guardian-activities';
 
 /**
  * ROLLBACK: serves the previous stable version and publishes model.deployed. Keyed by the

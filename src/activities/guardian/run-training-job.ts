@@ -3,7 +3,7 @@ import { deterministicUuid } from '../../backends/deterministic-id';
 import type { TrainingBackend, TrainingJobOutcome, TrainingJobSpec } from '../../backends/training';
 import { createTrainingJobStore } from '../../backends/training/training-job-store';
 import type { ActivityDeps } from '../deps';
-import type { TrainingRequest, TrainingResult } from './types';
+import type { TrainingRequest, TrainingResult } from '../../contracts/guardian-activities';
 
 /** What an attempt heartbeats: enough for the next attempt to follow the same job. */
 export interface TrainingHeartbeat {

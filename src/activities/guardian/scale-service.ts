@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { runOnce } from '../../backends/action-ledger';
 import { ScalingBackend, targetInstances } from '../../backends/scaling';
 import type { ActivityDeps } from '../deps';
-import type { ScaleRequest, ScaleResult } from './types';
+import type { ScaleRequest, ScaleResult } from '../../contracts/guardian-activities';
 
 /**
  * SCALE_UP / SCALE_DOWN: changes the serving service's instance count by delta (never below 1,

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { runOnce } from '../../backends/action-ledger';
 import type { AlertChannel } from '../../backends/alerts';
 import type { ActivityDeps } from '../deps';
-import type { AlertRequest, AlertResult } from './types';
+import type { AlertRequest, AlertResult } from '../../contracts/guardian-activities';
 
 /**
  * ALERT: to system.alerts and, when configured, the webhook. Each channel gets an alert once:

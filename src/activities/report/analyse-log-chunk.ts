@@ -4,7 +4,7 @@ import type { LogAggregate } from '../../domain/log-analysis';
 import { RecordCopies } from '../../domain/log-analysis/record-copies';
 import type { ActivityDeps } from '../deps';
 import { chunkAnalyzer, readChunk } from './read-chunk';
-import type { AnalyseChunkInput, ChunkProgress } from './types';
+import type { AnalyseChunkInput, ChunkProgress } from '../../contracts/report-activities';
 
 /** How often progress (with the aggregate so far) is heartbeated, by default. */
 const PROGRESS_EVERY_MS = 5_000;

@@ -1,5 +1,5 @@
 import type { ActivityDeps } from '../deps';
-import type { ReportSummaryEvent } from './types';
+import type { ReportSummaryEvent } from '../../contracts/report-activities';
 
 /** The short summary on the reports topic, keyed by report date. */
 export function createPublishReportSummary(deps: Pick<ActivityDeps, 'config' | 'publisher'>) {

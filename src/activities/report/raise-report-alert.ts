@@ -1,5 +1,5 @@
 import type { ActivityDeps } from '../deps';
-import type { ReportAlert } from './types';
+import type { ReportAlert } from '../../contracts/report-activities';
 
 /** An ALERT on system.alerts, in the same shape as the auto-response alerts. */
 export function createRaiseReportAlert(deps: Pick<ActivityDeps, 'config' | 'logger' | 'publisher'>) {

@@ -7,7 +7,7 @@
 import { LogAnalyzer, LogChunk } from '../../domain/log-analysis';
 import type { RecordCopies } from '../../domain/log-analysis/record-copies';
 import { readSegmentLines } from './line-blocks';
-import type { AnalyseChunkInput } from './types';
+import type { AnalyseChunkInput } from '../../contracts/report-activities';
 
 /** A place in a chunk: the segment and the byte position (decompressed, for .gz) of a line start. */
 export interface ChunkPosition {

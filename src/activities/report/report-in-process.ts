@@ -15,7 +15,7 @@ import {
 import type { ActivityDeps } from '../deps';
 import { createPlanDailyReport } from './plan-daily-report';
 import { chunkAnalyzer, readChunk } from './read-chunk';
-import type { WrittenReport } from './types';
+import type { WrittenReport } from '../../contracts/report-activities';
 import { createWriteDailyReport } from './write-daily-report';
 
 export interface InProcessProgress {

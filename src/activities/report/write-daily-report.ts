@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DailyReport, humanSummary } from '../../domain/log-analysis';
 import type { ActivityDeps } from '../deps';
 import { renderReportHtml } from './render-html';
-import { REPORT_OUTPUT_FAILURE, WrittenReport } from './types';
+import { REPORT_OUTPUT_FAILURE, WrittenReport } from '../../contracts/report-activities';
 
 /** `daily_log_report_YYYYMMDD` for a YYYY-MM-DD report date. */
 export function reportFileStem(reportDate: string): string {

@@ -1,6 +1,6 @@
 import { deterministicUuid } from '../../backends/deterministic-id';
 import type { EventPublisher } from '../../clients/event-publisher';
-import type { VideoAlert } from './types';
+import type { VideoAlert } from '../../contracts/video-activities';
 
 export const VIDEO_ALERT_EVENT_TYPE = 'video_analysis_alert';
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { DATABASE_ERROR, DATABASE_UNAVAILABLE } from './types';
+import { DATABASE_ERROR, DATABASE_UNAVAILABLE } from '../../contracts/video-activities';
 
 // Node socket errors and pg's own messages when the server is away or went away.
 const CONNECTION_CODES = new Set([

@@ -6,7 +6,11 @@ import type { VideoConfig } from '../../config/video';
 import { detectorFailure } from './detector-failures';
 import { ensureFramesExtracted } from './frames';
 import { keepHeartbeating } from './heartbeat';
-import type { DetectBatchRequest, DetectBatchResult, PersonDetection } from './types';
+import type {
+  DetectBatchRequest,
+  DetectBatchResult,
+  PersonDetection,
+} from '../../contracts/video-activities';
 import { framePath, jobWorkDir } from './work-dir';
 
 const PERSON = 'person';

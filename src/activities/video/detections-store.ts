@@ -1,5 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ClaimResult, JobOutcome, PersonDetection, SaveChunkResult, VideoJobRef } from './types';
+import type {
+  ClaimResult,
+  JobOutcome,
+  PersonDetection,
+  SaveChunkResult,
+  VideoJobRef,
+} from '../../contracts/video-activities';
 
 /**
  * SQL of video analysis (tables from migrations/0003_video_analysis.sql). Every write is

@@ -6,7 +6,7 @@ import {
   DETECTOR_REJECTED,
   DETECTOR_UNAVAILABLE,
   GPU_OUT_OF_MEMORY,
-} from './types';
+} from '../../contracts/video-activities';
 
 /**
  * A detector problem as the workflow must see it. GPU out-of-memory is non-retryable here on

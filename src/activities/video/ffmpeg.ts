@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { FRAME_EXTRACTION_FAILED, VIDEO_UNREADABLE } from './types';
+import { FRAME_EXTRACTION_FAILED, VIDEO_UNREADABLE } from '../../contracts/video-activities';
 import { FRAME_PATTERN } from './work-dir';
 
 /** ffprobe from the same place as ffmpeg (Debian installs both in /usr/bin). */

@@ -2,7 +2,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { extractFrameFiles, probeVideo } from './ffmpeg';
-import { ExtractedFrames, VIDEO_NOT_FOUND, VIDEO_UNREADABLE, VideoJobRef, VideoSourceRef } from './types';
+import {
+  ExtractedFrames,
+  VIDEO_NOT_FOUND,
+  VIDEO_UNREADABLE,
+  VideoJobRef,
+  VideoSourceRef,
+} from '../../contracts/video-activities';
 import { resolveVideoPath } from './video-source';
 import { framesDir, framesManifestPath, jobWorkDir } from './work-dir';
 

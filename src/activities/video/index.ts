@@ -12,7 +12,7 @@ import { detectorFailure, detectorNotConfigured } from './detector-failures';
 import { ensureFramesExtracted } from './frames';
 import { keepHeartbeating } from './heartbeat';
 import { processVideoMetrics, VideoMetrics } from './metrics';
-import type { VideoActivities, VideoJobRef } from './types';
+import type { VideoActivities, VideoJobRef } from '../../contracts/video-activities';
 import { jobWorkDir } from './work-dir';
 
 export interface VideoActivityOptions {
@@ -206,4 +206,4 @@ export function createVideoActivities(
   };
 }
 
-export type { VideoActivities } from './types';
+export type { VideoActivities } from '../../contracts/video-activities';

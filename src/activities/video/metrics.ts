@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { VideoConfig } from '../../config/video';
 import { FailureRate, jobFailureRate } from './detections-store';
-import type { VideoJobStatus } from './types';
+import type { VideoJobStatus } from '../../contracts/video-activities';
 
 /**
  * Alarm metrics of video analysis (SPEC §4):

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { INVALID_VIDEO_REFERENCE, VideoSourceRef } from './types';
+import { INVALID_VIDEO_REFERENCE, VideoSourceRef } from '../../contracts/video-activities';
 
 /**
  * The file of an uploaded video: `<VIDEO_SOURCE_DIR>/<bucket>/<object key>` (bucket only when

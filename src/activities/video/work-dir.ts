@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { VideoJobRef } from './types';
+import type { VideoJobRef } from '../../contracts/video-activities';
 
 /**
  * Where one job keeps its frames: `<VIDEO_WORK_DIR>/<readable video key>-<hash>/<run id>`.

@@ -1,4 +1,4 @@
-import type { AlertRequest } from '../../activities/guardian/types';
+import type { AlertRequest } from '../../contracts/guardian-activities';
 
 /** One place alerts go: the system.alerts topic, a Slack-compatible webhook. */
 export interface AlertChannel {

@@ -1,4 +1,4 @@
-import type { AlertRequest } from '../../activities/guardian/types';
+import type { AlertRequest } from '../../contracts/guardian-activities';
 import type { EventPublisher } from '../../clients/event-publisher';
 import { deterministicUuid } from '../deterministic-id';
 import type { AlertChannel } from './alert-channel';

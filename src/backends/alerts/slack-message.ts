@@ -1,4 +1,4 @@
-import type { AlertPriority, AlertRequest } from '../../activities/guardian/types';
+import type { AlertPriority, AlertRequest } from '../../contracts/guardian-activities';
 
 const MARKER: Record<AlertPriority, string> = {
   critical: ':rotating_light:',

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { DecisionRecord } from '../../activities/guardian/types';
+import type { DecisionRecord } from '../../contracts/guardian-activities';
 
 /**
  * Writes one decision to the audit trail. The first write for (model, event) wins: a redelivered

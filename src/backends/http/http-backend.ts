@@ -1,7 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { redactUrlCredentials } from '../../logger';
-import { BACKEND_PROTOCOL_FAILURE, BACKEND_REJECTED_FAILURE, BACKEND_UNAVAILABLE_FAILURE } from '../failures';
+import {
+  BACKEND_PROTOCOL_FAILURE,
+  BACKEND_REJECTED_FAILURE,
+  BACKEND_UNAVAILABLE_FAILURE,
+} from '../../contracts/backend-failures';
 
 /** One HTTP backend: where it is and how to talk about it in errors. */
 export interface HttpBackendTarget {

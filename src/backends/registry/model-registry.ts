@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { NO_STABLE_VERSION_FAILURE } from '../../activities/guardian/types';
+import { NO_STABLE_VERSION_FAILURE } from '../../contracts/guardian-activities';
 
 /** The serving version now, and the stable version a rollback returns to. */
 export interface RollbackPlan {

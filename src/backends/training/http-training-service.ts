@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { Logger } from '../../logger';
 import { abortableSleep } from '../abortable-sleep';
-import { BACKEND_UNAVAILABLE_FAILURE } from '../failures';
+import { BACKEND_UNAVAILABLE_FAILURE } from '../../contracts/backend-failures';
 import { callHttpBackend, HttpBackendTarget, parseReply } from '../http/http-backend';
 import type { FollowOptions, TrainingBackend, TrainingJobOutcome, TrainingJobSpec } from './training-backend';
 

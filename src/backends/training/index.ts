@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { GuardianConfig } from '../../config/guardian';
 import type { Logger } from '../../logger';
-import { BACKEND_NOT_CONFIGURED_FAILURE } from '../failures';
+import { BACKEND_NOT_CONFIGURED_FAILURE } from '../../contracts/backend-failures';
 import { createHttpTrainingService } from './http-training-service';
 import { createLocalCommandRunner } from './local-command-runner';
 import type { TrainingBackend } from './training-backend';

@@ -1,2 +1,2 @@
-export { dailyLogReportWorkflow } from './daily-log-report-workflow';
-export type { DailyReportInput, DailyReportResult } from './daily-log-report-workflow';
+export { dailyLogReportWorkflow } from './workflow';
+export type { DailyReportInput, DailyReportResult } from '../../contracts/workflows';

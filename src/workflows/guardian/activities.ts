@@ -1,8 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { GuardianActivities, NO_STABLE_VERSION_FAILURE } from '../../activities/guardian/types';
-
-/** The failure type the registry throws when there is nothing to roll back to (checked against the activity's). */
-export const NO_STABLE_VERSION: typeof NO_STABLE_VERSION_FAILURE = 'NoStableVersion';
+import { type GuardianActivities, NO_STABLE_VERSION_FAILURE } from '../../contracts/guardian-activities';
 
 /*
  * Every activity of the guardian with explicit timeouts and a bounded retry policy. Each call
@@ -36,7 +33,7 @@ export const deployment = proxyActivities<GuardianActivities>({
     backoffCoefficient: 2,
     maximumInterval: '30 seconds',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: [NO_STABLE_VERSION],
+    nonRetryableErrorTypes: [NO_STABLE_VERSION_FAILURE],
   },
 });
 

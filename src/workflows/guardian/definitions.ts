@@ -1,12 +1,19 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ActionOutcome } from '../../contracts/guardian-messages';
 import {
+  GUARDIAN_ACTION_FINISHED_SIGNAL,
   GUARDIAN_EVENT_SIGNAL,
   GUARDIAN_EVENTS_SIGNAL,
   GUARDIAN_HISTORY_QUERY,
   GUARDIAN_OPERATOR_UPDATE,
   GUARDIAN_STATE_QUERY,
-} from '../../domain/workflow-contracts';
-import type { DecisionEntry, GuardianStateView, OperatorCommand, OperatorCommandResult } from './types';
+} from '../../contracts/workflows';
+import type {
+  DecisionEntry,
+  GuardianStateView,
+  OperatorCommand,
+  OperatorCommandResult,
+} from '../../contracts/guardian-messages';
 
 /** One event for the guardian (a validated ModelEvent; re-checked on arrival). */
 export const modelEventSignal = defineSignal<[unknown]>(GUARDIAN_EVENT_SIGNAL);
@@ -22,3 +29,6 @@ export const guardianHistoryQuery = defineQuery<DecisionEntry[], [number?]>(GUAR
 export const operatorCommandUpdate = defineUpdate<OperatorCommandResult, [OperatorCommand]>(
   GUARDIAN_OPERATOR_UPDATE,
 );
+
+/** The outcome of an action run outside the guardian (a RETRAIN child), reported back. */
+export const actionFinishedSignal = defineSignal<[ActionOutcome]>(GUARDIAN_ACTION_FINISHED_SIGNAL);

@@ -1,4 +1,4 @@
-import type { DecisionEntry } from './types';
+import type { DecisionEntry } from '../../contracts/guardian-messages';
 
 /** The guardian keeps the last 1,000 decisions in state; older ones live in the audit trail. */
 export const GUARDIAN_HISTORY_LIMIT = 1_000;

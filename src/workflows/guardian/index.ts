@@ -1,5 +1,5 @@
 // The model guardian: its workflow and the messages it understands.
-export { modelGuardianWorkflow } from './model-guardian-workflow';
-export { modelRetrainWorkflow, actionFinishedSignal } from './retrain-workflow';
+export { modelGuardianWorkflow } from './workflow';
+export { modelRetrainWorkflow } from './retrain-workflow';
 export * from './definitions';
-export type * from './types';
+export type * from '../../contracts/guardian-messages';

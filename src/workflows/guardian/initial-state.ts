@@ -1,5 +1,5 @@
 import { DEFAULT_GUARDIAN_SETTINGS, emptyPolicyState, resolveGuardianSettings } from '../../domain/policy';
-import type { GuardianCarriedState, GuardianRunInput, PauseInfo } from './types';
+import type { GuardianCarriedState, GuardianRunInput, PauseInfo } from '../../contracts/guardian-messages';
 
 /**
  * The state of a guardian's first run: settings from the start input, defaults for the rest.

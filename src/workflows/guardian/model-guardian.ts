@@ -6,7 +6,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DecisionRecord } from '../../activities/guardian/types';
+import type { DecisionRecord } from '../../contracts/guardian-activities';
 import { isDriftEvent, parseModelEvent, type ModelEvent } from '../../domain/events';
 import {
   activeCooldowns,
@@ -17,19 +17,20 @@ import {
   type ResponseAction,
   type ResponseDecision,
 } from '../../domain/policy';
-import { LAST_ACTION, LAST_SEVERITY } from '../search-attributes';
+import { LAST_ACTION, LAST_SEVERITY } from '../../contracts/search-attributes';
 import { audit } from './activities';
 import { appendToHistory, newestFirst } from './history';
 import { settingsAfter } from './operator-command';
 import { modelRetrainWorkflow } from './retrain-workflow';
-import { type ActionOutcome, type ActionRequest, carryOut, sendAlertSafely } from './run-action';
+import type { ActionOutcome } from '../../contracts/guardian-messages';
+import { type ActionRequest, carryOut, sendAlertSafely } from './run-action';
 import type {
   DecisionEntry,
   GuardianCarriedState,
   GuardianStateView,
   OperatorCommand,
   OperatorCommandResult,
-} from './types';
+} from '../../contracts/guardian-messages';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const LAST_DECISIONS_IN_VIEW = 20;

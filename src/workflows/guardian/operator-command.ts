@@ -5,7 +5,7 @@ import {
   resolveGuardianSettings,
   type GuardianSettings,
 } from '../../domain/policy';
-import type { GuardianCarriedState, OperatorCommand } from './types';
+import type { GuardianCarriedState, OperatorCommand } from '../../contracts/guardian-messages';
 
 const COMMANDS = ['pause', 'resume', 'clear-cooldown', 'force-action', 'settings'] as const;
 const MAX_REASON_LENGTH = 1_000;

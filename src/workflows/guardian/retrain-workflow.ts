@@ -1,8 +1,7 @@
-import { defineSignal, getExternalWorkflowHandle, log } from '@temporalio/workflow';
-import { type ActionOutcome, type ActionRequest, carryOut } from './run-action';
-
-/** The outcome of an action run outside the guardian (a retrain), reported back by signal. */
-export const actionFinishedSignal = defineSignal<[ActionOutcome]>('guardianActionFinished');
+import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { actionFinishedSignal } from './definitions';
+import { type ActionRequest, carryOut } from './run-action';
+import type { ActionOutcome } from '../../contracts/guardian-messages';
 
 export interface RetrainInput {
   /** The guardian to report to (by workflow id: it reaches whichever run is current). */

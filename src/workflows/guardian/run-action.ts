@@ -1,7 +1,12 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { AlertPriority, AlertRequest } from '../../activities/guardian/types';
+import {
+  type AlertPriority,
+  type AlertRequest,
+  NO_STABLE_VERSION_FAILURE,
+} from '../../contracts/guardian-activities';
+import type { ActionOutcome } from '../../contracts/guardian-messages';
 import type { ResponseAction } from '../../domain/policy';
-import { alerts, deployment, NO_STABLE_VERSION, operations, training } from './activities';
+import { alerts, deployment, operations, training } from './activities';
 
 /** SPEC §3: MONITOR checks every 30 s for 2 h; SCALE_UP adds two instances, SCALE_DOWN removes one. */
 const MONITOR_INTERVAL_SECONDS = 30;
@@ -151,7 +156,7 @@ export async function runAction(request: ActionRequest): Promise<string> {
   } catch (err) {
     if (err instanceof ActionFailed) throw err;
     const failure = describeFailure(err);
-    if (failure.type === NO_STABLE_VERSION) {
+    if (failure.type === NO_STABLE_VERSION_FAILURE) {
       throw new ActionFailed(`no previous stable version to roll back to: ${failure.message}`, failure.type);
     }
     throw new ActionFailed(`${action} failed: ${failure.message}`, failure.type);
@@ -171,13 +176,6 @@ export async function sendAlertSafely(
   } catch (err) {
     return { ok: false, error: describeFailure(err).message };
   }
-}
-
-/** How an action ended, as the history and the audit trail show it. */
-export interface ActionOutcome {
-  id: string;
-  status: 'succeeded' | 'failed';
-  result: string;
 }
 
 /**

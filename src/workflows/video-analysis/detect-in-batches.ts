@@ -4,9 +4,9 @@
  * is halved (32 → 16 → 8 …) and the same frames are tried again; detections already made stay.
  */
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
-import type { PersonDetection, VideoJobRef, VideoSourceRef } from '../../activities/video/types';
-import { GPU_OUT_OF_MEMORY } from './activity-failure-types';
-import type { VideoActivityProxies } from './activity-options';
+import type { PersonDetection, VideoJobRef, VideoSourceRef } from '../../contracts/video-activities';
+import { GPU_OUT_OF_MEMORY } from '../../contracts/video-activities';
+import type { VideoActivityProxies } from './activities';
 
 /** Workflow failure type: the detector ran out of GPU memory even for a single frame. */
 export const GPU_OUT_OF_MEMORY_AT_ONE_FRAME = 'GpuOutOfMemoryAtBatchSizeOne';

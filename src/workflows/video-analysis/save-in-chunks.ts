@@ -4,8 +4,8 @@
  * resumed or re-run save never duplicates a row.
  */
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
-import type { PersonDetection, VideoJobRef, VideoJobSettings } from '../../activities/video/types';
-import type { VideoActivityProxies } from './activity-options';
+import type { PersonDetection, VideoJobRef, VideoJobSettings } from '../../contracts/video-activities';
+import type { VideoActivityProxies } from './activities';
 
 /** Workflow failure type: PostgreSQL stayed unreachable (or refused) through every attempt. */
 export const VIDEO_SAVE_FAILED = 'VideoSaveFailed';

@@ -2,7 +2,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  defineQuery,
   isCancellation,
   log,
   setCurrentDetails,
@@ -10,16 +9,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { VideoJobRef, VideoJobSettings, VideoSourceRef } from '../../activities/video/types';
-import { VIDEO_PROGRESS_QUERY, type VideoAnalysisInput } from '../../domain/workflow-contracts';
-import { VIDEO_ID } from '../search-attributes';
-import { settingsActivity, videoActivityProxies } from './activity-options';
+import type { VideoJobRef, VideoJobSettings, VideoSourceRef } from '../../contracts/video-activities';
+import type { VideoAnalysisInput } from '../../contracts/workflows';
+import { VIDEO_ID } from '../../contracts/search-attributes';
+import { settingsActivity, videoActivityProxies } from './activities';
 import { detectInBatches } from './detect-in-batches';
 import { startLongJobAlarm } from './long-job-alarm';
-import { formatDuration, ProgressTracker, VideoAnalysisProgress } from './progress';
+import { videoProgressQuery } from './definitions';
+import { formatDuration, ProgressTracker } from './progress';
 import { saveInChunks } from './save-in-chunks';
-
-export const videoProgressQuery = defineQuery<VideoAnalysisProgress>(VIDEO_PROGRESS_QUERY);
 
 /** Workflow failure type for anything that is not already a typed failure of a step. */
 export const VIDEO_ANALYSIS_FAILED = 'VideoAnalysisFailed';

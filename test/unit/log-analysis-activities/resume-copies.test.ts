@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalyseLogChunk } from '../../../src/activities/report/analyse-log-chunk';
-import type { AnalyseChunkInput, ChunkProgress } from '../../../src/activities/report/types';
+import type { AnalyseChunkInput, ChunkProgress } from '../../../src/contracts/report-activities';
 import { LogAggregate, planChunks, reportWindow } from '../../../src/domain/log-analysis';
 import { reportTestDeps } from './report-deps';
 

@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import type { GuardianActivities } from '../../../src/activities/guardian/types';
+import type { GuardianActivities } from '../../../src/contracts/guardian-activities';
 import type { ModelEvent } from '../../../src/domain/events';
 import type { GuardianSettingsInput } from '../../../src/domain/policy';
 import {
@@ -12,7 +12,7 @@ import {
   GUARDIAN_WORKFLOW_TYPE,
   guardianWorkflowId,
   type GuardianStartInput,
-} from '../../../src/domain/workflow-contracts';
+} from '../../../src/contracts/workflows';
 import {
   guardianHistoryQuery,
   guardianStateQuery,
@@ -20,7 +20,7 @@ import {
   type GuardianRunInput,
   type GuardianStateView,
 } from '../../../src/workflows/guardian';
-import { SEARCH_ATTRIBUTES } from '../../../src/workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../../src/contracts/search-attributes';
 
 /**
  * The guardian on the time-skipping test server with recording fakes at the activity boundary:

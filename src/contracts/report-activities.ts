@@ -3,7 +3,7 @@
  * (proxyActivities<ReportActivities>); createReportActivities(deps) implements them on the
  * file system and Kafka, and workflow tests replace them with recording fakes.
  */
-import type { DailyReport, LogAggregate, LogChunk, ReportSources } from '../../domain/log-analysis';
+import type { DailyReport, LogAggregate, LogChunk, ReportSources } from '../domain/log-analysis';
 
 export interface ReportWindowInput {
   reportDate: string;

@@ -3,8 +3,8 @@
  * workflow type names, ids, signal names and inputs. Plain strings and types, so the bridge
  * routes by name and never imports workflow code.
  */
-import { serviceOfSubject, type VideoEvent } from './events';
-import type { GuardianSettingsInput } from './policy/settings';
+import { serviceOfSubject, type VideoEvent } from '../domain/events';
+import type { GuardianSettingsInput } from '../domain/policy/settings';
 
 // ---- model guardian: one long-lived workflow per model -----------------------------------
 
@@ -52,6 +52,8 @@ export interface GuardianStartInput {
 export const GUARDIAN_STATE_QUERY = 'guardianState';
 /** Query: the bounded decision history (last 1,000), newest first; optional argument: how many. */
 export const GUARDIAN_HISTORY_QUERY = 'guardianHistory';
+/** Signal from a RETRAIN child workflow to its guardian: the outcome of the training job. */
+export const GUARDIAN_ACTION_FINISHED_SIGNAL = 'guardianActionFinished';
 /** Update (with validator) for operators: pause/resume, clear a cooldown, force an action, change settings; each needs a reason. */
 export const GUARDIAN_OPERATOR_UPDATE = 'operatorCommand';
 
@@ -136,3 +138,32 @@ export const DAILY_REPORT_SCHEDULE_ID = 'daily-log-report';
 export function dailyReportWorkflowId(reportDate: string): string {
   return `daily-log-report:${reportDate}`;
 }
+
+export interface DailyReportInput {
+  /** IANA zone of the report date. */
+  timeZone: string;
+  /**
+   * The date to report on. Absent when a Schedule starts the run: the date is then derived
+   * from the scheduled time (the last local day that had ended) and the report runs as a
+   * child workflow whose id is that date's.
+   */
+  reportDate?: string;
+}
+
+export type DailyReportResult =
+  | {
+      status: 'written';
+      reportDate: string;
+      score: number;
+      grade: string;
+      totalErrors: number;
+      criticalErrors: number;
+      slowOperations: number;
+      jsonPath: string;
+      htmlPath: string;
+      alerted: boolean;
+      /** What limited the report (unreadable sources, malformed lines, clock skew); first 10. */
+      findings: string[];
+    }
+  /** A run for the date was already going (e.g. started by hand); it writes the report. */
+  | { status: 'already-running'; reportDate: string; workflowId: string };

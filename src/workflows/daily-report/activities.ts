@@ -1,4 +1,5 @@
 import type { ActivityOptions } from '@temporalio/workflow';
+import { REPORT_OUTPUT_FAILURE } from '../../contracts/report-activities';
 
 /** Listing directories is quick; a few retries cover a briefly unavailable mount. */
 export const PLAN_OPTIONS: ActivityOptions = {
@@ -30,6 +31,6 @@ export const OUTPUT_OPTIONS: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: ['ReportOutputNotWritable'],
+    nonRetryableErrorTypes: [REPORT_OUTPUT_FAILURE],
   },
 };

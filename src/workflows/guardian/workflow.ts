@@ -6,8 +6,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { MODEL_NAME } from '../search-attributes';
+import { MODEL_NAME } from '../../contracts/search-attributes';
 import {
+  actionFinishedSignal,
   guardianHistoryQuery,
   guardianStateQuery,
   modelEventSignal,
@@ -17,16 +18,16 @@ import {
 import { newestFirst } from './history';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
-import { actionFinishedSignal } from './retrain-workflow';
 import { validateOperatorCommand } from './operator-command';
-import type { GuardianRunInput } from './types';
+import type { GuardianRunInput } from '../../contracts/guardian-messages';
 
 const DEFAULT_EVENTS_PER_RUN = 500;
 /** How long a run that wants to end stops taking events so in-flight work can drain. */
 const DRAIN_LIMIT_MS = 60_000;
 
 /**
- * One long-lived guardian per model (id `model-guardian:<model>`, reached by signal-with-start):
+ * One long-lived guardian per model (id `model-guardian:<model>`, or `service-guardian:<service>`;
+ * the bridge signals it, starting it first when none runs):
  * decides every event in arrival order with the shared policy, runs the responses, and keeps
  * cooldowns, recent responses, the pending retrain and the last 1,000 decisions as workflow state,
  * carried across continue-as-new.

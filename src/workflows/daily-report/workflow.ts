@@ -14,14 +14,14 @@ import {
 } from '@temporalio/workflow';
 import type { LogAggregate } from '../../domain/log-analysis/aggregate';
 import type { LogChunk } from '../../domain/log-analysis/chunk-plan';
-import type { ReportActivities } from '../../activities/report/types';
+import type { ReportActivities } from '../../contracts/report-activities';
 import { mergeAllAggregates } from '../../domain/log-analysis/aggregate';
 import { buildDailyReport } from '../../domain/log-analysis/daily-report';
 import { isReportDate, reportDateForRunAt, reportWindow } from '../../domain/log-analysis/report-window';
 import { isKnownTimeZone } from '../../domain/log-analysis/zoned-time';
-import { dailyReportWorkflowId } from '../../domain/workflow-contracts';
-import { REPORT_DATE } from '../search-attributes';
-import { ANALYSE_OPTIONS, OUTPUT_OPTIONS, PLAN_OPTIONS } from './activity-options';
+import { dailyReportWorkflowId, type DailyReportInput, type DailyReportResult } from '../../contracts/workflows';
+import { REPORT_DATE } from '../../contracts/search-attributes';
+import { ANALYSE_OPTIONS, OUTPUT_OPTIONS, PLAN_OPTIONS } from './activities';
 
 const { planDailyReport } = proxyActivities<ReportActivities>(PLAN_OPTIONS);
 const { analyseLogChunk } = proxyActivities<ReportActivities>(ANALYSE_OPTIONS);
@@ -33,35 +33,6 @@ const SCHEDULED_START_TIME = defineSearchAttributeKey(
   'TemporalScheduledStartTime',
   SearchAttributeType.DATETIME,
 );
-
-export interface DailyReportInput {
-  /** IANA zone of the report date. */
-  timeZone: string;
-  /**
-   * The date to report on. Absent when a Schedule starts the run: the date is then derived
-   * from the scheduled time (the last local day that had ended) and the report runs as a
-   * child workflow whose id is that date's.
-   */
-  reportDate?: string;
-}
-
-export type DailyReportResult =
-  | {
-      status: 'written';
-      reportDate: string;
-      score: number;
-      grade: string;
-      totalErrors: number;
-      criticalErrors: number;
-      slowOperations: number;
-      jsonPath: string;
-      htmlPath: string;
-      alerted: boolean;
-      /** What limited the report (unreadable sources, malformed lines, clock skew); first 10. */
-      findings: string[];
-    }
-  /** A run for the date was already going (e.g. started by hand); it writes the report. */
-  | { status: 'already-running'; reportDate: string; workflowId: string };
 
 /** Runs `work` on every item with at most `limit` at a time; results keep the items' order. */
 async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

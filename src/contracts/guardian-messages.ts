@@ -1,10 +1,5 @@
-import type {
-  GuardianSettings,
-  GuardianSettingsInput,
-  PolicyState,
-  ResponseAction,
-} from '../../domain/policy';
-import type { GuardianStartInput } from '../../domain/workflow-contracts';
+import type { GuardianSettings, GuardianSettingsInput, PolicyState, ResponseAction } from '../domain/policy';
+import type { GuardianStartInput } from './workflows';
 
 /** Where a history entry came from. */
 export type DecisionOrigin = 'event' | 'maintenance-window' | 'operator';
@@ -165,4 +160,11 @@ export type OperatorCommand =
 export interface OperatorCommandResult {
   entry: DecisionEntry;
   state: GuardianStateView;
+}
+
+/** How an action ended, as the history and the audit trail show it (a RETRAIN child reports it by signal). */
+export interface ActionOutcome {
+  id: string;
+  status: 'succeeded' | 'failed';
+  result: string;
 }

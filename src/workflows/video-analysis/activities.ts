@@ -8,13 +8,14 @@ import {
   proxyLocalActivities,
   RetryPolicy,
 } from '@temporalio/workflow';
-import type { VideoActivities, VideoJobSettings } from '../../activities/video/types';
 import {
   DATABASE_ERROR,
   INVALID_VIDEO_REFERENCE,
   VIDEO_NOT_FOUND,
   VIDEO_UNREADABLE,
-} from './activity-failure-types';
+  type VideoActivities,
+  type VideoJobSettings,
+} from '../../contracts/video-activities';
 
 /**
  * Reads the settings; before them no configured policy is known, so a fixed one. A local
