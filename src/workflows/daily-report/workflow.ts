@@ -19,7 +19,11 @@ import { mergeAllAggregates } from '../../domain/log-analysis/aggregate';
 import { buildDailyReport } from '../../domain/log-analysis/daily-report';
 import { isReportDate, reportDateForRunAt, reportWindow } from '../../domain/log-analysis/report-window';
 import { isKnownTimeZone } from '../../domain/log-analysis/zoned-time';
-import { dailyReportWorkflowId, type DailyReportInput, type DailyReportResult } from '../../contracts/workflows';
+import {
+  dailyReportWorkflowId,
+  type DailyReportInput,
+  type DailyReportResult,
+} from '../../contracts/workflows';
 import { REPORT_DATE } from '../../contracts/search-attributes';
 import { ANALYSE_OPTIONS, OUTPUT_OPTIONS, PLAN_OPTIONS } from './activities';
 
