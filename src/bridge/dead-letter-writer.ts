@@ -1,10 +1,6 @@
 import type { IHeaders, Producer } from 'kafkajs';
 import type { Rejection } from './dead-letter-reason';
-
-/** Where a dead-lettered message came from. */
-export type DeadLetterOrigin =
-  | { kind: 'kafka'; topic: string; partition: number; offset: string; timestamp?: string }
-  | { kind: 'http'; path: string };
+import type { EventOrigin } from './event-origin';
 
 export interface DeadLetter extends Rejection {
   /** The original bytes, exactly as received. */
@@ -12,7 +8,7 @@ export interface DeadLetter extends Rejection {
   key?: Buffer | string | null;
   /** The original headers; kept as headers of the dead letter. */
   headers?: IHeaders;
-  origin: DeadLetterOrigin;
+  origin: EventOrigin;
 }
 
 export interface DeadLetterWriter {
@@ -55,14 +51,15 @@ export function createDeadLetterWriter(
     h[DLQ_HEADERS.reason] = letter.detail;
     h[DLQ_HEADERS.deadLetteredAt] = new Date().toISOString();
     if (letter.eventId) h[DLQ_HEADERS.eventId] = letter.eventId;
-    if (letter.origin.kind === 'kafka') {
+    const { origin } = letter;
+    if (origin.source === 'kafka') {
       h[DLQ_HEADERS.source] = 'kafka';
-      h[DLQ_HEADERS.topic] = letter.origin.topic;
-      h[DLQ_HEADERS.partition] = String(letter.origin.partition);
-      h[DLQ_HEADERS.offset] = letter.origin.offset;
-      if (letter.origin.timestamp) h[DLQ_HEADERS.timestamp] = letter.origin.timestamp;
+      h[DLQ_HEADERS.topic] = String(origin.topic);
+      h[DLQ_HEADERS.partition] = String(origin.partition);
+      h[DLQ_HEADERS.offset] = String(origin.offset);
+      if (Number.isFinite(origin.producedAtMs)) h[DLQ_HEADERS.timestamp] = String(origin.producedAtMs);
     } else {
-      h[DLQ_HEADERS.source] = `http ${letter.origin.path}`;
+      h[DLQ_HEADERS.source] = `http ${origin.path}`;
     }
     return h;
   }

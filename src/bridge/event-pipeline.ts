@@ -3,21 +3,11 @@ import type { Logger } from '../logger';
 import type { BridgeMetrics } from './bridge-metrics';
 import type { DeadLetter, DeadLetterWriter } from './dead-letter-writer';
 import type { Delivery } from './event-routing';
+import type { EventOrigin } from './event-origin';
+
+export type { EventOrigin } from './event-origin';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { DeliveryResult, GuardianDelivery, TemporalDelivery } from './temporal-delivery';
-
-/** Where an event came from, for log lines and latency. */
-export interface EventOrigin {
-  source: 'kafka' | 'http';
-  topic?: string;
-  partition?: number;
-  offset?: string;
-  path?: string;
-  /** When the event was produced (Kafka message timestamp), for end-to-end latency. */
-  producedAtMs?: number;
-  /** When the bridge read it (fetched from Kafka, or received over HTTP). */
-  receivedAtMs?: number;
-}
 
 /** One accepted event, for observers (the benchmark measures produce → accepted with it). */
 export interface DeliveredSample {
@@ -126,9 +116,7 @@ export class EventPipeline {
     this.deps.metrics.deadLettered.inc({ reason: letter.reason });
     this.deps.logger.warn(
       {
-        ...(letter.origin.kind === 'kafka'
-          ? { topic: letter.origin.topic, partition: letter.origin.partition, offset: letter.origin.offset }
-          : { path: letter.origin.path }),
+        ...originFields(letter.origin),
         eventId: letter.eventId,
         reason: letter.reason,
         detail: letter.detail,

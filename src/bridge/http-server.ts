@@ -8,11 +8,12 @@ import type { BridgeMetrics } from './bridge-metrics';
 import type { ConcurrencyLimit } from './concurrency-limit';
 import type { Delivery } from './event-routing';
 import { routeEvent } from './event-routing';
+import { decideFate } from './message-fate';
 import type { EventOrigin, EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
 import { decodeJson } from './message-decoding';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-registry';
-import { DeliveryResult, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
+import { DeliveryResult, TransientDeliveryError } from './temporal-delivery';
 
 export interface BridgeHealth {
   status: 'ok' | 'degraded' | 'unavailable';
@@ -160,28 +161,23 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     if (!decoded.ok)
       throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
     const route = routeEvent(incomingFromRequest(req, body, decoded.json), options.ingest);
-    if (!route.ok) {
-      logger.warn(
-        { path: '/events', eventId: route.eventId, reason: route.reason, detail: route.detail },
-        'HTTP event rejected',
-      );
-      throw new HttpError(400, route.reason, route.detail);
+    const outcome = await decideFate(route, (d) => deliverInOrder(d, { source: 'http', path: '/events' }));
+    if (outcome.fate === 'rejected') {
+      const { reason, detail, eventId } = outcome.rejection;
+      logger.warn({ path: '/events', eventId, reason, detail }, 'HTTP event rejected');
+      // The client is told (nothing is dead-lettered): 422 when the event was valid but Temporal refused it.
+      throw new HttpError(reason === 'rejected_by_temporal' ? 422 : 400, reason, detail);
     }
-    try {
-      const result = await deliverInOrder(route.delivery, { source: 'http', path: '/events' });
-      return [
-        202,
-        {
-          status: 'accepted',
-          event_id: route.delivery.event.event_id,
-          workflow_id: route.delivery.workflowId,
-          outcome: result.outcome,
-        },
-      ];
-    } catch (err) {
-      if (err instanceof RejectedDeliveryError) throw new HttpError(422, 'rejected_by_temporal', err.message);
-      throw err;
-    }
+    const { delivery, result } = outcome;
+    return [
+      202,
+      {
+        status: 'accepted',
+        event_id: delivery.event.event_id,
+        workflow_id: delivery.workflowId,
+        outcome: result.outcome,
+      },
+    ];
   }
 
   async function postAlertmanager(req: IncomingMessage): Promise<[number, unknown]> {
@@ -203,32 +199,20 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
             { body: event, fallbackId: { id: String(event.event_id), from: 'the alert' } },
             options.ingest,
           );
-          // Alertmanager ignores response bodies: an alert we cannot use goes to the dead-letter topic, not nowhere.
-          const deadLetter = (
-            reason: 'unroutable' | 'schema_violation' | 'rejected_by_temporal',
-            detail: string,
-          ) =>
-            pipeline.deadLetter({
-              reason,
-              detail,
-              eventId: event.event_id as string,
-              value: Buffer.from(JSON.stringify(alert)),
-              origin: { kind: 'http', path: '/alertmanager' },
-            });
-          if (!route.ok) {
-            await deadLetter(route.reason === 'unroutable' ? 'unroutable' : 'schema_violation', route.detail);
-            counts.dead_lettered++;
+          const outcome = await decideFate(route, (d) => deliverInOrder(d, origin));
+          if (outcome.fate === 'delivered') {
+            if (outcome.result.outcome === 'duplicate') counts.duplicates++;
+            else counts.accepted++;
             return;
           }
-          try {
-            const result = await deliverInOrder(route.delivery, origin);
-            if (result.outcome === 'duplicate') counts.duplicates++;
-            else counts.accepted++;
-          } catch (err) {
-            if (!(err instanceof RejectedDeliveryError)) throw err;
-            await deadLetter('rejected_by_temporal', err.message);
-            counts.dead_lettered++;
-          }
+          // Alertmanager ignores response bodies: an alert we cannot use goes to the dead-letter topic, not nowhere.
+          await pipeline.deadLetter({
+            ...outcome.rejection,
+            eventId: event.event_id as string,
+            value: Buffer.from(JSON.stringify(alert)),
+            origin,
+          });
+          counts.dead_lettered++;
         } catch (err) {
           retryable ??= err as Error;
         }

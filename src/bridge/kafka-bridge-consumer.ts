@@ -8,6 +8,7 @@ import type { EventOrigin, EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
 import type { IngestSettings } from '../domain/ingest/read-event';
 import { classifyMessage, TopicFamilies } from './message-decoding';
+import { decideFate } from './message-fate';
 import { LaneItem, PartitionLane } from './partition-lane';
 import { GuardianDelivery, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
 
@@ -338,7 +339,7 @@ export class KafkaBridgeConsumer {
         value: message.value,
         key: message.key,
         headers: message.headers,
-        origin: { kind: 'kafka', topic, partition, offset: message.offset, timestamp: message.timestamp },
+        origin,
       });
     const item: BridgeItem = {
       offset: BigInt(message.offset),
@@ -346,24 +347,12 @@ export class KafkaBridgeConsumer {
       key: route.ok ? route.delivery.workflowId : `dead-letter:${topic}/${partition}/${message.offset}`,
       bytes: message.value?.length ?? 0,
       run: async () => {
+        const outcome = await decideFate(route, (delivery) => pipeline.deliver(delivery, origin));
         try {
-          if (!route.ok) {
-            await deadLetter(route);
-          } else {
-            try {
-              await pipeline.deliver(route.delivery, origin);
-            } catch (err) {
-              if (!(err instanceof RejectedDeliveryError)) throw err;
-              await deadLetter({
-                reason: 'rejected_by_temporal',
-                detail: err.message,
-                eventId: route.delivery.event.event_id,
-              });
-            }
-          }
+          if (outcome.fate === 'rejected') await deadLetter(outcome.rejection);
         } catch (err) {
           if (err instanceof TransientDeliveryError) throw err;
-          // Anything else here is the dead-letter producer failing: Kafka is unavailable.
+          // The dead-letter producer failing: Kafka is unavailable.
           throw new TransientDeliveryError(`writing the dead letter failed: ${(err as Error).message}`, {
             cause: err,
           });

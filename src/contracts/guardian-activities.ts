@@ -4,7 +4,9 @@
  * against real backends, and workflow tests replace them with recording fakes.
  */
 
-export type AlertPriority = 'critical' | 'high' | 'medium' | 'low';
+import type { AlertPriorityLevel } from '../domain/policy/actions';
+
+export type AlertPriority = AlertPriorityLevel;
 
 /** One decision, executed or skipped, as the audit trail stores it (one row per model + event). */
 export interface DecisionRecord {

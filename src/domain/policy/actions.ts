@@ -34,7 +34,8 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
 
-/** Alert priority for an event of this severity. */
-export function alertPriorityFor(severity: Severity): AlertPriorityLevel {
-  return severity.toLowerCase() as AlertPriorityLevel;
+/** Alert priority for a severity label (any case); anything else (an operator's NONE) is medium. */
+export function alertPriorityFor(severity: string): AlertPriorityLevel {
+  const level = severity.toLowerCase();
+  return level === 'critical' || level === 'high' || level === 'medium' || level === 'low' ? level : 'medium';
 }

@@ -5,7 +5,7 @@ import {
   resolveGuardianSettings,
   type GuardianSettings,
 } from '../../domain/policy';
-import type { GuardianCarriedState, OperatorCommand } from '../../contracts/guardian-messages';
+import type { DecisionEntry, GuardianCarriedState, OperatorCommand } from '../../contracts/guardian-messages';
 
 const COMMANDS = ['pause', 'resume', 'clear-cooldown', 'force-action', 'settings'] as const;
 const MAX_REASON_LENGTH = 1_000;
@@ -77,4 +77,59 @@ export function settingsAfter(
     maintenanceWindow: { ...current.maintenanceWindow, ...patch.maintenanceWindow },
     dryRun: patch.dryRun ?? current.dryRun,
   });
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Who gave a command, as reasons quote it. */
+export function commandAuthor(command: OperatorCommand): string {
+  return command.operator ? `operator ${command.operator}` : 'an operator';
+}
+
+/** The history entry of a (validated) operator command. */
+export function operatorEntry(command: OperatorCommand, id: string, now: number): DecisionEntry {
+  return {
+    id,
+    origin: 'operator',
+    eventType: 'operator_command',
+    severity: 'NONE',
+    action: command.command.toUpperCase().replace('-', '_'),
+    executed: true,
+    status: 'operator',
+    reason: `${commandAuthor(command)}: ${command.reason.trim()}`,
+    decidedAt: iso(now),
+    operator: command.operator,
+  };
+}
+
+/**
+ * Carries out a command that only changes the guardian's state (everything but force-action)
+ * and says what it did in the entry's result.
+ */
+export function applyStateCommand(
+  state: GuardianCarriedState,
+  command: Exclude<OperatorCommand, { command: 'force-action' }>,
+  entry: DecisionEntry,
+  now: number,
+): void {
+  switch (command.command) {
+    case 'pause':
+      state.paused = { reason: command.reason.trim(), since: now, operator: command.operator };
+      entry.result = 'auto-response paused: events are decided and recorded, nothing runs';
+      return;
+    case 'resume':
+      entry.result = `auto-response resumed (paused since ${iso(state.paused?.since ?? now)})`;
+      state.paused = null;
+      return;
+    case 'clear-cooldown': {
+      const cooldown = state.policy.cooldowns[command.cooldownKey];
+      delete state.policy.cooldowns[command.cooldownKey];
+      entry.result = `cooldown ${command.cooldownKey} cleared (it ran until ${iso(cooldown.until)})`;
+      return;
+    }
+    case 'settings':
+      state.settings = settingsAfter(state.settings, command);
+      entry.result = `settings now ${JSON.stringify(state.settings)}`;
+      return;
+  }
 }

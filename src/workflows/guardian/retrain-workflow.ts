@@ -1,4 +1,5 @@
 import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { errorMessage } from '../../domain/error-message';
 import { actionFinishedSignal } from './definitions';
 import { type ActionRequest, carryOut } from './run-action';
 import type { ActionOutcome } from '../../contracts/guardian-messages';
@@ -21,7 +22,7 @@ export async function modelRetrainWorkflow(input: RetrainInput): Promise<ActionO
     // The guardian is gone (terminated by an operator): the outcome stays in this workflow's result.
     log.warn('could not report the retrain to its guardian', {
       guardianWorkflowId: input.guardianWorkflowId,
-      error: err instanceof Error ? err.message : String(err),
+      error: errorMessage(err),
     });
   }
   return outcome;

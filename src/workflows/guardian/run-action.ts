@@ -1,11 +1,8 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import {
-  type AlertPriority,
-  type AlertRequest,
-  NO_STABLE_VERSION_FAILURE,
-} from '../../contracts/guardian-activities';
+import { type AlertRequest, NO_STABLE_VERSION_FAILURE } from '../../contracts/guardian-activities';
 import type { ActionOutcome } from '../../contracts/guardian-messages';
-import type { ResponseAction } from '../../domain/policy';
+import { alertPriorityFor, type ResponseAction } from '../../domain/policy';
+import { errorMessage } from '../../domain/error-message';
 import { alerts, deployment, operations, training } from './activities';
 
 /** SPEC §3: MONITOR checks every 30 s for 2 h; SCALE_UP adds two instances, SCALE_DOWN removes one. */
@@ -42,11 +39,6 @@ export class ActionFailed extends Error {
   }
 }
 
-function priorityOf(severity: string): AlertPriority {
-  const p = severity.toLowerCase();
-  return p === 'critical' || p === 'high' || p === 'medium' || p === 'low' ? p : 'medium';
-}
-
 function shortId(id: string): string {
   return id.length > 13 ? id.slice(0, 8) : id;
 }
@@ -59,7 +51,7 @@ export function describeFailure(err: unknown): { message: string; type?: string 
     return { message: cause.message, type };
   }
   if (err instanceof ActionFailed) return { message: err.message, type: err.failureType };
-  return { message: err instanceof Error ? err.message : String(err) };
+  return { message: errorMessage(err) };
 }
 
 /** The alert of an ALERT action (SPEC §3: title, formatted message, severity, time, source event). */
@@ -69,7 +61,7 @@ export function actionAlert(request: ActionRequest): AlertRequest {
     modelName: request.modelName,
     title: `[${request.severity}] ${request.sourceEvent?.event_type ?? 'operator alert'} on ${request.modelName}`,
     message: request.reason,
-    priority: priorityOf(request.severity),
+    priority: alertPriorityFor(request.severity),
     time: request.decidedAt,
     sourceEvent: request.sourceEvent,
   };
@@ -186,7 +178,7 @@ export async function carryOut(request: ActionRequest): Promise<ActionOutcome> {
   try {
     return { id: request.id, status: 'succeeded', result: await runAction(request) };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const alert = await sendAlertSafely({
       alertId: `${request.id}:failure`,
       modelName: request.modelName,

@@ -4,6 +4,7 @@
  * resumed or re-run save never duplicates a row.
  */
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { errorMessage } from '../../domain/error-message';
 import type { PersonDetection, VideoJobRef, VideoJobSettings } from '../../contracts/video-activities';
 import type { VideoActivityProxies } from './activities';
 
@@ -18,7 +19,7 @@ export interface SaveTotals {
 /** The last error the database gave, from the activity failure that wraps it. */
 export function lastDatabaseError(err: unknown): string {
   if (err instanceof ActivityFailure) return err.cause?.message ?? err.message;
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 export async function saveInChunks(

@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { VideoJobRef, VideoJobSettings, VideoSourceRef } from '../../contracts/video-activities';
 import type { VideoAnalysisInput } from '../../contracts/workflows';
+import { errorMessage } from '../../domain/error-message';
 import { VIDEO_ID } from '../../contracts/search-attributes';
 import { settingsActivity, videoActivityProxies } from './activities';
 import { detectInBatches } from './detect-in-batches';
@@ -47,7 +48,7 @@ function describeFailure(err: unknown): { message: string; type: string } {
     const type = cause instanceof ApplicationFailure && cause.type ? cause.type : VIDEO_ANALYSIS_FAILED;
     return { message: `${err.activityType}: ${cause?.message ?? err.message}`, type };
   }
-  return { message: err instanceof Error ? err.message : String(err), type: VIDEO_ANALYSIS_FAILED };
+  return { message: errorMessage(err), type: VIDEO_ANALYSIS_FAILED };
 }
 
 /**
