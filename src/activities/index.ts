@@ -1,12 +1,12 @@
-import type { ActivityDeps } from './deps';
 import { createGuardianActivities } from './guardian';
 import { createReportActivities } from './report';
-import { createVideoActivities } from './video';
+import { createVideoActivities, type VideoActivityDeps } from './video';
 
 export type { ActivityDeps } from './deps';
+export type { VideoActivityDeps } from './video';
 
 /** Every activity the worker registers, built from injected clients. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: VideoActivityDeps) {
   return {
     ...createGuardianActivities(deps),
     ...createReportActivities(deps),

@@ -18,3 +18,23 @@ export function createPgPool(options: PostgresOptions, onError?: (err: Error) =>
   pool.on('error', (err) => onError?.(err));
   return pool;
 }
+
+/**
+ * The pool of the video activities: the same database as `shared`, with the video connect
+ * timeout (VIDEO_DB_CONNECT_TIMEOUT_SECONDS) so an unreachable database fails a save quickly.
+ */
+export function createVideoPool(
+  shared: Pool,
+  connectTimeoutSeconds: number,
+  onError?: (err: Error) => void,
+): Pool {
+  const pool = new Pool({
+    ...shared.options,
+    connectionTimeoutMillis: connectTimeoutSeconds * 1000,
+    max: 4,
+    idleTimeoutMillis: 10_000,
+    allowExitOnIdle: true,
+  });
+  pool.on('error', (err) => onError?.(err));
+  return pool;
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createVideoPool } from '../clients/postgres';
 import { temporalConnectionOptions } from '../clients/temporal';
 import type { ServiceContext } from './service-context';
 
@@ -26,20 +27,28 @@ export async function startWorker(
   const workflowSource: Partial<WorkerOptions> = fs.existsSync(WORKFLOW_BUNDLE_PATH)
     ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
     : { workflowsPath: require.resolve('../workflows') };
+  const activityLogger = ctx.logger.child({ component: 'activities' });
+  const videoPool = createVideoPool(ctx.pool, ctx.config.video.dbConnectTimeoutSeconds, (err) =>
+    activityLogger.warn({ err: err.message }, 'idle PostgreSQL connection of video analysis failed'),
+  );
   const worker = await Worker.create({
     connection,
     namespace: ctx.config.temporal.namespace,
     taskQueue: ctx.config.temporal.taskQueue,
     activities: createActivities({
       config: ctx.config,
-      logger: ctx.logger.child({ component: 'activities' }),
+      logger: activityLogger,
       pool: ctx.pool,
+      videoPool,
       publisher: ctx.publisher,
     }),
     ...workflowSource,
     ...overrides,
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await videoPool.end();
+  });
   return {
     worker,
     done,

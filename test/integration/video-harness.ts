@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { createVideoActivities } from '../../src/activities/video';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
 import { createKafka, createProducer } from '../../src/clients/kafka';
-import { createPgPool } from '../../src/clients/postgres';
+import { createPgPool, createVideoPool } from '../../src/clients/postgres';
 import type { Config } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
 import {
@@ -100,6 +100,7 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false });
   const pool = createPgPool({ connectionString: databaseUrl, connectTimeoutMs: 5_000 }, () => undefined);
   await migrate(pool);
+  const videoPool = createVideoPool(pool, config.video.dbConnectTimeoutSeconds, () => undefined);
   const kafka = createKafka(config.kafka, process.env.KAFKA_BROKERS!.split(','), logger);
   const producer: Producer = await createProducer(kafka);
   const publisher = createKafkaEventPublisher(producer);
@@ -125,7 +126,7 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
         connection: nativeConnection,
         taskQueue,
         workflowBundle: await videoWorkflowBundle(),
-        activities: createVideoActivities({ config, logger, pool, publisher }),
+        activities: createVideoActivities({ config, logger, pool, videoPool, publisher }),
         shutdownGraceTime: '1s',
       });
       const done = worker.run().finally(() => nativeConnection.close());
@@ -214,6 +215,7 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
       await detector.close();
       await producer.disconnect();
       await connection.close();
+      await videoPool.end();
       await pool.end();
       fs.rmSync(root, { recursive: true, force: true });
     },

@@ -5,7 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createVideoActivities } from '../../src/activities/video';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
 import { createKafka, createProducer } from '../../src/clients/kafka';
-import { createPgPool } from '../../src/clients/postgres';
+import { createPgPool, createVideoPool } from '../../src/clients/postgres';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       config,
       logger,
       pool,
+      videoPool: createVideoPool(pool, config.video.dbConnectTimeoutSeconds),
       publisher: createKafkaEventPublisher(producer),
     }),
   });

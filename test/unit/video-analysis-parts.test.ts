@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { classifyDatabaseError } from '../../src/activities/video/database-errors';
 import { VideoMetrics, videoMetricsText } from '../../src/activities/video/metrics';
 import { resolveVideoPath } from '../../src/activities/video/video-source';
-import { jobWorkDir } from '../../src/activities/video/work-dir';
+import { jobWorkDir } from '../../src/backends/video/work-dir';
 import { videoStartPolicies } from '../../src/contracts/workflows';
 import { formatDuration, ProgressTracker } from '../../src/workflows/video-analysis/progress';
 

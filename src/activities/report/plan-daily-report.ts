@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { planChunks } from '../../domain/log-analysis';
 import type { ActivityDeps } from '../deps';
-import { listLogFiles } from './list-log-files';
+import { listLogFiles } from '../../backends/report/list-log-files';
 import type { ReportPlan, ReportWindowInput } from '../../contracts/report-activities';
 
 /** More chunks than this make the workflow history heavy; bigger days get bigger chunks instead. */

@@ -11,7 +11,7 @@ import type {
   DetectBatchResult,
   PersonDetection,
 } from '../../contracts/video-activities';
-import { framePath, jobWorkDir } from './work-dir';
+import { framePath, jobWorkDir } from '../../backends/video/work-dir';
 
 const PERSON = 'person';
 

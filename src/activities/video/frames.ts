@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { extractFrameFiles, probeVideo } from './ffmpeg';
+import { extractFrameFiles, probeVideo } from '../../backends/video/ffmpeg';
 import {
   ExtractedFrames,
   VIDEO_NOT_FOUND,
@@ -10,7 +10,7 @@ import {
   VideoSourceRef,
 } from '../../contracts/video-activities';
 import { resolveVideoPath } from './video-source';
-import { framesDir, framesManifestPath, jobWorkDir } from './work-dir';
+import { framesDir, framesManifestPath, jobWorkDir } from '../../backends/video/work-dir';
 
 export interface FramesManifest extends ExtractedFrames {
   frameRate: number;

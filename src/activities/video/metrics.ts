@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { VideoConfig } from '../../config/video';
-import { FailureRate, jobFailureRate } from './detections-store';
+import { FailureRate, jobFailureRate } from '../../backends/video/detections-store';
 import type { VideoJobStatus } from '../../contracts/video-activities';
 
 /**

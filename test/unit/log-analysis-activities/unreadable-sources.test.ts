@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { isLogFileName } from '../../../src/activities/report/list-log-files';
+import { isLogFileName } from '../../../src/backends/report/list-log-files';
 import { createAnalyseLogChunk } from '../../../src/activities/report/analyse-log-chunk';
 import { createPlanDailyReport } from '../../../src/activities/report/plan-daily-report';
 import {
