@@ -48,7 +48,7 @@ function isoTime(text: string | undefined, fallback: Date): string {
 }
 
 /**
- * One firing alert → one system event of SPEC §1. The model comes from the `model_name` (or
+ * One firing alert → one system event of README "Kafka bridge". The model comes from the `model_name` (or
  * `model`) label; the event type from an `event_type` label, else the alert name in snake
  * case (`SystemOverload` → `system_overload`; unknown types get the ALERT response); the
  * severity from the `severity` label. The event id is derived from the alert's fingerprint

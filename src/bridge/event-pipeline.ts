@@ -127,7 +127,7 @@ export class EventPipeline {
   }
 
   /**
-   * SPEC §4 lists "duplicate job detected" as an alarm: say so on system.alerts. Best effort —
+   * README "Video analysis" lists "duplicate job detected" as an alarm: say so on system.alerts. Best effort —
    * the duplicate is already logged and counted, and a Kafka hiccup must not hold up the partition.
    */
   private async publishDuplicateAlert(delivery: Extract<Delivery, { workflow: 'video' }>, detail?: string) {

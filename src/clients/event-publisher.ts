@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 
-/** The common envelope of SPEC §1 for events we publish. */
+/** The common envelope of README "Kafka bridge" for events we publish. */
 export interface OutboundEvent {
   event_id: string;
   event_type: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The events that arrive on Kafka (or the HTTP way in), as SPEC §1 describes them.
+ * The events that arrive on Kafka (or the HTTP way in), as the README's "Kafka bridge" section describes them.
  * Pure schemas: imported by the bridge (validation), workflows (types) and `simulate`.
  */
 

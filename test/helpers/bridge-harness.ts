@@ -373,3 +373,40 @@ export function header(message: KafkaMessage, name: string): string | undefined 
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.map(String).join(',') : value.toString();
 }
+
+/** A test file's bridge world: its own topics, a fixture worker and an in-process bridge. */
+export interface InProcessBridgeWorld {
+  readonly t: BridgeTestEnv;
+  readonly running: Awaited<ReturnType<typeof startInProcessBridge>>;
+}
+
+/** Sets up the file's bridge world before its tests and stops it after them. */
+export function useInProcessBridge(
+  options: Parameters<typeof createBridgeTestEnv>[0] = {},
+): InProcessBridgeWorld {
+  let t: BridgeTestEnv | undefined;
+  let worker: { stop(): Promise<void> } | undefined;
+  let running: Awaited<ReturnType<typeof startInProcessBridge>> | undefined;
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the bridge test world is used before beforeAll ran');
+    return value;
+  };
+  beforeAll(async () => {
+    t = await createBridgeTestEnv(options);
+    worker = await startFixtureWorker(t.env.TEMPORAL_ADDRESS!, t.taskQueue);
+    running = await startInProcessBridge(t);
+  }, 120_000);
+  afterAll(async () => {
+    await running?.stop();
+    await worker?.stop();
+    await t?.close();
+  }, 60_000);
+  return {
+    get t() {
+      return ready(t);
+    },
+    get running() {
+      return ready(running);
+    },
+  };
+}

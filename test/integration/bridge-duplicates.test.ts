@@ -2,47 +2,30 @@ import type { KafkaMessage } from 'kafkajs';
 import { guardianWorkflowId, videoWorkflowId } from '../../src/contracts/workflows';
 import { finishVideoSignal } from '../fixtures/bridge-workflows';
 import {
-  BridgeTestEnv,
-  createBridgeTestEnv,
   driftEvent,
   guardianEvents,
   produce,
   readTopic,
-  startFixtureWorker,
-  startInProcessBridge,
   systemEvent,
   videoEvent,
   waitFor,
   workflowRuns,
+  useInProcessBridge,
 } from '../helpers/bridge-harness';
 import { uniqueName } from '../helpers/stack';
 
 describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
-  let t: BridgeTestEnv;
-  let worker: { stop(): Promise<void> };
-  let running: Awaited<ReturnType<typeof startInProcessBridge>>;
-
-  beforeAll(async () => {
-    t = await createBridgeTestEnv();
-    worker = await startFixtureWorker(t.env.TEMPORAL_ADDRESS!, t.taskQueue);
-    running = await startInProcessBridge(t);
-  }, 120_000);
-
-  afterAll(async () => {
-    await running?.stop();
-    await worker?.stop();
-    await t?.close();
-  }, 60_000);
+  const world = useInProcessBridge();
 
   it('starts one video job per upload: a redelivery while it runs or after it finished starts nothing; only a re-analysis request starts a new run, once', async () => {
     const videoId = uniqueName('video');
     const workflowId = videoWorkflowId(videoId);
     const upload = videoEvent(videoId);
     const sameUploadAgain = JSON.stringify(upload);
-    const duplicates = () => running.bridge.metrics.duplicates.get({ workflow: 'video' });
+    const duplicates = () => world.running.bridge.metrics.duplicates.get({ workflow: 'video' });
 
     // The identical message twice, and a second upload event (new event id) for the same video.
-    await produce(t.producer, t.topics.video, [
+    await produce(world.t.producer, world.t.topics.video, [
       { key: videoId, value: sameUploadAgain },
       { key: videoId, value: sameUploadAgain },
       { key: videoId, value: JSON.stringify(videoEvent(videoId)) },
@@ -52,15 +35,15 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
       async () => duplicates(),
       (n) => n === 2,
     );
-    expect(await workflowRuns(t.temporal.client, workflowId)).toEqual([
+    expect(await workflowRuns(world.t.temporal.client, workflowId)).toEqual([
       expect.objectContaining({ status: 'RUNNING' }),
     ]);
 
-    // Each duplicate is announced on system.alerts (SPEC §4: "duplicate job detected").
+    // Each duplicate is announced on system.alerts (README "Video analysis": "duplicate job detected").
     const isDuplicateAlert = (m: KafkaMessage) =>
       JSON.parse(m.value!.toString()).event_type === 'duplicate_job_detected';
     const alerts = (
-      await readTopic(t.kafka, t.topics.alerts, (ms) => ms.filter(isDuplicateAlert).length >= 2)
+      await readTopic(world.t.kafka, world.t.topics.alerts, (ms) => ms.filter(isDuplicateAlert).length >= 2)
     ).filter(isDuplicateAlert);
     expect(alerts.map((a) => JSON.parse(a.value!.toString()))).toEqual([
       expect.objectContaining({ workflow_id: workflowId, video_key: videoId, priority: 'low' }),
@@ -68,36 +51,36 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
     ]);
 
     // After the job finished, the same upload again still starts nothing.
-    const job = t.temporal.client.workflow.getHandle(workflowId);
+    const job = world.t.temporal.client.workflow.getHandle(workflowId);
     await job.signal(finishVideoSignal);
     await job.result();
-    await produce(t.producer, t.topics.video, [{ key: videoId, value: sameUploadAgain }]);
+    await produce(world.t.producer, world.t.topics.video, [{ key: videoId, value: sameUploadAgain }]);
     await waitFor(
       'third duplicate counted',
       async () => duplicates(),
       (n) => n === 3,
     );
-    expect(await workflowRuns(t.temporal.client, workflowId)).toEqual([
+    expect(await workflowRuns(world.t.temporal.client, workflowId)).toEqual([
       expect.objectContaining({ status: 'COMPLETED' }),
     ]);
 
     // A deliberate re-analysis starts a new run — and its own redelivery does not start a third.
     const reanalysis = JSON.stringify(videoEvent(videoId, { reanalyze: true }));
-    await produce(t.producer, t.topics.video, [{ key: videoId, value: reanalysis }]);
+    await produce(world.t.producer, world.t.topics.video, [{ key: videoId, value: reanalysis }]);
     const runs = await waitFor(
       'the re-analysis run',
-      () => workflowRuns(t.temporal.client, workflowId),
+      () => workflowRuns(world.t.temporal.client, workflowId),
       (r) => r.length === 2,
     );
     expect(runs.map((r) => r.status).sort()).toEqual(['COMPLETED', 'RUNNING']);
-    await produce(t.producer, t.topics.video, [{ key: videoId, value: reanalysis }]);
+    await produce(world.t.producer, world.t.topics.video, [{ key: videoId, value: reanalysis }]);
     await waitFor(
       'the repeated re-analysis counted as a duplicate',
       async () => duplicates(),
       (n) => n === 4,
     );
-    expect(await workflowRuns(t.temporal.client, workflowId)).toHaveLength(2);
-    expect(running.bridge.metrics.delivered.get({ workflow: 'video', outcome: 'started' })).toBe(2);
+    expect(await workflowRuns(world.t.temporal.client, workflowId)).toHaveLength(2);
+    expect(world.running.bridge.metrics.delivered.get({ workflow: 'video', outcome: 'started' })).toBe(2);
     await job.signal(finishVideoSignal);
   }, 180_000);
 
@@ -110,30 +93,30 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
     const first = driftEvent(model);
     const second = systemEvent(model, 'system_overload');
     const third = systemEvent(model, 'prediction_latency_high');
-    await produce(t.producer, t.topics.drift, [
+    await produce(world.t.producer, world.t.topics.drift, [
       // The very first delivery starts the guardian, then signals it; the repeat must still be dropped.
       { key: model, value: JSON.stringify(first) },
       { key: model, value: JSON.stringify(first) },
     ]);
-    await produce(t.producer, t.topics.systemMetrics, [
+    await produce(world.t.producer, world.t.topics.systemMetrics, [
       { key: model, value: JSON.stringify(second) },
       { key: model, value: JSON.stringify(second) },
       { key: model, value: JSON.stringify(third) },
     ]);
-    await produce(t.producer, t.topics.drift, [{ key: model, value: JSON.stringify(first) }]);
+    await produce(world.t.producer, world.t.topics.drift, [{ key: model, value: JSON.stringify(first) }]);
 
     await waitFor(
       'all five deliveries accepted',
-      async () => running.bridge.metrics.delivered.get({ workflow: 'guardian', outcome: 'signalled' }),
+      async () => world.running.bridge.metrics.delivered.get({ workflow: 'guardian', outcome: 'signalled' }),
       (n) => n >= 6,
     );
     const received = await waitFor(
       'three events',
-      () => guardianEvents(t.temporal.client, guardianWorkflowId(model)),
+      () => guardianEvents(world.t.temporal.client, guardianWorkflowId(model)),
       (r) => r.length >= 3,
     );
     await new Promise((r) => setTimeout(r, 1000));
-    const settled = await guardianEvents(t.temporal.client, guardianWorkflowId(model));
+    const settled = await guardianEvents(world.t.temporal.client, guardianWorkflowId(model));
     expect(settled.map((r) => r.eventId).sort()).toEqual(
       [first, second, third].map((e) => e.event_id).sort(),
     );

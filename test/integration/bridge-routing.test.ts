@@ -3,19 +3,16 @@ import { guardianWorkflowId, videoWorkflowId } from '../../src/contracts/workflo
 import { DLQ_HEADERS } from '../../src/bridge/dead-letter-writer';
 import { startInputQuery, videoInputQuery } from '../fixtures/bridge-workflows';
 import {
-  BridgeTestEnv,
-  createBridgeTestEnv,
   degradationEvent,
   driftEvent,
   guardianEvents,
   header,
   produce,
   readTopic,
-  startFixtureWorker,
-  startInProcessBridge,
   systemEvent,
   videoEvent,
   waitFor,
+  useInProcessBridge,
 } from '../helpers/bridge-harness';
 import { consoleProduce } from '../helpers/kafka-console';
 import { uniqueName } from '../helpers/stack';
@@ -23,28 +20,14 @@ import { uniqueName } from '../helpers/stack';
 const MAX_BYTES = 4096;
 
 describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + Temporal)', () => {
-  let t: BridgeTestEnv;
-  let worker: { stop(): Promise<void> };
-  let running: Awaited<ReturnType<typeof startInProcessBridge>>;
-
-  beforeAll(async () => {
-    t = await createBridgeTestEnv({ env: { BRIDGE_MAX_MESSAGE_BYTES: String(MAX_BYTES) } });
-    worker = await startFixtureWorker(t.env.TEMPORAL_ADDRESS!, t.taskQueue);
-    running = await startInProcessBridge(t);
-  }, 120_000);
-
-  afterAll(async () => {
-    await running?.stop();
-    await worker?.stop();
-    await t?.close();
-  }, 60_000);
+  const world = useInProcessBridge({ env: { BRIDGE_MAX_MESSAGE_BYTES: String(MAX_BYTES) } });
 
   it('delivers events produced by Kafka console producer to the guardian of their model and video uploads to video jobs', async () => {
     const [a, b, c] = [uniqueName('model-a'), uniqueName('model-b'), uniqueName('model-c')];
     const driftsA = [1, 2, 3].map((n) => driftEvent(a, { drift_score: n / 10 }));
     const driftB = driftEvent(b);
     const overloadA = systemEvent(a, 'system_overload', { severity: 'HIGH' });
-    // SPEC §1: an event type not in the action table is valid when it names a model (it gets the ALERT row).
+    // README "Kafka bridge": an event type not in the action table is valid when it names a model (it gets the ALERT row).
     const unknownC = systemEvent(c, 'gpu_memory_pressure');
     const degradationB = degradationEvent(b);
     const healthA = systemEvent(a, 'service_health_check_failed');
@@ -59,20 +42,24 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     };
 
     await Promise.all([
-      consoleProduce(t.topics.drift, [...driftsA.map((e) => [a, e] as [string, object]), [b, driftB]]),
-      consoleProduce(t.topics.systemMetrics, [
+      consoleProduce(world.t.topics.drift, [...driftsA.map((e) => [a, e] as [string, object]), [b, driftB]]),
+      consoleProduce(world.t.topics.systemMetrics, [
         [a, overloadA],
         [c, unknownC],
       ]),
-      produce(t.producer, t.topics.degradation, [{ key: b, value: JSON.stringify(degradationB) }]),
-      produce(t.producer, t.topics.systemHealth, [{ key: a, value: JSON.stringify(healthA) }]),
-      produce(t.producer, t.topics.video, [{ key: upload.video_id, value: JSON.stringify(upload) }]),
-      produce(t.producer, t.topics.videoRequested, [
+      produce(world.t.producer, world.t.topics.degradation, [
+        { key: b, value: JSON.stringify(degradationB) },
+      ]),
+      produce(world.t.producer, world.t.topics.systemHealth, [{ key: a, value: JSON.stringify(healthA) }]),
+      produce(world.t.producer, world.t.topics.video, [
+        { key: upload.video_id, value: JSON.stringify(upload) },
+      ]),
+      produce(world.t.producer, world.t.topics.videoRequested, [
         { key: request.object_key, value: JSON.stringify(request) },
       ]),
     ]);
 
-    const client = t.temporal.client;
+    const client = world.t.temporal.client;
     const receivedA = await waitFor(
       'model A events',
       () => guardianEvents(client, guardianWorkflowId(a)),
@@ -107,9 +94,9 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     expect(await client.workflow.getHandle(guardianWorkflowId(a)).query(startInputQuery)).toEqual({
       modelName: a,
       settings: expect.objectContaining({
-        timeZone: t.config.runtime.timeZone,
-        businessHours: expect.objectContaining({ startHour: t.config.guardian.businessHoursStart }),
-        dryRun: t.config.guardian.dryRun,
+        timeZone: world.t.config.runtime.timeZone,
+        businessHours: expect.objectContaining({ startHour: world.t.config.guardian.businessHoursStart }),
+        dryRun: world.t.config.guardian.dryRun,
       }),
     });
 
@@ -144,7 +131,7 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     );
     expect((await uploadJob.describe()).memo).toEqual({ eventId: upload.event_id });
 
-    const m = running.bridge.metrics;
+    const m = world.running.bridge.metrics;
     expect(m.delivered.get({ workflow: 'guardian', outcome: 'signalled' })).toBe(8);
     expect(m.delivered.get({ workflow: 'video', outcome: 'started' })).toBe(2);
     expect(
@@ -171,7 +158,7 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     expect(Buffer.byteLength(bad[3].value)).toBeGreaterThan(MAX_BYTES);
 
     // All on one key, hence one partition: the bad ones sit between the good ones.
-    await produce(t.producer, t.topics.drift, [
+    await produce(world.t.producer, world.t.topics.drift, [
       { key: model, value: JSON.stringify(good[0]) },
       { key: model, value: bad[0].value, headers: bad[0].headers },
       { key: model, value: bad[1].value },
@@ -182,23 +169,25 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     ]);
     // A video event that names no video cannot be routed either.
     const videoWithoutRef = { ...videoEvent('x'), video_id: undefined, object_key: undefined };
-    await produce(t.producer, t.topics.video, [{ key: 'no-video', value: JSON.stringify(videoWithoutRef) }]);
+    await produce(world.t.producer, world.t.topics.video, [
+      { key: 'no-video', value: JSON.stringify(videoWithoutRef) },
+    ]);
 
     const received = await waitFor(
       'good events',
-      () => guardianEvents(t.temporal.client, guardianWorkflowId(model)),
+      () => guardianEvents(world.t.temporal.client, guardianWorkflowId(model)),
       (r) => r.length >= 3,
     );
     expect(received.map((r) => r.eventId)).toEqual(good.map((e) => e.event_id));
 
     const isOurs = (l: KafkaMessage) =>
-      l.key?.toString() === model || header(l, DLQ_HEADERS.topic) === t.topics.video;
+      l.key?.toString() === model || header(l, DLQ_HEADERS.topic) === world.t.topics.video;
     const letters = (
-      await readTopic(t.kafka, t.topics.deadLetter, (ls) => ls.filter(isOurs).length >= 5)
+      await readTopic(world.t.kafka, world.t.topics.deadLetter, (ls) => ls.filter(isOurs).length >= 5)
     ).filter(isOurs);
     // Bad messages are dead-lettered concurrently (each is its own key): compare in offset order.
     const fromDrift = letters
-      .filter((l) => header(l, DLQ_HEADERS.topic) === t.topics.drift)
+      .filter((l) => header(l, DLQ_HEADERS.topic) === world.t.topics.drift)
       .sort((x, y) => Number(header(x, DLQ_HEADERS.offset)) - Number(header(y, DLQ_HEADERS.offset)));
     expect(fromDrift.map((l) => header(l, DLQ_HEADERS.reasonCode))).toEqual(bad.map((b) => b.reason));
     fromDrift.forEach((letter, i) => {
@@ -218,11 +207,11 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     expect(new Set(fromDrift.map((l) => header(l, DLQ_HEADERS.offset))).size).toBe(4);
     expect(new Set(fromDrift.map((l) => header(l, DLQ_HEADERS.partition))).size).toBe(1);
 
-    const videoLetter = letters.find((l) => header(l, DLQ_HEADERS.topic) === t.topics.video)!;
+    const videoLetter = letters.find((l) => header(l, DLQ_HEADERS.topic) === world.t.topics.video)!;
     expect(header(videoLetter, DLQ_HEADERS.reasonCode)).toBe('unroutable');
     expect(header(videoLetter, DLQ_HEADERS.reason)).toContain('video_id or object_key');
 
-    const m = running.bridge.metrics;
+    const m = world.running.bridge.metrics;
     expect(m.deadLettered.get({ reason: 'malformed_json' })).toBe(1);
     expect(m.deadLettered.get({ reason: 'schema_violation' })).toBe(1);
     expect(m.deadLettered.get({ reason: 'unroutable' })).toBe(2);
@@ -230,7 +219,7 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
   }, 180_000);
 
   it('accepts events and Alertmanager webhooks over HTTP, validated like Kafka messages, and serves /healthz and /metrics', async () => {
-    const base = `http://127.0.0.1:${running.bridge.http!.port}`;
+    const base = `http://127.0.0.1:${world.running.bridge.http!.port}`;
     const post = (path: string, body: string) =>
       fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
@@ -249,15 +238,15 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     const signalled = await waitFor(
       'the signal in the guardian history',
       async () =>
-        (await t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).fetchHistory()).events!.filter(
-          (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'modelEvent',
-        ),
+        (
+          await world.t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).fetchHistory()
+        ).events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'modelEvent'),
       (events) => events.length > 0,
     );
     expect(signalled).toHaveLength(1);
     await waitFor(
       'HTTP event at the guardian',
-      () => guardianEvents(t.temporal.client, guardianWorkflowId(model)),
+      () => guardianEvents(world.t.temporal.client, guardianWorkflowId(model)),
       (r) => r.length === 1,
     );
 
@@ -322,16 +311,16 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
 
     const alertEvents = await waitFor(
       'alert at the guardian',
-      () => guardianEvents(t.temporal.client, guardianWorkflowId(alertModel)),
+      () => guardianEvents(world.t.temporal.client, guardianWorkflowId(alertModel)),
       (r) => r.length >= 1,
     );
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await guardianEvents(t.temporal.client, guardianWorkflowId(alertModel))).toEqual([
+    expect(await guardianEvents(world.t.temporal.client, guardianWorkflowId(alertModel))).toEqual([
       expect.objectContaining({ eventType: 'system_overload', severity: 'CRITICAL', source: 'alertmanager' }),
     ]);
     expect(alertEvents).toHaveLength(1);
     const fromHttp = (l: KafkaMessage) => header(l, DLQ_HEADERS.source) === 'http /alertmanager';
-    const letters = await readTopic(t.kafka, t.topics.deadLetter, (ls) => ls.some(fromHttp));
+    const letters = await readTopic(world.t.kafka, world.t.topics.deadLetter, (ls) => ls.some(fromHttp));
     const unroutable = letters.find(fromHttp);
     expect(unroutable && header(unroutable, DLQ_HEADERS.reasonCode)).toBe('unroutable');
     expect(JSON.parse(unroutable!.value!.toString()).labels.alertname).toBe('DiskFull');

@@ -7,7 +7,7 @@ import {
   openGuardianTestContext,
   recordTopics,
   TopicRecorder,
-} from './guardian-test-deps';
+} from '../helpers/guardian-activity-deps';
 
 // A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
 jest.setTimeout(60_000);

@@ -3,7 +3,7 @@ import type { DecisionRecord } from '../../src/contracts/guardian-activities';
 import { readDecisionHistory } from '../../src/backends/audit/decision-log';
 import { activeMonitoringOverride } from '../../src/backends/monitoring/monitoring-overrides';
 import { uniqueName } from '../helpers/stack';
-import { GuardianTestContext, openGuardianTestContext } from './guardian-test-deps';
+import { GuardianTestContext, openGuardianTestContext } from '../helpers/guardian-activity-deps';
 
 // A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
 jest.setTimeout(60_000);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createGuardianActivities } from '../../src/activities/guardian';
 import { uniqueName } from '../helpers/stack';
-import { GuardianTestContext, openGuardianTestContext } from './guardian-test-deps';
+import { GuardianTestContext, openGuardianTestContext } from '../helpers/guardian-activity-deps';
 
 // A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
 jest.setTimeout(60_000);

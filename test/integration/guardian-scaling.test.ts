@@ -2,7 +2,7 @@ import { createGuardianActivities } from '../../src/activities/guardian';
 import type { ScaleRequest } from '../../src/contracts/guardian-activities';
 import { FakeScalingServer, startFakeScalingServer } from '../helpers/fake-scaling-server';
 import { uniqueName } from '../helpers/stack';
-import { GuardianTestContext, openGuardianTestContext } from './guardian-test-deps';
+import { GuardianTestContext, openGuardianTestContext } from '../helpers/guardian-activity-deps';
 
 // A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
 jest.setTimeout(60_000);

@@ -10,7 +10,7 @@ import {
   recordTopics,
   runInActivityContext,
   TopicRecorder,
-} from './guardian-test-deps';
+} from '../helpers/guardian-activity-deps';
 
 // A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
 jest.setTimeout(60_000);

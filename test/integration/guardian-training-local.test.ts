@@ -11,7 +11,7 @@ import {
   LogLine,
   openGuardianTestContext,
   runInActivityContext,
-} from './guardian-test-deps';
+} from '../helpers/guardian-activity-deps';
 
 // A busy machine makes Kafka group joins and leaves slow; every wait inside is bounded.
 jest.setTimeout(60_000);

@@ -6,7 +6,13 @@ import type { ApplicationFailure } from '@temporalio/common';
 import type { VideoAnalysisProgress, VideoAnalysisResult } from '../../src/workflows/video-analysis';
 import { uniqueName } from '../helpers/stack';
 import { makeCorruptVideo, makeTestVideo } from '../helpers/test-video';
-import { eventually, expectedPersons, openVideoHarness, recordAlerts, VideoHarness } from './video-harness';
+import {
+  eventually,
+  expectedPersons,
+  openVideoHarness,
+  recordAlerts,
+  VideoHarness,
+} from '../helpers/video-harness';
 
 /**
  * Video analysis end to end on the real stack: the Temporal dev server, real ffmpeg on a

@@ -11,7 +11,13 @@ import type { VideoAnalysisResult } from '../../src/workflows/video-analysis';
 import { fakePersonsOn } from '../helpers/fake-detector-server';
 import { uniqueName } from '../helpers/stack';
 import { makeTestVideo } from '../helpers/test-video';
-import { eventually, expectedPersons, openVideoHarness, recordAlerts, VideoHarness } from './video-harness';
+import {
+  eventually,
+  expectedPersons,
+  openVideoHarness,
+  recordAlerts,
+  VideoHarness,
+} from '../helpers/video-harness';
 
 /**
  * PostgreSQL going away in the middle of saving detections. The test runs a PostgreSQL of its

@@ -167,7 +167,7 @@ describe('classifyMessage: size → JSON → route by topic → validate', () =>
     }
   });
 
-  it('accepts an unknown event type that names a model (SPEC §1: it gets the ALERT row)', () => {
+  it('accepts an unknown event type that names a model (README "Kafka bridge": it gets the ALERT row)', () => {
     const event = {
       event_id: randomUUID(),
       event_type: 'gpu_on_fire',

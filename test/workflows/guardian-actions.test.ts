@@ -1,18 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NO_STABLE_VERSION_FAILURE } from '../../src/contracts/guardian-activities';
 import { guardianHistoryQuery } from '../../src/workflows/guardian/definitions';
 import { MODEL_NAME, LAST_ACTION, LAST_SEVERITY } from '../../src/contracts/search-attributes';
-import { createTimeSkippingEnv } from '../helpers/time-skipping';
-import { uniqueName } from '../helpers/stack';
+
 import { degradationEvent, driftEvent, eventOfType, systemEvent } from '../unit/policy/model-events';
-import {
-  ALL_DAY,
-  GuardianUnderTest,
-  RecordingBackends,
-  skipTo,
-  startGuardianWorker,
-} from './guardian/harness';
-import { replayAll } from './guardian/replay';
+import { skipTo, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
+import { replayAll } from '../helpers/guardian-replay';
 
 /**
  * The guardian workflow runs each row of the action table through real activities' boundaries
@@ -22,29 +14,7 @@ import { replayAll } from './guardian/replay';
 
 jest.setTimeout(180_000);
 
-let env: TestWorkflowEnvironment;
-let backends: RecordingBackends;
-let stopWorker: () => Promise<void>;
-const guardians: GuardianUnderTest[] = [];
-/** Guardians whose histories are kept as replay fixtures (RECORD_GUARDIAN_HISTORIES=1). */
-const fixtures: GuardianUnderTest[] = [];
-
-function guardian(prefix: string, input = { settings: ALL_DAY }): GuardianUnderTest {
-  const g = new GuardianUnderTest(env, uniqueName(prefix), input);
-  guardians.push(g);
-  return g;
-}
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  backends = new RecordingBackends();
-  stopWorker = await startGuardianWorker(env, backends);
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
+const t = useGuardianWorkflowEnv();
 
 const ROWS: Array<[string, string, string, string, string]> = [
   ['data_drift_detected', 'MONITOR', 'RETRAIN', 'RETRAIN', 'RETRAIN'],
@@ -66,19 +36,19 @@ const BACKEND_CALL: Record<string, string> = {
 describe('each row of the action table, through the guardian', () => {
   // Noon UTC: business hours, and outside the 02:00–04:00 maintenance window MEDIUM drift waits for.
   beforeAll(async () => {
-    const now = await env.currentTimeMs();
+    const now = await t.env.currentTimeMs();
     const noon = new Date(now);
     noon.setUTCHours(12, 0, 0, 0);
-    await skipTo(env, noon.getTime() > now ? noon.getTime() : noon.getTime() + 24 * 3600_000);
+    await skipTo(t.env, noon.getTime() > now ? noon.getTime() : noon.getTime() + 24 * 3600_000);
   });
 
   it.each(ROWS)('%s: LOW %s, MEDIUM %s, HIGH %s, CRITICAL %s', async (type, ...actions) => {
     const severities = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
     await Promise.all(
       severities.map(async (severity, i) => {
-        const g = guardian(`table-${severity.toLowerCase()}`);
+        const g = t.guardian(`table-${severity.toLowerCase()}`);
         const event = eventOfType(type, severity, { model: g.modelName });
-        const entry = await g.decide(event, backends);
+        const entry = await g.decide(event, t.backends);
         const action = actions[i];
         expect(entry).toMatchObject({
           id: event.event_id,
@@ -88,7 +58,7 @@ describe('each row of the action table, through the guardian', () => {
           origin: 'event',
         });
 
-        const calls = backends
+        const calls = t.backends
           .actionsFor(g.modelName)
           .filter((c) => c.request.alertId !== `${event.event_id}:drift`);
         if (type === 'data_drift_detected' && severity === 'MEDIUM') {
@@ -121,7 +91,7 @@ describe('each row of the action table, through the guardian', () => {
         );
 
         // The audit trail got the decision once, with its reason.
-        const audit = backends.callsFor(g.modelName, 'recordDecision');
+        const audit = t.backends.callsFor(g.modelName, 'recordDecision');
         expect(audit).toHaveLength(1);
         expect(audit[0].request).toMatchObject({ eventId: event.event_id, action, executed: true, severity });
       }),
@@ -131,15 +101,15 @@ describe('each row of the action table, through the guardian', () => {
 
 describe('drift alerts', () => {
   it('publishes a drift alert for every drift event, whatever the response', async () => {
-    const g = guardian('drift-alert');
-    fixtures.push(g);
+    const g = t.guardian('drift-alert');
+    t.fixtures.push(g);
     const first = driftEvent({ model: g.modelName, severity: 'HIGH', features: 4 });
     const second = driftEvent({ model: g.modelName, severity: 'HIGH' }); // lands in the RETRAIN cooldown
-    await g.decide(first, backends);
-    const skipped = await g.decide(second, backends);
+    await g.decide(first, t.backends);
+    const skipped = await g.decide(second, t.backends);
     expect(skipped).toMatchObject({ status: 'skipped', executed: false });
     await g.waitUntilIdle(2);
-    const driftAlerts = backends.callsFor(g.modelName, 'sendAlert').map((c) => c.request);
+    const driftAlerts = t.backends.callsFor(g.modelName, 'sendAlert').map((c) => c.request);
     expect(driftAlerts.map((a) => a.alertId).sort()).toEqual(
       [`${first.event_id}:drift`, `${second.event_id}:drift`].sort(),
     );
@@ -153,8 +123,8 @@ describe('drift alerts', () => {
 
 describe('explicit action_required and unknown event types', () => {
   it('lets action_required win over the table on a degradation', async () => {
-    const g = guardian('explicit');
-    fixtures.push(g);
+    const g = t.guardian('explicit');
+    t.fixtures.push(g);
     // LOW degradation → table says MONITOR; the event asks for ROLLBACK.
     const event = degradationEvent({
       model: g.modelName,
@@ -162,18 +132,18 @@ describe('explicit action_required and unknown event types', () => {
       drop: 0.02,
       actionRequired: 'ROLLBACK',
     });
-    const entry = await g.decide(event, backends);
+    const entry = await g.decide(event, t.backends);
     expect(entry).toMatchObject({ action: 'ROLLBACK', tableAction: 'ROLLBACK', status: 'succeeded' });
     expect(entry.reason).toContain(
       'table model_performance_degraded × LOW → MONITOR; action_required ROLLBACK wins over the table',
     );
-    expect(backends.actionsFor(g.modelName).map((c) => c.name)).toEqual(['rollbackModel']);
+    expect(t.backends.actionsFor(g.modelName).map((c) => c.name)).toEqual(['rollbackModel']);
   });
 
   it('records an ALERT with the reason for an event type it does not know', async () => {
-    const g = guardian('unknown');
+    const g = t.guardian('unknown');
     const event = systemEvent('feature_store_stale', { model: g.modelName });
-    const entry = await g.decide(event, backends);
+    const entry = await g.decide(event, t.backends);
     expect(entry).toMatchObject({ action: 'ALERT', status: 'succeeded', severity: 'MEDIUM' });
     expect(entry.reason).toContain('no severity in the event, MEDIUM assumed');
     expect(entry.reason).toContain("event type 'feature_store_stale' is not in the action table → ALERT");
@@ -182,28 +152,28 @@ describe('explicit action_required and unknown event types', () => {
 
 describe('duplicates and bad signals', () => {
   it('records a redelivered event id once and acts once', async () => {
-    const g = guardian('duplicate');
-    fixtures.push(g);
+    const g = t.guardian('duplicate');
+    t.fixtures.push(g);
     const event = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
-    await g.decide(event, backends);
+    await g.decide(event, t.backends);
     await g.send(event);
     await g.send(event);
     const other = systemEvent('prediction_latency_high', { model: g.modelName, severity: 'HIGH' });
-    await g.decide(other, backends);
+    await g.decide(other, t.backends);
     const view = await g.waitUntilIdle(4);
     expect(view.counters).toMatchObject({ processedEvents: 2, duplicateEvents: 2 });
     expect(view.historySize).toBe(2);
-    expect(backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2);
-    expect(backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request.eventId)).toEqual([
+    expect(t.backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2);
+    expect(t.backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request.eventId)).toEqual([
       event.event_id,
       other.event_id,
     ]);
   });
 
   it('decides the events of a batch signal in order, drops an event id seen before, and rejects a batch that is not a list', async () => {
-    const g = guardian('batch');
+    const g = t.guardian('batch');
     const first = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
-    await g.decide(first, backends);
+    await g.decide(first, t.backends);
     const second = systemEvent('prediction_latency_high', { model: g.modelName, severity: 'HIGH' });
     const third = driftEvent({ model: g.modelName, severity: 'LOW' });
     await g.sendBatch([first, second, third]);
@@ -220,12 +190,12 @@ describe('duplicates and bad signals', () => {
   });
 
   it('keeps running when a signal is not a valid event, and shows why it was rejected', async () => {
-    const g = guardian('bad-signal');
-    await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+    const g = t.guardian('bad-signal');
+    await g.decide(systemEvent('system_overload', { model: g.modelName }), t.backends);
     await g.send({ event_id: '', event_type: 'system_overload' } as never);
     await g.send(systemEvent('system_overload', { model: 'another-model' }));
     const next = systemEvent('prediction_latency_high', { model: g.modelName });
-    await g.decide(next, backends);
+    await g.decide(next, t.backends);
     const view = await g.state();
     expect(view.counters).toMatchObject({ processedEvents: 2, rejectedSignals: 2 });
     expect(view.recentRejections.map((r) => r.reason)).toEqual([
@@ -235,67 +205,67 @@ describe('duplicates and bad signals', () => {
   });
 });
 
-describe('failing backends', () => {
+describe('failing t.backends', () => {
   it('records a failed decision and alerts when no stable version exists for a rollback', async () => {
-    const g = guardian('no-stable');
-    fixtures.push(g);
-    backends.failFor(g.modelName, 'rollbackModel', {
+    const g = t.guardian('no-stable');
+    t.fixtures.push(g);
+    t.backends.failFor(g.modelName, 'rollbackModel', {
       kind: 'non-retryable',
       type: NO_STABLE_VERSION_FAILURE,
       message: `model ${g.modelName} has no stable version before 1`,
     });
     const event = degradationEvent({ model: g.modelName, severity: 'HIGH' });
-    const entry = await g.decide(event, backends);
+    const entry = await g.decide(event, t.backends);
     expect(entry).toMatchObject({ action: 'ROLLBACK', status: 'failed', executed: false });
     expect(entry.result).toContain('no previous stable version to roll back to');
     expect(entry.result).toContain('failure alert sent');
-    expect(backends.callsFor(g.modelName, 'rollbackModel')).toHaveLength(1); // not retried
-    const alert = backends.callsFor(g.modelName, 'sendAlert')[0].request;
+    expect(t.backends.callsFor(g.modelName, 'rollbackModel')).toHaveLength(1); // not retried
+    const alert = t.backends.callsFor(g.modelName, 'sendAlert')[0].request;
     expect(alert).toMatchObject({
       alertId: `${event.event_id}:failure`,
       priority: 'high',
       title: `ROLLBACK failed for ${g.modelName}`,
     });
-    const audit = backends.callsFor(g.modelName, 'recordDecision')[0].request;
+    const audit = t.backends.callsFor(g.modelName, 'recordDecision')[0].request;
     expect(audit).toMatchObject({ executed: false, details: expect.objectContaining({ status: 'failed' }) });
 
     // The guardian keeps going.
-    const next = await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+    const next = await g.decide(systemEvent('system_overload', { model: g.modelName }), t.backends);
     expect(next.status).toBe('succeeded');
     expect((await g.state()).counters.failedActions).toBe(1);
   });
 
   it('retries a backend that is down, then records the failure and alerts', async () => {
-    const g = guardian('scaling-down');
-    backends.failFor(g.modelName, 'scaleService', {
+    const g = t.guardian('scaling-down');
+    t.backends.failFor(g.modelName, 'scaleService', {
       kind: 'retryable',
       message: 'connect ECONNREFUSED 127.0.0.1:9',
     });
     const event = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
     await g.send(event);
     // Retries back off 2 s, 4 s, 8 s, 16 s: move the test server's clock past them.
-    for (let i = 0; i < 6 && backends.callsFor(g.modelName, 'scaleService').length < 5; i++)
-      await env.sleep(20_000);
-    const entry = await g.waitForEntry(event.event_id, backends);
-    expect(backends.callsFor(g.modelName, 'scaleService').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5]);
+    for (let i = 0; i < 6 && t.backends.callsFor(g.modelName, 'scaleService').length < 5; i++)
+      await t.env.sleep(20_000);
+    const entry = await g.waitForEntry(event.event_id, t.backends);
+    expect(t.backends.callsFor(g.modelName, 'scaleService').map((c) => c.attempt)).toEqual([1, 2, 3, 4, 5]);
     expect(entry).toMatchObject({ status: 'failed', executed: false });
     expect(entry.result).toContain('SCALE_UP failed: connect ECONNREFUSED 127.0.0.1:9; failure alert sent');
   });
 
   it('reports a training job that failed, without retrying it', async () => {
-    const g = guardian('training-fails');
-    backends.trainingFails.add(g.modelName);
-    const entry = await g.decide(driftEvent({ model: g.modelName, severity: 'CRITICAL' }), backends);
+    const g = t.guardian('training-fails');
+    t.backends.trainingFails.add(g.modelName);
+    const entry = await g.decide(driftEvent({ model: g.modelName, severity: 'CRITICAL' }), t.backends);
     expect(entry).toMatchObject({ action: 'RETRAIN', status: 'failed' });
     expect(entry.result).toMatch(/^training job job-1 failed: loss diverged; failure alert sent$/);
-    expect(backends.callsFor(g.modelName, 'runTrainingJob')).toHaveLength(1);
+    expect(t.backends.callsFor(g.modelName, 'runTrainingJob')).toHaveLength(1);
   });
 });
 
 describe('inspection', () => {
   it('sets the model name, last action and last severity as search attributes', async () => {
-    const g = guardian('search-attrs');
-    await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    const g = t.guardian('search-attrs');
+    await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), t.backends);
     const description = await g.handle.describe();
     expect(description.typedSearchAttributes.get(MODEL_NAME)).toBe(g.modelName);
     expect(description.typedSearchAttributes.get(LAST_ACTION)).toBe('ROLLBACK');
@@ -305,6 +275,6 @@ describe('inspection', () => {
 
 describe('replay', () => {
   it('replays every history recorded above without non-determinism', async () => {
-    await replayAll(env, guardians, { name: 'guardian-actions', guardians: fixtures });
+    await replayAll(t.env, t.guardians, { name: 'guardian-actions', guardians: t.fixtures });
   });
 });

@@ -1,10 +1,8 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { GUARDIAN_HISTORY_LIMIT } from '../../src/workflows/guardian/history';
-import { createTimeSkippingEnv } from '../helpers/time-skipping';
-import { uniqueName } from '../helpers/stack';
+
 import { systemEvent } from '../unit/policy/model-events';
-import { ALL_DAY, GuardianUnderTest, RecordingBackends, startGuardianWorker } from './guardian/harness';
-import { replayAll } from './guardian/replay';
+import { GuardianUnderTest, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
+import { replayAll } from '../helpers/guardian-replay';
 
 /**
  * The guardian's in-state history stays bounded however many events arrive, across
@@ -14,25 +12,12 @@ import { replayAll } from './guardian/replay';
 
 jest.setTimeout(360_000);
 
-let env: TestWorkflowEnvironment;
-let backends: RecordingBackends;
-let stopWorker: () => Promise<void>;
+const t = useGuardianWorkflowEnv();
 let g: GuardianUnderTest;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  backends = new RecordingBackends();
-  stopWorker = await startGuardianWorker(env, backends);
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
 
 describe('bounded history', () => {
   it(`keeps the last ${GUARDIAN_HISTORY_LIMIT} decisions across runs`, async () => {
-    g = new GuardianUnderTest(env, uniqueName('history-bound'), { settings: ALL_DAY });
+    g = t.guardian('history-bound');
     const events = Array.from({ length: GUARDIAN_HISTORY_LIMIT + 10 }, () =>
       systemEvent('heartbeat_missed', { model: g.modelName, severity: 'LOW' }),
     );
@@ -40,7 +25,7 @@ describe('bounded history', () => {
     for (const e of events.slice(0, 10)) await g.send(e);
     await g.sendAll(events.slice(10));
     // Waiting without queries while it continues as new (see waitUntilQuiet).
-    await g.waitUntilQuiet(backends, events.length, 300_000);
+    await g.waitUntilQuiet(t.backends, events.length, 300_000);
     const view = await g.state();
 
     expect(view.historySize).toBe(GUARDIAN_HISTORY_LIMIT);
@@ -52,8 +37,8 @@ describe('bounded history', () => {
     expect(events.slice(0, 10).filter((e) => ids.has(e.event_id))).toEqual([]);
     expect(events.slice(10).every((e) => ids.has(e.event_id))).toBe(true);
     // Only the first event alerted; the rest fell in the 5-minute ALERT cooldown, and all were recorded.
-    expect(backends.actionsFor(g.modelName)).toHaveLength(1);
-    expect(backends.callsFor(g.modelName, 'recordDecision')).toHaveLength(events.length);
+    expect(t.backends.actionsFor(g.modelName)).toHaveLength(1);
+    expect(t.backends.callsFor(g.modelName, 'recordDecision')).toHaveLength(events.length);
     // A redelivery of an event from the first run is still recognised.
     await g.send(events[20]);
     expect((await g.waitUntilIdle(events.length + 1)).counters.duplicateEvents).toBe(1);
@@ -63,6 +48,6 @@ describe('bounded history', () => {
 describe('replay', () => {
   it('replays every run of that guardian without non-determinism', async () => {
     // 1,010 events at 500 per run: three runs, each replayed.
-    expect(await replayAll(env, [g])).toBeGreaterThanOrEqual(3);
+    expect(await replayAll(t.env, [g])).toBeGreaterThanOrEqual(3);
   });
 });

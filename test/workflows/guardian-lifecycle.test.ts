@@ -1,17 +1,10 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
 import { operatorCommandUpdate, type OperatorCommand } from '../../src/workflows/guardian';
-import { createTimeSkippingEnv } from '../helpers/time-skipping';
-import { uniqueName } from '../helpers/stack';
+
 import { degradationEvent, driftEvent, systemEvent } from '../unit/policy/model-events';
-import {
-  ALL_DAY,
-  GuardianUnderTest,
-  RecordingBackends,
-  skipTo,
-  startGuardianWorker,
-} from './guardian/harness';
-import { replayAll } from './guardian/replay';
+import { ALL_DAY, GuardianUnderTest, skipTo, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
+import { replayAll } from '../helpers/guardian-replay';
 
 /**
  * The guardian as a long-lived entity: state carried across continue-as-new,
@@ -20,36 +13,12 @@ import { replayAll } from './guardian/replay';
 
 jest.setTimeout(300_000);
 
-let env: TestWorkflowEnvironment;
-let backends: RecordingBackends;
-let stopWorker: () => Promise<void>;
-const guardians: GuardianUnderTest[] = [];
-/** Guardians whose histories are kept as replay fixtures (RECORD_GUARDIAN_HISTORIES=1). */
-const fixtures: GuardianUnderTest[] = [];
-
-function guardian(
-  prefix: string,
-  input: ConstructorParameters<typeof GuardianUnderTest>[2] = { settings: ALL_DAY },
-) {
-  const g = new GuardianUnderTest(env, uniqueName(prefix), input);
-  guardians.push(g);
-  return g;
-}
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  backends = new RecordingBackends();
-  stopWorker = await startGuardianWorker(env, backends);
+const t = useGuardianWorkflowEnv(async ({ env }) => {
   // Noon UTC: business hours, outside the maintenance window.
   const now = await env.currentTimeMs();
   const noon = new Date(now);
   noon.setUTCHours(12, 0, 0, 0);
   await skipTo(env, noon.getTime() > now ? noon.getTime() : noon.getTime() + 24 * 3600_000);
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
 });
 
 function operate(g: GuardianUnderTest, command: OperatorCommand) {
@@ -58,15 +27,15 @@ function operate(g: GuardianUnderTest, command: OperatorCommand) {
 
 describe('continue-as-new', () => {
   it('carries cooldowns, the pending retrain, pause and seen events into the next run, and loses no signal', async () => {
-    const g = guardian('carry', { settings: ALL_DAY, eventsPerRun: 2 });
-    fixtures.push(g);
+    const g = t.guardian('carry', { settings: ALL_DAY, eventsPerRun: 2 });
+    t.fixtures.push(g);
     const medium = driftEvent({ model: g.modelName, severity: 'MEDIUM' });
     const overload = systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' });
-    await g.decide(medium, backends);
+    await g.decide(medium, t.backends);
     const before = await g.state();
     // Two events: the run ends once their actions and audit writes are done.
     await g.send(overload);
-    await g.waitUntilQuiet(backends, 2);
+    await g.waitUntilQuiet(t.backends, 2);
     const second = await g.state();
     expect(second.run).toBe(2);
     expect(second.pendingRetrain).toEqual(before.pendingRetrain);
@@ -78,12 +47,12 @@ describe('continue-as-new', () => {
     expect(second.counters.processedEvents).toBe(2);
 
     // The retrain deferred in the first run runs at the window, in the second.
-    await skipTo(env, Date.parse(before.pendingRetrain!.runAt) + 1_000);
-    const ran = await g.waitForEntry(`${medium.event_id}:window-run`, backends);
+    await skipTo(t.env, Date.parse(before.pendingRetrain!.runAt) + 1_000);
+    const ran = await g.waitForEntry(`${medium.event_id}:window-run`, t.backends);
     expect(ran.status).toBe('succeeded');
-    expect(backends.callsFor(g.modelName, 'runTrainingJob').map((c) => c.request.triggeringEventId)).toEqual([
-      medium.event_id,
-    ]);
+    expect(
+      t.backends.callsFor(g.modelName, 'runTrainingJob').map((c) => c.request.triggeringEventId),
+    ).toEqual([medium.event_id]);
 
     // A burst while the guardian keeps continuing as new: every event is decided exactly once,
     // and redeliveries of events from the first run are still recognised.
@@ -91,23 +60,23 @@ describe('continue-as-new', () => {
       systemEvent('prediction_latency_high', { model: g.modelName }),
     );
     await g.sendAll([...burst, medium, overload], 9);
-    await g.waitUntilQuiet(backends, 3 + burst.length);
+    await g.waitUntilQuiet(t.backends, 3 + burst.length);
     const after = await g.state();
     expect(after.run).toBeGreaterThanOrEqual(4);
     expect(after.counters).toMatchObject({ processedEvents: 2 + burst.length, duplicateEvents: 2 });
     expect(after.historySize).toBe(2 + 1 + burst.length);
-    expect(backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2); // one per event type, the rest in cooldown
+    expect(t.backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2); // one per event type, the rest in cooldown
 
     // A pause survives into the next run.
     await operate(g, { command: 'pause', reason: 'checking pause survives continue-as-new' });
     await g.sendAll(Array.from({ length: 3 }, () => systemEvent('gpu_hot', { model: g.modelName })));
-    await g.waitUntilQuiet(backends, 3 + burst.length + 1 + 3);
+    await g.waitUntilQuiet(t.backends, 3 + burst.length + 1 + 3);
     const paused = await g.state();
     expect(paused.run).toBeGreaterThan(after.run);
     expect(paused.paused?.reason).toBe('checking pause survives continue-as-new');
     expect(paused.counters.processedEvents).toBe(2 + burst.length + 3);
     // Nothing ran while paused: the only alert is the drift alert of the first event.
-    expect(backends.callsFor(g.modelName, 'sendAlert').map((c) => c.request.alertId)).toEqual([
+    expect(t.backends.callsFor(g.modelName, 'sendAlert').map((c) => c.request.alertId)).toEqual([
       `${medium.event_id}:drift`,
     ]);
   });
@@ -115,9 +84,9 @@ describe('continue-as-new', () => {
 
 describe('the operator update', () => {
   it('pauses and resumes auto-response, each with a reason in the audit trail', async () => {
-    const g = guardian('pause');
-    fixtures.push(g);
-    await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+    const g = t.guardian('pause');
+    t.fixtures.push(g);
+    await g.decide(systemEvent('system_overload', { model: g.modelName }), t.backends);
 
     await expect(operate(g, { command: 'pause', reason: '  ' })).rejects.toThrow(WorkflowUpdateFailedError);
     await expect(operate(g, { command: 'resume', reason: 'nothing to resume' })).rejects.toThrow(
@@ -140,20 +109,20 @@ describe('the operator update', () => {
     });
 
     const event = degradationEvent({ model: g.modelName, severity: 'HIGH' });
-    const whilePaused = await g.decide(event, backends);
+    const whilePaused = await g.decide(event, t.backends);
     expect(whilePaused).toMatchObject({ status: 'paused', executed: false, action: 'ROLLBACK' });
     expect(whilePaused.reason).toContain('auto-response paused since');
     expect(whilePaused.reason).toContain('the policy would have: ROLLBACK');
-    expect(backends.callsFor(g.modelName, 'rollbackModel')).toEqual([]);
+    expect(t.backends.callsFor(g.modelName, 'rollbackModel')).toEqual([]);
 
     const resumed = await operate(g, { command: 'resume', reason: 'pipeline deployed', operator: 'alice' });
     expect(resumed.state.paused).toBeNull();
     // Nothing ran while paused, so nothing is in cooldown: the next event acts.
-    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), t.backends);
     expect(next).toMatchObject({ status: 'succeeded', action: 'ROLLBACK' });
 
     await g.waitUntilIdle(3);
-    const audit = backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request);
+    const audit = t.backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request);
     expect(audit.filter((r) => r.eventType === 'operator_command').map((r) => [r.action, r.reason])).toEqual([
       ['PAUSE', expect.stringContaining('operator alice: deploying a new feature pipeline')],
       ['RESUME', expect.stringContaining('operator alice: pipeline deployed')],
@@ -163,11 +132,11 @@ describe('the operator update', () => {
   });
 
   it('clears a running cooldown, and refuses to clear one that is not running', async () => {
-    const g = guardian('clear-cooldown');
-    await g.decide(systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }), backends);
+    const g = t.guardian('clear-cooldown');
+    await g.decide(systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }), t.backends);
     const skipped = await g.decide(
       systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }),
-      backends,
+      t.backends,
     );
     expect(skipped.status).toBe('skipped');
 
@@ -183,16 +152,16 @@ describe('the operator update', () => {
     expect(cleared.state.cooldowns).toEqual([]);
     const again = await g.decide(
       systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }),
-      backends,
+      t.backends,
     );
     expect(again.status).toBe('succeeded');
-    expect(backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2);
+    expect(t.backends.callsFor(g.modelName, 'scaleService')).toHaveLength(2);
   });
 
   it('forces an action past the policy, recorded with the operator and reason', async () => {
-    const g = guardian('force');
-    fixtures.push(g);
-    await g.decide(systemEvent('system_overload', { model: g.modelName, severity: 'LOW' }), backends);
+    const g = t.guardian('force');
+    t.fixtures.push(g);
+    await g.decide(systemEvent('system_overload', { model: g.modelName, severity: 'LOW' }), t.backends);
     await expect(
       operate(g, { command: 'force-action', action: 'REBOOT' as never, reason: 'not an action' }),
     ).rejects.toThrow(WorkflowUpdateFailedError);
@@ -204,16 +173,16 @@ describe('the operator update', () => {
       operator: 'bob',
     });
     expect(forced.entry).toMatchObject({ action: 'SCALE_DOWN', origin: 'operator', status: 'running' });
-    const done = await g.waitForEntry(forced.entry.id, backends);
+    const done = await g.waitForEntry(forced.entry.id, t.backends);
     expect(done).toMatchObject({ status: 'succeeded', result: 'fraud-api: 2 → 1 instances' });
-    expect(backends.callsFor(g.modelName, 'scaleService').map((c) => c.request)).toEqual([
+    expect(t.backends.callsFor(g.modelName, 'scaleService').map((c) => c.request)).toEqual([
       expect.objectContaining({
         delta: -1,
         serviceName: 'fraud-api',
         reason: 'forced by operator bob: load test finished',
       }),
     ]);
-    const record = backends
+    const record = t.backends
       .callsFor(g.modelName, 'recordDecision')
       .find((c) => c.request.eventId === forced.entry.id);
     expect(record?.request).toMatchObject({
@@ -224,8 +193,8 @@ describe('the operator update', () => {
   });
 
   it('changes settings of a running guardian (here: dry-run on)', async () => {
-    const g = guardian('settings');
-    await g.decide(systemEvent('system_overload', { model: g.modelName }), backends);
+    const g = t.guardian('settings');
+    await g.decide(systemEvent('system_overload', { model: g.modelName }), t.backends);
     await expect(
       operate(g, { command: 'settings', settings: { timeZone: 'Mars/Base' }, reason: 'bad zone' }),
     ).rejects.toMatchObject({
@@ -237,23 +206,23 @@ describe('the operator update', () => {
       reason: 'rehearse the new policy',
     });
     expect(changed.state.dryRun).toBe(true);
-    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), t.backends);
     expect(next.status).toBe('dry-run');
   });
 });
 
 describe('invalid start settings', () => {
   it('start the guardian paused on the defaults, saying what to fix, and nothing runs', async () => {
-    const g = guardian('bad-settings', { settings: { timeZone: 'Europe/Atlantis' } });
+    const g = t.guardian('bad-settings', { settings: { timeZone: 'Europe/Atlantis' } });
     const entry = await g.decide(
       systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }),
-      backends,
+      t.backends,
     );
     expect(entry).toMatchObject({ status: 'paused', action: 'SCALE_UP', executed: false });
     const view = await g.state();
     expect(view.paused?.reason).toContain("timeZone 'Europe/Atlantis' is not an IANA time zone");
     expect(view.settings.timeZone).toBe('UTC');
-    expect(backends.actionsFor(g.modelName)).toEqual([]);
+    expect(t.backends.actionsFor(g.modelName)).toEqual([]);
     // The operator fixes the settings and resumes; the guardian then acts.
     await operate(g, {
       command: 'settings',
@@ -261,15 +230,15 @@ describe('invalid start settings', () => {
       reason: 'fix zone',
     });
     await operate(g, { command: 'resume', reason: 'settings fixed' });
-    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+    const next = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), t.backends);
     expect(next).toMatchObject({ status: 'succeeded', action: 'ROLLBACK' });
   });
 });
 
 describe('dry-run', () => {
   it('decides and records everything, and runs nothing', async () => {
-    const g = guardian('dry-run', { settings: { ...ALL_DAY, dryRun: true } });
-    fixtures.push(g);
+    const g = t.guardian('dry-run', { settings: { ...ALL_DAY, dryRun: true } });
+    t.fixtures.push(g);
     const decisions = [];
     for (const event of [
       driftEvent({ model: g.modelName, severity: 'HIGH' }),
@@ -277,7 +246,7 @@ describe('dry-run', () => {
       degradationEvent({ model: g.modelName, severity: 'HIGH' }),
       systemEvent('system_overload', { model: g.modelName }),
     ]) {
-      decisions.push(await g.decide(event, backends));
+      decisions.push(await g.decide(event, t.backends));
     }
     expect(decisions.map((d) => `${d.action}:${d.status}`)).toEqual([
       'RETRAIN:dry-run',
@@ -288,8 +257,8 @@ describe('dry-run', () => {
     expect(decisions[1].reason).toContain('cooldown data_drift_detected:RETRAIN runs until');
     expect(decisions.every((d) => d.reason.startsWith('dry run, nothing runs: '))).toBe(true);
     await g.waitUntilIdle(4);
-    expect(backends.actionsFor(g.modelName)).toEqual([]);
-    const audit = backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request);
+    expect(t.backends.actionsFor(g.modelName)).toEqual([]);
+    const audit = t.backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request);
     expect(audit).toHaveLength(4);
     expect(
       audit.every((r) => r.executed === false && (r.details as { dryRun?: boolean }).dryRun === true),
@@ -299,6 +268,6 @@ describe('dry-run', () => {
 
 describe('replay', () => {
   it('replays every history recorded above without non-determinism', async () => {
-    await replayAll(env, guardians, { name: 'guardian-lifecycle', guardians: fixtures });
+    await replayAll(t.env, t.guardians, { name: 'guardian-lifecycle', guardians: t.fixtures });
   });
 });

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { guardianWorkflowId } from '../../src/contracts/workflows';
-import { WORKFLOWS_PATH } from './guardian/harness';
-import { HISTORY_FIXTURES_DIR } from './guardian/replay';
+import { WORKFLOWS_PATH } from '../helpers/guardian-workflow';
+import { workflowBundle } from '../helpers/workflow-bundle';
+import { HISTORY_FIXTURES_DIR } from '../helpers/guardian-replay';
 
 /**
  * Guardian histories recorded by earlier runs of the workflow tests (test/fixtures/histories,
@@ -41,7 +42,7 @@ describe('guardian history fixtures', () => {
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories(
-      { workflowsPath: WORKFLOWS_PATH, replayName: 'guardian-fixtures' },
+      { workflowBundle: await workflowBundle(WORKFLOWS_PATH), replayName: 'guardian-fixtures' },
       histories.map(({ workflowId, history }) => ({ workflowId, history })),
     )) {
       replayed++;

@@ -1,4 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   COOLDOWN_MS,
   fromLocalDateTime,
@@ -8,17 +7,10 @@ import {
   type GuardianSettingsInput,
 } from '../../src/domain/policy';
 import type { ModelEvent } from '../../src/domain/events';
-import { createTimeSkippingEnv } from '../helpers/time-skipping';
-import { uniqueName } from '../helpers/stack';
+
 import { degradationEvent, driftEvent, systemEvent } from '../unit/policy/model-events';
-import {
-  ALL_DAY,
-  GuardianUnderTest,
-  RecordingBackends,
-  skipTo,
-  startGuardianWorker,
-} from './guardian/harness';
-import { replayAll } from './guardian/replay';
+import { ALL_DAY, GuardianUnderTest, skipTo, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
+import { replayAll } from '../helpers/guardian-replay';
 
 /**
  * Everything in the guardian that depends on the clock, on the time-skipping test server:
@@ -33,17 +25,10 @@ const ZONE = 'Europe/Berlin';
 const BERLIN: GuardianSettingsInput = { timeZone: ZONE };
 const MIN = 60_000;
 
-let env: TestWorkflowEnvironment;
-let backends: RecordingBackends;
-let stopWorker: () => Promise<void>;
-const guardians: GuardianUnderTest[] = [];
-/** Guardians whose histories are kept as replay fixtures (RECORD_GUARDIAN_HISTORIES=1). */
-const fixtures: GuardianUnderTest[] = [];
+const t = useGuardianWorkflowEnv();
 
 function guardian(prefix: string, settings: GuardianSettingsInput): GuardianUnderTest {
-  const g = new GuardianUnderTest(env, uniqueName(prefix), { settings });
-  guardians.push(g);
-  return g;
+  return t.guardian(prefix, { settings });
 }
 
 /** The instant of a wall-clock time in Berlin on the given local date. */
@@ -58,17 +43,6 @@ function nextDstChangeDay(fromMs: number) {
   }
   throw new Error('no DST change within 400 days');
 }
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  backends = new RecordingBackends();
-  stopWorker = await startGuardianWorker(env, backends);
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await env?.teardown();
-});
 
 describe('cooldowns end exactly at their length', () => {
   // One guardian per action the table can produce; the first event starts the cooldown.
@@ -100,7 +74,7 @@ describe('cooldowns end exactly at their length', () => {
     const started = await Promise.all(
       cases.map(async ([action, key, make]) => {
         const g = guardian(`cooldown-${action.toLowerCase()}`, ALL_DAY);
-        const first = await g.decide(make(g.modelName), backends);
+        const first = await g.decide(make(g.modelName), t.backends);
         expect(first).toMatchObject({ action, status: 'succeeded' });
         return { g, action, key, make, t0: Date.parse(first.decidedAt) };
       }),
@@ -108,8 +82,8 @@ describe('cooldowns end exactly at their length', () => {
     // Shortest cooldown first: the clock only moves forward.
     for (const { g, action, key, make, t0 } of started) {
       const length = COOLDOWN_MS[action];
-      await skipTo(env, t0 + length - MIN);
-      const before = await g.decide(make(g.modelName), backends);
+      await skipTo(t.env, t0 + length - MIN);
+      const before = await g.decide(make(g.modelName), t.backends);
       expect(before).toMatchObject({
         action,
         status: 'skipped',
@@ -118,13 +92,13 @@ describe('cooldowns end exactly at their length', () => {
       });
       expect(before.reason).toContain(`cooldown ${key} runs until ${new Date(t0 + length).toISOString()}`);
 
-      await skipTo(env, t0 + length);
-      const atEnd = await g.decide(make(g.modelName), backends);
+      await skipTo(t.env, t0 + length);
+      const atEnd = await g.decide(make(g.modelName), t.backends);
       expect(atEnd).toMatchObject({ action, status: 'succeeded', executed: true });
       const after = Date.parse(atEnd.decidedAt) - t0;
       expect(after).toBeGreaterThanOrEqual(length);
       expect(after).toBeLessThan(length + 30_000);
-      expect(backends.actionsFor(g.modelName)).toHaveLength(2);
+      expect(t.backends.actionsFor(g.modelName)).toHaveLength(2);
       // The guardian's state shows the new cooldown with its end time.
       const view = await g.state();
       expect(view.cooldowns).toEqual([
@@ -138,12 +112,12 @@ describe('frequency limit', () => {
   it('turns the response after more than three in the last hour into MONITOR', async () => {
     const g = guardian('frequency', ALL_DAY);
     const actions: string[] = [];
-    const t0 = await env.currentTimeMs();
+    const t0 = await t.env.currentTimeMs();
     for (let i = 0; i < 6; i++) {
-      await skipTo(env, t0 + i * 11 * MIN);
+      await skipTo(t.env, t0 + i * 11 * MIN);
       const entry = await g.decide(
         systemEvent('system_overload', { model: g.modelName, severity: 'HIGH' }),
-        backends,
+        t.backends,
       );
       actions.push(`${entry.action}:${entry.status}`);
       if (i === 4)
@@ -159,7 +133,7 @@ describe('frequency limit', () => {
       'MONITOR:succeeded',
       'MONITOR:succeeded',
     ]);
-    expect(backends.actionsFor(g.modelName).map((c) => c.name)).toEqual([
+    expect(t.backends.actionsFor(g.modelName).map((c) => c.name)).toEqual([
       'scaleService',
       'scaleService',
       'scaleService',
@@ -172,21 +146,21 @@ describe('frequency limit', () => {
 
 describe('MEDIUM drift and the maintenance window (Europe/Berlin, 02:00–04:00)', () => {
   it('waits for the window, then retrains; a later HIGH drift retrains at once and cancels the wait', async () => {
-    const now = await env.currentTimeMs();
+    const now = await t.env.currentTimeMs();
     const today = toLocalDateTime(now, ZONE);
     let noon = berlin(today, 12, 0);
     if (noon <= now) noon = berlin(addCalendarDays(today, 1), 12, 0);
-    await skipTo(env, noon);
+    await skipTo(t.env, noon);
     const windowStart = berlin(addCalendarDays(toLocalDateTime(noon, ZONE), 1), 2, 0);
 
     const waiting = guardian('window-wait', BERLIN);
-    fixtures.push(waiting);
+    t.fixtures.push(waiting);
     const drift = driftEvent({
       model: waiting.modelName,
       severity: 'MEDIUM',
       version: `${waiting.modelName}@4`,
     });
-    const scheduled = await waiting.decide(drift, backends);
+    const scheduled = await waiting.decide(drift, t.backends);
     expect(scheduled).toMatchObject({
       action: 'RETRAIN',
       status: 'scheduled',
@@ -200,29 +174,29 @@ describe('MEDIUM drift and the maintenance window (Europe/Berlin, 02:00–04:00)
     });
 
     const escalated = guardian('window-escalated', BERLIN);
-    fixtures.push(escalated);
+    t.fixtures.push(escalated);
     const medium = driftEvent({ model: escalated.modelName, severity: 'MEDIUM' });
-    await escalated.decide(medium, backends);
-    await skipTo(env, noon + 5 * MIN);
+    await escalated.decide(medium, t.backends);
+    await skipTo(t.env, noon + 5 * MIN);
     const high = driftEvent({ model: escalated.modelName, severity: 'HIGH' });
-    const urgent = await escalated.decide(high, backends);
+    const urgent = await escalated.decide(high, t.backends);
     expect(urgent).toMatchObject({ action: 'RETRAIN', status: 'succeeded' });
     expect(urgent.reason).toContain(
       `cancels the retrain scheduled for ${new Date(windowStart).toISOString()} (event ${medium.event_id})`,
     );
-    expect(backends.callsFor(escalated.modelName, 'runTrainingJob').map((c) => c.request.priority)).toEqual([
-      'high',
-    ]);
+    expect(t.backends.callsFor(escalated.modelName, 'runTrainingJob').map((c) => c.request.priority)).toEqual(
+      ['high'],
+    );
     expect((await escalated.history()).find((e) => e.id === medium.event_id)?.status).toBe('cancelled');
     expect((await escalated.state()).pendingRetrain).toBeNull();
 
     // A minute before the window: still waiting.
-    await skipTo(env, windowStart - MIN);
-    expect(backends.callsFor(waiting.modelName, 'runTrainingJob')).toEqual([]);
+    await skipTo(t.env, windowStart - MIN);
+    expect(t.backends.callsFor(waiting.modelName, 'runTrainingJob')).toEqual([]);
 
     // The window opens: the deferred retrain runs, at normal priority, for the triggering event.
-    await skipTo(env, windowStart + 1_000);
-    const ran = await waiting.waitForEntry(`${drift.event_id}:window-run`, backends);
+    await skipTo(t.env, windowStart + 1_000);
+    const ran = await waiting.waitForEntry(`${drift.event_id}:window-run`, t.backends);
     expect(ran).toMatchObject({
       origin: 'maintenance-window',
       action: 'RETRAIN',
@@ -232,12 +206,12 @@ describe('MEDIUM drift and the maintenance window (Europe/Berlin, 02:00–04:00)
     // Decided when the window's timer fired (the test server's clock then runs on in real time).
     expect(Date.parse(ran.decidedAt)).toBeGreaterThanOrEqual(windowStart);
     expect(Date.parse(ran.decidedAt)).toBeLessThan(windowStart + 5_000);
-    expect(backends.callsFor(waiting.modelName, 'runTrainingJob').map((c) => c.request)).toEqual([
+    expect(t.backends.callsFor(waiting.modelName, 'runTrainingJob').map((c) => c.request)).toEqual([
       expect.objectContaining({ triggeringEventId: drift.event_id, priority: 'normal', modelVersion: '4' }),
     ]);
     expect((await waiting.state()).pendingRetrain).toBeNull();
     // The cancelled one never ran.
-    expect(backends.callsFor(escalated.modelName, 'runTrainingJob')).toHaveLength(1);
+    expect(t.backends.callsFor(escalated.modelName, 'runTrainingJob')).toHaveLength(1);
   });
 });
 
@@ -253,28 +227,28 @@ describe('business hours in Europe/Berlin (06:00–22:59)', () => {
   async function checkDay(date: { year: number; month: number; day: number }, label: string) {
     for (const [hour, minute, expected] of BOUNDARIES) {
       const instant = berlin(date, hour, minute);
-      await skipTo(env, instant);
+      await skipTo(t.env, instant);
       const g = guardian(`hours-${label}-${hour}${minute}`, BERLIN);
-      const entry = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), backends);
+      const entry = await g.decide(degradationEvent({ model: g.modelName, severity: 'HIGH' }), t.backends);
       const local = toLocalDateTime(Date.parse(entry.decidedAt), ZONE);
       expect(`${local.hour}:${local.minute}`).toBe(`${hour}:${minute}`);
       expect(`${label} ${hour}:${minute} ${entry.action}`).toBe(`${label} ${hour}:${minute} ${expected}`);
       if (expected === 'ALERT') {
         expect(entry.reason).toContain(`is outside business hours 06:00–22:59: ROLLBACK → ALERT`);
-        expect(backends.actionsFor(g.modelName).map((c) => c.name)).toEqual(['sendAlert']);
+        expect(t.backends.actionsFor(g.modelName).map((c) => c.name)).toEqual(['sendAlert']);
       } else {
-        expect(backends.actionsFor(g.modelName).map((c) => c.name)).toEqual(['rollbackModel']);
+        expect(t.backends.actionsFor(g.modelName).map((c) => c.name)).toEqual(['rollbackModel']);
       }
     }
   }
 
   it('holds at 05:59, 06:00, 22:59 and 23:00 on an ordinary day', async () => {
-    const now = await env.currentTimeMs();
+    const now = await t.env.currentTimeMs();
     await checkDay(addCalendarDays(toLocalDateTime(now, ZONE), 1), 'ordinary');
   });
 
   it('holds on the next DST change day, and on the one after it', async () => {
-    const first = nextDstChangeDay(await env.currentTimeMs());
+    const first = nextDstChangeDay(await t.env.currentTimeMs());
     const firstOffsets = [utcOffsetMs(berlin(first, 0, 0), ZONE), utcOffsetMs(berlin(first, 12, 0), ZONE)];
     expect(firstOffsets[0]).not.toBe(firstOffsets[1]); // really a change day
     await checkDay(first, 'dst1');
@@ -285,6 +259,6 @@ describe('business hours in Europe/Berlin (06:00–22:59)', () => {
 
 describe('replay', () => {
   it('replays every history recorded above without non-determinism', async () => {
-    await replayAll(env, guardians, { name: 'guardian-time', guardians: fixtures });
+    await replayAll(t.env, t.guardians, { name: 'guardian-time', guardians: t.fixtures });
   });
 });

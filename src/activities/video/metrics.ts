@@ -4,7 +4,7 @@ import { FailureRate, jobFailureRate } from '../../backends/video/detections-sto
 import type { VideoJobStatus } from '../../contracts/video-activities';
 
 /**
- * Alarm metrics of video analysis (SPEC §4):
+ * Alarm metrics of video analysis (README "Video analysis"):
  * - PostgreSQL connection failures: counted in this worker process (while the database is down
  *   there is nowhere else to count them), over a sliding window;
  * - job failure rate: from the video_analysis_jobs table, so it covers every worker.

@@ -1,5 +1,5 @@
 /**
- * Error classes of SPEC §5. Only error lines (level ERROR, CRITICAL or FATAL) are classified.
+ * Error classes of README "Daily log report". Only error lines (level ERROR, CRITICAL or FATAL) are classified.
  * Classes are tags, not buckets: "connection timed out" is both a connection and a timeout
  * error, so the class counts may add up to more than the error total; an error that matches
  * no class is counted as unclassified. Matching is on the lower-cased message plus the error

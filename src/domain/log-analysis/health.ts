@@ -1,5 +1,5 @@
 /**
- * The health score of SPEC §5, out of 100:
+ * The health score of README "Daily log report", out of 100:
  * errors > 100 → −40, > 50 → −25, > 20 → −10; critical errors > 5 → −30, > 0 → −15;
  * slow operations > 20 → −30, > 10 → −15. Grade: ≥ 90 Excellent, ≥ 80 Good, ≥ 70 Fair, else Poor.
  * (The largest total deduction is 100, so the score never goes below 0.)

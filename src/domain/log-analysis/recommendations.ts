@@ -1,5 +1,5 @@
 /**
- * What to do about what the report found. Recommendations follow from the SPEC §5 issues —
+ * What to do about what the report found. Recommendations follow from the README "Daily log report" issues —
  * high error rate, critical errors, performance, the top error class — each raised only when
  * its issue is present; findings are about the report's own input (unreadable sources,
  * malformed lines, copies of records, unreadable PERF metadata, clock skew), so a reader knows
@@ -19,7 +19,7 @@ const CLASS_ADVICE: Readonly<Record<ErrorClass, string>> = {
   critical: 'treat the critical errors as incidents',
 };
 
-/** The error class with the most errors (ties: SPEC order); undefined without classified errors. */
+/** The error class with the most errors (ties: the README's order); undefined without classified errors. */
 export function topErrorClass(agg: LogAggregate): { errorClass: ErrorClass; count: number } | undefined {
   let best: ErrorClass | undefined;
   for (const c of ERROR_CLASSES)

@@ -1,5 +1,5 @@
 /**
- * Slow-operation thresholds of SPEC §5 and how an operation finds its category.
+ * Slow-operation thresholds of README "Daily log report" and how an operation finds its category.
  *
  * The category is read from the operation text first and, when that names none, from the
  * component; keywords are matched case-insensitively, in this order:

@@ -7,7 +7,7 @@ import {
 } from '../events';
 import type { ResponseAction, Severity } from './actions';
 
-/** SPEC §2: event type × severity → action. */
+/** README "The policy": event type × severity → action. */
 export const ACTION_TABLE: Record<KnownModelEventType, Record<Severity, ResponseAction>> = {
   data_drift_detected: { LOW: 'MONITOR', MEDIUM: 'RETRAIN', HIGH: 'RETRAIN', CRITICAL: 'RETRAIN' },
   model_performance_degraded: { LOW: 'MONITOR', MEDIUM: 'RETRAIN', HIGH: 'ROLLBACK', CRITICAL: 'ROLLBACK' },

@@ -1,4 +1,4 @@
-/** The responses the guardian can take and the severities it reasons with (SPEC §2–3). */
+/** The responses the guardian can take and the severities it reasons with (README "The policy"). */
 
 export const RESPONSE_ACTIONS = [
   'RETRAIN',
@@ -13,7 +13,7 @@ export type ResponseAction = (typeof RESPONSE_ACTIONS)[number];
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Alert priority per severity, as SPEC §3 names them. */
+/** Alert priority per severity, as README "What the guardian does with a decision" names them. */
 export type AlertPriorityLevel = 'critical' | 'high' | 'medium' | 'low';
 
 export function isResponseAction(value: unknown): value is ResponseAction {

@@ -2,7 +2,7 @@ import type { ResponseAction } from './actions';
 
 const MINUTE_MS = 60_000;
 
-/** How long the same `event_type:action` stays silent after it ran (SPEC §2, guard 3). */
+/** How long the same `event_type:action` stays silent after it ran (README "The policy", guard 3). */
 export const COOLDOWN_MS: Record<ResponseAction, number> = {
   RETRAIN: 60 * MINUTE_MS,
   ROLLBACK: 30 * MINUTE_MS,

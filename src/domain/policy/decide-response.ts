@@ -18,7 +18,7 @@ function isUrgent(severity: Severity): boolean {
 }
 
 /**
- * The policy of SPEC §2 as one pure function of (event, state, now, settings): severity, the
+ * The policy of README "The policy" as one pure function of (event, state, now, settings): severity, the
  * action table (an explicit action_required wins on degradation), then the guards in order —
  * business hours, frequency limit, cooldown — and the maintenance-window deferral of MEDIUM drift.
  * It decides only; applyDecision records the response in the state.

@@ -1,6 +1,6 @@
 import type { ResponseAction } from './actions';
 
-/** SPEC §2 guard 2: more than `maxResponses` responses to one event type in `windowMs` → MONITOR. */
+/** README "The policy" guard 2: more than `maxResponses` responses to one event type in `windowMs` → MONITOR. */
 export const FREQUENCY_LIMIT = { maxResponses: 3, windowMs: 60 * 60_000 } as const;
 
 /** A response the guardian made (an executed decision; one a cooldown suppressed is not one). */

@@ -1,4 +1,4 @@
-// The response policy (SPEC §2): pure functions shared by the guardian workflow and `simulate`.
+// The response policy (README "The policy"): pure functions shared by the guardian workflow and `simulate`.
 export * from './actions';
 export * from './action-table';
 export * from './business-hours';

@@ -15,7 +15,7 @@ export interface GuardianSettings {
   dryRun: boolean;
 }
 
-/** The defaults of SPEC §2 (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
+/** The defaults of README "The policy" (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
 export const DEFAULT_GUARDIAN_SETTINGS: GuardianSettings = {
   timeZone: 'UTC',
   businessHours: { startHour: 6, endHour: 22, criticalOverride: false },

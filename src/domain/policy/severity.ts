@@ -15,7 +15,7 @@ interface ContextRaise {
   because: string;
 }
 
-/** What the event's numbers alone say (SPEC §2); undefined when they say nothing. */
+/** What the event's numbers alone say (README "The policy"); undefined when they say nothing. */
 export function severityFromContext(event: ModelEvent): ContextRaise | undefined {
   if (isDriftEvent(event)) {
     const score = event.drift_score;

@@ -5,7 +5,7 @@ import { alertPriorityFor, type ResponseAction } from '../../domain/policy';
 import { errorMessage } from '../../domain/error-message';
 import { alerts, deployment, operations, training } from './activities';
 
-/** SPEC §3: MONITOR checks every 30 s for 2 h; SCALE_UP adds two instances, SCALE_DOWN removes one. */
+/** README "What the guardian does with a decision": MONITOR checks every 30 s for 2 h; SCALE_UP adds two instances, SCALE_DOWN removes one. */
 const MONITOR_INTERVAL_SECONDS = 30;
 const MONITOR_DURATION_SECONDS = 2 * 60 * 60;
 const SCALE_DELTA: Partial<Record<ResponseAction, number>> = { SCALE_UP: 2, SCALE_DOWN: -1 };
@@ -54,7 +54,7 @@ export function describeFailure(err: unknown): { message: string; type?: string 
   return { message: errorMessage(err) };
 }
 
-/** The alert of an ALERT action (SPEC §3: title, formatted message, severity, time, source event). */
+/** The alert of an ALERT action (README "What the guardian does with a decision": title, formatted message, severity, time, source event). */
 export function actionAlert(request: ActionRequest): AlertRequest {
   return {
     alertId: `${request.id}:alert`,

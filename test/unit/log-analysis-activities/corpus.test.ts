@@ -20,7 +20,7 @@ import {
   GZIP_SOURCE,
   materializeCorpus,
 } from '../../fixtures/logs/corpus';
-import { reportTestDeps } from './report-deps';
+import { reportTestDeps } from '../../helpers/report-deps';
 
 /** Runs the real plan + analyse activities over the corpus, as the workflow would. */
 async function analyseCorpus(logDir: string, chunkBytes?: number): Promise<DailyReport> {

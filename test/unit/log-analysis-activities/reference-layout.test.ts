@@ -8,7 +8,7 @@ import {
   REFERENCE_LAYOUT_DIR,
   REFERENCE_REPORT_DATE,
 } from '../../fixtures/logs/reference-layout';
-import { reportTestDeps } from './report-deps';
+import { reportTestDeps } from '../../helpers/report-deps';
 
 describe("a day in the reference logging module's folder layout", () => {
   let tmp: string;

@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalyseLogChunk } from '../../../src/activities/report/analyse-log-chunk';
 import type { AnalyseChunkInput, ChunkProgress } from '../../../src/contracts/report-activities';
 import { LogAggregate, planChunks, reportWindow } from '../../../src/domain/log-analysis';
-import { reportTestDeps } from './report-deps';
+import { reportTestDeps } from '../../helpers/report-deps';
 
 const window = reportWindow('2024-03-10', 'UTC');
 const ERRORS = 3000;

@@ -12,7 +12,7 @@ import {
   mergeAllAggregates,
   reportWindow,
 } from '../../../src/domain/log-analysis';
-import { reportTestDeps } from './report-deps';
+import { reportTestDeps } from '../../helpers/report-deps';
 
 const window = reportWindow('2024-03-10', 'UTC');
 const LINE = '[2024-03-10 10:00:00] ERROR api | Connection refused\n';

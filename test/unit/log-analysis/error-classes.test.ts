@@ -10,7 +10,7 @@ const error = (message: string, level: LogLevel = 'error', detail = ''): LogReco
   format: 'text',
 });
 
-describe('error classes (SPEC §5)', () => {
+describe('error classes (README "Daily log report")', () => {
   it.each<[string, ErrorClass[]]>([
     ['Connection refused to db:5432', ['connection']],
     ['could not connect to kafka', ['connection']],

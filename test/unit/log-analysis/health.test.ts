@@ -1,6 +1,6 @@
 import { gradeFor, healthOf } from '../../../src/domain/log-analysis/health';
 
-describe('health score (SPEC §5)', () => {
+describe('health score (README "Daily log report")', () => {
   it.each([
     // errors, critical, slow → score
     [0, 0, 0, 100],

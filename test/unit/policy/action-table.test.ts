@@ -6,7 +6,7 @@ import {
 } from '../../../src/domain/policy';
 import { degradationEvent, driftEvent } from './model-events';
 
-describe('action table (SPEC §2)', () => {
+describe('action table (README "The policy")', () => {
   const expected: Array<[string, string, string, string, string]> = [
     ['data_drift_detected', 'MONITOR', 'RETRAIN', 'RETRAIN', 'RETRAIN'],
     ['model_performance_degraded', 'MONITOR', 'RETRAIN', 'ROLLBACK', 'ROLLBACK'],

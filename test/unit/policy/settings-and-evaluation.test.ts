@@ -11,7 +11,7 @@ import { loadConfig } from '../../../src/config';
 import { driftEvent, systemEvent } from './model-events';
 
 describe('guardian settings', () => {
-  it('defaults to SPEC §2: UTC, 06:00–22:59, window 02:00–04:00, no dry run', () => {
+  it('defaults to README "The policy": UTC, 06:00–22:59, window 02:00–04:00, no dry run', () => {
     expect(resolveGuardianSettings()).toEqual(DEFAULT_GUARDIAN_SETTINGS);
     expect(resolveGuardianSettings({ businessHours: { endHour: 20 } }).businessHours).toEqual({
       startHour: 6,

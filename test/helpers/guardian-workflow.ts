@@ -3,24 +3,27 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import type { GuardianActivities } from '../../../src/contracts/guardian-activities';
-import type { ModelEvent } from '../../../src/domain/events';
-import type { GuardianSettingsInput } from '../../../src/domain/policy';
+import type { GuardianActivities } from '../../src/contracts/guardian-activities';
+import type { ModelEvent } from '../../src/domain/events';
+import type { GuardianSettingsInput } from '../../src/domain/policy';
 import {
   GUARDIAN_EVENT_SIGNAL,
   GUARDIAN_EVENTS_SIGNAL,
   GUARDIAN_WORKFLOW_TYPE,
   guardianWorkflowId,
   type GuardianStartInput,
-} from '../../../src/contracts/workflows';
+} from '../../src/contracts/workflows';
 import {
   guardianHistoryQuery,
   guardianStateQuery,
   type DecisionEntry,
   type GuardianRunInput,
   type GuardianStateView,
-} from '../../../src/workflows/guardian';
-import { SEARCH_ATTRIBUTES } from '../../../src/contracts/search-attributes';
+} from '../../src/workflows/guardian';
+import { SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
+import { uniqueName } from './stack';
+import { createTimeSkippingEnv } from './time-skipping';
+import { workflowBundle } from './workflow-bundle';
 
 /**
  * The guardian on the time-skipping test server with recording fakes at the activity boundary:
@@ -120,7 +123,7 @@ export async function registerSearchAttributes(env: TestWorkflowEnvironment): Pr
     searchAttributes: Object.fromEntries(Object.keys(SEARCH_ATTRIBUTES).map((name) => [name, keyword])),
   });
 }
-export const WORKFLOWS_PATH = require.resolve('../../../src/workflows');
+export const WORKFLOWS_PATH = require.resolve('../../src/workflows');
 
 /** Starts one worker for the whole file; returns a stop function. */
 export async function startGuardianWorker(
@@ -132,7 +135,7 @@ export async function startGuardianWorker(
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
-    workflowsPath: WORKFLOWS_PATH,
+    workflowBundle: await workflowBundle(WORKFLOWS_PATH),
     activities: backends.activities(),
     ...options,
   });
@@ -301,4 +304,56 @@ export async function skipTo(env: TestWorkflowEnvironment, instantMs: number): P
   if (instantMs < now - 5_000)
     throw new Error(`cannot move the clock back to ${new Date(instantMs).toISOString()}`);
   if (instantMs > now) await env.sleep(instantMs - now);
+}
+
+/** One test file's guardian world: the time-skipping server, its worker and the recording fakes. */
+export interface GuardianWorkflowEnv {
+  readonly env: TestWorkflowEnvironment;
+  readonly backends: RecordingBackends;
+  /** Every guardian the file started (replayed at its end). */
+  readonly guardians: GuardianUnderTest[];
+  /** Guardians whose histories are kept as replay fixtures (RECORD_GUARDIAN_HISTORIES=1). */
+  readonly fixtures: GuardianUnderTest[];
+  /** A guardian with a fresh model name (all-day business hours unless `input` says otherwise). */
+  guardian(prefix: string, input?: ConstructorParameters<typeof GuardianUnderTest>[2]): GuardianUnderTest;
+}
+
+/**
+ * Sets up the file's guardian world before its tests and tears it down after them; `prepare`
+ * runs once the worker is up (e.g. to move the test server's clock).
+ */
+export function useGuardianWorkflowEnv(
+  prepare?: (t: GuardianWorkflowEnv) => Promise<void>,
+): GuardianWorkflowEnv {
+  let env: TestWorkflowEnvironment | undefined;
+  let backends: RecordingBackends | undefined;
+  let stopWorker: (() => Promise<void>) | undefined;
+  const t: GuardianWorkflowEnv = {
+    get env() {
+      if (!env) throw new Error('the guardian test environment is used before beforeAll ran');
+      return env;
+    },
+    get backends() {
+      if (!backends) throw new Error('the guardian test environment is used before beforeAll ran');
+      return backends;
+    },
+    guardians: [],
+    fixtures: [],
+    guardian(prefix, input = { settings: ALL_DAY }) {
+      const g = new GuardianUnderTest(t.env, uniqueName(prefix), input);
+      t.guardians.push(g);
+      return g;
+    },
+  };
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    backends = new RecordingBackends();
+    stopWorker = await startGuardianWorker(env, backends);
+    await prepare?.(t);
+  });
+  afterAll(async () => {
+    await stopWorker?.();
+    await env?.teardown();
+  });
+  return t;
 }

@@ -9,7 +9,7 @@ import { createPgPool } from '../../src/clients/postgres';
 import type { Config } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
 import { createLogger } from '../../src/logger';
-import { testConfig, uniqueName } from '../helpers/stack';
+import { testConfig, uniqueName } from './stack';
 
 /** Every log line the activities wrote, parsed. */
 export type LogLine = Record<string, unknown> & { msg?: string };

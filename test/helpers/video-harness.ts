@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { workflowBundle } from './workflow-bundle';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createVideoActivities } from '../../src/activities/video';
@@ -19,8 +20,8 @@ import {
   type VideoAnalysisInput,
 } from '../../src/contracts/workflows';
 import { createLogger } from '../../src/logger';
-import { FakeDetectorServer, startFakeDetectorServer } from '../helpers/fake-detector-server';
-import { testConfig, uniqueName } from '../helpers/stack';
+import { FakeDetectorServer, startFakeDetectorServer } from './fake-detector-server';
+import { testConfig, uniqueName } from './stack';
 
 /**
  * The real parts of video analysis for integration tests: the Temporal dev server, PostgreSQL
@@ -63,24 +64,8 @@ export interface VideoHarnessOptions {
   databaseUrl?: string;
 }
 
-let bundle: Promise<{ code: string }> | undefined;
-/** Bundled once per test file: only the video workflow, so other features' work in progress cannot break it. */
-function videoWorkflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows/video-analysis'),
-    logger: quietLogger,
-  });
-  return bundle;
-}
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
+/** Only the video workflow, so other features' work in progress cannot break it. */
+const videoWorkflowBundle = () => workflowBundle(require.resolve('../../src/workflows/video-analysis'));
 
 export async function openVideoHarness(options: VideoHarnessOptions = {}): Promise<VideoHarness> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'video-it-'));

@@ -4,14 +4,15 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { GuardianUnderTest } from './harness';
-import { WORKFLOWS_PATH } from './harness';
+import type { GuardianUnderTest } from './guardian-workflow';
+import { WORKFLOWS_PATH } from './guardian-workflow';
+import { workflowBundle } from './workflow-bundle';
 
 type History = temporal.api.history.v1.IHistory;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** Guardian histories kept in the repository: replayed by guardian-replay.test.ts after every change. */
-export const HISTORY_FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/histories');
+export const HISTORY_FIXTURES_DIR = path.resolve(__dirname, '../fixtures/histories');
 
 interface RecordedRun {
   workflowId: string;
@@ -54,7 +55,7 @@ export async function replayAll(
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories(
-    { workflowsPath: WORKFLOWS_PATH, replayName: 'guardian' },
+    { workflowBundle: await workflowBundle(WORKFLOWS_PATH), replayName: 'guardian' },
     runs,
   )) {
     replayed++;
