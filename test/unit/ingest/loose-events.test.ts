@@ -127,3 +127,80 @@ describe('loose events as the reference reads them', () => {
     expect(r).toEqual(expect.objectContaining({ ok: false, reason, detail: expect.stringContaining(part) }));
   });
 });
+
+describe('the reader never throws', () => {
+  /** Seeded, so a failure can be replayed. */
+  function prng(seed: number) {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+  const ODD_VALUES: unknown[] = [
+    null,
+    true,
+    0,
+    -1,
+    1e300,
+    Number.MAX_SAFE_INTEGER,
+    '',
+    ' ',
+    '@',
+    'name@',
+    '@ver',
+    'service:x',
+    '2026-02-30T10:00:00',
+    '1970-01-01T00:00:00',
+    'NaN',
+    '\u0000',
+    '\ud800',
+    'x'.repeat(5000),
+    [],
+    [1, 'a'],
+    {},
+    { nested: { deeper: [null] } },
+  ];
+  const KEYS = [
+    'event_id',
+    'event_type',
+    'timestamp',
+    'model_name',
+    'model_version',
+    'service_name',
+    'drift_score',
+    'affected_features',
+    'performance_drop',
+    'current_performance',
+    'baseline_performance',
+    'severity',
+    'specversion',
+    'data',
+    'data_base64',
+    'subject',
+    'type',
+    'id',
+    'time',
+    'metrics',
+    'meta',
+    'tests',
+  ];
+
+  it('answers 5,000 mangled events with an event or a specific reason', () => {
+    const random = prng(42);
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+    for (let i = 0; i < 5_000; i++) {
+      const body: Record<string, unknown> = {
+        event_type: pick(['data_drift_detected', 'model_performance_degraded', 'system_overload', 'x']),
+        model_name: 'm',
+        event_id: `e${i}`,
+        timestamp: at,
+      };
+      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) body[pick(KEYS)] = pick(ODD_VALUES);
+      const headers =
+        random() < 0.2 ? { ce_specversion: String(pick(ODD_VALUES)), ce_type: 'a.b' } : undefined;
+      const r = readEvent(incoming(body, { headers }), SETTINGS);
+      if (!r.ok) expect(r.detail.length).toBeGreaterThan(5);
+    }
+  });
+});
