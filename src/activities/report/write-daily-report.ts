@@ -36,7 +36,7 @@ export function createWriteDailyReport(deps: Pick<ActivityDeps, 'config' | 'logg
       const e = err as NodeJS.ErrnoException;
       throw ApplicationFailure.create({
         type: REPORT_OUTPUT_FAILURE,
-        message: `cannot write the report to ${dir} (${e.code ?? e.message}): check REPORT_OUTPUT_DIR and its permissions`,
+        message: `cannot write the report to ${dir} (${e.code ?? e.message}): check the output folder (REPORT_OUTPUT_DIR, or --out of report run) and its permissions`,
         nonRetryable: NOT_FIXABLE_BY_RETRY.has(e.code ?? ''),
         cause: e,
       });

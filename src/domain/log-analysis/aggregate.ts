@@ -224,8 +224,9 @@ export function mergeAggregates(a: LogAggregate, b: LogAggregate): LogAggregate 
     afterWindow: a.afterWindow + b.afterWindow,
     futureLines: a.futureLines + b.futureLines,
     inWindow: a.inWindow + b.inWindow,
-    copiedRecords: a.copiedRecords + b.copiedRecords,
-    uncheckedRecords: a.uncheckedRecords + b.uncheckedRecords,
+    // Aggregates of an activity from before these counters existed (a deploy mid-report) lack them.
+    copiedRecords: (a.copiedRecords ?? 0) + (b.copiedRecords ?? 0),
+    uncheckedRecords: (a.uncheckedRecords ?? 0) + (b.uncheckedRecords ?? 0),
     byLevel: addRecords(a.byLevel, b.byLevel),
     byFormat: addRecords(a.byFormat, b.byFormat),
     errors: a.errors + b.errors,
@@ -244,7 +245,7 @@ export function mergeAggregates(a: LogAggregate, b: LogAggregate): LogAggregate 
     slowByCategory: addRecords(a.slowByCategory, b.slowByCategory),
     slowest: [...a.slowest, ...b.slowest].sort(bySlowness).slice(0, SLOWEST_KEPT),
     components,
-    unreadablePerfMetadata: a.unreadablePerfMetadata + b.unreadablePerfMetadata,
+    unreadablePerfMetadata: (a.unreadablePerfMetadata ?? 0) + (b.unreadablePerfMetadata ?? 0),
     malformedSamples: [...a.malformedSamples, ...b.malformedSamples].slice(0, MALFORMED_SAMPLES_KEPT),
     problems: [...a.problems, ...b.problems].slice(0, PROBLEMS_KEPT),
     problemsNotKept:
