@@ -7,12 +7,16 @@ import { LocalServiceError } from './errors';
 import { assertPortFree, waitUntil } from './ports';
 import { provision } from './provision';
 import { stopStaleProcess } from './managed-process';
+import { PostgresDataDir, preparePostgresDataDir } from './postgres-data-dir';
 
 const execFileAsync = promisify(execFile);
 
 export interface PostgresServer {
   databaseUrl: string;
   pid: number;
+  /** Where its files are: LOCAL_SERVICES_DIR/postgres, or a throwaway directory (see fallbackFrom). */
+  dataDir: string;
+  fallbackFrom?: PostgresDataDir['fallbackFrom'];
   stop(): Promise<void>;
 }
 
@@ -44,31 +48,55 @@ async function run(bin: string, args: string[], what: string): Promise<void> {
 /** A throwaway PostgreSQL on 127.0.0.1 (trust auth, loopback only), with our database created. */
 export async function startPostgresServer(options: PostgresServerOptions): Promise<PostgresServer> {
   const binDir = await provision('postgres');
-  const dataDir = path.join(options.dataDir, 'postgres');
-  const pgData = path.join(dataDir, 'pgdata');
-  const pidFile = path.join(dataDir, 'postgres.pid');
+  const stateDir = path.join(options.dataDir, 'postgres');
+  const pidFile = path.join(stateDir, 'postgres.pid');
   const database = options.database ?? 'mlops';
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(stateDir, { recursive: true });
   await stopStaleProcess(pidFile, 'postgres');
+  removeStaleThrowawayDir(stateDir);
   await assertPortFree(options.port, 'PostgreSQL', 'LOCAL_POSTGRES_PORT');
-  if (process.getuid?.() === 0) {
-    assertTraversableByOthers(dataDir);
-    fs.chownSync(dataDir, ...postgresUserIds());
-  }
-
-  if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
-    await run(
-      path.join(binDir, 'initdb'),
-      ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
-      'initdb',
+  const data = preparePostgresDataDir(stateDir);
+  if (data.fallbackFrom) fs.writeFileSync(path.join(stateDir, THROWAWAY_POINTER), data.dir);
+  const pgData = path.join(data.dir, 'pgdata');
+  const pgCtl = path.join(binDir, 'pg_ctl');
+  const stop = async () => {
+    await run(pgCtl, ['-D', pgData, '-m', 'fast', '-w', 'stop'], 'stopping PostgreSQL').catch(
+      () => undefined,
     );
+    data.removeIfThrowaway();
+    fs.rmSync(path.join(stateDir, THROWAWAY_POINTER), { force: true });
+    fs.rmSync(pidFile, { force: true });
+  };
+
+  try {
+    if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
+      await run(
+        path.join(binDir, 'initdb'),
+        ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+        'initdb',
+      );
+    }
+    const serverOptions = `-c listen_addresses=127.0.0.1 -p ${options.port} -k ${data.dir} -c fsync=off -c max_connections=200`;
+    await run(
+      pgCtl,
+      [
+        '-D',
+        pgData,
+        '-l',
+        path.join(data.dir, 'postgres.log'),
+        '-o',
+        serverOptions,
+        '-w',
+        '-t',
+        '60',
+        'start',
+      ],
+      'starting PostgreSQL',
+    );
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${options.port} -k ${dataDir} -c fsync=off -c max_connections=200`;
-  await run(
-    path.join(binDir, 'pg_ctl'),
-    ['-D', pgData, '-l', path.join(dataDir, 'postgres.log'), '-o', serverOptions, '-w', '-t', '60', 'start'],
-    'starting PostgreSQL',
-  );
   const pid = Number(fs.readFileSync(path.join(pgData, 'postmaster.pid'), 'utf8').split('\n')[0]);
   fs.writeFileSync(pidFile, String(pid));
 
@@ -87,45 +115,29 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
       }
     },
     { timeoutMs: 30_000 },
-  );
+  ).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
 
   return {
     databaseUrl: `postgres://postgres@127.0.0.1:${options.port}/${database}`,
     pid,
-    async stop() {
-      await run(
-        path.join(binDir, 'pg_ctl'),
-        ['-D', pgData, '-m', 'fast', '-w', 'stop'],
-        'stopping PostgreSQL',
-      ).catch(() => undefined);
-      fs.rmSync(pidFile, { force: true });
-    },
+    dataDir: data.dir,
+    fallbackFrom: data.fallbackFrom,
+    stop,
   };
 }
 
-function postgresUserIds(): [number, number] {
-  const line = fs
-    .readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('postgres:'));
-  if (!line) {
-    throw new LocalServiceError(
-      "PostgreSQL cannot run as root and there is no 'postgres' user; install Debian's postgresql package or set DATABASE_URL",
-    );
-  }
-  const [, , uid, gid] = line.split(':');
-  return [Number(uid), Number(gid)];
-}
+/** Names the throwaway data directory of a run, so the next start can remove what a crash left. */
+const THROWAWAY_POINTER = 'throwaway-data-dir';
 
-/** As root the server runs as `postgres`, which must be able to reach its data directory. */
-function assertTraversableByOthers(dir: string): void {
-  for (let parent = path.dirname(path.resolve(dir)); ; parent = path.dirname(parent)) {
-    if ((fs.statSync(parent).mode & 0o001) === 0) {
-      throw new LocalServiceError(
-        `PostgreSQL runs as the 'postgres' user, which cannot enter ${parent}. ` +
-          `Allow it (chmod o+x ${parent}) or set LOCAL_SERVICES_DIR to a directory it can reach.`,
-      );
-    }
-    if (parent === path.dirname(parent)) return;
-  }
+function removeStaleThrowawayDir(stateDir: string): void {
+  const pointer = path.join(stateDir, THROWAWAY_POINTER);
+  if (!fs.existsSync(pointer)) return;
+  const dir = fs.readFileSync(pointer, 'utf8').trim();
+  // Only ever a directory we created: the pointer file could be edited or stale.
+  if (path.basename(dir).startsWith('mlops-guardian-postgres-'))
+    fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(pointer, { force: true });
 }
