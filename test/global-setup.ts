@@ -5,11 +5,16 @@ import { createLogger } from '../src/logger';
 import { startLocalStack } from '../src/local-services/local-stack';
 import { findFreePort } from '../src/local-services/ports';
 import { PROJECT_ROOT, provision } from '../src/local-services/provision';
+import { removeOnExit } from '../src/local-services/service-reaper';
+import { installExitPath, onExit } from '../src/workers/exit-path';
 
 /**
  * Starts the real local stack once for the whole run, on free loopback ports and a fresh
  * data directory, and hands its addresses to the tests through the environment
  * (workers inherit it). TEST_SKIP_STACK=1 skips it for unit-only runs.
+ *
+ * Ctrl-C, SIGTERM, SIGHUP or a crash of the test run stops the stack through the product's exit
+ * path; if Jest is killed outright, the service reaper stops it and removes its data.
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_TEST_SERVER_PATH ??= await provision('test-server');
@@ -31,12 +36,15 @@ export default async function globalSetup(): Promise<void> {
     DATABASE_URL: '',
   };
   const logger = createLogger({ level: 'warn', pretty: false });
+  installExitPath(logger);
+  removeOnExit(dataDir);
   const stack = await startLocalStack(loadConfig(env), logger, { headless: true });
+  const forget = onExit('test stack', () => stack.stop());
   Object.assign(process.env, {
     TEMPORAL_ADDRESS: stack.temporalAddress,
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
     DATABASE_URL: stack.databaseUrl,
     TEST_DATA_DIR: dataDir,
   });
-  (globalThis as { __localStack?: unknown }).__localStack = { stack, dataDir };
+  (globalThis as { __localStack?: unknown }).__localStack = { stack, dataDir, forget };
 }

@@ -52,7 +52,7 @@ function firstUntraversableParent(dir: string): string | undefined {
   }
 }
 
-function postgresUserIds(): [number, number] {
+export function postgresUserIds(): [number, number] {
   const line = fs
     .readFileSync('/etc/passwd', 'utf8')
     .split('\n')

@@ -6,8 +6,9 @@ import { Client } from 'pg';
 import { LocalServiceError } from './errors';
 import { assertPortFree, waitUntil } from './ports';
 import { provision } from './provision';
-import { stopStaleProcess } from './managed-process';
-import { PostgresDataDir, preparePostgresDataDir } from './postgres-data-dir';
+import { ManagedProcess, startManagedProcess, stopStaleProcess } from './managed-process';
+import { removeOnExit } from './service-reaper';
+import { PostgresDataDir, postgresUserIds, preparePostgresDataDir } from './postgres-data-dir';
 
 const execFileAsync = promisify(execFile);
 
@@ -35,6 +36,13 @@ function asServerUser(bin: string, args: string[]): [string, string[]] {
   return ['runuser', ['-u', 'postgres', '--', bin, ...args]];
 }
 
+/** The user the server process runs as: `postgres` when we are root, else ourselves. */
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const [uid, gid] = postgresUserIds();
+  return { uid, gid };
+}
+
 async function run(bin: string, args: string[], what: string): Promise<void> {
   const [command, commandArgs] = asServerUser(bin, args);
   try {
@@ -52,20 +60,18 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   const pidFile = path.join(stateDir, 'postgres.pid');
   const database = options.database ?? 'mlops';
   fs.mkdirSync(stateDir, { recursive: true });
-  await stopStaleProcess(pidFile, 'postgres');
+  await stopStaleProcess(pidFile, 'postgres', 'SIGINT');
   removeStaleThrowawayDir(stateDir);
   await assertPortFree(options.port, 'PostgreSQL', 'LOCAL_POSTGRES_PORT');
   const data = preparePostgresDataDir(stateDir);
   if (data.fallbackFrom) fs.writeFileSync(path.join(stateDir, THROWAWAY_POINTER), data.dir);
   const pgData = path.join(data.dir, 'pgdata');
-  const pgCtl = path.join(binDir, 'pg_ctl');
+  if (data.fallbackFrom) removeOnExit(data.dir);
+  let proc: ManagedProcess | undefined;
   const stop = async () => {
-    await run(pgCtl, ['-D', pgData, '-m', 'fast', '-w', 'stop'], 'stopping PostgreSQL').catch(
-      () => undefined,
-    );
+    await proc?.stop();
     data.removeIfThrowaway();
     fs.rmSync(path.join(stateDir, THROWAWAY_POINTER), { force: true });
-    fs.rmSync(pidFile, { force: true });
   };
 
   try {
@@ -76,29 +82,37 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
         'initdb',
       );
     }
-    const serverOptions = `-c listen_addresses=127.0.0.1 -p ${options.port} -k ${data.dir} -c fsync=off -c max_connections=200`;
-    await run(
-      pgCtl,
-      [
+    // The server itself, not pg_ctl's daemon: a process group of ours from its first moment,
+    // so whatever ends this process, the server is stopped with it (see service-reaper).
+    proc = startManagedProcess({
+      name: 'postgres',
+      command: path.join(binDir, 'postgres'),
+      args: [
         '-D',
         pgData,
-        '-l',
-        path.join(data.dir, 'postgres.log'),
-        '-o',
-        serverOptions,
-        '-w',
-        '-t',
-        '60',
-        'start',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-p',
+        String(options.port),
+        '-k',
+        data.dir,
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=200',
       ],
-      'starting PostgreSQL',
-    );
+      logFile: path.join(stateDir, 'postgres.log'),
+      pidFile,
+      // Fast shutdown: disconnect clients and stop now, rather than wait for them to leave.
+      stopSignal: 'SIGINT',
+      user: serverUser(),
+      cwd: data.dir,
+    });
   } catch (err) {
     await stop();
     throw err;
   }
-  const pid = Number(fs.readFileSync(path.join(pgData, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  fs.writeFileSync(pidFile, String(pid));
+  const pid = proc.pid;
 
   const adminUrl = `postgres://postgres@127.0.0.1:${options.port}/postgres`;
   await waitUntil(
@@ -114,7 +128,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
         await client.end();
       }
     },
-    { timeoutMs: 30_000 },
+    { timeoutMs: 60_000, abortReason: proc.exitDescription },
   ).catch(async (err: unknown) => {
     await stop();
     throw err;

@@ -26,7 +26,7 @@ function runIntoClosedPipe(args: string[]): Promise<{ code: number | null; stder
 describe('mlops-guardian piped into a reader that stops early', () => {
   beforeAll(async () => {
     // `history` reads the audit trail, which exists once the product has started.
-    const pool = createPgPool({ connectionString: process.env.DATABASE_URL });
+    const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
     await migrate(pool);
     await pool.end();
   });
