@@ -78,7 +78,11 @@ export async function createBridgeTestEnv(
     ...options.env,
   };
   const config = testConfig(env);
-  const kafka = new Kafka({ clientId: prefix, brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: prefix,
+    brokers: kafkaBrokers.split(','),
+    logLevel: process.env.KAFKAJS_TEST_LOG === '1' ? logLevel.INFO : logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
