@@ -31,22 +31,15 @@ export interface PostgresServerOptions {
  * PostgreSQL refuses to run as root; as root we run its programs as the `postgres` user
  * that Debian's package creates, on a data directory that user owns.
  */
-function asServerUser(bin: string, args: string[]): [string, string[]] {
-  if (process.getuid?.() !== 0) return [bin, args];
-  return ['runuser', ['-u', 'postgres', '--', bin, ...args]];
-}
-
-/** The user the server process runs as: `postgres` when we are root, else ourselves. */
 function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const [uid, gid] = postgresUserIds();
   return { uid, gid };
 }
 
-async function run(bin: string, args: string[], what: string): Promise<void> {
-  const [command, commandArgs] = asServerUser(bin, args);
+async function run(bin: string, args: string[], what: string, cwd: string): Promise<void> {
   try {
-    await execFileAsync(command, commandArgs, { timeout: 120_000 });
+    await execFileAsync(bin, args, { timeout: 120_000, cwd, ...serverUser() });
   } catch (err) {
     const e = err as Error & { stderr?: string };
     throw new LocalServiceError(`${what} failed: ${(e.stderr || e.message).trim()}`);
@@ -64,9 +57,11 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   removeStaleThrowawayDir(stateDir);
   await assertPortFree(options.port, 'PostgreSQL', 'LOCAL_POSTGRES_PORT');
   const data = preparePostgresDataDir(stateDir);
-  if (data.fallbackFrom) fs.writeFileSync(path.join(stateDir, THROWAWAY_POINTER), data.dir);
+  if (data.fallbackFrom) {
+    fs.writeFileSync(path.join(stateDir, THROWAWAY_POINTER), data.dir);
+    removeOnExit(data.dir);
+  }
   const pgData = path.join(data.dir, 'pgdata');
-  if (data.fallbackFrom) removeOnExit(data.dir);
   let proc: ManagedProcess | undefined;
   const stop = async () => {
     await proc?.stop();
@@ -80,6 +75,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
         path.join(binDir, 'initdb'),
         ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
         'initdb',
+        data.dir,
       );
     }
     // The server itself, not pg_ctl's daemon: a process group of ours from its first moment,

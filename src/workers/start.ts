@@ -1,5 +1,5 @@
 import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
-import { ConfigError, loadConfig } from '../config';
+import { Config, ConfigError, loadConfig } from '../config';
 import { LocalServiceError } from '../local-services/errors';
 import { createLogger, Logger } from '../logger';
 import { exitProcess, installExitPath, onExit, whileStartingUp } from './exit-path';
@@ -15,8 +15,7 @@ import { startWorker } from './worker';
  * SIGINT, SIGTERM and SIGHUP stop it cleanly (exit status 130, 143, 129); a second one while
  * stopping, or a crash, exits at once and the local services are still stopped (exit-path.ts).
  */
-async function startEverything(logger: Logger): Promise<ServiceContext> {
-  const config = loadConfig();
+async function startEverything(config: Config, logger: Logger): Promise<ServiceContext> {
   const ctx = await openServiceContext(config, logger);
   const worker = await startWorker(ctx);
   onExit('worker', () => worker.shutdown());
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger);
   let ctx: ServiceContext;
   try {
-    ctx = await whileStartingUp(startEverything(logger));
+    ctx = await whileStartingUp(startEverything(config, logger));
   } catch (err) {
     if (err instanceof ConfigError || err instanceof LocalServiceError) {
       process.stderr.write(`${err.message}\n`);
