@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startLocalStack } from '../src/local-services/local-stack';
-import { findFreePort } from '../src/local-services/ports';
+import { freeLocalServicePorts } from '../src/local-services/ports';
 import { PROJECT_ROOT, provision } from '../src/local-services/provision';
 import { removeOnExit } from '../src/local-services/service-reaper';
 import { installExitPath, onExit } from '../src/workers/exit-path';
@@ -28,9 +28,7 @@ export default async function globalSetup(): Promise<void> {
   const env = {
     ...process.env,
     LOCAL_SERVICES_DIR: dataDir,
-    LOCAL_TEMPORAL_PORT: String(await findFreePort()),
-    LOCAL_KAFKA_PORT: String(await findFreePort()),
-    LOCAL_POSTGRES_PORT: String(await findFreePort()),
+    ...(await freeLocalServicePorts()),
     TEMPORAL_ADDRESS: '',
     KAFKA_BROKERS: '',
     DATABASE_URL: '',

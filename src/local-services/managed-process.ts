@@ -30,7 +30,7 @@ export interface StartOptions {
 }
 
 /** True while any process of the group led by `pgid` exists. */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;

@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort } from '../../src/local-services/ports';
+import { groupAlive } from '../../src/local-services/managed-process';
+import { findFreePort, freeLocalServicePorts } from '../../src/local-services/ports';
 import { PROJECT_ROOT } from '../../src/local-services/provision';
 import { uniqueName } from '../helpers/stack';
 
@@ -24,10 +25,7 @@ async function startProduct(options: { localKafka: boolean; preload?: string }):
   const env = {
     ...process.env,
     LOCAL_SERVICES_DIR: servicesDir,
-    LOCAL_TEMPORAL_PORT: String(await findFreePort()),
-    LOCAL_TEMPORAL_UI_PORT: String(await findFreePort()),
-    LOCAL_POSTGRES_PORT: String(await findFreePort()),
-    LOCAL_KAFKA_PORT: String(await findFreePort()),
+    ...(await freeLocalServicePorts()),
     TEMPORAL_ADDRESS: '',
     DATABASE_URL: '',
     KAFKA_BROKERS: options.localKafka ? '' : process.env.KAFKA_BROKERS,
@@ -64,15 +62,6 @@ function servicePids(servicesDir: string): number[] {
   return PID_FILES.map((f) => path.join(servicesDir, f))
     .filter((f) => fs.existsSync(f))
     .map((f) => Number(fs.readFileSync(f, 'utf8')));
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Processes whose command line names the private services directory (servers, their children). */
