@@ -12,6 +12,8 @@ import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import path from 'node:path';
 import { findFreePort } from '../src/local-services/ports';
+import { createLogger } from '../src/logger';
+import { onExit, runToCompletion } from '../src/workers/exit-path';
 import { openBenchContext } from './lib/stack';
 import { coresUsed, cpuSeconds, peakRssMiB, percentile, writeBenchResult } from './lib/results';
 
@@ -26,9 +28,6 @@ const PARTITIONS = Number(process.env.BENCH_BRIDGE_PARTITIONS ?? 6);
 const WORKER_MODES = (process.env.BENCH_BRIDGE_WORKER ?? 'without,with').split(',');
 const BASELINE_EVENTS = Number(process.env.BENCH_BRIDGE_BASELINE ?? 3000);
 const TICK_MS = 10;
-
-const children: ChildProcess[] = [];
-let closeContext: (() => Promise<void>) | undefined;
 
 interface Child {
   process: ChildProcess;
@@ -46,7 +45,8 @@ function forkChild(
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  children.push(child);
+  const forget = onExit(entry, async () => void child.kill('SIGTERM'));
+  child.once('exit', forget);
   const waiters = new Map<string, (m: Record<string, unknown>) => void>();
   child.on('message', (m: Record<string, unknown>) => {
     onMessage?.(m);
@@ -389,7 +389,6 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
 async function main(): Promise<void> {
   const loadAtStart = Math.round(os.loadavg()[0] * 100) / 100;
   const bench = await openBenchContext('bridge');
-  closeContext = () => bench.ctx.close();
   const figures: Record<string, unknown> = {};
   if (WORKER_MODES.includes('without')) {
     // The bridge's own path: Kafka → bridge → Temporal accepted, with no worker competing for
@@ -420,19 +419,7 @@ async function main(): Promise<void> {
     latency: 'Kafka message timestamp (producer) → Temporal accepted the signal',
   });
   await bench.ctx.close();
-  process.exit(0);
 }
 
-/** Children and local services must not outlive a failed or interrupted run. */
-function abandon(exitCode: number): void {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  void (closeContext?.() ?? Promise.resolve()).finally(() => process.exit(exitCode));
-  setTimeout(() => process.exit(exitCode), 30_000).unref();
-}
-
-process.once('SIGINT', () => abandon(130));
-process.once('SIGTERM', () => abandon(143));
-main().catch((err) => {
-  console.error(err);
-  abandon(1);
-});
+// Ctrl-C, SIGTERM, SIGHUP or a failure: children and the local stack are stopped all the same.
+runToCompletion(createLogger({ level: 'warn', pretty: false }), main);

@@ -26,8 +26,9 @@ import { ensureTopics } from '../src/clients/kafka';
 import { loadConfig } from '../src/config';
 import { LogAggregate, mergeAllAggregates, reportWindow } from '../src/domain/log-analysis';
 import { createLogger } from '../src/logger';
+import { onExit, runToCompletion } from '../src/workers/exit-path';
 import { DAILY_REPORT_WORKFLOW_TYPE, dailyReportWorkflowId } from '../src/contracts/workflows';
-import type { DailyReportResult } from '../src/workflows/daily-report';
+import type { DailyReportResult } from '../src/contracts/workflows';
 import { peakRssMiB, writeBenchResult } from './lib/results';
 import { PROJECT_ROOT } from '../src/local-services/provision';
 import { openBenchContext } from './lib/stack';
@@ -244,6 +245,8 @@ const { createKafka, createProducer } = require(dist + '/clients/kafka');
 const { createKafkaEventPublisher } = require(dist + '/clients/event-publisher');
 const { createPgPool } = require(dist + '/clients/postgres');
 const { createReportActivities } = require(dist + '/activities/report');
+// Gone with the benchmark, however it ends: nothing else would stop this worker.
+require(dist + '/workers/exit-path').endWithParent();
 if (process.env.BENCH_REPORT_PROBE) {
   setInterval(() => {
     const m = process.memoryUsage();
@@ -289,6 +292,8 @@ async function startWorkerProcess(scratch: string, env: NodeJS.ProcessEnv): Prom
   const script = path.join(scratch, 'report-worker.js');
   fs.writeFileSync(script, WORKER_SCRIPT);
   const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const forget = onExit('report worker process', async () => void child.kill('SIGKILL'));
+  child.once('exit', forget);
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before it was ready`)));
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
@@ -450,10 +455,5 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+// Ctrl-C, SIGTERM, SIGHUP or a failure: the local stack is stopped all the same.
+runToCompletion(createLogger({ level: 'warn', pretty: false }), main);

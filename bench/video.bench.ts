@@ -15,6 +15,8 @@ import {
   type VideoAnalysisInput,
 } from '../src/contracts/workflows';
 import type { VideoAnalysisProgress, VideoAnalysisResult } from '../src/workflows/video-analysis';
+import { createLogger } from '../src/logger';
+import { runToCompletion } from '../src/workers/exit-path';
 import { startWorker } from '../src/workers/worker';
 import { startFakeDetectorServer } from '../test/helpers/fake-detector-server';
 import { makeTestVideo } from '../test/helpers/test-video';
@@ -219,10 +221,5 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+// Ctrl-C, SIGTERM, SIGHUP or a failure: the local stack is stopped all the same.
+runToCompletion(createLogger({ level: 'warn', pretty: false }), main);

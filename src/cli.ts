@@ -3,6 +3,8 @@
  * The operator's command line: `mlops-guardian <command> [args]`.
  * Each command lives in src/cli/<command>.ts and exports `run(args): Promise<number>` (exit code).
  */
+import { endQuietlyWhenOutputCloses } from './cli/closed-output';
+
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
   return (await command.load()).run(args);
 }
 
+endQuietlyWhenOutputCloses();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {

@@ -3,13 +3,18 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startLocalStack } from '../src/local-services/local-stack';
-import { findFreePort } from '../src/local-services/ports';
+import { freeLocalServicePorts } from '../src/local-services/ports';
 import { PROJECT_ROOT, provision } from '../src/local-services/provision';
+import { removeOnExit } from '../src/local-services/service-reaper';
+import { installExitPath, onExit } from '../src/workers/exit-path';
 
 /**
  * Starts the real local stack once for the whole run, on free loopback ports and a fresh
  * data directory, and hands its addresses to the tests through the environment
  * (workers inherit it). TEST_SKIP_STACK=1 skips it for unit-only runs.
+ *
+ * Ctrl-C, SIGTERM, SIGHUP or a crash of the test run stops the stack through the product's exit
+ * path; if Jest is killed outright, the service reaper stops it and removes its data.
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_TEST_SERVER_PATH ??= await provision('test-server');
@@ -23,20 +28,21 @@ export default async function globalSetup(): Promise<void> {
   const env = {
     ...process.env,
     LOCAL_SERVICES_DIR: dataDir,
-    LOCAL_TEMPORAL_PORT: String(await findFreePort()),
-    LOCAL_KAFKA_PORT: String(await findFreePort()),
-    LOCAL_POSTGRES_PORT: String(await findFreePort()),
+    ...(await freeLocalServicePorts()),
     TEMPORAL_ADDRESS: '',
     KAFKA_BROKERS: '',
     DATABASE_URL: '',
   };
   const logger = createLogger({ level: 'warn', pretty: false });
+  installExitPath(logger);
+  removeOnExit(dataDir);
   const stack = await startLocalStack(loadConfig(env), logger, { headless: true });
+  const forget = onExit('test stack', () => stack.stop());
   Object.assign(process.env, {
     TEMPORAL_ADDRESS: stack.temporalAddress,
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
     DATABASE_URL: stack.databaseUrl,
     TEST_DATA_DIR: dataDir,
   });
-  (globalThis as { __localStack?: unknown }).__localStack = { stack, dataDir };
+  (globalThis as { __localStack?: unknown }).__localStack = { stack, dataDir, forget };
 }

@@ -6,8 +6,11 @@ import { createLogger } from '../../src/logger';
 import { openServiceContext } from '../../src/workers/service-context';
 import { installTemporalRuntime } from '../../src/workers/temporal-runtime';
 import { peakRssMiB } from '../lib/results';
+import { endWithParent } from '../../src/workers/exit-path';
 
 async function main(): Promise<void> {
+  // Gone with the benchmark, however it ends: nothing else would stop this process.
+  endWithParent();
   const config = loadConfig();
   const logger = createLogger({ level: config.runtime.logLevel, pretty: false });
   installTemporalRuntime(logger);

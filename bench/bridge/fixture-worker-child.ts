@@ -2,8 +2,11 @@
 // workflow type names, so every signal the bridge sends is also processed by a worker.
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { peakRssMiB } from '../lib/results';
+import { endWithParent } from '../../src/workers/exit-path';
 
 async function main(): Promise<void> {
+  // Gone with the benchmark, however it ends: nothing else would stop this process.
+  endWithParent();
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const worker = await Worker.create({
     connection,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Config, loadConfig } from '../../src/config';
 import { createLogger, Logger } from '../../src/logger';
-import { findFreePort } from '../../src/local-services/ports';
+import { freeLocalServicePorts } from '../../src/local-services/ports';
 import { PROJECT_ROOT } from '../../src/local-services/provision';
 import { openServiceContext, ServiceContext } from '../../src/workers/service-context';
 
@@ -16,9 +16,7 @@ export async function openBenchContext(
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOCAL_SERVICES_DIR: path.join(PROJECT_ROOT, '.services', 'bench-data', name),
-    LOCAL_TEMPORAL_PORT: String(await findFreePort()),
-    LOCAL_KAFKA_PORT: String(await findFreePort()),
-    LOCAL_POSTGRES_PORT: String(await findFreePort()),
+    ...(await freeLocalServicePorts()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...overrides,
   };

@@ -77,7 +77,16 @@ export async function startLocalStack(
         ? undefined
         : startPostgresServer({ dataDir, port: config.runtime.localPostgresPort }).then((s) => {
             stops.push({ name: 'postgres', stop: () => s.stop() });
-            logger.info({ port: config.runtime.localPostgresPort, pid: s.pid }, 'local PostgreSQL ready');
+            if (s.fallbackFrom) {
+              logger.warn(
+                { ...s.fallbackFrom, dataDir: s.dataDir },
+                `the 'postgres' user cannot enter ${s.fallbackFrom.blockedAt}: PostgreSQL keeps this run's data in ${s.dataDir}, removed on stop`,
+              );
+            }
+            logger.info(
+              { port: config.runtime.localPostgresPort, pid: s.pid, dataDir: s.dataDir },
+              'local PostgreSQL ready',
+            );
             return s;
           }),
     ]);

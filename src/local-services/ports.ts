@@ -40,6 +40,16 @@ export function findFreePort(): Promise<number> {
   });
 }
 
+/** LOCAL_*_PORT settings on ports free right now: a local stack of its own beside any other. */
+export async function freeLocalServicePorts(): Promise<Record<string, string>> {
+  return {
+    LOCAL_TEMPORAL_PORT: String(await findFreePort()),
+    LOCAL_TEMPORAL_UI_PORT: String(await findFreePort()),
+    LOCAL_KAFKA_PORT: String(await findFreePort()),
+    LOCAL_POSTGRES_PORT: String(await findFreePort()),
+  };
+}
+
 export interface WaitOptions {
   timeoutMs: number;
   /** Stops waiting early, e.g. when the process being waited for has exited. */

@@ -6,13 +6,18 @@ import { Client } from 'pg';
 import { LocalServiceError } from './errors';
 import { assertPortFree, waitUntil } from './ports';
 import { provision } from './provision';
-import { stopStaleProcess } from './managed-process';
+import { ManagedProcess, startManagedProcess, stopStaleProcess } from './managed-process';
+import { removeOnExit } from './service-reaper';
+import { PostgresDataDir, postgresUserIds, preparePostgresDataDir } from './postgres-data-dir';
 
 const execFileAsync = promisify(execFile);
 
 export interface PostgresServer {
   databaseUrl: string;
   pid: number;
+  /** Where its files are: LOCAL_SERVICES_DIR/postgres, or a throwaway directory (see fallbackFrom). */
+  dataDir: string;
+  fallbackFrom?: PostgresDataDir['fallbackFrom'];
   stop(): Promise<void>;
 }
 
@@ -26,15 +31,15 @@ export interface PostgresServerOptions {
  * PostgreSQL refuses to run as root; as root we run its programs as the `postgres` user
  * that Debian's package creates, on a data directory that user owns.
  */
-function asServerUser(bin: string, args: string[]): [string, string[]] {
-  if (process.getuid?.() !== 0) return [bin, args];
-  return ['runuser', ['-u', 'postgres', '--', bin, ...args]];
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const [uid, gid] = postgresUserIds();
+  return { uid, gid };
 }
 
-async function run(bin: string, args: string[], what: string): Promise<void> {
-  const [command, commandArgs] = asServerUser(bin, args);
+async function run(bin: string, args: string[], what: string, cwd: string): Promise<void> {
   try {
-    await execFileAsync(command, commandArgs, { timeout: 120_000 });
+    await execFileAsync(bin, args, { timeout: 120_000, cwd, ...serverUser() });
   } catch (err) {
     const e = err as Error & { stderr?: string };
     throw new LocalServiceError(`${what} failed: ${(e.stderr || e.message).trim()}`);
@@ -44,33 +49,66 @@ async function run(bin: string, args: string[], what: string): Promise<void> {
 /** A throwaway PostgreSQL on 127.0.0.1 (trust auth, loopback only), with our database created. */
 export async function startPostgresServer(options: PostgresServerOptions): Promise<PostgresServer> {
   const binDir = await provision('postgres');
-  const dataDir = path.join(options.dataDir, 'postgres');
-  const pgData = path.join(dataDir, 'pgdata');
-  const pidFile = path.join(dataDir, 'postgres.pid');
+  const stateDir = path.join(options.dataDir, 'postgres');
+  const pidFile = path.join(stateDir, 'postgres.pid');
   const database = options.database ?? 'mlops';
-  fs.mkdirSync(dataDir, { recursive: true });
-  await stopStaleProcess(pidFile, 'postgres');
+  fs.mkdirSync(stateDir, { recursive: true });
+  await stopStaleProcess(pidFile, 'postgres', 'SIGINT');
+  removeStaleThrowawayDir(stateDir);
   await assertPortFree(options.port, 'PostgreSQL', 'LOCAL_POSTGRES_PORT');
-  if (process.getuid?.() === 0) {
-    assertTraversableByOthers(dataDir);
-    fs.chownSync(dataDir, ...postgresUserIds());
+  const data = preparePostgresDataDir(stateDir);
+  if (data.fallbackFrom) {
+    fs.writeFileSync(path.join(stateDir, THROWAWAY_POINTER), data.dir);
+    removeOnExit(data.dir);
   }
+  const pgData = path.join(data.dir, 'pgdata');
+  let proc: ManagedProcess | undefined;
+  const stop = async () => {
+    await proc?.stop();
+    data.removeIfThrowaway();
+    fs.rmSync(path.join(stateDir, THROWAWAY_POINTER), { force: true });
+  };
 
-  if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
-    await run(
-      path.join(binDir, 'initdb'),
-      ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
-      'initdb',
-    );
+  try {
+    if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
+      await run(
+        path.join(binDir, 'initdb'),
+        ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+        'initdb',
+        data.dir,
+      );
+    }
+    // The server itself, not pg_ctl's daemon: a process group of ours from its first moment,
+    // so whatever ends this process, the server is stopped with it (see service-reaper).
+    proc = startManagedProcess({
+      name: 'postgres',
+      command: path.join(binDir, 'postgres'),
+      args: [
+        '-D',
+        pgData,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-p',
+        String(options.port),
+        '-k',
+        data.dir,
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=200',
+      ],
+      logFile: path.join(stateDir, 'postgres.log'),
+      pidFile,
+      // Fast shutdown: disconnect clients and stop now, rather than wait for them to leave.
+      stopSignal: 'SIGINT',
+      user: serverUser(),
+      cwd: data.dir,
+    });
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${options.port} -k ${dataDir} -c fsync=off -c max_connections=200`;
-  await run(
-    path.join(binDir, 'pg_ctl'),
-    ['-D', pgData, '-l', path.join(dataDir, 'postgres.log'), '-o', serverOptions, '-w', '-t', '60', 'start'],
-    'starting PostgreSQL',
-  );
-  const pid = Number(fs.readFileSync(path.join(pgData, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  fs.writeFileSync(pidFile, String(pid));
+  const pid = proc.pid;
 
   const adminUrl = `postgres://postgres@127.0.0.1:${options.port}/postgres`;
   await waitUntil(
@@ -86,46 +124,30 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
         await client.end();
       }
     },
-    { timeoutMs: 30_000 },
-  );
+    { timeoutMs: 60_000, abortReason: proc.exitDescription },
+  ).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
 
   return {
     databaseUrl: `postgres://postgres@127.0.0.1:${options.port}/${database}`,
     pid,
-    async stop() {
-      await run(
-        path.join(binDir, 'pg_ctl'),
-        ['-D', pgData, '-m', 'fast', '-w', 'stop'],
-        'stopping PostgreSQL',
-      ).catch(() => undefined);
-      fs.rmSync(pidFile, { force: true });
-    },
+    dataDir: data.dir,
+    fallbackFrom: data.fallbackFrom,
+    stop,
   };
 }
 
-function postgresUserIds(): [number, number] {
-  const line = fs
-    .readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('postgres:'));
-  if (!line) {
-    throw new LocalServiceError(
-      "PostgreSQL cannot run as root and there is no 'postgres' user; install Debian's postgresql package or set DATABASE_URL",
-    );
-  }
-  const [, , uid, gid] = line.split(':');
-  return [Number(uid), Number(gid)];
-}
+/** Names the throwaway data directory of a run, so the next start can remove what a crash left. */
+const THROWAWAY_POINTER = 'throwaway-data-dir';
 
-/** As root the server runs as `postgres`, which must be able to reach its data directory. */
-function assertTraversableByOthers(dir: string): void {
-  for (let parent = path.dirname(path.resolve(dir)); ; parent = path.dirname(parent)) {
-    if ((fs.statSync(parent).mode & 0o001) === 0) {
-      throw new LocalServiceError(
-        `PostgreSQL runs as the 'postgres' user, which cannot enter ${parent}. ` +
-          `Allow it (chmod o+x ${parent}) or set LOCAL_SERVICES_DIR to a directory it can reach.`,
-      );
-    }
-    if (parent === path.dirname(parent)) return;
-  }
+function removeStaleThrowawayDir(stateDir: string): void {
+  const pointer = path.join(stateDir, THROWAWAY_POINTER);
+  if (!fs.existsSync(pointer)) return;
+  const dir = fs.readFileSync(pointer, 'utf8').trim();
+  // Only ever a directory we created: the pointer file could be edited or stale.
+  if (path.basename(dir).startsWith('mlops-guardian-postgres-'))
+    fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(pointer, { force: true });
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logger';
 import { LocalStack, ServiceEndpoints, startLocalStack } from '../local-services/local-stack';
+import { onExit } from './exit-path';
 
 /** Connections shared by every part of the process (worker, bridge, schedule), closed once. */
 export interface ServiceContext {
@@ -33,8 +34,12 @@ export async function openServiceContext(
 ): Promise<ServiceContext> {
   const stack: LocalStack = await startLocalStack(config, logger, options);
   const closers: Array<() => Promise<void>> = [() => stack.stop()];
+  // However the process ends (signal, crash, main finished), these close with it — once.
+  const unregister = onExit('local services and connections', () => close());
   const close = async () => {
-    for (const c of closers.reverse()) await c().catch((err: Error) => logger.warn({ err }, 'close failed'));
+    unregister();
+    for (const c of closers.splice(0).reverse())
+      await c().catch((err: Error) => logger.warn({ err }, 'close failed'));
   };
   try {
     const pool = createPgPool({ connectionString: stack.databaseUrl }, (err) =>

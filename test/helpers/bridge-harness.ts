@@ -78,24 +78,38 @@ export async function createBridgeTestEnv(
     ...options.env,
   };
   const config = testConfig(env);
-  const kafka = new Kafka({ clientId: prefix, brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: prefix,
+    brokers: kafkaBrokers.split(','),
+    logLevel: process.env.KAFKAJS_TEST_LOG === '1' ? logLevel.INFO : logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      ...[
-        topics.drift,
-        topics.degradation,
-        topics.systemMetrics,
-        topics.systemHealth,
-        topics.video,
-        topics.videoRequested,
-      ].map((topic) => ({ topic, numPartitions: INPUT_PARTITIONS })),
-      { topic: topics.deadLetter, numPartitions: 1 },
-      { topic: topics.alerts, numPartitions: 1 },
-    ],
-  });
+  // A busy broker may not yet know the partitions it has just created ("does not host this
+  // topic-partition") when asked for their leaders; creating them again waits once more.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          ...[
+            topics.drift,
+            topics.degradation,
+            topics.systemMetrics,
+            topics.systemHealth,
+            topics.video,
+            topics.videoRequested,
+          ].map((topic) => ({ topic, numPartitions: INPUT_PARTITIONS })),
+          { topic: topics.deadLetter, numPartitions: 1 },
+          { topic: topics.alerts, numPartitions: 1 },
+        ],
+      });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
   await admin.disconnect();
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,

@@ -1,9 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { guardianWorkflowId } from '../../src/contracts/workflows';
-import { findFreePort } from '../../src/local-services/ports';
 import {
   BridgeTestEnv,
   createBridgeTestEnv,
@@ -14,58 +11,8 @@ import {
   startFixtureWorker,
   waitFor,
 } from '../helpers/bridge-harness';
+import { BridgeProcess, SHUTDOWN_TIMEOUT_MS, spawnBridge } from '../helpers/bridge-process';
 import { uniqueName } from '../helpers/stack';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const SHUTDOWN_TIMEOUT_MS = 15_000;
-
-interface BridgeProcess {
-  child: ChildProcess;
-  port: number;
-  logFile: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The real bridge entry point (src/workers/bridge.ts) as its own process, on this test's names. */
-async function spawnBridge(t: BridgeTestEnv, name: string): Promise<BridgeProcess> {
-  const port = await findFreePort();
-  const logDir = process.env.TEST_DATA_DIR ?? os.tmpdir();
-  fs.mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, `${uniqueName(name)}.log`);
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/workers/bridge.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...t.env,
-      BRIDGE_HTTP_PORT: String(port),
-      BRIDGE_SESSION_TIMEOUT_MS: '8000',
-      BRIDGE_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-      LOG_LEVEL: 'info',
-      LOG_PRETTY: 'false',
-    },
-    stdio: ['ignore', out, out],
-  });
-  fs.closeSync(out);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const bridge = { child, port, logFile, exited };
-  await waitFor(
-    `bridge process ${name} to join the group (log: ${logFile})`,
-    async () => {
-      if (child.exitCode !== null)
-        throw new Error(
-          `bridge exited with ${child.exitCode}: ${fs.readFileSync(logFile, 'utf8').slice(-3000)}`,
-        );
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return ((await res.json()) as { status: string }).status;
-    },
-    (status) => status === 'ok',
-    120_000,
-  );
-  return bridge;
-}
 
 function logLines(bridge: BridgeProcess): Array<Record<string, unknown>> {
   return fs

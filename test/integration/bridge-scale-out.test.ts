@@ -29,13 +29,18 @@ describe('Kafka bridge scaled out: two members of one consumer group', () => {
     const stream = modelEventStream(t, models);
     const { received, expected } = stream;
     const produceRound = () => stream.round();
+    // On a timeout, each member's view of the group (joined, partitions, paused ones, last crash)
+    // says whether a handover stalled in Kafka or in delivery.
     const allReceived = () =>
       waitFor(
         'every event so far',
         received,
         (r) => JSON.stringify(r) === JSON.stringify(expected()),
         90_000,
-      );
+      ).catch((err: Error) => {
+        const members = bridges.map((b) => b.bridge.health());
+        throw new Error(`${err.message}\nbridges: ${JSON.stringify(members)}`, { cause: err });
+      });
     const consumed = (i: number) => bridges[i].bridge.metrics.consumed.get({ topic: t.topics.drift });
 
     bridges.push(await startInProcessBridge(t));

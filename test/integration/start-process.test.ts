@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../src/local-services/provision';
 import { uniqueName } from '../helpers/stack';
 
 describe('npm start (the product process)', () => {
-  it('runs on configured services, prints the Web UI hint, and exits 0 on SIGTERM', async () => {
+  it('runs on configured services, prints the Web UI hint, and exits 143 (stopped by SIGTERM) on SIGTERM', async () => {
     const env = {
       ...process.env,
       TEMPORAL_TASK_QUEUE: uniqueName('start-test'),
@@ -36,7 +36,7 @@ describe('npm start (the product process)', () => {
     expect(output).not.toContain('local Temporal dev server ready');
 
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(143);
     expect(output).toContain('"msg":"stopped"');
   });
 });

@@ -1,0 +1,130 @@
+/**
+ * `scripts/drill.sh NAME [--repeat N] [--hogs K]` (or `npm run drill -- …`): runs a fault drill N
+ * times on the real local stack while K CPU hogs run, prints each run and the total, and records
+ * them in bench/results/drills.json. The bar: every run delivers every event (0 lost), none twice
+ * (0 duplicated), in order per model, within the recovery bound. Exit status 1 when a run misses it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../src/logger';
+import { runToCompletion } from '../../src/workers/exit-path';
+import {
+  createBridgeTestEnv,
+  startFixtureWorker,
+  type BridgeTestEnv,
+} from '../../test/helpers/bridge-harness';
+import { RESULTS_DIR, writeBenchResult } from '../lib/results';
+import { openBenchContext } from '../lib/stack';
+import { bridgeSigkillDrill } from './bridge-sigkill';
+import { startCpuHogs } from './cpu-hogs';
+import { handoverDrill } from './handover';
+import type { DrillRun } from './tally';
+
+const DRILLS: Record<string, { what: string; run: (t: BridgeTestEnv) => Promise<DrillRun> }> = {
+  handover: { what: 'consumer-group handover 2 → 3 → 1 bridges mid-stream', run: handoverDrill },
+  'bridge-sigkill': { what: 'bridge process SIGKILL mid-stream, then restarted', run: bridgeSigkillDrill },
+};
+
+const USAGE = `usage: scripts/drill.sh NAME [--repeat N] [--hogs K]\n\ndrills:\n${Object.entries(DRILLS)
+  .map(([name, d]) => `  ${name.padEnd(16)} ${d.what}`)
+  .join('\n')}\n`;
+
+function passed(run: DrillRun | { error: string }): boolean {
+  return (
+    !('error' in run) &&
+    run.lost === 0 &&
+    run.duplicated === 0 &&
+    run.outOfOrderModels === 0 &&
+    run.recoverSeconds !== undefined
+  );
+}
+
+/** drills.json keeps the latest figures of every drill; this run replaces its own drill's entry. */
+function previousFigures(): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, 'drills.json'), 'utf8')).figures ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The drill, how often and beside how many hogs, from the command line; usage and exit 2 if wrong. */
+function parseCommandLine(): { name: string; repeat: number; hogs: number } {
+  const usage = (): never => {
+    process.stderr.write(USAGE);
+    process.exit(2);
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { repeat: { type: 'string', default: '1' }, hogs: { type: 'string', default: '0' } },
+    });
+  } catch {
+    return usage();
+  }
+  const [name] = parsed.positionals;
+  const repeat = Number(parsed.values.repeat);
+  const hogs = Number(parsed.values.hogs);
+  if (!DRILLS[name ?? ''] || parsed.positionals.length !== 1 || !(repeat >= 1) || !(hogs >= 0))
+    return usage();
+  return { name, repeat, hogs };
+}
+
+async function main(): Promise<void> {
+  const { name, repeat, hogs } = parseCommandLine();
+  const drill = DRILLS[name];
+  const { ctx } = await openBenchContext('drills');
+  // The bridge tests' machinery reads the stack from the environment, as under `npm test`.
+  Object.assign(process.env, {
+    TEMPORAL_ADDRESS: ctx.endpoints.temporalAddress,
+    KAFKA_BROKERS: ctx.endpoints.kafkaBrokers.join(','),
+    DATABASE_URL: ctx.endpoints.databaseUrl,
+  });
+  const stopHogs = startCpuHogs(hogs);
+  const runs: Array<DrillRun | { error: string }> = [];
+  try {
+    for (let i = 1; i <= repeat; i++) {
+      const t = await createBridgeTestEnv();
+      const worker = await startFixtureWorker(t.env.TEMPORAL_ADDRESS!, t.taskQueue);
+      const run = await drill.run(t).catch((err: Error) => ({ error: err.message }));
+      await worker.stop();
+      await t.close();
+      runs.push(run);
+      console.log(`${name} run ${i}/${repeat}: ${passed(run) ? 'PASS' : 'FAIL'} ${JSON.stringify(run)}`);
+    }
+  } finally {
+    stopHogs();
+  }
+
+  const ok = runs.filter(passed).length;
+  type Count = 'produced' | 'delivered' | 'lost' | 'duplicated' | 'redeliveriesDropped' | 'outOfOrderModels';
+  const sum = (key: Count) => runs.reduce((n, r) => n + (('error' in r ? 0 : r[key]) ?? 0), 0);
+  const recover = runs.flatMap((r) =>
+    'error' in r || r.recoverSeconds === undefined ? [] : [r.recoverSeconds],
+  );
+  const total = {
+    passed: `${ok} of ${runs.length}`,
+    produced: sum('produced'),
+    delivered: sum('delivered'),
+    lost: sum('lost'),
+    duplicated: sum('duplicated'),
+    redeliveriesDropped: sum('redeliveriesDropped'),
+    outOfOrderModels: sum('outOfOrderModels'),
+    recoverSecondsMax: recover.length ? Math.max(...recover) : undefined,
+  };
+  console.log(`${name} total: ${JSON.stringify(total)}`);
+  writeBenchResult(
+    'drills',
+    { ...previousFigures(), [name]: { what: drill.what, repeat, cpuHogs: hogs, total, runs } },
+    {
+      drills: Object.keys(DRILLS),
+      bar: 'every run: 0 lost, 0 duplicated, in order per model, recovered within 120 s',
+    },
+  );
+  await ctx.close();
+  if (ok < runs.length) throw new Error(`${name}: ${runs.length - ok} of ${runs.length} runs missed the bar`);
+}
+
+runToCompletion(createLogger({ level: 'warn', pretty: false }), main);

@@ -1,0 +1,57 @@
+import { guardianWorkflowId } from '../../src/contracts/workflows';
+import { duplicateEventsQuery } from '../../test/fixtures/bridge-workflows';
+import type { BridgeTestEnv } from '../../test/helpers/bridge-harness';
+
+/** What one run of a drill measured. */
+export interface DrillRun {
+  /** Events produced onto Kafka. */
+  produced: number;
+  /** Events the model guardians received (each counted once). */
+  delivered: number;
+  /** Produced events no guardian received. */
+  lost: number;
+  /** Events a guardian holds twice (a second action for one event); its event-id check keeps this 0. */
+  duplicated: number;
+  /** Redeliveries the guardians recognised by event id and dropped (the price of at-least-once). */
+  redeliveriesDropped: number;
+  /** Models whose events arrived out of produce order. */
+  outOfOrderModels: number;
+  /** For each of those: the produce positions of its events in the order they arrived. */
+  arrivalOrders?: number[][];
+  /** From the fault until every event produced by its end was delivered; undefined if not all arrived in time. */
+  recoverSeconds?: number;
+}
+
+/** Compares what each model's guardian holds with what was produced for it. */
+export async function tallyDelivery(
+  t: BridgeTestEnv,
+  models: string[],
+  expected: string[][],
+  received: string[][],
+): Promise<Omit<DrillRun, 'recoverSeconds'>> {
+  const produced = expected.flat();
+  const got = received.flat();
+  const unique = new Set(got);
+  const arrivalOrders: number[][] = [];
+  expected.forEach((ids, i) => {
+    const positions = received[i].map((id) => ids.indexOf(id)).filter((p) => p >= 0);
+    if (positions.some((p, k) => k > 0 && p < positions[k - 1])) arrivalOrders.push(positions);
+  });
+  const dropped = await Promise.all(
+    models.map((m) =>
+      t.temporal.client.workflow
+        .getHandle(guardianWorkflowId(m))
+        .query(duplicateEventsQuery)
+        .catch(() => 0),
+    ),
+  );
+  return {
+    produced: produced.length,
+    delivered: unique.size,
+    lost: produced.filter((id) => !unique.has(id)).length,
+    duplicated: got.length - unique.size,
+    redeliveriesDropped: dropped.reduce((a, b) => a + b, 0),
+    outOfOrderModels: arrivalOrders.length,
+    ...(arrivalOrders.length > 0 ? { arrivalOrders } : {}),
+  };
+}
