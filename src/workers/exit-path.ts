@@ -14,7 +14,8 @@ const DEFAULT_GRACE_MS = 60_000;
 
 interface Step {
   name: string;
-  run: () => Promise<void>;
+  /** Resolves `false` when the stop was not clean (work abandoned): the exit status is then 1 at least. */
+  run: () => Promise<void | boolean>;
 }
 
 const steps: Step[] = [];
@@ -24,7 +25,7 @@ let log: Logger | undefined;
 let graceMs = DEFAULT_GRACE_MS;
 
 /** Registers a step to run when the process ends; returns a function that unregisters it. */
-export function onExit(name: string, run: () => Promise<void>): () => void {
+export function onExit(name: string, run: () => Promise<void | boolean>): () => void {
   const step = { name, run };
   steps.push(step);
   return () => {
@@ -60,20 +61,32 @@ export function exitProcess(code: number, why: string): void {
   }, graceMs).unref();
   void (async () => {
     await startUp?.catch(() => undefined);
+    let exitCode = code;
     for (const step of steps.splice(0).reverse()) {
-      await step.run().catch((err: Error) => log?.error({ step: step.name, err }, 'stop failed'));
+      const clean = await step.run().catch((err: Error) => {
+        log?.error({ step: step.name, err }, 'stop failed');
+        return false;
+      });
+      if (clean === false && exitCode === 0) exitCode = 1;
     }
-    log?.info({ code }, 'stopped');
-    process.exit(code);
+    log?.info({ code: exitCode }, 'stopped');
+    process.exit(exitCode);
   })();
 }
 
-/** Takes the process's signals and uncaught errors. Once, first thing in an entry point. */
-export function installExitPath(logger: Logger, options: { graceMs?: number } = {}): void {
+/**
+ * Takes the process's signals and uncaught errors. Once, first thing in an entry point.
+ * `cleanStopOnSignal`: a service under a supervisor (the bridge process) exits 0 when a signal
+ * stopped it cleanly, as its supervisor expects; `npm start` reports the interruption instead.
+ */
+export function installExitPath(
+  logger: Logger,
+  options: { graceMs?: number; cleanStopOnSignal?: boolean } = {},
+): void {
   log = logger;
   graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
-    process.on(signal, () => exitProcess(code, signal));
+    process.on(signal, () => exitProcess(options.cleanStopOnSignal ? 0 : code, signal));
   }
   const crash = (err: unknown) => {
     logger.fatal({ err }, 'uncaught error');
