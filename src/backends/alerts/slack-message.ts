@@ -26,7 +26,11 @@ export function slackMessage(alert: AlertRequest): { text: string; blocks: unkno
       ? `${escapeMrkdwn(String(source.event_type ?? 'event'))} \`${escapeMrkdwn(source.event_id)}\``
       : 'none';
   return {
-    text: clip(`${MARKER[alert.priority]} [${priority}] ${alert.title} (model ${alert.modelName})`, 3000),
+    // The notification text is mrkdwn too: an event's words must not ping a channel (<!channel>).
+    text: clip(
+      `${MARKER[alert.priority]} [${priority}] ${escapeMrkdwn(alert.title)} (model ${escapeMrkdwn(alert.modelName)})`,
+      3000,
+    ),
     blocks: [
       {
         type: 'header',

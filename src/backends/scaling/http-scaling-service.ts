@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idempotencyKey } from '../http/idempotency-key';
 import { callHttpBackend, HttpBackendTarget, parseReply } from '../http/http-backend';
 import type { ScalingBackend, ScalingChange } from './scaling-backend';
 
@@ -31,7 +32,7 @@ export function createHttpScalingService(options: HttpScalingServiceOptions): Sc
       const reply = await callHttpBackend(target, {
         method: 'PUT',
         path: ['services', serviceName, 'instances'],
-        headers: { 'idempotency-key': `${change.modelName}:${change.triggeringEventId}` },
+        headers: { 'idempotency-key': idempotencyKey(change.modelName, change.triggeringEventId) },
         body: {
           instances,
           model_name: change.modelName,

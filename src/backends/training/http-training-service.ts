@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { idempotencyKey } from '../http/idempotency-key';
 import { z } from 'zod';
 import type { Logger } from '../../logger';
 import { abortableSleep } from '../abortable-sleep';
@@ -57,7 +58,7 @@ export function createHttpTrainingService(options: HttpTrainingServiceOptions): 
         method: 'POST',
         path: ['jobs'],
         // The service may use it to answer a repeated submit with the job it already started.
-        headers: { 'idempotency-key': `${spec.modelName}:${spec.triggeringEventId}` },
+        headers: { 'idempotency-key': idempotencyKey(spec.modelName, spec.triggeringEventId) },
         body: {
           model_name: spec.modelName,
           model_version: spec.modelVersion ?? null,

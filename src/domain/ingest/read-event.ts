@@ -8,6 +8,7 @@ import {
 import { unwrapCloudEvent } from './cloudevents';
 import { readDriftReport } from './drift-reports';
 import { type JsonObject, normalizeLooseEvent } from './loose-event';
+import { unsafeFieldOf } from './safe-text';
 
 /**
  * The one reader of incoming events, shared by the Kafka bridge, the HTTP way in and
@@ -135,6 +136,9 @@ export function readEvent(incoming: IncomingEvent, settings: IngestSettings): Re
     modelHint,
   });
   if (!loose.ok) return reject(loose.reason, loose.detail, loose.eventId);
+  // Checked on what the producer wrote (before the model version is cut from name@version).
+  const unsafe = unsafeFieldOf(loose.json);
+  if (unsafe) return reject('schema_violation', unsafe, eventIdOf(loose.json));
   const json = report
     ? { ...loose.json, assumptions: [...report.assumptions, ...loose.assumptions] }
     : loose.json;

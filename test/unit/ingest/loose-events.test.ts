@@ -204,3 +204,48 @@ describe('the reader never throws', () => {
     }
   });
 });
+
+describe('hostile names', () => {
+  it.each([
+    [
+      'a NUL in the model name',
+      { model_name: 'fraud\u0000x' },
+      'model_name contains a control character (U+0000',
+    ],
+    ['a newline in the model name', { model_name: 'fraud\nx' }, 'control character'],
+    ['an unpaired surrogate', { model_name: 'fraud\ud800' }, 'unpaired surrogate'],
+    ['a right-to-left override', { model_name: 'fraud\u202Egpj.exe' }, 'bidirectional-text control'],
+    ['an over-long name', { model_name: 'm'.repeat(201) }, 'over the limit of 200'],
+    ['an over-long event type', { event_type: 'x'.repeat(101) }, 'event_type is 101 characters long'],
+    ['a severity of a megabyte', { severity: 'H'.repeat(40) }, 'severity is 40 characters long'],
+    [
+      'a control character in a feature',
+      { event_type: 'data_drift_detected', affected_features: ['ok', 'b\u0007'] },
+      'affected_features[1]',
+    ],
+  ])('rejects %s with the field and why', (_what, fields, part) => {
+    const r = read({
+      event_type: 'system_overload',
+      model_name: 'm',
+      event_id: 'e',
+      timestamp: at,
+      ...fields,
+    });
+    expect(r).toEqual(
+      expect.objectContaining({
+        ok: false,
+        reason: 'schema_violation',
+        detail: expect.stringContaining(part),
+      }),
+    );
+  });
+
+  it('accepts every valid Unicode name, and keeps two names apart', () => {
+    const names = ['不正検知モデル', '추천-모델', 'модель', '🚀-ranker', 'café', 'cafe\u0301'];
+    const subjects = names.map(
+      (model_name) => accepted({ event_type: 'x', model_name, event_id: 'e', timestamp: at }).model_name,
+    );
+    expect(subjects).toEqual(names);
+    expect(new Set(subjects).size).toBe(names.length);
+  });
+});

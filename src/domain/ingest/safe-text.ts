@@ -1,0 +1,68 @@
+/**
+ * Names and labels that reach workflow ids, PostgreSQL, HTTP headers and chat messages must be
+ * plain text: no control characters (NUL breaks every PostgreSQL write), no unpaired UTF-16
+ * surrogates (two such names can map to one workflow id), no bidirectional overrides (a name
+ * that reads differently from what it is), and bounded in length.
+ */
+
+// Finding control characters is the point of this pattern.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const BIDI_CONTROL = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Longest value of each checked field, in UTF-16 code units. */
+export const TEXT_LIMITS = {
+  event_id: 256,
+  event_type: 100,
+  source: 200,
+  severity: 32,
+  model_name: 200,
+  model_version: 200,
+  service_name: 200,
+  video_id: 512,
+  object_key: 1024,
+  bucket: 255,
+  feature: 200,
+} as const;
+/** Most affected features one event may list. */
+export const MAX_AFFECTED_FEATURES = 1_000;
+
+function codePoint(text: string, index: number): string {
+  return `U+${text.codePointAt(index)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Why `text` is not plain text of at most `max` characters; undefined when it is. */
+export function unsafeTextReason(text: string, max: number): string | undefined {
+  if (text.length > max) return `is ${text.length} characters long, over the limit of ${max}`;
+  for (const [pattern, what] of [
+    [CONTROL, 'a control character'],
+    [UNPAIRED_SURROGATE, 'an unpaired surrogate (not valid Unicode)'],
+    [BIDI_CONTROL, 'a bidirectional-text control'],
+  ] as const) {
+    const found = pattern.exec(text);
+    if (found) return `contains ${what} (${codePoint(text, found.index)} at position ${found.index})`;
+  }
+  return undefined;
+}
+
+/** The first field of an event that is not plain text, with why; undefined when all are. */
+export function unsafeFieldOf(event: Record<string, unknown>): string | undefined {
+  for (const [field, max] of Object.entries(TEXT_LIMITS)) {
+    const value = event[field];
+    if (typeof value !== 'string') continue;
+    const reason = unsafeTextReason(value, max);
+    if (reason) return `${field} ${reason}`;
+  }
+  const features = event.affected_features;
+  if (Array.isArray(features)) {
+    if (features.length > MAX_AFFECTED_FEATURES) {
+      return `affected_features lists ${features.length} features, over the limit of ${MAX_AFFECTED_FEATURES}`;
+    }
+    for (const [i, feature] of features.entries()) {
+      const reason = typeof feature === 'string' ? unsafeTextReason(feature, TEXT_LIMITS.feature) : undefined;
+      if (reason) return `affected_features[${i}] ${reason}`;
+    }
+  }
+  return undefined;
+}
