@@ -6,10 +6,7 @@ source "$(dirname "$0")/lib.sh"
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 target="$CACHE_DIR/helm/$HELM_VERSION/helm"
 
-if [ -n "${HELM_PATH:-}" ]; then
-  [ -x "$HELM_PATH" ] || die "HELM_PATH=$HELM_PATH is not an executable file"
-  echo "$HELM_PATH"; exit 0
-fi
+use_path_override HELM_PATH
 if [ -x "$target" ]; then echo "$target"; exit 0; fi
 
 require_command go "Install Go (https://go.dev/doc/install) or set HELM_PATH to a helm v3 binary."
