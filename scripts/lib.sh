@@ -15,6 +15,15 @@ log() {
   echo "[provision] $*" >&2
 }
 
+# If the variable named $1 (e.g. HELM_PATH) is set, prints the executable it names and exits.
+use_path_override() {
+  local var="$1" value="${!1:-}"
+  [ -n "$value" ] || return 0
+  [ -x "$value" ] || die "$var=$value is not an executable file"
+  echo "$value"
+  exit 0
+}
+
 require_command() {
   local cmd="$1" hint="$2"
   command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' is not installed. $hint"

@@ -7,4 +7,7 @@ bash "$here/provision-test-server.sh" >/dev/null
 bash "$here/provision-kafka.sh" >/dev/null
 bash "$here/provision-postgres.sh" >/dev/null
 bash "$here/provision-ffmpeg.sh" >/dev/null
-log "all local services are provisioned in $CACHE_DIR"
+# The Helm chart checks (test/unit/helm-chart.test.ts).
+bash "$here/provision-helm.sh" >/dev/null
+bash "$here/provision-k8s-strict-check.sh" >/dev/null
+log "all local services and tools are provisioned in $CACHE_DIR"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches Apache Kafka (broker + command-line tools) from Maven and writes a launcher
 # `kafka-class CLASS [ARGS]` that runs any Kafka main class on that classpath.
-# Prints the launcher's path.
+# Prints the launcher's path. KAFKA_VERSION picks the version (3.9.x or 4.x; each is cached in
+# its own folder, so switching back and forth fetches nothing twice).
 source "$(dirname "$0")/lib.sh"
 
 VERSION="${KAFKA_VERSION:-3.9.1}"

@@ -6,10 +6,7 @@ source "$(dirname "$0")/lib.sh"
 TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
 target="$CACHE_DIR/temporal-cli/$TEMPORAL_CLI_VERSION/temporal"
 
-if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
-  [ -x "$TEMPORAL_CLI_PATH" ] || die "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file"
-  echo "$TEMPORAL_CLI_PATH"; exit 0
-fi
+use_path_override TEMPORAL_CLI_PATH
 if command -v temporal >/dev/null 2>&1; then command -v temporal; exit 0; fi
 if [ -x "$target" ]; then echo "$target"; exit 0; fi
 

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaTool } from '../helpers/kafka-console';
+import { consoleFormatterOption, consoleProducerClass, kafkaTool } from '../helpers/kafka-console';
 import { uniqueName } from '../helpers/stack';
 
 describe('Kafka interoperability with the real console tools', () => {
@@ -19,7 +19,7 @@ describe('Kafka interoperability with the real console tools', () => {
     const topic = await createTopic();
     const value = JSON.stringify({ event_id: 'from-console', n: 1 });
     await kafkaTool(
-      'kafka.tools.ConsoleProducer',
+      consoleProducerClass(),
       ['--bootstrap-server', brokers[0], '--topic', topic],
       `${value}\n`,
     );
@@ -49,7 +49,7 @@ describe('Kafka interoperability with the real console tools', () => {
       '--from-beginning',
       '--max-messages',
       '1',
-      '--property',
+      consoleFormatterOption(),
       'print.key=true',
       '--timeout-ms',
       '30000',
