@@ -1,11 +1,4 @@
-import {
-  log,
-  setCurrentDetails,
-  startChild,
-  upsertSearchAttributes,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import type {
   ActionOutcome,
   DecisionEntry,
@@ -15,38 +8,35 @@ import type {
   OperatorCommandResult,
 } from '../../contracts/guardian-messages';
 import { LAST_ACTION, LAST_SEVERITY } from '../../contracts/search-attributes';
-import { errorMessage } from '../../domain/error-message';
 import { isDriftEvent, parseModelEvent, type ModelEvent } from '../../domain/events';
 import { evaluateEvent, takeDueRetrain, type ResponseAction } from '../../domain/policy';
-import { audit } from './activities';
-import { BackgroundWork } from './background-work';
-import { auditRecordOf, entryForDecision, entryForWindowRun } from './decision-entries';
+import { entryForDecision, entryForWindowRun } from './decision-entries';
+import { DecisionRunner } from './decision-runner';
 import { driftAlert } from './drift-alert';
-import { appendToHistory } from './history';
 import { applyStateCommand, commandAuthor, operatorEntry } from './operator-command';
-import { modelRetrainWorkflow } from './retrain-workflow';
-import { type ActionRequest, carryOut, sendAlertSafely } from './run-action';
 import { currentDetails, guardianStateView } from './state-view';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const REJECTIONS_KEPT = 20;
 
 /**
- * The guardian of one model inside a workflow run: applies the policy to each event, keeps the
- * history, and runs responses in the background so a long training job never holds up the next
- * event. All time is workflow time (Date.now() in a workflow).
+ * The guardian of one model inside a workflow run: decides each event with the shared policy,
+ * the deferred retrains and the operator's commands, and hands each decision to its
+ * DecisionRunner, which runs it in the background and records it. All time is workflow time.
  */
 export class ModelGuardian {
-  private readonly work = new BackgroundWork(() => this.describe());
+  private readonly runner: DecisionRunner;
 
   constructor(
     readonly modelName: string,
     readonly state: GuardianCarriedState,
-  ) {}
+  ) {
+    this.runner = new DecisionRunner(modelName, state, () => this.describe());
+  }
 
   /** No action or audit write in flight: safe to continue-as-new. */
   isIdle(): boolean {
-    return this.work.size === 0;
+    return this.runner.isIdle();
   }
 
   /** Validates a signal payload and decides it; bad payloads are counted and kept for inspection. */
@@ -84,7 +74,7 @@ export class ModelGuardian {
 
     if (state.paused) {
       // Nothing runs and the policy's memory stays as it was: resuming starts from a clean slate.
-      this.finish(entry, {
+      this.runner.finish(entry, {
         status: 'paused',
         executed: false,
         reason: `auto-response paused since ${iso(state.paused.since)} (${state.paused.reason}); the policy would have: ${decision.action} — ${decision.reason}`,
@@ -99,14 +89,14 @@ export class ModelGuardian {
 
     if (this.heldByDryRun(entry)) return;
     if (decision.driftAlert && isDriftEvent(event)) {
-      this.sendInBackground(
+      this.runner.sendInBackground(
         `drift-alert:${event.event_id}`,
         'drift alert',
         driftAlert(this.modelName, event, decision),
       );
     }
-    if (decision.outcome !== 'execute') return this.finish(entry, {});
-    this.launch(entry, {
+    if (decision.outcome !== 'execute') return this.runner.finish(entry, {});
+    this.runner.launch(entry, {
       id: decision.eventId,
       triggeringEventId: decision.eventId,
       modelName: this.modelName,
@@ -132,7 +122,7 @@ export class ModelGuardian {
     const original = this.state.history.find((e) => e.id === due.eventId && e.status === 'scheduled');
     if (original) original.result = `ran at ${iso(now)} as ${entry.id}`;
     if (this.state.paused) {
-      this.finish(entry, {
+      this.runner.finish(entry, {
         status: 'paused',
         executed: false,
         reason: `${entry.reason}; not run: auto-response paused (${this.state.paused.reason})`,
@@ -140,7 +130,7 @@ export class ModelGuardian {
       return;
     }
     if (this.heldByDryRun(entry)) return;
-    this.launch(entry, {
+    this.runner.launch(entry, {
       id: entry.id,
       triggeringEventId: due.eventId,
       modelName: this.modelName,
@@ -160,19 +150,19 @@ export class ModelGuardian {
     if (command.command === 'force-action') this.forceAction(command, entry);
     else {
       applyStateCommand(this.state, command, entry, now);
-      this.finish(entry, {});
+      this.runner.finish(entry, {});
     }
     return { entry, state: this.view() };
   }
 
   /** The state query: what an operator needs to understand the guardian right now. */
   view(): GuardianStateView {
-    return guardianStateView(this.modelName, this.state, this.work.running, Date.now());
+    return guardianStateView(this.modelName, this.state, this.runner.running, Date.now());
   }
 
   /** Writes a one-line status for the Web UI's "current details". */
   describe(): void {
-    setCurrentDetails(currentDetails(this.state, this.work.size));
+    setCurrentDetails(currentDetails(this.state, this.runner.running.size));
   }
 
   /** A retrain child reported its outcome (possibly to a later run than the one that started it). */
@@ -188,7 +178,7 @@ export class ModelGuardian {
     delete this.state.runningRetrains[outcome.id];
     // After continue-as-new the history holds a copy; it may also have left the bounded history.
     const entry = this.state.history.find((e) => e.id === outcome.id) ?? running.entry;
-    this.settle(entry, outcome);
+    this.runner.settle(entry, outcome);
     this.describe();
   }
 
@@ -211,7 +201,7 @@ export class ModelGuardian {
     if (this.heldByDryRun(entry)) return;
     entry.status = 'running';
     this.setLast(command.action, 'HIGH');
-    this.launch(entry, {
+    this.runner.launch(entry, {
       id: entry.id,
       triggeringEventId: entry.id,
       modelName: this.modelName,
@@ -227,7 +217,7 @@ export class ModelGuardian {
   /** In a dry run the entry is recorded as what would have run, and nothing runs. */
   private heldByDryRun(entry: DecisionEntry): boolean {
     if (!this.state.settings.dryRun) return false;
-    this.finish(entry, {
+    this.runner.finish(entry, {
       status: 'dry-run',
       executed: false,
       reason: `dry run, nothing runs: ${entry.reason}`,
@@ -262,110 +252,6 @@ export class ModelGuardian {
     if (scheduled) {
       scheduled.status = 'cancelled';
       scheduled.result = `cancelled by ${byId}`;
-    }
-  }
-
-  /** Puts a new entry in the history with its final status and writes it to the audit trail. */
-  private finish(entry: DecisionEntry, update: Partial<DecisionEntry>): void {
-    Object.assign(entry, update);
-    appendToHistory(this.state.history, entry);
-    this.recordAudit(entry);
-  }
-
-  private recordAudit(entry: DecisionEntry): void {
-    this.work.track(`audit:${entry.id}`, 'audit', () => this.writeAudit(entry));
-  }
-
-  /** Runs the action in the background; the history shows it running, then its outcome. */
-  private launch(entry: DecisionEntry, request: ActionRequest): void {
-    entry.status = 'running';
-    appendToHistory(this.state.history, entry);
-    if (request.action === 'RETRAIN') return this.startRetrain(entry, request);
-    this.work.track(entry.id, request.action, async () => this.settle(entry, await carryOut(request)));
-  }
-
-  /** Training takes hours: it runs as a child workflow that outlives this run and reports back. */
-  private startRetrain(entry: DecisionEntry, request: ActionRequest): void {
-    const guardianWorkflowId = workflowInfo().workflowId;
-    const workflowId = `${guardianWorkflowId}/retrain/${entry.id}`;
-    this.state.runningRetrains[entry.id] = { workflowId, startedAt: Date.now(), entry: { ...entry } };
-    this.work.track(`start:${entry.id}`, 'RETRAIN', async () => {
-      try {
-        await startChild(modelRetrainWorkflow, {
-          workflowId,
-          args: [{ guardianWorkflowId, request }],
-          parentClosePolicy: 'ABANDON',
-          staticSummary: `RETRAIN ${this.modelName} (${request.priority} priority) for decision ${entry.id}`,
-        });
-      } catch (err) {
-        delete this.state.runningRetrains[entry.id];
-        const message = `the retrain workflow could not start: ${errorMessage(err)}`;
-        const alert = await sendAlertSafely({
-          alertId: `${entry.id}:failure`,
-          modelName: this.modelName,
-          title: `RETRAIN failed for ${this.modelName}`,
-          message: `${message}\nDecision: ${request.reason}`,
-          priority: 'high',
-          time: iso(Date.now()),
-          sourceEvent: request.sourceEvent,
-        });
-        this.settle(entry, {
-          id: entry.id,
-          status: 'failed',
-          result: `${message}; ${alert.ok ? 'failure alert sent' : `failure alert could not be sent: ${alert.error}`}`,
-        });
-      }
-    });
-  }
-
-  private settle(entry: DecisionEntry, outcome: ActionOutcome): void {
-    entry.status = outcome.status;
-    entry.executed = outcome.status === 'succeeded';
-    entry.result = outcome.result;
-    if (outcome.status === 'failed') {
-      this.state.counters.failedActions++;
-      log.warn('guardian action failed', {
-        modelName: this.modelName,
-        id: entry.id,
-        action: entry.action,
-        result: outcome.result,
-      });
-    }
-    this.recordAudit(entry);
-  }
-
-  /** Sends an alert beside the decision; a failure is counted and logged, never thrown. */
-  private sendInBackground(key: string, what: string, alert: Parameters<typeof sendAlertSafely>[0]): void {
-    this.work.track(key, what, async () => {
-      const result = await sendAlertSafely(alert);
-      if (!result.ok) {
-        this.state.counters.failedActions++;
-        log.warn(`${what} could not be sent`, {
-          modelName: this.modelName,
-          alertId: alert.alertId,
-          error: result.error,
-        });
-      }
-    });
-  }
-
-  private async writeAudit(entry: DecisionEntry): Promise<void> {
-    const record = auditRecordOf(this.modelName, entry, this.state.settings.dryRun);
-    try {
-      await audit.recordDecision.executeWithOptions(
-        { summary: `audit: ${entry.action} ${entry.status} (${entry.id.slice(0, 17)})` },
-        [record],
-      );
-    } catch (err) {
-      this.state.counters.auditWriteFailures++;
-      log.error('decision could not be written to the audit trail', {
-        modelName: this.modelName,
-        id: entry.id,
-        error: errorMessage(err),
-      });
-    } finally {
-      // What was assumed and the extra fields are for the audit row only: the history stays small.
-      delete entry.input;
     }
   }
 }
