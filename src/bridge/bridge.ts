@@ -126,6 +126,8 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
         host: settings.httpHost,
         port: options.httpPort ?? settings.httpPort,
         maxBodyBytes: settings.maxMessageBytes,
+        token: settings.httpToken,
+        maxConcurrentPosts: settings.httpMaxConcurrentRequests,
         ingest,
         pipeline,
         mutex,

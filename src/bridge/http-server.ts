@@ -9,6 +9,8 @@ import type { ConcurrencyLimit } from './concurrency-limit';
 import type { Delivery } from './event-routing';
 import { routeEvent } from './event-routing';
 import { decideFate } from './message-fate';
+import { refusePost } from './http-guard';
+import { isLoopbackHost } from '../config/bridge';
 import type { EventOrigin, EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
 import { decodeJson } from './message-decoding';
@@ -24,6 +26,10 @@ export interface BridgeHttpOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** Required on every POST when set (BRIDGE_HTTP_TOKEN). */
+  token?: string;
+  /** POSTs handled at once; more are answered 503 (BRIDGE_HTTP_MAX_CONCURRENT). */
+  maxConcurrentPosts: number;
   /** How loose events are read (producer time zone, CloudEvents type mapping). */
   ingest: IngestSettings;
   pipeline: EventPipeline;
@@ -97,7 +103,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
             `the body is over the limit of ${maxBytes} bytes (BRIDGE_MAX_MESSAGE_BYTES)`,
           ),
         );
-        req.destroy();
+        // Stop reading; the 413 goes out with `connection: close` and the socket closes after it.
+        req.removeAllListeners('data');
+        req.pause();
         return;
       }
       chunks.push(chunk);
@@ -240,10 +248,25 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
       }
       if (path === '/events' || path === '/alertmanager') {
         if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', `use POST ${path}`);
+        const refusal = refusePost(req, guard);
+        if (refusal) {
+          logger.warn({ path, status: refusal.status, reason: refusal.code }, 'HTTP request refused');
+          throw new HttpError(refusal.status, refusal.code, refusal.detail);
+        }
         if (options.isStopping()) throw new TransientDeliveryError('the bridge is shutting down');
-        const [status, body] = path === '/events' ? await postEvent(req) : await postAlertmanager(req);
-        send(res, status, body);
-        return status;
+        if (postsInFlight >= options.maxConcurrentPosts) {
+          throw new TransientDeliveryError(
+            `more than ${options.maxConcurrentPosts} requests at once (BRIDGE_HTTP_MAX_CONCURRENT)`,
+          );
+        }
+        postsInFlight++;
+        try {
+          const [status, body] = path === '/events' ? await postEvent(req) : await postAlertmanager(req);
+          send(res, status, body);
+          return status;
+        } finally {
+          postsInFlight--;
+        }
       }
       throw new HttpError(
         404,
@@ -256,8 +279,13 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
           res,
           err.status,
           { status: 'rejected', error: err.code, detail: err.message },
-          err.status === 413 ? { connection: 'close' } : {},
+          err.status === 413
+            ? { connection: 'close' }
+            : err.status === 401
+              ? { 'www-authenticate': 'Bearer' }
+              : {},
         );
+        if (err.status === 413) res.once('finish', () => req.destroy());
         return err.status;
       }
       const message = (err as Error)?.message ?? String(err);
@@ -280,6 +308,9 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     }
   }
 
+  const guard = { token: options.token, loopback: isLoopbackHost(options.host) };
+  let postsInFlight = 0;
+
   const server = http.createServer((req, res) => {
     void handle(req, res).then((status) => {
       const path = (req.url ?? '/').split('?')[0];
@@ -287,8 +318,9 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
       metrics.httpRequests.inc({ path: KNOWN_PATHS.has(path) ? path : 'other', status });
     });
   });
-  // Slow or idle clients must not pin the process open at shutdown.
-  server.requestTimeout = 60_000;
+  // Slow or idle clients must not pin the process open at shutdown, nor hold sockets for long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

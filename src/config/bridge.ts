@@ -31,6 +31,21 @@ export const bridgeSettings = {
     expects: 'a TCP port (1-65535)',
     defaultText: '8088',
   }),
+  httpToken: setting({
+    env: 'BRIDGE_HTTP_TOKEN',
+    schema: z.string().min(16).optional(),
+    description:
+      'Bearer token every POST to the HTTP way in must carry (`Authorization: Bearer …`). Required when BRIDGE_HTTP_HOST is not a loopback address.',
+    expects: 'a secret of at least 16 characters',
+    secret: true,
+  }),
+  httpMaxConcurrentRequests: setting({
+    env: 'BRIDGE_HTTP_MAX_CONCURRENT',
+    schema: positiveInt.default(64),
+    description: 'Most POST requests handled at once; more are answered 503 with Retry-After.',
+    expects: 'a positive integer',
+    defaultText: '64',
+  }),
   maxMessageBytes: setting({
     env: 'BRIDGE_MAX_MESSAGE_BYTES',
     schema: positiveInt.default(1_048_576),
@@ -105,11 +120,22 @@ export type BridgeConfig = SettingsValues<typeof bridgeSettings>;
 
 export function parseBridgeConfig(env: NodeJS.ProcessEnv) {
   const result = parseSettings(bridgeSettings, env);
-  const { retryInitialDelayMs, retryMaxDelayMs } = result.values;
+  const { retryInitialDelayMs, retryMaxDelayMs, httpEnabled, httpHost, httpToken } = result.values;
+  if (httpEnabled && !isLoopbackHost(httpHost) && !httpToken) {
+    result.errors.push(
+      `BRIDGE_HTTP_TOKEN is required when BRIDGE_HTTP_HOST=${JSON.stringify(httpHost)} is not a loopback address: ` +
+        'without it anyone who reaches the port could make the guardian retrain, roll back or scale',
+    );
+  }
   if (retryInitialDelayMs > retryMaxDelayMs) {
     result.errors.push(
       'BRIDGE_RETRY_INITIAL_DELAY_MS is larger than BRIDGE_RETRY_MAX_DELAY_MS: expected initial <= max',
     );
   }
   return result;
+}
+
+/** Addresses only this machine can reach: the HTTP way in may go without a token there. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

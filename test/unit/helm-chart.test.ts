@@ -252,5 +252,5 @@ const SECRET_EXAMPLES: Record<string, string> = {
   KAFKA_SASL_PASSWORD: 'password',
   MLFLOW_TRACKING_TOKEN: 'token',
   ALERT_WEBHOOK_URL: 'https://hooks.example.com/T000/B000',
-  BRIDGE_HTTP_TOKEN: 'ingest-token',
+  BRIDGE_HTTP_TOKEN: 'a-long-ingest-token',
 };
