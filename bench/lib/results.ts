@@ -77,3 +77,32 @@ export function writeBenchResult(
   console.log(JSON.stringify(result, null, 2));
   return file;
 }
+
+/**
+ * CPU time of a process and all its descendants, in seconds: PostgreSQL serves each connection
+ * from a child of the postmaster, so the postmaster alone would show almost nothing.
+ */
+export function treeCpuSeconds(rootPid: number): number | undefined {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      parentOf.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parentOf.get(p) ?? 0, hops++)
+      if (p === rootPid) return true;
+    return false;
+  };
+  let total: number | undefined;
+  for (const pid of parentOf.keys()) {
+    if (!inTree(pid)) continue;
+    const cpu = cpuSeconds(pid);
+    if (cpu !== undefined) total = (total ?? 0) + cpu;
+  }
+  return total;
+}
