@@ -1,5 +1,6 @@
 import {
   log,
+  patched,
   setCurrentDetails,
   startChild,
   upsertSearchAttributes,
@@ -19,6 +20,7 @@ import { errorMessage } from '../../domain/error-message';
 import { isDriftEvent, parseModelEvent, type ModelEvent } from '../../domain/events';
 import { evaluateEvent, takeDueRetrain, type ResponseAction } from '../../domain/policy';
 import { audit } from './activities';
+import { AuditBatch } from './audit-batch';
 import { BackgroundWork } from './background-work';
 import { auditRecordOf, entryForDecision, entryForWindowRun } from './decision-entries';
 import { driftAlert } from './drift-alert';
@@ -30,6 +32,11 @@ import { currentDetails, guardianStateView } from './state-view';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const REJECTIONS_KEPT = 20;
+/**
+ * Audit rows are written in one activity per workflow task instead of one per decision. Runs
+ * whose history predates it replay with a write per decision until they reach new work.
+ */
+export const BATCHED_AUDIT_PATCH = 'guardian-batched-audit';
 
 /**
  * The guardian of one model inside a workflow run: applies the policy to each event, keeps the
@@ -38,15 +45,18 @@ const REJECTIONS_KEPT = 20;
  */
 export class ModelGuardian {
   private readonly work = new BackgroundWork(() => this.describe());
+  private readonly auditBatch: AuditBatch;
 
   constructor(
     readonly modelName: string,
     readonly state: GuardianCarriedState,
-  ) {}
+  ) {
+    this.auditBatch = new AuditBatch(modelName, state, this.work);
+  }
 
-  /** No action or audit write in flight: safe to continue-as-new. */
+  /** No action or audit write in flight or waiting: safe to continue-as-new. */
   isIdle(): boolean {
-    return this.work.size === 0;
+    return this.work.size === 0 && this.auditBatch.isEmpty;
   }
 
   /** Validates a signal payload and decides it; bad payloads are counted and kept for inspection. */
@@ -273,6 +283,7 @@ export class ModelGuardian {
   }
 
   private recordAudit(entry: DecisionEntry): void {
+    if (patched(BATCHED_AUDIT_PATCH)) return this.auditBatch.add(entry);
     this.work.track(`audit:${entry.id}`, 'audit', () => this.writeAudit(entry));
   }
 
