@@ -12,7 +12,7 @@ import { peakRssMiB } from '../lib/results';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.runtime.logLevel, pretty: false });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.temporal.metricsAddress);
   const ctx = await openServiceContext(config, logger, { headless: true });
   const overrides = JSON.parse(process.env.BENCH_DECISION_WORKER_OPTIONS ?? '{}') as Partial<WorkerOptions>;
   const worker = await startWorker(ctx, overrides);

@@ -19,7 +19,7 @@ interface Part {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.runtime.logLevel, pretty: config.runtime.logPretty });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.temporal.metricsAddress);
 
   // Signals are taken from the first moment: a stop asked for while local services are still
   // starting waits for start-up to finish, so nothing we started is left running.
