@@ -14,6 +14,7 @@ import path from 'node:path';
 import { findFreePort } from '../src/local-services/ports';
 import { AuditRowFollower } from './decision/audit-rows';
 import { type InputTopic, mixedEvent } from './decision/event-mix';
+import { scrapeSdkMetrics, sdkMetricsBetween } from './decision/sdk-metrics';
 import { forkBenchChild, stopOnInterrupt } from './lib/child-process';
 import {
   coresUsed,
@@ -23,7 +24,7 @@ import {
   treeCpuSeconds,
   writeBenchResult,
 } from './lib/results';
-import { openBenchContext } from './lib/stack';
+import { benchDataDir, openBenchContext } from './lib/stack';
 
 const env = process.env;
 const MODELS = Number(env.BENCH_DECISION_MODELS ?? 100);
@@ -65,6 +66,10 @@ function latencyFigures(values: number[]) {
 
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg().map(round);
+  // Guardians of earlier runs never end, and their timers and retries would keep a reused Temporal
+  // database busy: every run starts from an empty one, so runs can be compared.
+  for (const file of ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm'])
+    fs.rmSync(path.join(benchDataDir('decision'), file), { force: true });
   const { ctx, config } = await openBenchContext('decision');
   closeContext = () => ctx.close();
   const run = `decision-${Date.now().toString(36)}`;
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_DEAD_LETTER: topicOf('dead-letter'),
     KAFKA_TOPIC_ALERTS: topicOf('alerts'),
     BRIDGE_HTTP_PORT: String(await findFreePort()),
+    TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${await findFreePort()}`,
     // RETRAIN and ROLLBACK run at any hour, so the mix does the same work whenever it is measured.
     BUSINESS_HOURS_START: '0',
     BUSINESS_HOURS_END: '23',
@@ -204,12 +210,17 @@ async function main(): Promise<void> {
     if (index === 0) await recordedAll([...producedAt.keys()].slice(warmFrom), DRAIN_LIMIT_SECONDS);
     const loadAverage1m = round(os.loadavg()[0]);
     const cpuBefore = cpuNow();
+    const metricsBefore = await scrapeSdkMetrics(childEnv.TEMPORAL_METRICS_ADDRESS!);
     const windowStart = Date.now();
     const firstInWindow = produced;
     console.log(`rate ${rate} events/s: ${MEASURE_SECONDS}s measured`);
     await produceFor(rate, MEASURE_SECONDS);
     const windowEnd = Date.now();
     const cpu = coresUsed(cpuBefore, cpuNow(), (windowEnd - windowStart) / 1000);
+    const workerSide = sdkMetricsBetween(
+      metricsBefore,
+      await scrapeSdkMetrics(childEnv.TEMPORAL_METRICS_ADDRESS!),
+    );
     const inWindow = [...producedAt.keys()].slice(firstInWindow);
     const drained = await recordedAll(inWindow, DRAIN_LIMIT_SECONDS);
     const latencies = inWindow
@@ -232,6 +243,8 @@ async function main(): Promise<void> {
         bridgeWait: latencyFigures(bridgeParts.map(([, r, c]) => c - r)).p99Ms,
         signalRpc: latencyFigures(bridgeParts.map(([, , c, a]) => a - c)).p99Ms,
       },
+      /** The worker's side, from the Temporal SDK's metrics over the measured window. */
+      worker: workerSide,
       coresUsed: cpu,
       loadAverage1m,
     };
