@@ -15,16 +15,18 @@ import { findFreePort } from '../src/local-services/ports';
 import { AuditRowFollower } from './decision/audit-rows';
 import { type InputTopic, mixedEvent } from './decision/event-mix';
 import { scrapeSdkMetrics, sdkMetricsBetween } from './decision/sdk-metrics';
-import { forkBenchChild, stopOnInterrupt } from './lib/child-process';
+import { abandonRun, forkBenchChild, stopOnInterrupt } from './lib/child-process';
 import {
   coresUsed,
   cpuSeconds,
   peakRssMiB,
-  percentile,
+  latencyFigures,
+  readPid,
   treeCpuSeconds,
   writeBenchResult,
 } from './lib/results';
 import { benchDataDir, openBenchContext } from './lib/stack';
+import { createRunTopics } from './lib/topics';
 
 const env = process.env;
 const MODELS = Number(env.BENCH_DECISION_MODELS ?? 100);
@@ -45,25 +47,6 @@ stopOnInterrupt(children, () => closeContext?.());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number) => Math.round(n * 10) / 10;
 
-function readPid(file: string): number | undefined {
-  try {
-    return Number(fs.readFileSync(file, 'utf8').trim()) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function latencyFigures(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    samples: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted[sorted.length - 1],
-  };
-}
-
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg().map(round);
   // Guardians of earlier runs never end, and their timers and retries would keep a reused Temporal
@@ -75,28 +58,7 @@ async function main(): Promise<void> {
   const run = `decision-${Date.now().toString(36)}`;
   const topicOf = (t: string) => `${run}.${t}`;
 
-  const admin = ctx.kafka.admin();
-  await admin.connect();
-  // A broker that just started may not serve metadata for new topics yet: retry a few times.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          ...INPUT_TOPICS.map((t) => ({ topic: topicOf(t), numPartitions: PARTITIONS })),
-          ...['video', 'video-requested', 'dead-letter', 'alerts'].map((t) => ({
-            topic: topicOf(t),
-            numPartitions: 1,
-          })),
-        ],
-      });
-      break;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-      await sleep(2000);
-    }
-  }
-  await admin.disconnect();
+  await createRunTopics(ctx.kafka, run, INPUT_TOPICS, PARTITIONS);
 
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
@@ -302,6 +264,5 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   console.error(err);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  void (closeContext?.() ?? Promise.resolve()).finally(() => process.exit(1));
+  abandonRun(children, () => closeContext?.(), 1);
 });

@@ -44,14 +44,44 @@ export function forkBenchChild(
   };
 }
 
-/** Children must not outlive a failed or interrupted run: SIGTERM each, then close the stack. */
+/**
+ * SIGTERM to every child still running, SIGKILL to any left after `graceMs`: a child still
+ * starting up (or waiting on a service already gone) may not get to its own shutdown.
+ */
+export async function stopChildren(children: ChildProcess[], graceMs = 10_000): Promise<void> {
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(
+    running.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/**
+ * Children and local services must not outlive a failed or interrupted run: stop the children,
+ * then close the stack, then exit with `exitCode`.
+ */
+export function abandonRun(
+  children: ChildProcess[],
+  close: () => Promise<void> | undefined,
+  exitCode: number,
+): void {
+  setTimeout(() => process.exit(exitCode), 60_000).unref();
+  void stopChildren(children)
+    .then(() => close())
+    .finally(() => process.exit(exitCode));
+}
+
+/** Ctrl-C or SIGTERM abandons the run (see abandonRun). */
 export function stopOnInterrupt(children: ChildProcess[], close: () => Promise<void> | undefined): void {
-  const abandon = (exitCode: number) => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    void (close() ?? Promise.resolve()).finally(() => process.exit(exitCode));
-    setTimeout(() => process.exit(exitCode), 30_000).unref();
-  };
-  process.once('SIGINT', () => abandon(130));
-  process.once('SIGTERM', () => abandon(143));
-  return;
+  process.once('SIGINT', () => abandonRun(children, close, 130));
+  process.once('SIGTERM', () => abandonRun(children, close, 143));
 }

@@ -11,6 +11,27 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank];
 }
 
+/** p50/p95/p99/max of latencies in ms (any order), and how many there were. */
+export function latencyFigures(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    samples: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1],
+  };
+}
+
+/** The process id a local service wrote to its pid file; undefined if there is none. */
+export function readPid(file: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak resident set size of a process (VmHWM), in MiB; undefined if it is gone. */
 export function peakRssMiB(pid: number = process.pid): number | undefined {
   try {
