@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < count; i++) {
       const n = produced++;
       const model = models[n % MODELS];
-      const { topic, event } = mixedEvent(model, Math.floor(n / MODELS));
+      const { topic, event } = mixedEvent(model, n % MODELS, Math.floor(n / MODELS));
       producedAt.set(event.event_id as string, now);
       const list = byTopic.get(topicOf(topic)) ?? [];
       list.push({ key: model, value: JSON.stringify(event), timestamp: String(now) });

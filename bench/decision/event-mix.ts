@@ -4,18 +4,23 @@ import { randomUUID } from 'node:crypto';
 export type InputTopic = 'drift' | 'degradation' | 'system-metrics' | 'system-health';
 
 /**
- * The n-th event of a model, from a realistic mix: mostly low-severity drift, latency and health
- * events (MONITOR/ALERT, then skipped by their cooldowns), and about 1 in 50 each a HIGH drift
+ * The n-th event of the `index`-th model, from a realistic mix: mostly low-severity drift, latency
+ * and health events (MONITOR/ALERT, then skipped by their cooldowns), and 1 in 50 each a HIGH drift
  * (RETRAIN) or a HIGH degradation (ROLLBACK), which run once per model until their cooldowns end.
+ * Models are staggered, so their actions spread over time instead of all arriving together.
  */
-export function mixedEvent(model: string, n: number): { topic: InputTopic; event: Record<string, unknown> } {
+export function mixedEvent(
+  model: string,
+  index: number,
+  n: number,
+): { topic: InputTopic; event: Record<string, unknown> } {
   const base = {
     event_id: randomUUID(),
     timestamp: new Date().toISOString(),
     source: 'bench',
     model_name: model,
   };
-  const slot = n % 50;
+  const slot = (n + index) % 50;
   if (slot === 7)
     return {
       topic: 'drift',

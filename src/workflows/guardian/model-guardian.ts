@@ -33,8 +33,9 @@ import { currentDetails, guardianStateView } from './state-view';
 const iso = (ms: number) => new Date(ms).toISOString();
 const REJECTIONS_KEPT = 20;
 /**
- * Audit rows are written in one activity per workflow task instead of one per decision. Runs
- * whose history predates it replay with a write per decision until they reach new work.
+ * Audit rows are written by one local activity per workflow task instead of an activity per
+ * decision. Runs whose history predates it replay with a write per decision until they reach new
+ * work.
  */
 export const BATCHED_AUDIT_PATCH = 'guardian-batched-audit';
 
