@@ -5,17 +5,17 @@
  * with a worker processing every signal on the same machine. Target on a 2-core machine:
  * 500 events/s sustained across 100 models, p99 < 250 ms. Figures: bench/results/bridge.json.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import path from 'node:path';
 import { findFreePort } from '../src/local-services/ports';
 import { createLogger } from '../src/logger';
-import { onExit, runToCompletion } from '../src/workers/exit-path';
+import { runToCompletion } from '../src/workers/exit-path';
 import { openBenchContext } from './lib/stack';
-import { coresUsed, cpuSeconds, peakRssMiB, percentile, writeBenchResult } from './lib/results';
+import { createRunTopics } from './lib/topics';
+import { forkBenchChild } from './lib/child-process';
+import { coresUsed, cpuSeconds, latencyFigures, peakRssMiB, readPid, writeBenchResult } from './lib/results';
 
 const RATE = Number(process.env.BENCH_BRIDGE_RATE ?? 500);
 const MODELS = Number(process.env.BENCH_BRIDGE_MODELS ?? 100);
@@ -29,44 +29,9 @@ const WORKER_MODES = (process.env.BENCH_BRIDGE_WORKER ?? 'without,with').split('
 const BASELINE_EVENTS = Number(process.env.BENCH_BRIDGE_BASELINE ?? 3000);
 const TICK_MS = 10;
 
-interface Child {
-  process: ChildProcess;
-  next(type: string): Promise<Record<string, unknown>>;
-}
-
-/** Forks a TypeScript entry with IPC; `next(type)` resolves with the next message of that type. */
-function forkChild(
-  entry: string,
-  env: NodeJS.ProcessEnv,
-  onMessage?: (m: Record<string, unknown>) => void,
-): Child {
-  const child = fork(path.join(__dirname, 'bridge', entry), [], {
-    env,
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const forget = onExit(entry, async () => void child.kill('SIGTERM'));
-  child.once('exit', forget);
-  const waiters = new Map<string, (m: Record<string, unknown>) => void>();
-  child.on('message', (m: Record<string, unknown>) => {
-    onMessage?.(m);
-    const waiter = waiters.get(m.type as string);
-    if (waiter) {
-      waiters.delete(m.type as string);
-      waiter(m);
-    }
-  });
-  child.on('exit', (code) => {
-    if (code !== 0 && code !== null) console.error(`${entry} exited with ${code}`);
-  });
-  return {
-    process: child,
-    next: (type) =>
-      new Promise((resolve, reject) => {
-        waiters.set(type, resolve);
-        child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before sending ${type}`)));
-      }),
-  };
+/** Forks a TypeScript entry of bench/bridge with IPC (see forkBenchChild). */
+function forkChild(entry: string, env: NodeJS.ProcessEnv, onMessage?: (m: Record<string, unknown>) => void) {
+  return forkBenchChild(path.join(__dirname, 'bridge', entry), env, onMessage);
 }
 
 function modelEvent(model: string, n: number, topicIndex: number): Record<string, unknown> {
@@ -102,25 +67,6 @@ function modelEvent(model: string, n: number, topicIndex: number): Record<string
     default:
       return { ...base, event_type: 'service_health_check_failed', service_name: `${model}-svc` };
   }
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    return Number(fs.readFileSync(file, 'utf8').trim()) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function latencyFigures(latencies: number[]) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    samples: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted[sorted.length - 1],
-  };
 }
 
 function partFigures(values: number[]) {
@@ -194,29 +140,9 @@ type BenchContext = Awaited<ReturnType<typeof openBenchContext>>;
  */
 async function measureConfiguration({ ctx, config }: BenchContext, withWorker: boolean) {
   const run = `bench-${Date.now().toString(36)}`;
-  const topics = ['drift', 'degradation', 'system-metrics', 'system-health'].map((t) => `${run}.${t}`);
-  const admin = ctx.kafka.admin();
-  await admin.connect();
-  // A broker that just started may not serve metadata for new topics yet: retry a few times.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          ...topics.map((topic) => ({ topic, numPartitions: PARTITIONS })),
-          ...['video', 'video-requested', 'dead-letter', 'alerts'].map((t) => ({
-            topic: `${run}.${t}`,
-            numPartitions: 1,
-          })),
-        ],
-      });
-      break;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-  await admin.disconnect();
+  const inputs = ['drift', 'degradation', 'system-metrics', 'system-health'];
+  const topics = inputs.map((t) => `${run}.${t}`);
+  await createRunTopics(ctx.kafka, run, inputs, PARTITIONS);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -11,6 +11,27 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank];
 }
 
+/** p50/p95/p99/max of latencies in ms (any order), and how many there were. */
+export function latencyFigures(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    samples: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1],
+  };
+}
+
+/** The process id a local service wrote to its pid file; undefined if there is none. */
+export function readPid(file: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak resident set size of a process (VmHWM), in MiB; undefined if it is gone. */
 export function peakRssMiB(pid: number = process.pid): number | undefined {
   try {
@@ -76,4 +97,33 @@ export function writeBenchResult(
   fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));
   return file;
+}
+
+/**
+ * CPU time of a process and all its descendants, in seconds: PostgreSQL serves each connection
+ * from a child of the postmaster, so the postmaster alone would show almost nothing.
+ */
+export function treeCpuSeconds(rootPid: number): number | undefined {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      parentOf.set(Number(entry), Number(fields[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parentOf.get(p) ?? 0, hops++)
+      if (p === rootPid) return true;
+    return false;
+  };
+  let total: number | undefined;
+  for (const pid of parentOf.keys()) {
+    if (!inTree(pid)) continue;
+    const cpu = cpuSeconds(pid);
+    if (cpu !== undefined) total = (total ?? 0) + cpu;
+  }
+  return total;
 }

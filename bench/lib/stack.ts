@@ -5,6 +5,11 @@ import { freeLocalServicePorts } from '../../src/local-services/ports';
 import { PROJECT_ROOT } from '../../src/local-services/provision';
 import { openServiceContext, ServiceContext } from '../../src/workers/service-context';
 
+/** Where a benchmark's local services keep their data. */
+export function benchDataDir(name: string): string {
+  return path.join(PROJECT_ROOT, '.services', 'bench-data', name);
+}
+
 /**
  * A service context for a benchmark: a fresh local stack on free ports (or the services in
  * TEMPORAL_ADDRESS / KAFKA_BROKERS / DATABASE_URL), headless.
@@ -15,7 +20,7 @@ export async function openBenchContext(
 ): Promise<{ ctx: ServiceContext; config: Config; logger: Logger }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    LOCAL_SERVICES_DIR: path.join(PROJECT_ROOT, '.services', 'bench-data', name),
+    LOCAL_SERVICES_DIR: benchDataDir(name),
     ...(await freeLocalServicePorts()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...overrides,

@@ -49,6 +49,13 @@ export const temporalSettings = {
     expects: 'an API key',
     secret: true,
   }),
+  metricsAddress: setting({
+    env: 'TEMPORAL_METRICS_ADDRESS',
+    schema: hostPort.optional(),
+    description:
+      "Serve the worker's Temporal SDK metrics (schedule-to-start latency, slots, sticky cache, failures) for Prometheus at http://<address>/metrics. Unset: not served.",
+    expects: 'host:port, e.g. 127.0.0.1:9464',
+  }),
   localPort: setting({
     env: 'LOCAL_TEMPORAL_PORT',
     schema: port.default(7233),

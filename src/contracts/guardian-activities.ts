@@ -99,6 +99,8 @@ export interface MonitoringResult {
 export interface GuardianActivities {
   /** Idempotent by (modelName, eventId). */
   recordDecision(record: DecisionRecord): Promise<void>;
+  /** Several decisions in one write; each idempotent by (modelName, eventId), the first write wins. */
+  recordDecisions(records: DecisionRecord[]): Promise<void>;
   /** Submits a training job and follows it to completion with heartbeats; publishes model.training.started/completed. */
   runTrainingJob(request: TrainingRequest): Promise<TrainingResult>;
   /** Serves the previous stable version; publishes model.deployed. */

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   // Signals are taken from the first moment: a stop asked for while local services are still
   // starting waits for start-up to settle, so nothing we started is left running.
   installExitPath(logger);
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.temporal.metricsAddress);
   let ctx: ServiceContext;
   try {
     ctx = await whileStartingUp(startEverything(config, logger));

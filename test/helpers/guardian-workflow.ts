@@ -49,6 +49,8 @@ export class RecordingBackends {
   private readonly attempts = new Map<string, number>();
   /** Training outcome per model (default: succeeded). */
   readonly trainingFails = new Set<string>();
+  /** Each audit activity (recordDecisions) that ran: whose rows, and how many. */
+  readonly auditWrites: Array<{ modelName: string; rows: number }> = [];
 
   failFor(modelName: string, name: ActivityName, failure: Failure): void {
     this.failures.set(`${modelName}/${name}`, failure);
@@ -78,6 +80,12 @@ export class RecordingBackends {
     return {
       recordDecision: async (record) => {
         this.call('recordDecision', record);
+      },
+      // A batch is recorded as its rows, one `recordDecision` call each, so tests read the audit
+      // trail the same way whichever write produced it; `auditWrites` counts the activities.
+      recordDecisions: async (records) => {
+        this.auditWrites.push({ modelName: records[0]?.modelName, rows: records.length });
+        for (const record of records) this.call('recordDecision', record);
       },
       runTrainingJob: async (request) => {
         this.call('runTrainingJob', request);

@@ -5,6 +5,7 @@ import { createTrainingBackend } from '../../backends/training';
 import type { ActivityDeps } from '../deps';
 import { createRaiseMonitoring } from './raise-monitoring';
 import { createRecordDecision } from './record-decision';
+import { createRecordDecisions } from './record-decisions';
 import { createRollbackModel } from './rollback-model';
 import { createRunTrainingJob } from './run-training-job';
 import { createScaleService } from './scale-service';
@@ -16,6 +17,7 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
   const { config, pool, publisher, logger } = deps;
   return {
     recordDecision: createRecordDecision(deps),
+    recordDecisions: createRecordDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger)),
     rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),

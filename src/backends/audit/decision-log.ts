@@ -1,31 +1,45 @@
 import type { Pool } from 'pg';
 import type { DecisionRecord } from '../../contracts/guardian-activities';
 
+const COLUMNS_PER_ROW = 9;
+
 /**
- * Writes one decision to the audit trail. The first write for (model, event) wins: a redelivered
- * event or a retried activity must never replace the decision the guardian took first (a
- * duplicate's "skipped: duplicate" would otherwise overwrite the real decision).
- * Returns false when the decision was already recorded.
+ * Writes decisions to the audit trail in one statement (one round trip, one commit). The first
+ * write for (model, event) wins: a redelivered event or a retried activity must never replace the
+ * decision the guardian took first (a duplicate's "skipped: duplicate" would otherwise overwrite
+ * the real decision); inside one call, too, the earlier record wins.
+ * Returns how many rows were new.
  */
-export async function writeDecision(pool: Pool, record: DecisionRecord): Promise<boolean> {
+export async function writeDecisions(pool: Pool, records: DecisionRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
+  const values = records.flatMap((r) => [
+    r.modelName,
+    r.eventId,
+    r.eventType,
+    r.severity,
+    r.action,
+    r.executed,
+    r.reason,
+    r.decidedAt,
+    JSON.stringify(r.details ?? {}),
+  ]);
+  const rows = records.map((_, i) => {
+    const first = i * COLUMNS_PER_ROW + 1;
+    return `(${Array.from({ length: COLUMNS_PER_ROW }, (__, c) => `$${first + c}`).join(', ')})`;
+  });
   const { rowCount } = await pool.query(
     `INSERT INTO guardian_decisions
        (model_name, event_id, event_type, severity, action, executed, reason, decided_at, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     VALUES ${rows.join(',\n            ')}
      ON CONFLICT (model_name, event_id) DO NOTHING`,
-    [
-      record.modelName,
-      record.eventId,
-      record.eventType,
-      record.severity,
-      record.action,
-      record.executed,
-      record.reason,
-      record.decidedAt,
-      JSON.stringify(record.details ?? {}),
-    ],
+    values,
   );
-  return rowCount === 1;
+  return rowCount ?? 0;
+}
+
+/** Writes one decision (see writeDecisions); false when it was already recorded. */
+export async function writeDecision(pool: Pool, record: DecisionRecord): Promise<boolean> {
+  return (await writeDecisions(pool, [record])) === 1;
 }
 
 /** The most recent decisions for a model, newest first. */

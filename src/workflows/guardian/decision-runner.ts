@@ -1,7 +1,8 @@
-import { log, startChild, workflowInfo } from '@temporalio/workflow';
+import { log, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import type { ActionOutcome, DecisionEntry, GuardianCarriedState } from '../../contracts/guardian-messages';
 import { errorMessage } from '../../domain/error-message';
 import { audit } from './activities';
+import { AuditBatch } from './audit-batch';
 import { BackgroundWork } from './background-work';
 import { auditRecordOf } from './decision-entries';
 import { appendToHistory } from './history';
@@ -9,6 +10,11 @@ import { modelRetrainWorkflow } from './retrain-workflow';
 import { type ActionRequest, carryOut, sendAlertSafely } from './run-action';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/**
+ * Audit rows are written in one local activity per workflow task instead of one activity per
+ * decision. Runs whose history predates it replay with a write per decision.
+ */
+export const BATCHED_AUDIT_PATCH = 'guardian-batched-audit';
 
 /**
  * What happens to a guardian's decision once it is taken: it enters the history, its action
@@ -17,6 +23,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class DecisionRunner {
   private readonly work: BackgroundWork;
+  private readonly auditBatch: AuditBatch;
 
   constructor(
     private readonly modelName: string,
@@ -24,11 +31,12 @@ export class DecisionRunner {
     onSettled: () => void,
   ) {
     this.work = new BackgroundWork(onSettled);
+    this.auditBatch = new AuditBatch(modelName, state, this.work);
   }
 
   /** No action, alert or audit write in flight: safe to continue-as-new. */
   isIdle(): boolean {
-    return this.work.size === 0;
+    return this.work.size === 0 && this.auditBatch.isEmpty;
   }
 
   /** Background work of this run, by id (the state query shows it). */
@@ -44,6 +52,7 @@ export class DecisionRunner {
   }
 
   private recordAudit(entry: DecisionEntry): void {
+    if (patched(BATCHED_AUDIT_PATCH)) return this.auditBatch.add(entry);
     this.work.track(`audit:${entry.id}`, 'audit', () => this.writeAudit(entry));
   }
 
