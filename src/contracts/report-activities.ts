@@ -46,19 +46,23 @@ export interface WrittenReport {
   summary: string;
 }
 
-export interface ReportSummaryEvent {
-  /** Stable per run, so a retried publish is recognisable downstream. */
-  eventId: string;
+/** The figures of a written report that its summary event and the workflow's result both carry. */
+export interface ReportHeadlineFigures {
   reportDate: string;
   score: number;
   grade: string;
   totalErrors: number;
   criticalErrors: number;
   slowOperations: number;
-  linesInWindow: number;
-  summary: string;
   jsonPath: string;
   htmlPath: string;
+}
+
+export interface ReportSummaryEvent extends ReportHeadlineFigures {
+  /** Stable per run, so a retried publish is recognisable downstream. */
+  eventId: string;
+  linesInWindow: number;
+  summary: string;
 }
 
 export interface ReportAlert {

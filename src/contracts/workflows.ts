@@ -5,6 +5,7 @@
  */
 import { serviceOfSubject, type VideoEvent } from '../domain/events';
 import type { GuardianSettingsInput } from '../domain/policy/settings';
+import type { ReportHeadlineFigures } from './report-activities';
 
 // ---- model guardian: one long-lived workflow per model -----------------------------------
 
@@ -151,19 +152,11 @@ export interface DailyReportInput {
 }
 
 export type DailyReportResult =
-  | {
+  | (ReportHeadlineFigures & {
       status: 'written';
-      reportDate: string;
-      score: number;
-      grade: string;
-      totalErrors: number;
-      criticalErrors: number;
-      slowOperations: number;
-      jsonPath: string;
-      htmlPath: string;
       alerted: boolean;
       /** What limited the report (unreadable sources, malformed lines, clock skew); first 10. */
       findings: string[];
-    }
+    })
   /** A run for the date was already going (e.g. started by hand); it writes the report. */
   | { status: 'already-running'; reportDate: string; workflowId: string };
