@@ -5,8 +5,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { openServiceContext } from '../../src/workers/service-context';
 import { installTemporalRuntime } from '../../src/workers/temporal-runtime';
-import { peakRssMiB } from '../lib/results';
-import { endWithParent } from '../../src/workers/exit-path';
+import { endWithParent, serveBenchParent } from '../lib/bench-child-side';
 
 async function main(): Promise<void> {
   // Gone with the benchmark, however it ends: nothing else would stop this process.
@@ -28,18 +27,17 @@ async function main(): Promise<void> {
     process.send!({ type: 'samples', timestamps: pending });
     pending = [];
   }, 200);
-  process.on('message', (message: { type: string }) => {
-    if (message.type !== 'stop') return;
-    void (async () => {
+  serveBenchParent(
+    async () => {
       clearInterval(flush);
       if (pending.length) process.send!({ type: 'samples', timestamps: pending });
       const metrics = bridge.metrics.registry.render();
       const clean = await bridge.stop();
       await ctx.close();
-      process.send!({ type: 'stopped', clean, peakRssMiB: peakRssMiB(), metrics }, () => process.exit(0));
-    })();
-  });
-  process.send!({ type: 'ready', http: bridge.http });
+      return { clean, metrics };
+    },
+    { http: bridge.http },
+  );
 }
 
 main().catch((err) => {

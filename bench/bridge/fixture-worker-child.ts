@@ -1,8 +1,7 @@
 // The Temporal worker of the benchmark: the recording stand-ins registered under the real
 // workflow type names, so every signal the bridge sends is also processed by a worker.
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { peakRssMiB } from '../lib/results';
-import { endWithParent } from '../../src/workers/exit-path';
+import { endWithParent, serveBenchParent } from '../lib/bench-child-side';
 
 async function main(): Promise<void> {
   // Gone with the benchmark, however it ends: nothing else would stop this process.
@@ -15,15 +14,11 @@ async function main(): Promise<void> {
     maxCachedWorkflows: 500,
   });
   const running = worker.run();
-  process.on('message', (message: { type: string }) => {
-    if (message.type !== 'stop') return;
+  serveBenchParent(async () => {
     worker.shutdown();
-    void running.then(async () => {
-      await connection.close();
-      process.send!({ type: 'stopped', peakRssMiB: peakRssMiB() }, () => process.exit(0));
-    });
+    await running;
+    await connection.close();
   });
-  process.send!({ type: 'ready' });
 }
 
 main().catch((err) => {

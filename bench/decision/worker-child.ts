@@ -7,24 +7,21 @@ import { createLogger } from '../../src/logger';
 import { openServiceContext } from '../../src/workers/service-context';
 import { installTemporalRuntime } from '../../src/workers/temporal-runtime';
 import { startWorker } from '../../src/workers/worker';
-import { peakRssMiB } from '../lib/results';
+import { endWithParent, serveBenchParent } from '../lib/bench-child-side';
 
 async function main(): Promise<void> {
+  // Gone with the benchmark, however it ends: nothing else would stop this process.
+  endWithParent();
   const config = loadConfig();
   const logger = createLogger({ level: config.runtime.logLevel, pretty: false });
   installTemporalRuntime(logger, config.temporal.metricsAddress);
   const ctx = await openServiceContext(config, logger, { headless: true });
   const overrides = JSON.parse(process.env.BENCH_DECISION_WORKER_OPTIONS ?? '{}') as Partial<WorkerOptions>;
   const worker = await startWorker(ctx, overrides);
-  process.on('message', (message: { type: string }) => {
-    if (message.type !== 'stop') return;
-    void (async () => {
-      await worker.shutdown();
-      await ctx.close();
-      process.send!({ type: 'stopped', peakRssMiB: peakRssMiB() }, () => process.exit(0));
-    })();
+  serveBenchParent(async () => {
+    await worker.shutdown();
+    await ctx.close();
   });
-  process.send!({ type: 'ready' });
 }
 
 main().catch((err) => {
