@@ -4,8 +4,6 @@ import type { BridgeMetrics } from './bridge-metrics';
 import type { DeadLetter, DeadLetterWriter } from './dead-letter-writer';
 import type { Delivery } from './event-routing';
 import type { EventOrigin } from './event-origin';
-
-export type { EventOrigin } from './event-origin';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { DeliveryResult, GuardianDelivery, TemporalDelivery } from './temporal-delivery';
 

@@ -22,12 +22,27 @@ export const VIDEO_EVENT_TYPES = ['video_uploaded', 'video_analysis_requested'] 
  */
 const timestamp = z.iso.datetime({ offset: true, local: false });
 
+/** Longest value of each text field an event may carry, in UTF-16 code units (checked at ingest). */
+export const TEXT_LIMITS = {
+  event_id: 256,
+  event_type: 100,
+  source: 200,
+  severity: 32,
+  model_name: 200,
+  model_version: 200,
+  service_name: 200,
+  video_id: 512,
+  object_key: 1024,
+  bucket: 255,
+  feature: 200,
+} as const;
+
 /** What the product assumed to read a loose event (quoted in the decision's reason). */
 const assumptions = z.array(z.string().max(1000)).max(32).optional();
 
 const envelope = z.object({
   /** Any non-empty string: UUIDs of every variant, ULIDs, Kafka keys. */
-  event_id: z.string().trim().min(1).max(256),
+  event_id: z.string().trim().min(1).max(TEXT_LIMITS.event_id),
   event_type: z.string().min(1),
   timestamp,
   source: z.string().min(1).default('unknown'),
@@ -50,7 +65,7 @@ export function serviceOfSubject(subject: string): string | undefined {
 
 /** Severity stays a free string here: an unknown label becomes MEDIUM in the policy, never a rejection. */
 const severity = z.string().optional();
-const modelName = z.string().min(1).max(200);
+const modelName = z.string().min(1).max(TEXT_LIMITS.model_name);
 /** Unknown fields of the producer's event, kept for the audit record (bounded when read). */
 const extras = z.record(z.string(), z.unknown()).optional();
 
@@ -118,8 +133,8 @@ export const systemEventSchema = envelope
 export const videoEventSchema = envelope
   .extend({
     event_type: z.enum(VIDEO_EVENT_TYPES),
-    video_id: z.string().min(1).max(512).optional(),
-    object_key: z.string().min(1).max(1024).optional(),
+    video_id: z.string().min(1).max(TEXT_LIMITS.video_id).optional(),
+    object_key: z.string().min(1).max(TEXT_LIMITS.object_key).optional(),
     bucket: z.string().min(1).optional(),
     /** Explicit re-analysis of a video that was analysed before. */
     reanalyze: z.boolean().optional(),

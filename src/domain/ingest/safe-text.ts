@@ -4,6 +4,7 @@
  * surrogates (two such names can map to one workflow id), no bidirectional overrides (a name
  * that reads differently from what it is), and bounded in length.
  */
+import { TEXT_LIMITS } from '../events';
 
 // Finding control characters is the point of this pattern.
 // eslint-disable-next-line no-control-regex
@@ -11,20 +12,6 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BIDI_CONTROL = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-/** Longest value of each checked field, in UTF-16 code units. */
-export const TEXT_LIMITS = {
-  event_id: 256,
-  event_type: 100,
-  source: 200,
-  severity: 32,
-  model_name: 200,
-  model_version: 200,
-  service_name: 200,
-  video_id: 512,
-  object_key: 1024,
-  bucket: 255,
-  feature: 200,
-} as const;
 /** Most affected features one event may list. */
 export const MAX_AFFECTED_FEATURES = 1_000;
 
