@@ -1,4 +1,10 @@
-import { serviceSubject } from '../events';
+import {
+  degradationEventSchema,
+  driftEventSchema,
+  serviceSubject,
+  systemEventSchema,
+  videoEventSchema,
+} from '../events';
 import type { CloudEventAttributes } from './cloudevents';
 import { eventTypeOfCloudEventType } from './cloudevents';
 import { readTimestamp } from './timestamps';
@@ -29,20 +35,17 @@ export type LooseEventResult =
   | { ok: true; json: JsonObject; assumptions: string[] }
   | { ok: false; reason: 'schema_violation' | 'unroutable'; detail: string; eventId?: string };
 
-const ENVELOPE_KEYS = ['event_id', 'event_type', 'timestamp', 'source', 'severity'];
-const MODEL_KEYS = [
-  'model_name',
-  'model_version',
-  'service_name',
-  'metrics',
-  'drift_score',
-  'affected_features',
-  'current_performance',
-  'baseline_performance',
-  'performance_drop',
-  'action_required',
-];
-const VIDEO_KEYS = ['video_id', 'object_key', 'bucket', 'reanalyze'];
+/** The fields our schemas define; `assumptions` and `extras` are the product's own, so a producer's are extras. */
+const schemaKeys = (...schemas: Array<{ shape: object }>) =>
+  new Set(
+    schemas
+      .flatMap((schema) => Object.keys(schema.shape))
+      .filter((k) => k !== 'assumptions' && k !== 'extras'),
+  );
+const KNOWN_KEYS = {
+  model: schemaKeys(driftEventSchema, degradationEventSchema, systemEventSchema),
+  video: schemaKeys(videoEventSchema),
+};
 /** Extra fields beyond this (serialised) are summarised: they travel in workflow state and the audit. */
 const MAX_EXTRAS_CHARS = 8192;
 
@@ -166,7 +169,7 @@ function extrasOf(
   json: JsonObject,
   family: LooseEventContext['family'],
 ): { keys: string[]; value?: JsonObject } {
-  const known = new Set([...ENVELOPE_KEYS, ...(family === 'model' ? MODEL_KEYS : VIDEO_KEYS)]);
+  const known = KNOWN_KEYS[family];
   const extras = Object.fromEntries(Object.entries(json).filter(([key]) => !known.has(key)));
   const keys = Object.keys(extras);
   if (keys.length === 0) return { keys };
