@@ -2,16 +2,15 @@ import { log } from '@temporalio/workflow';
 import type { DecisionRecord } from '../../contracts/guardian-activities';
 import type { DecisionEntry, GuardianCarriedState } from '../../contracts/guardian-messages';
 import { errorMessage } from '../../domain/error-message';
-import { localAudit } from './activities';
+import { audit } from './activities';
 import type { BackgroundWork } from './background-work';
 import { auditRecordOf } from './decision-entries';
 
 /**
  * The audit rows a guardian produces while it handles one workflow task (a batch of events, the
- * outcomes of finished actions), written by ONE local activity once the task's synchronous work
- * is done: a row per event as an activity of its own cost the Temporal server an activity task
- * and a second workflow task per event. Each row is taken as the entry stands when it is added,
- * as a write of its own would have been.
+ * outcomes of finished actions), written by ONE activity once the task's synchronous work is
+ * done: a row per event would cost the Temporal server an activity and a workflow task per event.
+ * Each row is taken as the entry stands when it is added, as a write of its own would have been.
  */
 export class AuditBatch {
   private pending: Array<{ entry: DecisionEntry; record: DecisionRecord }> = [];
@@ -45,7 +44,7 @@ export class AuditBatch {
   private async write(batch: Array<{ entry: DecisionEntry; record: DecisionRecord }>): Promise<void> {
     const records = batch.map((b) => b.record);
     try {
-      await localAudit.recordDecisions.executeWithOptions(
+      await audit.recordDecisions.executeWithOptions(
         { summary: `audit: ${records.length} decision(s) from ${records[0].eventId.slice(0, 17)}` },
         [records],
       );
