@@ -1,8 +1,7 @@
-import { log, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import { log, startChild, workflowInfo } from '@temporalio/workflow';
 import type { ActionOutcome, DecisionEntry, GuardianCarriedState } from '../../contracts/guardian-messages';
 import { errorMessage } from '../../domain/error-message';
 import { audit } from './activities';
-import { AuditBatch } from './audit-batch';
 import { BackgroundWork } from './background-work';
 import { auditRecordOf } from './decision-entries';
 import { appendToHistory } from './history';
@@ -10,11 +9,6 @@ import { modelRetrainWorkflow } from './retrain-workflow';
 import { type ActionRequest, carryOut, sendAlertSafely } from './run-action';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/**
- * Audit rows are written in one local activity per workflow task instead of one activity per
- * decision. Runs whose history predates it replay with a write per decision.
- */
-export const BATCHED_AUDIT_PATCH = 'guardian-batched-audit';
 
 /**
  * What happens to a guardian's decision once it is taken: it enters the history, its action
@@ -23,7 +17,6 @@ export const BATCHED_AUDIT_PATCH = 'guardian-batched-audit';
  */
 export class DecisionRunner {
   private readonly work: BackgroundWork;
-  private readonly auditBatch: AuditBatch;
 
   constructor(
     private readonly modelName: string,
@@ -31,12 +24,11 @@ export class DecisionRunner {
     onSettled: () => void,
   ) {
     this.work = new BackgroundWork(onSettled);
-    this.auditBatch = new AuditBatch(modelName, state, this.work);
   }
 
   /** No action, alert or audit write in flight: safe to continue-as-new. */
   isIdle(): boolean {
-    return this.work.size === 0 && this.auditBatch.isEmpty;
+    return this.work.size === 0;
   }
 
   /** Background work of this run, by id (the state query shows it). */
@@ -52,7 +44,6 @@ export class DecisionRunner {
   }
 
   private recordAudit(entry: DecisionEntry): void {
-    if (patched(BATCHED_AUDIT_PATCH)) return this.auditBatch.add(entry);
     this.work.track(`audit:${entry.id}`, 'audit', () => this.writeAudit(entry));
   }
 
