@@ -55,9 +55,9 @@ export function createLogger(settings: LoggerSettings, destination?: pino.Destin
     : settings.pretty
       ? pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } })
       : pino(options);
-  // pino runs formatters.bindings on the root's bindings only; children (created from the root
-  // by prototype, so they inherit this) have theirs redacted here.
-  // Called unbound, so a grandchild is made from its own parent and keeps the parent's bindings.
+  // pino runs formatters.bindings on the root's bindings only; children (made from the root by
+  // prototype, so they inherit this override) have theirs redacted here. pino's own child is
+  // called on `this`, so a grandchild is made from its parent and keeps the parent's bindings.
   const pinoChild = Object.getPrototypeOf(logger).child as Logger['child'];
   logger.child = function redactedChild(this: Logger, bindings, childOptions) {
     return pinoChild.call(this, redact(bindings) as pino.Bindings, childOptions);

@@ -33,7 +33,9 @@ export function redactLogValue(value: unknown, scrubber: SecretScrubber): unknow
     try {
       if (v instanceof Error) return walk({ ...stdSerializers.err(v) }, depth);
       if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1));
-      if (Buffer.isBuffer(v) || v instanceof Date) return v;
+      // What JSON.stringify would write for it (a URL's href, a Date's ISO string), scrubbed.
+      const toJSON = (v as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return walk(toJSON.call(v), depth + 1);
       const out: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(v)) {
         out[key] =

@@ -107,12 +107,21 @@ describe('logger', () => {
     expect(lines[1].msg).toBe('password on its own: [redacted], [redacted]');
   });
 
-  it('leaves logging of ordinary values and arrays intact', () => {
+  it('logs ordinary values, arrays and objects with toJSON as JSON.stringify would', () => {
     const { lines, logger } = capture();
-    logger.info({ models: ['a', 'b'], at: new Date(0), nested: { n: 1, ok: true, none: null } }, 'plain');
+    logger.info(
+      {
+        models: ['a', 'b'],
+        at: new Date(0),
+        url: new URL('https://u:url-object-pw@mlflow.internal/api'),
+        nested: { n: 1, ok: true, none: null },
+      },
+      'plain',
+    );
     expect(lines[0]).toMatchObject({
       models: ['a', 'b'],
       at: '1970-01-01T00:00:00.000Z',
+      url: 'https://u:[redacted]@mlflow.internal/api',
       nested: { n: 1, ok: true, none: null },
     });
   });
