@@ -16,20 +16,27 @@ export interface SecretScrubber {
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/?#]*@/gi;
 // `Authorization: Bearer abc`, `authorization=abc`, `"Authorization": "Basic abc"`: keep the scheme.
 const AUTHORIZATION =
-  /(\bauthorization\b["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|digest)\s+)?[^\s"',;]+/gi;
-// A bearer token quoted on its own, e.g. in a curl command line.
+  /(\bauthorization\b["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|digest)\s+)?([^\s"',;]+)/gi;
+// A bearer token quoted on its own, e.g. in a curl command line. Here and above and below, a
+// value that starts with "<" or "[" is a placeholder (`Bearer <BRIDGE_HTTP_TOKEN>`) or already
+// redacted, and is left as it is.
 const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 // `PASSWORD=…`, `api_key: …`, `"client_secret": "…"`, `MLFLOW_TRACKING_TOKEN=…`, `?token=…&`.
 const SECRET_ASSIGNMENT =
-  /\b([\w.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key))(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\s"'&,;]+/gi;
+  /\b([\w.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key))(["']?\s*[:=]\s*["']?)(?![<[])[^\s"'&,;]+/gi;
+
+function isPlaceholder(value: string): boolean {
+  return value.startsWith('<') || value.startsWith('[');
+}
 
 /** Credentials recognisable by their shape, whatever their value: URL userinfo, auth headers, `token=…`. */
 export function scrubCredentialPatterns(text: string): string {
   return text
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
-    .replace(AUTHORIZATION, (_m, prefix: string, scheme: string | undefined) =>
-      scheme ? `${prefix}${scheme} ${REDACTED}` : `${prefix}${REDACTED}`,
-    )
+    .replace(AUTHORIZATION, (match, prefix: string, scheme: string | undefined, value: string) => {
+      if (isPlaceholder(value)) return match;
+      return scheme ? `${prefix}${scheme} ${REDACTED}` : `${prefix}${REDACTED}`;
+    })
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(SECRET_ASSIGNMENT, `$1$2${REDACTED}`);
 }

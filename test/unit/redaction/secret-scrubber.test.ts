@@ -71,6 +71,8 @@ describe('scrubCredentialPatterns', () => {
     'loss went down to 0.12 after basic training',
     'PWD=/home/trainer',
     'http://mlflow.example.com:5000/api/2.0',
+    'send the ingest token as Authorization: Bearer <BRIDGE_HTTP_TOKEN>',
+    'set password=<your password>',
   ])('leaves %s alone', (input) => {
     expect(scrubCredentialPatterns(input)).toBe(input);
   });
