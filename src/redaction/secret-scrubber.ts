@@ -17,14 +17,14 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/?#]*@/gi;
 // `Authorization: Bearer abc`, `authorization=abc`, `"Authorization": "Basic abc"`: keep the scheme.
 const AUTHORIZATION =
   /(\bauthorization\b["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|digest)\s+)?([^\s"',;]+)/gi;
-// A bearer token quoted on its own, e.g. in a curl command line. Here and above and below, a
-// value that starts with "<" or "[" is a placeholder (`Bearer <BRIDGE_HTTP_TOKEN>`) or already
-// redacted, and is left as it is.
+// A bearer token quoted on its own, e.g. in a curl command line.
 const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
-// `PASSWORD=…`, `api_key: …`, `"client_secret": "…"`, `MLFLOW_TRACKING_TOKEN=…`, `?token=…&`.
+// `PASSWORD=…`, `api_key: …`, `"client_secret": "…"`, `MLFLOW_TRACKING_TOKEN=…`, `?token=…&`;
+// a placeholder value (see isPlaceholder) is left alone.
 const SECRET_ASSIGNMENT =
   /\b([\w.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key))(["']?\s*[:=]\s*["']?)(?![<[])[^\s"'&,;]+/gi;
 
+/** `<BRIDGE_HTTP_TOKEN>` in an operator hint, or `[redacted]` already: nothing to hide. */
 function isPlaceholder(value: string): boolean {
   return value.startsWith('<') || value.startsWith('[');
 }
