@@ -36,15 +36,17 @@ const ALL_LAYERS = [
   'local-services',
   'cli',
   'workers',
+  'redaction',
 ];
 const MAY_IMPORT = {
   domain: [],
+  redaction: [],
   contracts: ['domain'],
   workflows: ['contracts', 'domain'],
-  clients: ['config', 'contracts', 'domain'],
-  backends: ['clients', 'config', 'contracts', 'domain', 'db'],
-  activities: ['backends', 'clients', 'config', 'contracts', 'domain', 'db'],
-  bridge: ['backends', 'clients', 'config', 'contracts', 'domain'],
+  clients: ['config', 'contracts', 'domain', 'redaction'],
+  backends: ['clients', 'config', 'contracts', 'domain', 'db', 'redaction'],
+  activities: ['backends', 'clients', 'config', 'contracts', 'domain', 'db', 'redaction'],
+  bridge: ['backends', 'clients', 'config', 'contracts', 'domain', 'redaction'],
 };
 const LAYERS = Object.fromEntries(
   Object.entries(MAY_IMPORT).map(([layer, allowed]) => [

@@ -20,6 +20,18 @@ export interface Config {
   report: ReportConfig;
 }
 
+/** The settings behind each part of Config. */
+const settingsOfConfig: { [K in keyof Config]: Settings } = {
+  temporal: temporalSettings,
+  kafka: kafkaSettings,
+  runtime: runtimeSettings,
+  guardian: guardianSettings,
+  bridge: bridgeSettings,
+  ingest: ingestSettings,
+  video: videoSettings,
+  report: reportSettings,
+};
+
 /** Each group of settings, for documentation and for checks against deployment files. */
 export const settingGroups: Record<string, Settings> = {
   Temporal: temporalSettings,
@@ -66,4 +78,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     video: video.values,
     report: report.values,
   };
+}
+
+/**
+ * Every secret this configuration holds, for scrubbing output: the values of settings marked
+ * `secret`, and the password of any other URL setting written with one (an MLflow or service
+ * URL with `user:password@`).
+ */
+export function configuredSecretValues(config: Config): string[] {
+  const secrets: string[] = [];
+  for (const [group, settings] of Object.entries(settingsOfConfig)) {
+    const values = config[group as keyof Config] as Record<string, unknown>;
+    for (const [key, spec] of Object.entries(settings)) {
+      const value = values[key];
+      if (typeof value !== 'string' || value === '') continue;
+      if (spec.secret) secrets.push(value);
+      else if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(value)) secrets.push(urlPassword(value));
+    }
+  }
+  return secrets.filter(Boolean);
+}
+
+function urlPassword(value: string): string {
+  try {
+    return new URL(value).password;
+  } catch {
+    return '';
+  }
 }

@@ -1,66 +1,66 @@
 import pino, { Logger, LoggerOptions } from 'pino';
+import { redactLogValue } from './redaction/redact-log-value';
+import { createSecretScrubber, SecretScrubber } from './redaction/secret-scrubber';
 
 export type { Logger } from 'pino';
-
-/**
- * Paths whose values never reach a log line. Wildcards cover nested config objects and
- * request headers; URLs with credentials are scrubbed separately (redactUrlCredentials).
- */
-export const REDACTED_PATHS = [
-  'password',
-  '*.password',
-  '*.*.password',
-  'token',
-  '*.token',
-  'apiKey',
-  '*.apiKey',
-  '*.*.apiKey',
-  'secret',
-  '*.secret',
-  'key',
-  '*.key',
-  'sasl',
-  '*.sasl',
-  '*.*.sasl',
-  'saslPassword',
-  '*.saslPassword',
-  '*.*.saslPassword',
-  'databaseUrl',
-  '*.databaseUrl',
-  '*.*.databaseUrl',
-  'alertWebhookUrl',
-  '*.alertWebhookUrl',
-  '*.*.alertWebhookUrl',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
-  'connectionString',
-  '*.connectionString',
-];
 
 export interface LoggerSettings {
   level: string;
   pretty: boolean;
+  /**
+   * Scrubs configured secret values (see configuredSecretValues) from every logged string.
+   * Without one, fields with secret-looking names and credential patterns are still redacted.
+   */
+  scrubber?: SecretScrubber;
 }
 
-/** The process's root logger: JSON lines by default, pretty when asked, secrets redacted. */
+/**
+ * The process's root logger: JSON lines by default, pretty when asked, secrets redacted.
+ * Redaction is ours rather than pino's `redact` paths: those are case-sensitive, need every
+ * nesting level spelled out and never look inside messages or errors.
+ */
 export function createLogger(settings: LoggerSettings, destination?: pino.DestinationStream): Logger {
+  const scrubber = settings.scrubber ?? createSecretScrubber();
+  const redact = (value: unknown) => redactLogValue(value, scrubber);
+  const scrubArg = (arg: unknown) => (typeof arg === 'string' ? scrubber.scrub(arg) : redact(arg));
   const options: LoggerOptions = {
     level: settings.level,
     base: { service: 'mlops-guardian' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      bindings: (bindings) => redact(bindings) as pino.Bindings,
+      log: (object) => redact(object) as Record<string, unknown>,
+    },
+    // formatters.log has already serialised and scrubbed errors; this keeps pino's own error
+    // serialiser from re-wrapping the plain result (and covers loggers that skip formatters).
+    serializers: { err: (value: unknown) => (value instanceof Error ? redact(value) : value) },
+    hooks: {
+      logMethod(args, method) {
+        const [first, ...rest] = args as unknown[];
+        if (typeof first === 'object' && first !== null && rest.length === 0) {
+          // With no message pino takes the error's own, which formatters never see.
+          const err = first instanceof Error ? first : (first as { err?: unknown }).err;
+          const hasMsg = (first as { msg?: unknown }).msg !== undefined;
+          if (err instanceof Error && !hasMsg) return method.call(this, first, scrubber.scrub(err.message));
+          return method.call(this, first);
+        }
+        const scrubbed = typeof first === 'object' ? [first, ...rest.map(scrubArg)] : args.map(scrubArg);
+        return method.apply(this, scrubbed as Parameters<typeof method>);
+      },
+    },
   };
-  if (destination) return pino(options, destination);
-  if (settings.pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
-  }
-  return pino(options);
-}
-
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages that echo URLs. */
-export function redactUrlCredentials(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+  const logger = destination
+    ? pino(options, destination)
+    : settings.pretty
+      ? pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } })
+      : pino(options);
+  // pino runs formatters.bindings on the root's bindings only; children (made from the root by
+  // prototype, so they inherit this override) have theirs redacted here. pino's own child is
+  // called on `this`, so a grandchild is made from its parent and keeps the parent's bindings.
+  const pinoChild = Object.getPrototypeOf(logger).child as Logger['child'];
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redact(bindings) as pino.Bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }

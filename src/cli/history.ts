@@ -9,7 +9,7 @@ import type { DecisionRecord } from '../contracts/guardian-activities';
 import { readDecisionHistory } from '../backends/audit/decision-log';
 import { createPgPool } from '../clients/postgres';
 import { loadConfig } from '../config';
-import { redactUrlCredentials } from '../logger';
+import { scrubCredentialPatterns } from '../redaction/secret-scrubber';
 
 const USAGE = `usage: mlops-guardian history MODEL [--limit N] [--json]
 
@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const history = await readDecisionHistory(pool, model, limit).catch((err: Error) => {
       const where = config.runtime.databaseUrl ? 'DATABASE_URL' : `${url} (DATABASE_URL is not set)`;
-      throw new Error(`cannot read the audit trail from ${redactUrlCredentials(where)}: ${err.message}`);
+      throw new Error(`cannot read the audit trail from ${scrubCredentialPatterns(where)}: ${err.message}`);
     });
     if (parsed.values.json) {
       for (const d of history) process.stdout.write(`${JSON.stringify(d)}\n`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, httpUrl, parseSettings, setting, SettingsValues } from './setting';
+import { booleanFlag, environmentNameList, httpUrl, parseSettings, setting, SettingsValues } from './setting';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 const hour = z.coerce.number().int().min(0).max(23);
@@ -61,6 +61,13 @@ export const guardianSettings = {
     description:
       'Local training command line, run by `sh -c` per job with MODEL_NAME, MODEL_VERSION, TRAINING_REASON, TRAINING_PRIORITY, TRAINING_EVENT_ID, TRAINING_JOB_ID in its environment; exit code 0 = success.',
     expects: 'a command line',
+  }),
+  trainingCommandEnv: setting({
+    env: 'TRAINING_COMMAND_ENV',
+    schema: environmentNameList.default([]),
+    description:
+      "Further variables of the worker's environment the training command may see. It gets only these, the job variables and PATH, HOME, USER, LOGNAME, SHELL, LANG, LANGUAGE, LC_*, TZ, TMPDIR, TMP and TEMP; nothing else (database, Kafka, Temporal, MLflow or webhook credentials included) reaches it unless named here.",
+    expects: 'a comma-separated list of environment variable names, e.g. CUDA_VISIBLE_DEVICES,HF_HOME',
   }),
   trainingPollIntervalSeconds: setting({
     env: 'TRAINING_POLL_INTERVAL_SECONDS',

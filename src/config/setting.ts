@@ -75,6 +75,17 @@ export const booleanFlag = z.stringbool({
   falsy: ['false', '0', 'no', 'off'],
 });
 
+/** `A,B_2,c`: names a POSIX shell can export (a letter or "_" first, then letters, digits, "_"). */
+export const environmentNameList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)));
+
 export const port = z.coerce.number().int().min(1).max(65535);
 
 export const positiveInt = z.coerce.number().int().positive();

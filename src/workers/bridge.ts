@@ -1,5 +1,6 @@
 import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, configuredSecretValues, loadConfig } from '../config';
+import { createSecretScrubber } from '../redaction/secret-scrubber';
 import { LocalServiceError } from '../local-services/errors';
 import { createLogger } from '../logger';
 import { exitProcess, installExitPath, onExit, whileStartingUp } from './exit-path';
@@ -14,7 +15,11 @@ import { installTemporalRuntime } from './temporal-runtime';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.runtime.logLevel, pretty: config.runtime.logPretty });
+  const logger = createLogger({
+    level: config.runtime.logLevel,
+    pretty: config.runtime.logPretty,
+    scrubber: createSecretScrubber(configuredSecretValues(config)),
+  });
   // Whatever hangs, the process is gone within a bounded time (its offsets stay uncommitted).
   installExitPath(logger, { graceMs: config.bridge.shutdownTimeoutMs + 20_000, cleanStopOnSignal: true });
   installTemporalRuntime(logger);

@@ -1,5 +1,6 @@
 import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
-import { Config, ConfigError, loadConfig } from '../config';
+import { Config, ConfigError, configuredSecretValues, loadConfig } from '../config';
+import { createSecretScrubber } from '../redaction/secret-scrubber';
 import { LocalServiceError } from '../local-services/errors';
 import { createLogger, Logger } from '../logger';
 import { exitProcess, installExitPath, onExit, whileStartingUp } from './exit-path';
@@ -38,7 +39,11 @@ async function startEverything(config: Config, logger: Logger): Promise<ServiceC
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.runtime.logLevel, pretty: config.runtime.logPretty });
+  const logger = createLogger({
+    level: config.runtime.logLevel,
+    pretty: config.runtime.logPretty,
+    scrubber: createSecretScrubber(configuredSecretValues(config)),
+  });
   // Signals are taken from the first moment: a stop asked for while local services are still
   // starting waits for start-up to settle, so nothing we started is left running.
   installExitPath(logger);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, configuredSecretValues, loadConfig } from '../../src/config';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -114,6 +114,20 @@ describe('configuration', () => {
       ['MAINTENANCE_WINDOW_START="2am" is invalid: expected a time HH:MM, e.g. 02:00'],
     ],
     [
+      'training command variable that is not a name',
+      { TRAINING_COMMAND_ENV: 'HF_HOME, CUDA-VISIBLE-DEVICES' },
+      [
+        'TRAINING_COMMAND_ENV="HF_HOME, CUDA-VISIBLE-DEVICES" is invalid: expected a comma-separated list of environment variable names, e.g. CUDA_VISIBLE_DEVICES,HF_HOME',
+      ],
+    ],
+    [
+      'training command variables written as assignments',
+      { TRAINING_COMMAND_ENV: 'HF_HOME=/data' },
+      [
+        'TRAINING_COMMAND_ENV="HF_HOME=/data" is invalid: expected a comma-separated list of environment variable names, e.g. CUDA_VISIBLE_DEVICES,HF_HOME',
+      ],
+    ],
+    [
       'several problems at once, all listed',
       { KAFKA_BROKERS: 'x', LOG_LEVEL: 'loud', VIDEO_BATCH_SIZE: '0' },
       [
@@ -143,5 +157,45 @@ describe('configuration', () => {
       DATABASE_URL: 'x:s3cr3t',
     }).join('\n');
     expect(message).not.toContain('s3cr3t');
+  });
+
+  it('reads the extra variables of the training command as a list of names', () => {
+    expect(loadConfig({}).guardian.trainingCommandEnv).toEqual([]);
+    expect(
+      loadConfig({ TRAINING_COMMAND_ENV: ' HF_HOME, CUDA_VISIBLE_DEVICES ,' }).guardian.trainingCommandEnv,
+    ).toEqual(['HF_HOME', 'CUDA_VISIBLE_DEVICES']);
+  });
+});
+
+describe('configuredSecretValues', () => {
+  it('has nothing to hide in the local default configuration', () => {
+    expect(configuredSecretValues(loadConfig({}))).toEqual([]);
+  });
+
+  it('lists every setting marked secret, and the password of any other URL', () => {
+    const secrets = configuredSecretValues(
+      loadConfig({
+        DATABASE_URL: 'postgres://app:db-pass@db:5432/mlops',
+        KAFKA_SASL_USERNAME: 'guardian',
+        KAFKA_SASL_PASSWORD: 'kafka-pass',
+        TEMPORAL_API_KEY: 'temporal-key',
+        MLFLOW_TRACKING_TOKEN: 'mlflow-token',
+        ALERT_WEBHOOK_URL: 'https://hooks.example.com/services/T/B/x',
+        BRIDGE_HTTP_TOKEN: 'bridge-token-0123456789',
+        MLFLOW_TRACKING_URI: 'https://ml:uri-pass@mlflow.example.com',
+        SCALING_SERVICE_URL: 'http://scaler.internal/scale',
+      }),
+    );
+    expect(secrets.sort()).toEqual(
+      [
+        'postgres://app:db-pass@db:5432/mlops',
+        'kafka-pass',
+        'temporal-key',
+        'mlflow-token',
+        'https://hooks.example.com/services/T/B/x',
+        'bridge-token-0123456789',
+        'uri-pass',
+      ].sort(),
+    );
   });
 });

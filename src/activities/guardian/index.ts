@@ -2,6 +2,8 @@ import { createAlertChannels } from '../../backends/alerts';
 import { createModelRegistry } from '../../backends/registry';
 import { createScalingBackend } from '../../backends/scaling';
 import { createTrainingBackend } from '../../backends/training';
+import { configuredSecretValues } from '../../config';
+import { createSecretScrubber } from '../../redaction/secret-scrubber';
 import type { ActivityDeps } from '../deps';
 import { createRaiseMonitoring } from './raise-monitoring';
 import { createRecordDecision } from './record-decision';
@@ -15,10 +17,11 @@ import type { GuardianActivities } from '../../contracts/guardian-activities';
 /** The guardian's activities, each on the backend the settings choose (see README "Backends"). */
 export function createGuardianActivities(deps: ActivityDeps): GuardianActivities {
   const { config, pool, publisher, logger } = deps;
+  const scrubber = createSecretScrubber(configuredSecretValues(config));
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
-    runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger)),
+    runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
     rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
     sendAlert: createSendAlert(deps, createAlertChannels(config, publisher)),

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import { redactUrlCredentials } from '../../logger';
+import { scrubCredentialPatterns } from '../../redaction/secret-scrubber';
 import {
   BACKEND_PROTOCOL_FAILURE,
   BACKEND_REJECTED_FAILURE,
@@ -55,7 +55,7 @@ export function backendUrl(baseUrl: string, path: string[] = [], query: Record<s
 
 function describeRequest(target: HttpBackendTarget, call: HttpBackendCall, url: URL): string {
   if (target.secretUrl) return `${call.method} to the ${target.label}`;
-  return `${call.method} ${redactUrlCredentials(url.toString())}`;
+  return `${call.method} ${scrubCredentialPatterns(url.toString())}`;
 }
 
 function causeOf(err: unknown): string {

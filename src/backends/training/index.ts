@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { GuardianConfig } from '../../config/guardian';
 import type { Logger } from '../../logger';
+import type { SecretScrubber } from '../../redaction/secret-scrubber';
 import { BACKEND_NOT_CONFIGURED_FAILURE } from '../../contracts/backend-failures';
 import { createHttpTrainingService } from './http-training-service';
 import { createLocalCommandRunner } from './local-command-runner';
@@ -11,9 +12,14 @@ export type { TrainingBackend, TrainingJobOutcome, TrainingJobSpec } from './tra
 /**
  * The training backend the settings choose: the HTTP service when TRAINING_SERVICE_URL is set,
  * else the local command when TRAINING_COMMAND is set. With neither, every training attempt
- * fails non-retryably with a message naming both variables.
+ * fails non-retryably with a message naming both variables. The local command's output is
+ * scrubbed of the configuration's secrets before it is logged or reported.
  */
-export function createTrainingBackend(config: GuardianConfig, logger: Logger): () => TrainingBackend {
+export function createTrainingBackend(
+  config: GuardianConfig,
+  logger: Logger,
+  scrubber: SecretScrubber,
+): () => TrainingBackend {
   const log = logger.child({ component: 'training' });
   let backend: TrainingBackend | undefined;
   if (config.trainingServiceUrl) {
@@ -24,7 +30,12 @@ export function createTrainingBackend(config: GuardianConfig, logger: Logger): (
       logger: log,
     });
   } else if (config.trainingCommand) {
-    backend = createLocalCommandRunner({ command: config.trainingCommand, logger: log });
+    backend = createLocalCommandRunner({
+      command: config.trainingCommand,
+      passEnv: config.trainingCommandEnv,
+      logger: log,
+      scrubber,
+    });
   }
   return () => {
     if (backend) return backend;

@@ -3,12 +3,23 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger';
+import type { SecretScrubber } from '../../redaction/secret-scrubber';
+import { trainingCommandEnv } from './training-command-env';
 import type { FollowOptions, TrainingBackend, TrainingJobOutcome, TrainingJobSpec } from './training-backend';
 
 export interface LocalCommandRunnerOptions {
   /** The operator's command line, run by `sh -c`; job values reach it only through the environment. */
   command: string;
   logger: Logger;
+  /**
+   * Scrubs the command's output and errors before they are logged or become a job's detail,
+   * which reaches workflow history, audit rows, Kafka and Slack.
+   */
+  scrubber: SecretScrubber;
+  /** Names of further variables of `parentEnv` the command may see (TRAINING_COMMAND_ENV). */
+  passEnv?: readonly string[];
+  /** Where allow-listed variables are taken from; the worker's own environment by default. */
+  parentEnv?: NodeJS.ProcessEnv;
   /** After SIGTERM, how long the job gets before SIGKILL. */
   killGraceMs?: number;
   /** How long a finished job's outcome is kept for an attempt that re-attaches late. */
@@ -45,15 +56,14 @@ export function createLocalCommandRunner(options: LocalCommandRunnerOptions): Tr
   function start(jobId: string, spec: TrainingJobSpec): LocalJob {
     const log = options.logger.child({ job_id: jobId, model_name: spec.modelName });
     const child = spawn('sh', ['-c', options.command], {
-      env: {
-        ...process.env,
+      env: trainingCommandEnv(options.parentEnv ?? process.env, options.passEnv ?? [], {
         MODEL_NAME: spec.modelName,
         MODEL_VERSION: spec.modelVersion ?? '',
         TRAINING_REASON: spec.reason,
         TRAINING_PRIORITY: spec.priority,
         TRAINING_EVENT_ID: spec.triggeringEventId,
         TRAINING_JOB_ID: jobId,
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -61,7 +71,10 @@ export function createLocalCommandRunner(options: LocalCommandRunnerOptions): Tr
     const tail: string[] = [];
     let newVersion: string | undefined;
 
-    const onLine = (stream: 'stdout' | 'stderr') => (line: string) => {
+    const onLine = (stream: 'stdout' | 'stderr') => (rawLine: string) => {
+      // Scrubbed whole before it is cut, so a cut never leaves half a secret unrecognised; the
+      // version is read from the scrubbed line too, as it ends up in workflow history.
+      const line = options.scrubber.scrub(rawLine);
       const shown = line.length > MAX_LOGGED_LINE ? `${line.slice(0, MAX_LOGGED_LINE)}…` : line;
       log.info({ stream }, shown);
       tail.push(shown);
@@ -80,7 +93,10 @@ export function createLocalCommandRunner(options: LocalCommandRunnerOptions): Tr
     const done = new Promise<TrainingJobOutcome>((resolve) => {
       child.once('error', (err) => {
         state.exited = true;
-        resolve({ status: 'failed', detail: `could not start the training command: ${err.message}` });
+        resolve({
+          status: 'failed',
+          detail: options.scrubber.scrub(`could not start the training command: ${err.message}`),
+        });
       });
       child.once('exit', (code, signal) => {
         state.exited = true;
