@@ -7,6 +7,7 @@ import { parseRuntimeConfig, RuntimeConfig, runtimeSettings } from './config/run
 import { Settings } from './config/setting';
 import { parseTemporalConfig, TemporalConfig, temporalSettings } from './config/temporal';
 import { parseVideoConfig, VideoConfig, videoSettings } from './config/video';
+import { parseWorkerConfig, WorkerConfig, workerSettings } from './config/worker';
 
 /** Every setting of the product, read from the environment once at start. */
 export interface Config {
@@ -18,6 +19,7 @@ export interface Config {
   ingest: IngestConfig;
   video: VideoConfig;
   report: ReportConfig;
+  worker: WorkerConfig;
 }
 
 /** The settings behind each part of Config. */
@@ -30,6 +32,7 @@ const settingsOfConfig: { [K in keyof Config]: Settings } = {
   ingest: ingestSettings,
   video: videoSettings,
   report: reportSettings,
+  worker: workerSettings,
 };
 
 /** Each group of settings, for documentation and for checks against deployment files. */
@@ -42,6 +45,7 @@ export const settingGroups: Record<string, Settings> = {
   'Incoming events': ingestSettings,
   'Video analysis': videoSettings,
   'Daily report': reportSettings,
+  'Worker metrics': workerSettings,
 };
 
 export class ConfigError extends Error {
@@ -64,9 +68,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ingest = parseIngestConfig(env);
   const video = parseVideoConfig(env);
   const report = parseReportConfig(env);
-  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report].flatMap(
+  const worker = parseWorkerConfig(env);
+  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report, worker].flatMap(
     (r) => r.errors,
   );
+  problems.push(...listenerClashes(temporal.values, bridge.values, worker.values));
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     temporal: temporal.values,
@@ -77,7 +83,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingest: ingest.values,
     video: video.values,
     report: report.values,
+    worker: worker.values,
   };
+}
+
+/**
+ * One process may open three listeners (the bridge's HTTP way in, the worker's /metrics, the
+ * Temporal SDK's metrics): the same port twice would fail at start with EADDRINUSE, so say which
+ * settings clash before anything starts.
+ */
+function listenerClashes(temporal: TemporalConfig, bridge: BridgeConfig, worker: WorkerConfig): string[] {
+  if (!worker.httpEnabled) return [];
+  const problems: string[] = [];
+  if (bridge.enabled && bridge.httpEnabled && bridge.httpPort === worker.httpPort) {
+    problems.push(
+      `WORKER_HTTP_PORT=${worker.httpPort} is also BRIDGE_HTTP_PORT: expected different ports (or WORKER_HTTP_ENABLED=false)`,
+    );
+  }
+  const sdkPort =
+    temporal.metricsAddress &&
+    Number(temporal.metricsAddress.slice(temporal.metricsAddress.lastIndexOf(':') + 1));
+  if (sdkPort === worker.httpPort) {
+    problems.push(
+      `WORKER_HTTP_PORT=${worker.httpPort} is also the port of TEMPORAL_METRICS_ADDRESS: the SDK serves its own listener, expected different ports`,
+    );
+  }
+  return problems;
 }
 
 /**

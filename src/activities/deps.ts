@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { EventPublisher } from '../clients/event-publisher';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 
 /**
  * What activities may touch. Built once by the worker process (or by a test, with its own
@@ -14,4 +15,6 @@ export interface ActivityDeps {
   pool: Pool;
   /** The one shared Kafka producer for events we publish. */
   publisher: EventPublisher;
+  /** Counters for the worker's /metrics; defaults to the process-wide ones (processWorkerMetrics). */
+  workerMetrics?: WorkerMetrics;
 }

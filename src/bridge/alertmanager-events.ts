@@ -48,11 +48,22 @@ function isoTime(text: string | undefined, fallback: Date): string {
 }
 
 /**
+ * The service an alert is about: an explicit `service_name`/`service` label, else the scrape
+ * `job` (the service as Prometheus knows it), else the `instance` — what every series a rule
+ * selects without aggregating still carries, so a rule about a service, not a model, still
+ * reaches a guardian (that service's own) instead of the dead-letter topic.
+ */
+function serviceOf(labels: Record<string, string>): string | undefined {
+  return labels.service_name ?? labels.service ?? labels.job ?? labels.instance;
+}
+
+/**
  * One firing alert → one system event of README "Kafka bridge". The model comes from the `model_name` (or
- * `model`) label; the event type from an `event_type` label, else the alert name in snake
- * case (`SystemOverload` → `system_overload`; unknown types get the ALERT response); the
- * severity from the `severity` label. The event id is derived from the alert's fingerprint
- * and start time, so Alertmanager's repeated notifications of the same alert are one event.
+ * `model`) label; without one the event is about its service (serviceOf). The event type comes
+ * from an `event_type` label, else the alert name in snake case (`SystemOverload` →
+ * `system_overload`; unknown types get the ALERT response); the severity from the `severity`
+ * label. The event id is derived from the alert's fingerprint and start time, so
+ * Alertmanager's repeated notifications of the same alert are one event.
  */
 export function alertToEvent(alert: AlertmanagerAlert, now: Date): Record<string, unknown> {
   const { labels, annotations } = alert;
@@ -69,7 +80,7 @@ export function alertToEvent(alert: AlertmanagerAlert, now: Date): Record<string
     timestamp: startsAt,
     source: 'alertmanager',
     model_name: labels.model_name ?? labels.model,
-    service_name: labels.service_name ?? labels.service ?? labels.job,
+    service_name: serviceOf(labels),
     severity,
     // The alert's own words travel with the event, so the guardian's ALERT can quote them.
     metrics: { alertname, labels, annotations, generator_url: alert.generatorURL },

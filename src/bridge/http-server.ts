@@ -15,7 +15,7 @@ import type { EventOrigin } from './event-origin';
 import type { EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
 import { decodeJson } from './message-decoding';
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus-registry';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus-registry';
 import { DeliveryResult, TransientDeliveryError } from './temporal-delivery';
 
 export interface BridgeHealth {

@@ -8,6 +8,9 @@ import { installReportSchedule } from './report-schedule';
 import { openServiceContext, ServiceContext } from './service-context';
 import { installTemporalRuntime } from './temporal-runtime';
 import { startWorker } from './worker';
+import { startWorkerHttpServer } from './worker-http-server';
+import { processVideoMetrics } from '../activities/video/metrics';
+import { processWorkerMetrics } from '../metrics/worker-metrics';
 
 /**
  * `npm start`: the whole product in one process — the Temporal worker, the Kafka bridge and
@@ -24,6 +27,20 @@ async function startEverything(config: Config, logger: Logger): Promise<ServiceC
     logger.fatal({ err }, 'Temporal worker failed');
     exitProcess(1, 'worker failed');
   });
+  if (config.worker.httpEnabled) {
+    const http = await startWorkerHttpServer({
+      host: config.worker.httpHost,
+      port: config.worker.httpPort,
+      logger: logger.child({ component: 'worker-http' }),
+      workerMetrics: processWorkerMetrics,
+      videoMetrics: processVideoMetrics,
+      pool: ctx.pool,
+      video: config.video,
+      workerState: () => worker.worker.getState(),
+    });
+    // Closed before the worker drains (steps run newest first): nothing waits on a scrape.
+    onExit('worker-http', () => http.close());
+  }
   await installReportSchedule(ctx.temporal.client, config, logger.child({ component: 'report-schedule' }));
   if (config.bridge.enabled) {
     // After the worker, so the first signals find it polling; stopped first (steps run newest first).

@@ -1,5 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { guardianWorkflowId, videoWorkflowId } from '../../src/contracts/workflows';
+import { referenceAlerts } from '../fixtures/interop/alertmanager-reference-alerts';
 import { DLQ_HEADERS } from '../../src/bridge/dead-letter-writer';
 import { startInputQuery, videoInputQuery } from '../fixtures/bridge-workflows';
 import {
@@ -265,6 +266,20 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     expect(tooBig.status).toBe(413);
 
     const alertModel = uniqueName('model-alert');
+    // Unique services per run: the global stack's Temporal keeps guardians of earlier runs.
+    const services = { api: uniqueName('api'), node: uniqueName('node'), db: uniqueName('db') };
+    const referenceRules = referenceAlerts.map((a) => ({
+      ...a,
+      labels: {
+        ...a.labels,
+        ...('job' in a.labels
+          ? { job: services.api }
+          : 'service' in a.labels
+            ? { service: services.db }
+            : { instance: `${services.node}:9100` }),
+      },
+      fingerprint: `${a.fingerprint}-${alertModel}`,
+    }));
     const webhook = {
       version: '4',
       status: 'firing',
@@ -283,12 +298,14 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
           startsAt: '2026-01-05T10:00:00.123456789Z',
           fingerprint: `fp-${alertModel}`,
         },
+        // The reference's own rules name a job, an instance or a service, never a model.
+        ...referenceRules,
         {
           status: 'firing',
-          labels: { alertname: 'DiskFull', instance: 'node-7' },
+          labels: { alertname: 'Watchdog' },
           annotations: {},
           startsAt: '2026-01-05T10:00:00Z',
-          fingerprint: `fp-disk-${alertModel}`,
+          fingerprint: `fp-watchdog-${alertModel}`,
         },
         {
           status: 'resolved',
@@ -301,7 +318,7 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({
       status: 'accepted',
-      accepted: 1,
+      accepted: 4,
       duplicates: 0,
       dead_lettered: 1,
       resolved_ignored: 1,
@@ -323,7 +340,26 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
     const letters = await readTopic(world.t.kafka, world.t.topics.deadLetter, (ls) => ls.some(fromHttp));
     const unroutable = letters.find(fromHttp);
     expect(unroutable && header(unroutable, DLQ_HEADERS.reasonCode)).toBe('unroutable');
-    expect(JSON.parse(unroutable!.value!.toString()).labels.alertname).toBe('DiskFull');
+    expect(JSON.parse(unroutable!.value!.toString()).labels.alertname).toBe('Watchdog');
+    for (const [subject, eventType, summary] of [
+      [services.api, 'high_error_rate', 'High error rate detected'],
+      [`${services.node}:9100`, 'high_memory_usage', 'High memory usage'],
+      [services.db, 'database_connections_high', 'Too many database connections'],
+    ]) {
+      const received = await waitFor(
+        `${eventType} at the guardian of ${subject}`,
+        () => guardianEvents(world.t.temporal.client, guardianWorkflowId(`service:${subject}`)),
+        (r) => r.length >= 1,
+      );
+      expect(received).toEqual([
+        expect.objectContaining({
+          eventType,
+          source: 'alertmanager',
+          modelName: `service:${subject}`,
+          summary,
+        }),
+      ]);
+    }
 
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);

@@ -32,6 +32,7 @@ async function startProduct(options: { localKafka: boolean; preload?: string }):
     TEMPORAL_TASK_QUEUE: uniqueName('interrupts'),
     KAFKA_GROUP_ID: uniqueName('interrupts'),
     BRIDGE_HTTP_PORT: String(await findFreePort()),
+    WORKER_HTTP_PORT: String(await findFreePort()),
     REPORT_OUTPUT_DIR: path.join(servicesDir, 'reports'),
     LOG_LEVEL: 'info',
   };

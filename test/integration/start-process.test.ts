@@ -11,6 +11,7 @@ describe('npm start (the product process)', () => {
       TEMPORAL_TASK_QUEUE: uniqueName('start-test'),
       KAFKA_GROUP_ID: uniqueName('start-test'),
       BRIDGE_HTTP_PORT: String(await findFreePort()),
+      WORKER_HTTP_PORT: String(await findFreePort()),
       REPORT_OUTPUT_DIR: path.join(process.env.TEST_DATA_DIR ?? '/tmp', uniqueName('reports')),
       LOG_LEVEL: 'info',
     };

@@ -199,3 +199,19 @@ describe('configuredSecretValues', () => {
     );
   });
 });
+
+describe("the worker's /metrics listener", () => {
+  it('is on by default, on loopback, and says which settings clash with it', () => {
+    expect(loadConfig({}).worker).toEqual({ httpEnabled: true, httpHost: '127.0.0.1', httpPort: 8089 });
+    expect(() => loadConfig({ WORKER_HTTP_PORT: '8088' })).toThrow(
+      /WORKER_HTTP_PORT=8088 is also BRIDGE_HTTP_PORT/,
+    );
+    expect(() => loadConfig({ TEMPORAL_METRICS_ADDRESS: '127.0.0.1:8089' })).toThrow(
+      /WORKER_HTTP_PORT=8089 is also the port of TEMPORAL_METRICS_ADDRESS/,
+    );
+    expect(loadConfig({ WORKER_HTTP_PORT: '8088', WORKER_HTTP_ENABLED: 'false' }).worker.httpEnabled).toBe(
+      false,
+    );
+    expect(loadConfig({ WORKER_HTTP_PORT: '8088', BRIDGE_ENABLED: 'false' }).worker.httpPort).toBe(8088);
+  });
+});

@@ -156,7 +156,7 @@ describeWithGo('Helm chart deploy/helm/mlops-guardian', () => {
     );
   });
 
-  it('probes the bridge on /healthz and gives worker roles a grace period instead of an HTTP probe', () => {
+  it('probes the bridge on /healthz, gives worker roles a grace period, and lets Prometheus scrape every worker', () => {
     const rendered = manifests(render('-f', FULL_VALUES));
     const byRole = Object.fromEntries(
       rendered
@@ -164,7 +164,8 @@ describeWithGo('Helm chart deploy/helm/mlops-guardian', () => {
         .map((d) => [d.spec.template.metadata.labels['app.kubernetes.io/component'], d.spec.template]),
     );
     const bridge = byRole.bridge.spec.containers[0];
-    expect(bridge.ports).toEqual([{ name: 'http', containerPort: 9090, protocol: 'TCP' }]);
+    const workerHttp = { name: 'worker-http', containerPort: 8089, protocol: 'TCP' };
+    expect(bridge.ports).toEqual([{ name: 'http', containerPort: 9090, protocol: 'TCP' }, workerHttp]);
     expect(bridge.readinessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(bridge.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(byRole.bridge.metadata.annotations).toMatchObject({
@@ -174,7 +175,13 @@ describeWithGo('Helm chart deploy/helm/mlops-guardian', () => {
     for (const role of ['guardian', 'video', 'report']) {
       const container = byRole[role].spec.containers[0];
       expect(container.livenessProbe).toBeUndefined();
-      expect(container.ports).toBeUndefined();
+      // The worker's /metrics (WORKER_HTTP_PORT), the one port these pods open.
+      expect(container.ports).toEqual([workerHttp]);
+      expect(byRole[role].metadata.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': '8089',
+        'prometheus.io/path': '/metrics',
+      });
       expect(byRole[role].spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
     }
     const video = byRole.video.spec;

@@ -1,15 +1,20 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { runOnce } from '../../backends/action-ledger';
 import type { AlertChannel } from '../../backends/alerts';
+import { processWorkerMetrics } from '../../metrics/worker-metrics';
 import type { ActivityDeps } from '../deps';
+import { withAlertAnnotations } from './alert-annotations';
 import type { AlertRequest, AlertResult } from '../../contracts/guardian-activities';
 
 /**
  * ALERT: to system.alerts and, when configured, the webhook. Each channel gets an alert once:
- * a retry after the webhook failed does not publish to Kafka again.
+ * a retry after the webhook failed does not publish to Kafka again (nor counts it again).
+ * An alert answering a Prometheus alert quotes its summary and description.
  */
 export function createSendAlert(deps: ActivityDeps, channels: AlertChannel[]) {
-  return async function sendAlert(request: AlertRequest): Promise<AlertResult> {
+  const metrics = deps.workerMetrics ?? processWorkerMetrics;
+  return async function sendAlert(original: AlertRequest): Promise<AlertResult> {
+    const request = withAlertAnnotations(original);
     const log = deps.logger.child({
       activity: 'sendAlert',
       model_name: request.modelName,
@@ -23,7 +28,13 @@ export function createSendAlert(deps: ActivityDeps, channels: AlertChannel[]) {
           { action: `alert:${channel.name}`, modelName: request.modelName, key: request.alertId },
           async () => ({}),
           async () => {
-            await channel.deliver(request);
+            try {
+              await channel.deliver(request);
+            } catch (err) {
+              metrics.alarmFailed('guardian', channel.name);
+              throw err;
+            }
+            metrics.alarmSent('guardian', channel.name, request.time);
             return { channel: channel.name };
           },
         );

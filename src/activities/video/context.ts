@@ -4,6 +4,7 @@ import type { EventPublisher } from '../../clients/event-publisher';
 import type { VideoConfig } from '../../config/video';
 import type { VideoJobRef } from '../../contracts/video-activities';
 import type { Logger } from '../../logger';
+import type { WorkerMetrics } from '../../metrics/worker-metrics';
 import type { VideoMetrics } from './metrics';
 
 /** What every video activity is built from: injected by createVideoActivities, never opened here. */
@@ -15,6 +16,8 @@ export interface VideoActivityContext {
   publisher: EventPublisher;
   alertsTopic: string;
   metrics: VideoMetrics;
+  /** Counts the alarms video analysis sends (the worker's /metrics). */
+  workerMetrics: WorkerMetrics;
   /** The detector client; throws DetectorNotConfigured without DETECTOR_URL. */
   detector(): DetectorClient;
   /** Runs a database action; its error becomes a typed, classified failure (and is counted). */

@@ -29,8 +29,8 @@ export function createDatabaseGuard(ctx: GuardDeps): VideoActivityContext['withD
       message: `More than ${video.dbFailureAlertCount} PostgreSQL connection failures within ${video.dbFailureWindowMinutes} min. Latest: ${lastError}`,
       details: { failures: inWindow, windowMinutes: video.dbFailureWindowMinutes },
     };
-    publishAlert(ctx.publisher, ctx.alertsTopic, alert, `db_connection_failures:${Date.now()}`).catch(
-      (err: Error) => log.error({ err: err.message }, 'database alarm could not be published'),
+    publishAlert(ctx, alert, `db_connection_failures:${Date.now()}`).catch((err: Error) =>
+      log.error({ err: err.message }, 'database alarm could not be published'),
     );
   }
 

@@ -6,6 +6,7 @@ import type { VideoActivityContext } from './context';
 import { createDatabaseGuard } from './database-guard';
 import { detectPersonsBatch } from './detect-persons';
 import { detectorNotConfigured } from './detector-failures';
+import { processWorkerMetrics } from '../../metrics/worker-metrics';
 import { processVideoMetrics, type VideoMetrics } from './metrics';
 import { createVideoJobSettings } from './video-job-settings';
 import {
@@ -34,6 +35,7 @@ export function createVideoActivities(deps: VideoActivityDeps): VideoActivities 
     publisher: deps.publisher,
     alertsTopic: deps.config.kafka.topicAlerts,
     metrics: deps.metrics ?? processVideoMetrics,
+    workerMetrics: deps.workerMetrics ?? processWorkerMetrics,
   };
   const ctx: VideoActivityContext = {
     ...base,

@@ -33,8 +33,7 @@ export function createRecordVideoJobOutcome(
     if (rate.percent <= video.failureRateAlertPercent) return;
     if (!metrics.claimAlert('failure_rate_high', video.failureRateWindowMinutes * 60_000)) return;
     await publishAlert(
-      ctx.publisher,
-      ctx.alertsTopic,
+      ctx,
       {
         job,
         kind: 'failure_rate_high',
@@ -61,7 +60,7 @@ export function createRecordVideoJobOutcome(
 /** Publishes to system.alerts. */
 export function createPublishVideoAlert(ctx: VideoActivityContext): VideoActivities['publishVideoAlert'] {
   return async function publishVideoAlert(alert) {
-    await publishAlert(ctx.publisher, ctx.alertsTopic, alert);
+    await publishAlert(ctx, alert);
     ctx.log.warn(
       { videoKey: alert.job.videoKey, kind: alert.kind, title: alert.title },
       'video alert published',

@@ -8,10 +8,10 @@ const COLUMNS_PER_ROW = 9;
  * write for (model, event) wins: a redelivered event or a retried activity must never replace the
  * decision the guardian took first (a duplicate's "skipped: duplicate" would otherwise overwrite
  * the real decision); inside one call, too, the earlier record wins.
- * Returns how many rows were new.
+ * Returns the records whose rows are new, so each decision is counted once however often it is written.
  */
-export async function writeDecisions(pool: Pool, records: DecisionRecord[]): Promise<number> {
-  if (records.length === 0) return 0;
+export async function insertDecisions(pool: Pool, records: DecisionRecord[]): Promise<DecisionRecord[]> {
+  if (records.length === 0) return [];
   const values = records.flatMap((r) => [
     r.modelName,
     r.eventId,
@@ -27,14 +27,22 @@ export async function writeDecisions(pool: Pool, records: DecisionRecord[]): Pro
     const first = i * COLUMNS_PER_ROW + 1;
     return `(${Array.from({ length: COLUMNS_PER_ROW }, (__, c) => `$${first + c}`).join(', ')})`;
   });
-  const { rowCount } = await pool.query(
+  const { rows: inserted } = await pool.query<{ model_name: string; event_id: string }>(
     `INSERT INTO guardian_decisions
        (model_name, event_id, event_type, severity, action, executed, reason, decided_at, details)
      VALUES ${rows.join(',\n            ')}
-     ON CONFLICT (model_name, event_id) DO NOTHING`,
+     ON CONFLICT (model_name, event_id) DO NOTHING
+     RETURNING model_name, event_id`,
     values,
   );
-  return rowCount ?? 0;
+  const isNew = new Set(inserted.map((r) => JSON.stringify([r.model_name, r.event_id])));
+  // The earlier of two records with one key is the one written (ON CONFLICT keeps the first).
+  return records.filter((r) => isNew.delete(JSON.stringify([r.modelName, r.eventId])));
+}
+
+/** Writes decisions (see insertDecisions); returns how many rows were new. */
+export async function writeDecisions(pool: Pool, records: DecisionRecord[]): Promise<number> {
+  return (await insertDecisions(pool, records)).length;
 }
 
 /** Writes one decision (see writeDecisions); false when it was already recorded. */

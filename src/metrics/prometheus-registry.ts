@@ -1,6 +1,6 @@
 /**
  * A minimal Prometheus metrics registry (counters, gauges, histograms with labels) rendered in
- * the text exposition format 0.0.4. Hand-written because the bridge needs a handful of metrics,
+ * the text exposition format 0.0.4. Hand-written because the bridge and the worker need a handful of metrics,
  * not a dependency.
  */
 

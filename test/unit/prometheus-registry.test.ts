@@ -1,4 +1,4 @@
-import { MetricsRegistry } from '../../src/bridge/prometheus-registry';
+import { MetricsRegistry } from '../../src/metrics/prometheus-registry';
 
 describe('MetricsRegistry (Prometheus text format 0.0.4)', () => {
   it('renders counters and gauges with HELP, TYPE and sorted, escaped labels', () => {
