@@ -36,7 +36,11 @@ export default async function globalSetup(): Promise<void> {
   const logger = createLogger({ level: 'warn', pretty: false });
   installExitPath(logger);
   removeOnExit(dataDir);
-  const stack = await startLocalStack(loadConfig(env), logger, { headless: true });
+  // A throwaway stack in its own data directory, removed afterwards: durability buys nothing here.
+  const stack = await startLocalStack(loadConfig(env), logger, {
+    headless: true,
+    postgresWithoutFsync: true,
+  });
   const forget = onExit('test stack', () => stack.stop());
   Object.assign(process.env, {
     TEMPORAL_ADDRESS: stack.temporalAddress,

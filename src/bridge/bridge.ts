@@ -93,6 +93,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     topics: inputTopicFamilies(config.kafka),
     fromBeginning: settings.newGroupStart === 'earliest',
     maxMessageBytes: settings.maxMessageBytes,
+    partitionBufferBytes: settings.partitionBufferBytes,
     ingest,
     partitionsConcurrently: settings.partitionsConcurrently,
     sessionTimeoutMs: settings.sessionTimeoutMs,

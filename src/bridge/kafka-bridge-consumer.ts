@@ -10,6 +10,7 @@ import type { KeyedMutex } from './keyed-mutex';
 import type { IngestSettings } from '../domain/ingest/read-event';
 import { classifyMessage, TopicFamilies } from './message-decoding';
 import { decideFate } from './message-fate';
+import { messageBytes } from './message-bytes';
 import { LaneItem, PartitionLane } from './partition-lane';
 import { GuardianDelivery, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
 
@@ -20,6 +21,8 @@ export interface KafkaBridgeConsumerOptions {
   /** Where a consumer group without committed offsets starts. */
   fromBeginning: boolean;
   maxMessageBytes: number;
+  /** Per partition, fetching pauses once the messages waiting in memory hold this many bytes. */
+  partitionBufferBytes: number;
   /** How loose events are read (producer time zone, CloudEvents type mapping). */
   ingest: IngestSettings;
   partitionsConcurrently: number;
@@ -173,6 +176,8 @@ export class KafkaBridgeConsumer {
       backoff: new CappedBackoff(this.options.retryInitialDelayMs, this.options.retryMaxDelayMs),
       highWater: QUEUE_HIGH_WATER,
       lowWater: QUEUE_HIGH_WATER / 4,
+      highWaterBytes: this.options.partitionBufferBytes,
+      lowWaterBytes: this.options.partitionBufferBytes / 4,
       maxBatch: MAX_EVENTS_PER_SIGNAL,
       maxBatchBytes: MAX_BYTES_PER_SIGNAL,
       pause: () => this.pauseFetching([{ topic, partition }]),
@@ -346,7 +351,8 @@ export class KafkaBridgeConsumer {
       offset: BigInt(message.offset),
       // Bad messages have no workflow: each is its own key, so they never wait for a model's events.
       key: route.ok ? route.delivery.workflowId : `dead-letter:${topic}/${partition}/${message.offset}`,
-      bytes: message.value?.length ?? 0,
+      // Counted against the signal's byte limit and against the partition's buffer.
+      bytes: messageBytes(message),
       run: async () => {
         const outcome = await decideFate(route, (delivery) => pipeline.deliver(delivery, origin));
         try {

@@ -13,7 +13,7 @@ export interface LaneItem {
    * its key that have it too: called with all of them (this one first), in offset order.
    */
   runTogether?(items: LaneItem[]): Promise<void>;
-  /** Size counted against the batch's byte limit. */
+  /** Size counted against the batch's byte limit and the lane's buffer limit. */
   bytes?: number;
 }
 
@@ -39,6 +39,12 @@ export interface PartitionLaneOptions {
   /** Pause fetching at this many queued messages, resume at `lowWater`. */
   highWater: number;
   lowWater: number;
+  /**
+   * Pause fetching too once the queued messages hold this many bytes, resume at `lowWaterBytes`:
+   * a count alone lets a few hundred large events hold gigabytes.
+   */
+  highWaterBytes?: number;
+  lowWaterBytes?: number;
   /** Most messages (and bytes) of one key delivered in one call; 1 = one at a time. */
   maxBatch?: number;
   maxBatchBytes?: number;
@@ -66,6 +72,7 @@ export class PartitionLane {
   private readonly failedBatches = new Map<string, number>();
   private readonly runningKeys = new Set<string>();
   private queuedCount = 0;
+  private queuedByteCount = 0;
   private halted = false;
   private failing = false;
   /** The message whose failure paused the lane: its success (it is retried first) ends the outage. */
@@ -88,6 +95,7 @@ export class PartitionLane {
       if (chain) chain.push(item);
       else this.chains.set(item.key, [item]);
       this.queuedCount++;
+      this.queuedByteCount += item.bytes ?? 0;
     }
     this.syncFetching();
     this.pump();
@@ -102,6 +110,11 @@ export class PartitionLane {
   /** Messages enqueued and not done (queued or in flight). */
   get queued(): number {
     return this.queuedCount;
+  }
+
+  /** Bytes of the messages enqueued and not done. */
+  get queuedBytes(): number {
+    return this.queuedByteCount;
   }
 
   get isFailing(): boolean {
@@ -174,7 +187,7 @@ export class PartitionLane {
         if (!ran) return;
         this.failedBatches.delete(key);
         chain.splice(0, batch.length);
-        for (const item of batch) this.markDone(item.offset);
+        for (const item of batch) this.markDone(item);
       }
     } finally {
       this.runningKeys.delete(key);
@@ -199,8 +212,9 @@ export class PartitionLane {
     return chain.slice(0, size);
   }
 
-  private markDone(offset: bigint): void {
+  private markDone({ offset, bytes = 0 }: LaneItem): void {
     this.queuedCount--;
+    this.queuedByteCount -= bytes;
     if (offset === this.failedOffset) {
       this.failedOffset = undefined;
       this.options.onRecovered({
@@ -244,9 +258,11 @@ export class PartitionLane {
   /** Fetch while healthy and not too far ahead; pause otherwise (with hysteresis). A halted lane leaves fetching to its owner. */
   private syncFetching(): void {
     if (this.halted) return;
-    const { highWater, lowWater } = this.options;
-    const shouldPause = this.failing || this.queuedCount >= highWater;
-    const mayResume = !this.failing && this.queuedCount <= lowWater;
+    const { highWater, lowWater, highWaterBytes = Infinity } = this.options;
+    const lowWaterBytes = this.options.lowWaterBytes ?? highWaterBytes / 4;
+    const shouldPause =
+      this.failing || this.queuedCount >= highWater || this.queuedByteCount >= highWaterBytes;
+    const mayResume = !this.failing && this.queuedCount <= lowWater && this.queuedByteCount <= lowWaterBytes;
     if (shouldPause && !this.fetchPaused) {
       this.fetchPaused = true;
       this.options.pause();

@@ -7,8 +7,12 @@
 import { parseArgs } from 'node:util';
 import type { DecisionRecord } from '../contracts/guardian-activities';
 import { readDecisionHistory } from '../backends/audit/decision-log';
+import path from 'node:path';
 import { createPgPool } from '../clients/postgres';
-import { loadConfig } from '../config';
+import { postgresTlsOptions } from '../clients/postgres-tls';
+import { Config, loadConfig } from '../config';
+import { localPostgresUrl } from '../local-services/postgres-password';
+import { PROJECT_ROOT } from '../local-services/provision';
 import { scrubCredentialPatterns } from '../redaction/secret-scrubber';
 
 const USAGE = `usage: mlops-guardian history MODEL [--limit N] [--json]
@@ -22,6 +26,12 @@ const MAX_LIMIT = 10_000;
 export function formatDecision(d: DecisionRecord): string {
   const outcome = d.executed ? 'executed' : 'skipped ';
   return `${d.decidedAt}  ${d.eventType.padEnd(28)} ${d.severity.padEnd(8)} ${d.action.padEnd(10)} ${outcome}  ${d.reason}  [${d.eventId}]`;
+}
+
+/** The database `npm start` runs when DATABASE_URL is unset, with its generated password. */
+function localAuditUrl(config: Config): string {
+  const stateDir = path.join(path.resolve(PROJECT_ROOT, config.runtime.localServicesDir), 'postgres');
+  return localPostgresUrl(stateDir, config.runtime.localPostgresPort, 'mlops');
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -44,12 +54,19 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const config = loadConfig();
-  const url =
-    config.runtime.databaseUrl ?? `postgres://postgres@127.0.0.1:${config.runtime.localPostgresPort}/mlops`;
-  const pool = createPgPool({ connectionString: url, max: 1 });
+  let url: string;
+  try {
+    url = config.runtime.databaseUrl ?? localAuditUrl(config);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const pool = createPgPool({ connectionString: url, max: 1, ssl: postgresTlsOptions(config.runtime) });
   try {
     const history = await readDecisionHistory(pool, model, limit).catch((err: Error) => {
-      const where = config.runtime.databaseUrl ? 'DATABASE_URL' : `${url} (DATABASE_URL is not set)`;
+      const where = config.runtime.databaseUrl
+        ? 'DATABASE_URL'
+        : `the local PostgreSQL on 127.0.0.1:${config.runtime.localPostgresPort} (DATABASE_URL is not set)`;
       throw new Error(`cannot read the audit trail from ${scrubCredentialPatterns(where)}: ${err.message}`);
     });
     if (parsed.values.json) {

@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, KafkaConfig as KafkaJsConfig, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
-import type { KafkaConfig } from '../config/kafka';
+import { KafkaConfig, kafkaTransportWarnings, kafkaUsesTls } from '../config/kafka';
 import type { Logger } from '../logger';
+import { readPemFile } from './pem-file';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -9,7 +12,45 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-function saslOptions(config: KafkaConfig): SASLOptions | undefined {
+/**
+ * TLS options of the broker connections: `true` (system CAs) unless a CA file or a client
+ * certificate is configured; `false` without TLS.
+ */
+export function kafkaTlsOptions(config: KafkaConfig): ConnectionOptions | boolean {
+  if (!kafkaUsesTls(config)) return false;
+  const options: ConnectionOptions = {};
+  if (config.sslCaPath) options.ca = [readPemFile('KAFKA_SSL_CA_PATH', config.sslCaPath)];
+  if (config.sslCertPath && config.sslKeyPath) {
+    options.cert = readPemFile('KAFKA_SSL_CERT_PATH', config.sslCertPath);
+    options.key = readPemFile('KAFKA_SSL_KEY_PATH', config.sslKeyPath);
+  }
+  return Object.keys(options).length > 0 ? options : true;
+}
+
+/** Reads the bearer token file at every (re-)authentication, so a renewed token is used at once. */
+function oauthBearerFromFile(path: string) {
+  return async () => {
+    let token: string;
+    try {
+      token = (await readFile(path, 'utf8')).trim();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new Error(`KAFKA_SASL_OAUTHBEARER_TOKEN_PATH=${JSON.stringify(path)} cannot be read (${code})`, {
+        cause: err,
+      });
+    }
+    if (token === '') throw new Error(`KAFKA_SASL_OAUTHBEARER_TOKEN_PATH=${JSON.stringify(path)} is empty`);
+    return { value: token };
+  };
+}
+
+export function saslOptions(config: KafkaConfig): SASLOptions | undefined {
+  if (config.saslMechanism === 'oauthbearer' && config.saslOauthbearerTokenPath) {
+    return {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: oauthBearerFromFile(config.saslOauthbearerTokenPath),
+    };
+  }
   if (!config.saslMechanism || !config.saslUsername || !config.saslPassword) return undefined;
   const credentials = { username: config.saslUsername, password: config.saslPassword };
   switch (config.saslMechanism) {
@@ -19,16 +60,19 @@ function saslOptions(config: KafkaConfig): SASLOptions | undefined {
       return { mechanism: 'scram-sha-256', ...credentials };
     case 'scram-sha-512':
       return { mechanism: 'scram-sha-512', ...credentials };
+    default:
+      return undefined;
   }
 }
 
 /** A kafkajs client whose own log lines go through our (redacting) logger. */
 export function createKafka(config: KafkaConfig, brokers: string[], logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
+  for (const warning of kafkaTransportWarnings(config)) logger.warn({ component: 'kafka' }, warning);
   const options: KafkaJsConfig = {
     clientId: config.clientId,
     brokers,
-    ssl: config.ssl,
+    ssl: kafkaTlsOptions(config),
     sasl: saslOptions(config),
     logLevel: logLevel.WARN,
     logCreator:

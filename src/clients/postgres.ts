@@ -1,9 +1,12 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Pool, PoolConfig } from 'pg';
 
 export interface PostgresOptions {
   connectionString: string;
   connectTimeoutMs?: number;
   max?: number;
+  /** TLS (postgresTlsOptions); undefined leaves it to the URL's parameters. */
+  ssl?: ConnectionOptions | false;
 }
 
 /** A pg pool; call pool.end() to close it. Idle-client errors are reported, never thrown. */
@@ -13,6 +16,7 @@ export function createPgPool(options: PostgresOptions, onError?: (err: Error) =>
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     max: options.max ?? 10,
   };
+  if (options.ssl !== undefined) config.ssl = options.ssl;
   const pool = new Pool(config);
   // Without a listener an idle client's error (server restart) would crash the process.
   pool.on('error', (err) => onError?.(err));

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { Client, Connection, ConnectionLike, TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config/temporal';
+import { readPemFile } from './pem-file';
 
 /** Options both the client Connection and the worker's NativeConnection accept. */
 export interface TemporalConnectionOptions {
@@ -11,22 +11,26 @@ export interface TemporalConnectionOptions {
   metadata?: Record<string, string>;
 }
 
-/** Connection options for a Temporal frontend: plain, mTLS (cert/key) or API key. */
+/**
+ * Connection options for a Temporal frontend: plain, or TLS (verified against the system CAs or
+ * TEMPORAL_TLS_CA_PATH, optionally under another server name) with mTLS (cert/key) or an API key.
+ */
 export async function temporalConnectionOptions(
   config: TemporalConfig,
   address: string,
 ): Promise<TemporalConnectionOptions> {
   const options: TemporalConnectionOptions = { address };
+  const tls: TLSConfig = {};
+  if (config.tlsCaPath) tls.serverRootCACertificate = readPemFile('TEMPORAL_TLS_CA_PATH', config.tlsCaPath);
+  if (config.tlsServerName) tls.serverNameOverride = config.tlsServerName;
   if (config.tlsCertPath && config.tlsKeyPath) {
-    options.tls = {
-      clientCertPair: {
-        crt: await readFile(config.tlsCertPath),
-        key: await readFile(config.tlsKeyPath),
-      },
+    tls.clientCertPair = {
+      crt: readPemFile('TEMPORAL_TLS_CERT_PATH', config.tlsCertPath),
+      key: readPemFile('TEMPORAL_TLS_KEY_PATH', config.tlsKeyPath),
     };
-  } else if (config.tls || config.apiKey) {
-    options.tls = true;
   }
+  if (Object.keys(tls).length > 0) options.tls = tls;
+  else if (config.tls || config.apiKey) options.tls = true;
   if (config.apiKey) {
     options.apiKey = config.apiKey;
     options.metadata = { 'temporal-namespace': config.namespace };

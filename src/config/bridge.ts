@@ -53,6 +53,14 @@ export const bridgeSettings = {
     expects: 'a positive number of bytes',
     defaultText: '1048576',
   }),
+  partitionBufferBytes: setting({
+    env: 'BRIDGE_PARTITION_BUFFER_BYTES',
+    schema: positiveInt.default(4 * 1_048_576),
+    description:
+      'Per Kafka partition, fetching pauses once the messages waiting in memory hold this many bytes (or 256 messages), and resumes when a quarter is left; the memory a bridge holds is about this times the partitions it owns, plus one fetch.',
+    expects: 'a positive number of bytes',
+    defaultText: '4194304',
+  }),
   newGroupStart: setting({
     env: 'BRIDGE_NEW_GROUP_START',
     schema: z.enum(['earliest', 'latest']).default('earliest'),

@@ -43,15 +43,36 @@ export const kafkaSettings = {
   ssl: setting({
     env: 'KAFKA_SSL',
     schema: booleanFlag.default(false),
-    description: 'Connect to Kafka over TLS.',
+    description:
+      'Connect to Kafka over TLS (implied by KAFKA_SSL_CA_PATH or a client certificate). The server certificate is verified against the system CAs, or KAFKA_SSL_CA_PATH.',
     expects: 'true or false',
     defaultText: 'false',
   }),
+  sslCaPath: setting({
+    env: 'KAFKA_SSL_CA_PATH',
+    schema: z.string().optional(),
+    description:
+      "CA certificates (PEM) the brokers' certificates must chain to, instead of the system's trusted CAs (a private CA).",
+    expects: 'a path to a PEM file',
+  }),
+  sslCertPath: setting({
+    env: 'KAFKA_SSL_CERT_PATH',
+    schema: z.string().optional(),
+    description: 'Client certificate (PEM) for mTLS to the brokers. Needs KAFKA_SSL_KEY_PATH.',
+    expects: 'a path to a PEM file',
+  }),
+  sslKeyPath: setting({
+    env: 'KAFKA_SSL_KEY_PATH',
+    schema: z.string().optional(),
+    description: 'Private key (PEM, unencrypted) of the Kafka client certificate.',
+    expects: 'a path to a PEM file',
+  }),
   saslMechanism: setting({
     env: 'KAFKA_SASL_MECHANISM',
-    schema: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
-    description: 'SASL mechanism; needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.',
-    expects: 'one of plain, scram-sha-256, scram-sha-512',
+    schema: z.enum(['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer']).optional(),
+    description:
+      'SASL mechanism; plain and scram-* need KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, oauthbearer needs KAFKA_SASL_OAUTHBEARER_TOKEN_PATH. Without TLS a warning is logged at start: the credentials (or what an eavesdropper needs to guess them) travel in clear.',
+    expects: 'one of plain, scram-sha-256, scram-sha-512, oauthbearer',
   }),
   saslUsername: setting({
     env: 'KAFKA_SASL_USERNAME',
@@ -65,6 +86,13 @@ export const kafkaSettings = {
     description: 'SASL password.',
     expects: 'a password',
     secret: true,
+  }),
+  saslOauthbearerTokenPath: setting({
+    env: 'KAFKA_SASL_OAUTHBEARER_TOKEN_PATH',
+    schema: z.string().optional(),
+    description:
+      'File holding the OAuth bearer token (a JWT) for KAFKA_SASL_MECHANISM=oauthbearer, read again at every authentication and re-authentication, so whatever renews it (a projected service-account token, a sidecar) is picked up without a restart.',
+    expects: 'a path to a file holding one token',
   }),
   localPort: setting({
     env: 'LOCAL_KAFKA_PORT',
@@ -107,13 +135,48 @@ export type KafkaConfig = SettingsValues<typeof kafkaSettings>;
 
 export function parseKafkaConfig(env: NodeJS.ProcessEnv) {
   const result = parseSettings(kafkaSettings, env);
-  const { saslMechanism, saslUsername, saslPassword } = result.values;
-  if (saslMechanism && (!saslUsername || !saslPassword)) {
+  const { saslMechanism, saslUsername, saslPassword, saslOauthbearerTokenPath, sslCertPath, sslKeyPath } =
+    result.values;
+  if (saslMechanism === 'oauthbearer') {
+    if (!saslOauthbearerTokenPath) {
+      result.errors.push(
+        'KAFKA_SASL_MECHANISM=oauthbearer but KAFKA_SASL_OAUTHBEARER_TOKEN_PATH is missing: expected the path of the token file',
+      );
+    }
+  } else if (saslMechanism && (!saslUsername || !saslPassword)) {
     result.errors.push(
-      'KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both',
+      `KAFKA_SASL_MECHANISM=${saslMechanism} but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both`,
+    );
+  }
+  if (Boolean(sslCertPath) !== Boolean(sslKeyPath)) {
+    result.errors.push(
+      'KAFKA_SSL_CERT_PATH and KAFKA_SSL_KEY_PATH must be set together: expected both paths or neither',
     );
   }
   return result;
+}
+
+/** Whether the brokers are reached over TLS: asked for, or implied by a CA file or a client certificate. */
+export function kafkaUsesTls(config: KafkaConfig): boolean {
+  return config.ssl || Boolean(config.sslCaPath || config.sslCertPath);
+}
+
+/**
+ * What an operator should hear at start about how Kafka is reached: SASL without TLS sends a
+ * PLAIN password or a bearer token in clear, and lets an eavesdropper attack a SCRAM exchange
+ * offline; the events themselves travel in clear either way.
+ */
+export function kafkaTransportWarnings(config: KafkaConfig): string[] {
+  if (!config.saslMechanism || kafkaUsesTls(config)) return [];
+  const exposed =
+    config.saslMechanism === 'plain'
+      ? 'the SASL password travels in clear'
+      : config.saslMechanism === 'oauthbearer'
+        ? 'the bearer token travels in clear'
+        : 'the SCRAM exchange can be recorded and the password guessed offline';
+  return [
+    `KAFKA_SASL_MECHANISM=${config.saslMechanism} without TLS: ${exposed}, and so do all events; set KAFKA_SSL=true (and KAFKA_SSL_CA_PATH for a private CA)`,
+  ];
 }
 
 /** Every topic the product reads or writes, for creating them on a local broker. */

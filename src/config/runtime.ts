@@ -18,6 +18,20 @@ export const runtimeSettings = {
     expects: 'a postgres:// URL, e.g. postgres://user:pass@localhost:5432/mlops',
     secret: true,
   }),
+  databaseSslMode: setting({
+    env: 'DATABASE_SSL_MODE',
+    schema: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
+    description:
+      "TLS to DATABASE_URL, as libpq's sslmode: disable; require (encrypted, the server is not verified); verify-ca (its certificate chains to DATABASE_SSL_CA_PATH or the system CAs); verify-full (and names the URL's host). Unset: verify-full when DATABASE_SSL_CA_PATH is set, otherwise whatever the URL says (ssl/sslmode parameters, read by node-postgres: its sslmode=require verifies like verify-full).",
+    expects: 'one of disable, require, verify-ca, verify-full',
+  }),
+  databaseSslCaPath: setting({
+    env: 'DATABASE_SSL_CA_PATH',
+    schema: z.string().optional(),
+    description:
+      "CA certificates (PEM) the PostgreSQL server's certificate must chain to (verify-ca, verify-full), instead of the system's trusted CAs.",
+    expects: 'a path to a PEM file',
+  }),
   localPostgresPort: setting({
     env: 'LOCAL_POSTGRES_PORT',
     schema: port.default(54329),
@@ -58,5 +72,32 @@ export const runtimeSettings = {
 export type RuntimeConfig = SettingsValues<typeof runtimeSettings>;
 
 export function parseRuntimeConfig(env: NodeJS.ProcessEnv) {
-  return parseSettings(runtimeSettings, env);
+  const result = parseSettings(runtimeSettings, env);
+  const { databaseUrl, databaseSslMode, databaseSslCaPath } = result.values;
+  if (databaseSslMode || databaseSslCaPath) {
+    if (!databaseUrl) {
+      result.errors.push(
+        'DATABASE_SSL_MODE / DATABASE_SSL_CA_PATH need DATABASE_URL: the local PostgreSQL of `npm start` serves no TLS',
+      );
+    } else if (urlSetsTls(databaseUrl)) {
+      // node-postgres lets URL parameters override the ssl option: one place must decide.
+      result.errors.push(
+        'DATABASE_URL carries ssl/sslmode/sslrootcert parameters and DATABASE_SSL_MODE or DATABASE_SSL_CA_PATH is set too: expected TLS set in one place (preferably the settings)',
+      );
+    }
+  }
+  if (databaseSslCaPath && (databaseSslMode === 'disable' || databaseSslMode === 'require')) {
+    result.errors.push(
+      `DATABASE_SSL_CA_PATH is set but DATABASE_SSL_MODE=${databaseSslMode} does not verify the server: expected verify-ca or verify-full`,
+    );
+  }
+  return result;
+}
+
+function urlSetsTls(url: string): boolean {
+  try {
+    return [...new URL(url).searchParams.keys()].some((key) => key.toLowerCase().startsWith('ssl'));
+  } catch {
+    return false;
+  }
 }

@@ -26,9 +26,24 @@ export const temporalSettings = {
   tls: setting({
     env: 'TEMPORAL_TLS',
     schema: booleanFlag.default(false),
-    description: 'Use TLS to reach Temporal (implied by a client certificate or an API key).',
+    description:
+      'Use TLS to reach Temporal (implied by a CA file, a server name, a client certificate or an API key).',
     expects: 'true or false',
     defaultText: 'false',
+  }),
+  tlsCaPath: setting({
+    env: 'TEMPORAL_TLS_CA_PATH',
+    schema: z.string().optional(),
+    description:
+      "CA certificates (PEM) that Temporal's server certificate must chain to, instead of the system's trusted CAs (a private CA).",
+    expects: 'a path to a PEM file',
+  }),
+  tlsServerName: setting({
+    env: 'TEMPORAL_TLS_SERVER_NAME',
+    schema: z.string().min(1).optional(),
+    description:
+      "Name the server certificate must carry (and the TLS SNI), when it differs from TEMPORAL_ADDRESS's host (an IP address, a load balancer, a port-forward).",
+    expects: 'a host name',
   }),
   tlsCertPath: setting({
     env: 'TEMPORAL_TLS_CERT_PATH',

@@ -26,6 +26,11 @@ export interface LocalStack extends ServiceEndpoints {
 export interface LocalStackOptions {
   /** No Temporal Web UI (tests). */
   headless?: boolean;
+  /**
+   * PostgreSQL without fsync: quicker, and a crash of the machine can corrupt its data. Only the
+   * test run's throwaway stack asks for it; `npm start` keeps its audit trail durable.
+   */
+  postgresWithoutFsync?: boolean;
 }
 
 /**
@@ -75,7 +80,11 @@ export async function startLocalStack(
           }),
       config.runtime.databaseUrl
         ? undefined
-        : startPostgresServer({ dataDir, port: config.runtime.localPostgresPort }).then((s) => {
+        : startPostgresServer({
+            dataDir,
+            port: config.runtime.localPostgresPort,
+            fsync: !options.postgresWithoutFsync,
+          }).then((s) => {
             stops.push({ name: 'postgres', stop: () => s.stop() });
             if (s.fallbackFrom) {
               logger.warn(

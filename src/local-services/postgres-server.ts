@@ -9,6 +9,7 @@ import { provision } from './provision';
 import { ManagedProcess, startManagedProcess, stopStaleProcess } from './managed-process';
 import { removeOnExit } from './service-reaper';
 import { PostgresDataDir, postgresUserIds, preparePostgresDataDir } from './postgres-data-dir';
+import { ensurePostgresPassword } from './postgres-password';
 
 const execFileAsync = promisify(execFile);
 
@@ -25,6 +26,11 @@ export interface PostgresServerOptions {
   dataDir: string;
   port: number;
   database?: string;
+  /**
+   * false: no fsync (initdb --no-sync, fsync=off) — fast, and a power cut can corrupt the
+   * data. Only for throwaway test servers; the product's own server keeps the default (true).
+   */
+  fsync?: boolean;
 }
 
 /**
@@ -46,13 +52,19 @@ async function run(bin: string, args: string[], what: string, cwd: string): Prom
   }
 }
 
-/** A throwaway PostgreSQL on 127.0.0.1 (trust auth, loopback only), with our database created. */
+/**
+ * A local PostgreSQL on 127.0.0.1 (loopback only), with our database created. Every connection
+ * authenticates with scram-sha-256 as `postgres` with the password generated into
+ * LOCAL_SERVICES_DIR/postgres/password (0600).
+ */
 export async function startPostgresServer(options: PostgresServerOptions): Promise<PostgresServer> {
   const binDir = await provision('postgres');
   const stateDir = path.join(options.dataDir, 'postgres');
   const pidFile = path.join(stateDir, 'postgres.pid');
   const database = options.database ?? 'mlops';
+  const fsync = options.fsync ?? true;
   fs.mkdirSync(stateDir, { recursive: true });
+  const password = ensurePostgresPassword(stateDir);
   await stopStaleProcess(pidFile, 'postgres', 'SIGINT');
   removeStaleThrowawayDir(stateDir);
   await assertPortFree(options.port, 'PostgreSQL', 'LOCAL_POSTGRES_PORT');
@@ -71,12 +83,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
 
   try {
     if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
-      await run(
-        path.join(binDir, 'initdb'),
-        ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
-        'initdb',
-        data.dir,
-      );
+      await initCluster(binDir, data.dir, pgData, password, fsync);
     }
     // The server itself, not pg_ctl's daemon: a process group of ours from its first moment,
     // so whatever ends this process, the server is stopped with it (see service-reaper).
@@ -92,8 +99,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
         String(options.port),
         '-k',
         data.dir,
-        '-c',
-        'fsync=off',
+        ...(fsync ? [] : ['-c', 'fsync=off']),
         '-c',
         'max_connections=200',
       ],
@@ -110,13 +116,14 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   }
   const pid = proc.pid;
 
-  const adminUrl = `postgres://postgres@127.0.0.1:${options.port}/postgres`;
+  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`;
   await waitUntil(
     'PostgreSQL',
     async () => {
       const client = new Client({ connectionString: adminUrl });
       await client.connect();
       try {
+        await requirePasswords(client, pgData, password);
         const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
         if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
         return true;
@@ -131,12 +138,67 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   });
 
   return {
-    databaseUrl: `postgres://postgres@127.0.0.1:${options.port}/${database}`,
+    databaseUrl: `postgres://postgres:${password}@127.0.0.1:${options.port}/${database}`,
     pid,
     dataDir: data.dir,
     fallbackFrom: data.fallbackFrom,
     stop,
   };
+}
+
+/** initdb with the superuser's password set from the start: no moment without authentication. */
+async function initCluster(
+  binDir: string,
+  cwd: string,
+  pgData: string,
+  password: string,
+  fsync: boolean,
+): Promise<void> {
+  // initdb reads the password from a file; as root it runs as `postgres`, which must read it.
+  const pwFile = path.join(cwd, 'initdb-password');
+  fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
+  const user = serverUser();
+  if (user) fs.chownSync(pwFile, user.uid, user.gid);
+  try {
+    await run(
+      path.join(binDir, 'initdb'),
+      [
+        '-D',
+        pgData,
+        '-U',
+        'postgres',
+        '--auth=scram-sha-256',
+        `--pwfile=${pwFile}`,
+        '-E',
+        'UTF8',
+        ...(fsync ? [] : ['--no-sync']),
+      ],
+      'initdb',
+      cwd,
+    );
+  } finally {
+    fs.rmSync(pwFile, { force: true });
+  }
+}
+
+/**
+ * A data directory made by an earlier version trusts every local connection: give `postgres`
+ * the generated password, switch pg_hba.conf to scram-sha-256 and reload, once.
+ */
+async function requirePasswords(client: Client, pgData: string, password: string): Promise<void> {
+  const hbaFile = path.join(pgData, 'pg_hba.conf');
+  const hba = fs.readFileSync(hbaFile, 'utf8');
+  const isRule = (line: string) => line.trim() !== '' && !line.trim().startsWith('#');
+  if (!hba.split('\n').some((line) => isRule(line) && /\strust\s*$/.test(line))) return;
+  await client.query("SET password_encryption = 'scram-sha-256'");
+  // The password is generated hex: safe inside a literal (ALTER ROLE takes no parameters).
+  await client.query(`ALTER ROLE postgres PASSWORD '${password}'`);
+  const updated = hba
+    .split('\n')
+    .map((line) => (isRule(line) ? line.replace(/\strust(\s*)$/, ' scram-sha-256$1') : line))
+    .join('\n');
+  fs.writeFileSync(hbaFile, updated);
+  await client.query('SELECT pg_reload_conf()');
 }
 
 /** Names the throwaway data directory of a run, so the next start can remove what a crash left. */

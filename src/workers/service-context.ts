@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { createKafkaEventPublisher, EventPublisher } from '../clients/event-publisher';
 import { createKafka, createProducer } from '../clients/kafka';
 import { createPgPool } from '../clients/postgres';
+import { postgresTlsOptions } from '../clients/postgres-tls';
 import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
 import type { Config } from '../config';
 import { migrate } from '../db/migrate';
@@ -42,8 +43,13 @@ export async function openServiceContext(
       await c().catch((err: Error) => logger.warn({ err }, 'close failed'));
   };
   try {
-    const pool = createPgPool({ connectionString: stack.databaseUrl }, (err) =>
-      logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'),
+    const pool = createPgPool(
+      // TLS settings apply to DATABASE_URL only (the local server is loopback, without TLS).
+      {
+        connectionString: stack.databaseUrl,
+        ssl: config.runtime.databaseUrl ? postgresTlsOptions(config.runtime) : undefined,
+      },
+      (err) => logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'),
     );
     closers.push(() => pool.end());
     const applied = await migrate(pool);

@@ -14,7 +14,16 @@ async function until(check: () => boolean, what: string, timeoutMs = 2000): Prom
 }
 
 /** A lane with recording callbacks and items whose behaviour a test scripts. */
-function harness(options: { limit?: number; highWater?: number; lowWater?: number; maxBatch?: number } = {}) {
+function harness(
+  options: {
+    limit?: number;
+    highWater?: number;
+    lowWater?: number;
+    highWaterBytes?: number;
+    lowWaterBytes?: number;
+    maxBatch?: number;
+  } = {},
+) {
   const log: string[] = [];
   const fetch: string[] = [];
   const failures: LaneFailure[] = [];
@@ -28,6 +37,8 @@ function harness(options: { limit?: number; highWater?: number; lowWater?: numbe
     backoff: new CappedBackoff(5, 20, () => 0.5),
     highWater: options.highWater ?? 1000,
     lowWater: options.lowWater ?? 250,
+    highWaterBytes: options.highWaterBytes,
+    lowWaterBytes: options.lowWaterBytes,
     maxBatch: options.maxBatch ?? 10,
     maxBatchBytes: 1000,
     pause: () => fetch.push('pause'),
@@ -157,6 +168,39 @@ describe('PartitionLane', () => {
     h.lane.enqueue(Array.from({ length: 12 }, (_, i) => h.item(i, 'one-model', { ms: 1 })));
     expect(h.fetch).toEqual(['pause']);
     await until(() => h.lane.commitPoint === 12n, 'drained');
+    expect(h.fetch).toEqual(['pause', 'resume']);
+  });
+
+  it('pauses fetching when the queued messages hold too many bytes, however few they are', async () => {
+    const h = harness({
+      limit: 1,
+      highWater: 256,
+      lowWater: 64,
+      highWaterBytes: 3_000,
+      lowWaterBytes: 1_000,
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // Two large messages stay under the cap; the third reaches it although 3 is far below 256.
+    h.lane.enqueue([h.item(0, 'm', { gate, bytes: 1_000 }), h.item(1, 'm', { bytes: 1_000 })]);
+    expect(h.fetch).toEqual([]);
+    h.lane.enqueue([h.item(2, 'm', { bytes: 1_000 })]);
+    expect(h.fetch).toEqual(['pause']);
+    expect(h.lane.queuedBytes).toBe(3_000);
+    release();
+    // Resumes once no more than lowWaterBytes wait: after two of the three are done.
+    await until(() => h.fetch.length === 2, 'resumed');
+    expect(h.fetch).toEqual(['pause', 'resume']);
+    expect(h.lane.queuedBytes).toBeLessThanOrEqual(1_000);
+    await until(() => h.lane.commitPoint === 3n, 'drained');
+    expect(h.lane.queuedBytes).toBe(0);
+  });
+
+  it('pauses at one message larger than the byte cap and resumes when it is delivered', async () => {
+    const h = harness({ limit: 1, highWaterBytes: 1_000 });
+    h.lane.enqueue([h.item(0, 'm', { bytes: 5_000 })]);
+    expect(h.fetch).toEqual(['pause']);
+    await until(() => h.lane.commitPoint === 1n, 'delivered');
     expect(h.fetch).toEqual(['pause', 'resume']);
   });
 

@@ -55,6 +55,7 @@ describe('bridge settings', () => {
         maxInFlight: 32,
         newGroupStart: 'earliest',
         maxMessageBytes: 1_048_576,
+        partitionBufferBytes: 4 * 1_048_576,
         httpHost: '127.0.0.1',
       }),
     );

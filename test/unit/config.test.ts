@@ -83,13 +83,15 @@ describe('configuration', () => {
       'SASL mechanism without credentials',
       { KAFKA_SASL_MECHANISM: 'scram-sha-512' },
       [
-        'KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both',
+        'KAFKA_SASL_MECHANISM=scram-sha-512 but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both',
       ],
     ],
     [
       'unknown SASL mechanism',
       { KAFKA_SASL_MECHANISM: 'kerberos' },
-      ['KAFKA_SASL_MECHANISM="kerberos" is invalid: expected one of plain, scram-sha-256, scram-sha-512'],
+      [
+        'KAFKA_SASL_MECHANISM="kerberos" is invalid: expected one of plain, scram-sha-256, scram-sha-512, oauthbearer',
+      ],
     ],
     [
       'database URL of another kind (value is a secret: not echoed)',

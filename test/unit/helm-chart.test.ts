@@ -154,6 +154,23 @@ describeWithGo('Helm chart deploy/helm/mlops-guardian', () => {
         secret: expect.objectContaining({ secretName: 'temporal-client-tls' }),
       }),
     );
+    // CA files and the Kafka client certificate come from their Secrets the same way.
+    expect(env.TEMPORAL_TLS_CA_PATH.value).toBe('/etc/temporal-tls/ca.crt');
+    expect(env.KAFKA_SSL_KEY_PATH.value).toBe('/etc/kafka-tls/tls.key');
+    expect(env.DATABASE_SSL_CA_PATH.value).toBe('/etc/postgres-tls/ca.crt');
+    expect(pod.volumes).toContainEqual(
+      expect.objectContaining({
+        name: 'kafka-tls',
+        secret: expect.objectContaining({
+          secretName: 'kafka-client-tls',
+          items: [
+            { key: 'ca.crt', path: 'ca.crt' },
+            { key: 'tls.crt', path: 'tls.crt' },
+            { key: 'tls.key', path: 'tls.key' },
+          ],
+        }),
+      }),
+    );
   });
 
   it('probes the bridge on /healthz, gives worker roles a grace period, and lets Prometheus scrape every worker', () => {

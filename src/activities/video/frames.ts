@@ -9,7 +9,7 @@ import {
   VideoJobRef,
   VideoSourceRef,
 } from '../../contracts/video-activities';
-import { resolveVideoPath } from './video-source';
+import { realVideoPathInside, resolveVideoPath } from './video-source';
 import { framesDir, framesManifestPath, jobWorkDir } from '../../backends/video/work-dir';
 
 export interface FramesManifest extends ExtractedFrames {
@@ -48,14 +48,15 @@ export async function ensureFramesExtracted(options: EnsureFramesOptions): Promi
   const existing = await readManifest(manifestFile);
   if (existing && existing.frameRate === options.frameRate) return existing;
 
-  const video = resolveVideoPath(options.sourceDir, options.source);
-  const stat = await fs.stat(video).catch(() => undefined);
+  const named = resolveVideoPath(options.sourceDir, options.source);
+  const stat = await fs.stat(named).catch(() => undefined);
   if (!stat?.isFile()) {
     throw ApplicationFailure.nonRetryable(
-      `video file ${video} does not exist (resolved under VIDEO_SOURCE_DIR=${path.resolve(options.sourceDir)})`,
+      `video file ${named} does not exist (resolved under VIDEO_SOURCE_DIR=${path.resolve(options.sourceDir)})`,
       VIDEO_NOT_FOUND,
     );
   }
+  const video = await realVideoPathInside(options.sourceDir, named);
   // A half-finished earlier attempt may have left frames behind: start from an empty directory.
   const dir = framesDir(jobDir);
   await fs.rm(dir, { recursive: true, force: true });

@@ -71,3 +71,20 @@ default given. Call with (dict "root" $ "role" $role "name" "TEMPORAL_ADDRESS" "
 {{- end -}}
 {{- default .default $value -}}
 {{- end -}}
+
+{{/*
+Certificate files mounted from existing Secrets: per mount its volume name, its values under
+`secrets` and, for each key field, the variable that gets the mounted file's path. A field left
+empty mounts nothing and sets nothing.
+*/}}
+{{- define "mlops-guardian.tlsMounts" -}}
+- volume: temporal-tls
+  values: temporalTls
+  vars: { certKey: TEMPORAL_TLS_CERT_PATH, keyKey: TEMPORAL_TLS_KEY_PATH, caKey: TEMPORAL_TLS_CA_PATH }
+- volume: kafka-tls
+  values: kafkaTls
+  vars: { caKey: KAFKA_SSL_CA_PATH, certKey: KAFKA_SSL_CERT_PATH, keyKey: KAFKA_SSL_KEY_PATH }
+- volume: postgres-tls
+  values: postgresTls
+  vars: { caKey: DATABASE_SSL_CA_PATH }
+{{- end -}}
