@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { GuardianActivities } from '../../src/contracts/guardian-activities';
@@ -58,6 +58,14 @@ export class RecordingBackends {
 
   callsFor(modelName: string, name?: ActivityName): RecordedCall[] {
     return this.calls.filter((c) => c.modelName === modelName && (name === undefined || c.name === name));
+  }
+
+  /**
+   * The distinct decisions (by audit id) written to this model's audit trail. A local activity may
+   * run again, and the table keeps the first write, so repeats are not more decisions.
+   */
+  recordedIds(modelName: string): Set<string> {
+    return new Set(this.callsFor(modelName, 'recordDecision').map((c) => String(c.request.eventId)));
   }
 
   /** Calls that reached the backend without failing (the last attempt of each). */
@@ -224,9 +232,12 @@ export class GuardianUnderTest {
   ): Promise<void> {
     let last = '';
     let stableSince = Date.now();
+    let recorded = 0;
+    const seen = () => `${recorded} recorded, last seen run/history length ${last || 'none'}`;
     await eventually(
       async () => {
-        if (backends.callsFor(this.modelName, 'recordDecision').length < auditRecords) return undefined;
+        recorded = backends.recordedIds(this.modelName).size;
+        if (recorded < auditRecords) return undefined;
         const d = await this.handle.describe();
         const now = `${d.runId}/${d.historyLength}`;
         if (now !== last) {
@@ -238,7 +249,9 @@ export class GuardianUnderTest {
       },
       `${this.modelName} quiet with ${auditRecords} decisions recorded`,
       timeoutMs,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (${seen()})`);
+    });
   }
 
   state(): Promise<GuardianStateView> {
@@ -327,11 +340,27 @@ export interface GuardianWorkflowEnv {
 }
 
 /**
+ * Where a file's guardians run. The time-skipping test server moves the clock, but it answers a
+ * workflow task completion it rejects (new signals arrived while the task ran) with success, so
+ * the SDK keeps the run cached instead of replaying it, and the signals that arrived while a run
+ * continued as new can be lost; the real server answers `UnhandledCommand`. Files that signal a
+ * guardian while it continues as new run on the real dev server of the test stack.
+ */
+export type GuardianTestServer = 'time-skipping' | 'dev-server';
+
+async function connectToStackServer(): Promise<TestWorkflowEnvironment> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run the tests with `npm test`');
+  return TestWorkflowEnvironment.createFromExistingServer({ address });
+}
+
+/**
  * Sets up the file's guardian world before its tests and tears it down after them; `prepare`
  * runs once the worker is up (e.g. to move the test server's clock).
  */
 export function useGuardianWorkflowEnv(
   prepare?: (t: GuardianWorkflowEnv) => Promise<void>,
+  server: GuardianTestServer = 'time-skipping',
 ): GuardianWorkflowEnv {
   let env: TestWorkflowEnvironment | undefined;
   let backends: RecordingBackends | undefined;
@@ -354,7 +383,7 @@ export function useGuardianWorkflowEnv(
     },
   };
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
+    env = server === 'time-skipping' ? await createTimeSkippingEnv() : await connectToStackServer();
     backends = new RecordingBackends();
     stopWorker = await startGuardianWorker(env, backends);
     await prepare?.(t);

@@ -60,6 +60,31 @@ describe('guardian audit trail and monitoring overrides (PostgreSQL)', () => {
     ]);
   });
 
+  it('records a batch in one write: new rows added, rows already there and repeats inside it keep the first', async () => {
+    const { recordDecision, recordDecisions } = createGuardianActivities(t.depsWith());
+    const model = uniqueName('audit-batch');
+    await recordDecision(decision(model, 'evt-1'));
+    const skipped = { action: 'MONITOR', executed: false, reason: 'cooldown' };
+    await recordDecisions([
+      decision(model, 'evt-1', skipped),
+      decision(model, 'evt-2'),
+      decision(model, 'evt-2', skipped),
+      decision(model, 'evt-3', skipped),
+    ]);
+    // A retried attempt of the same batch changes nothing.
+    await recordDecisions([decision(model, 'evt-3')]);
+
+    const { rows } = await t.pool.query(
+      'SELECT event_id, action FROM guardian_decisions WHERE model_name = $1 ORDER BY event_id',
+      [model],
+    );
+    expect(rows).toEqual([
+      { event_id: 'evt-1', action: 'RETRAIN' },
+      { event_id: 'evt-2', action: 'RETRAIN' },
+      { event_id: 'evt-3', action: 'MONITOR' },
+    ]);
+  });
+
   it('keeps the same event id of two different models apart and lists a model history newest first', async () => {
     const { recordDecision } = createGuardianActivities(t.depsWith());
     const a = uniqueName('audit-a');

@@ -6,13 +6,14 @@ import { replayAll } from '../helpers/guardian-replay';
 
 /**
  * The guardian's in-state history stays bounded however many events arrive, across
- * continue-as-new. In a file of its own: a thousand activities leave the test server with
- * thousands of timeout timers, which slows down every later skip of its clock.
+ * continue-as-new, with events still arriving while each run ends. On the stack's real Temporal
+ * dev server: the time-skipping test server mishandles a completion it rejects (see
+ * GuardianTestServer), which loses signals sent during continue-as-new.
  */
 
 jest.setTimeout(360_000);
 
-const t = useGuardianWorkflowEnv();
+const t = useGuardianWorkflowEnv(undefined, 'dev-server');
 let g: GuardianUnderTest;
 
 describe('bounded history', () => {
@@ -38,7 +39,9 @@ describe('bounded history', () => {
     expect(events.slice(10).every((e) => ids.has(e.event_id))).toBe(true);
     // Only the first event alerted; the rest fell in the 5-minute ALERT cooldown, and all were recorded.
     expect(t.backends.actionsFor(g.modelName)).toHaveLength(1);
-    expect(t.backends.callsFor(g.modelName, 'recordDecision')).toHaveLength(events.length);
+    // Rows are written by a local activity, which may run again (e.g. after a cache eviction); the
+    // table keeps the first write, so the trail holds each decision once.
+    expect(t.backends.recordedIds(g.modelName).size).toBe(events.length);
     // A redelivery of an event from the first run is still recognised.
     await g.send(events[20]);
     expect((await g.waitUntilIdle(events.length + 1)).counters.duplicateEvents).toBe(1);
