@@ -19,11 +19,13 @@ import { openBenchContext } from '../lib/stack';
 import { bridgeSigkillDrill } from './bridge-sigkill';
 import { startCpuHogs } from './cpu-hogs';
 import { handoverDrill } from './handover';
+import { poisonDrill } from './poison';
 import type { DrillRun } from './tally';
 
 const DRILLS: Record<string, { what: string; run: (t: BridgeTestEnv) => Promise<DrillRun> }> = {
   handover: { what: 'consumer-group handover 2 → 3 → 1 bridges mid-stream', run: handoverDrill },
   'bridge-sigkill': { what: 'bridge process SIGKILL mid-stream, then restarted', run: bridgeSigkillDrill },
+  poison: { what: '10,000 poison messages interleaved with 10,000 good events', run: poisonDrill },
 };
 
 const USAGE = `usage: scripts/drill.sh NAME [--repeat N] [--hogs K]\n\ndrills:\n${Object.entries(DRILLS)
@@ -36,8 +38,31 @@ function passed(run: DrillRun | { error: string }): boolean {
     run.lost === 0 &&
     run.duplicated === 0 &&
     run.outOfOrderModels === 0 &&
+    (run.deadLetters === undefined ||
+      (run.deadLetters.lost === 0 &&
+        run.deadLetters.duplicated === 0 &&
+        run.deadLetters.withoutReason === 0)) &&
     run.recoverSeconds !== undefined
   );
+}
+
+/** Bad messages and their dead letters over all runs, for drills that feed them. */
+function deadLetterTotal(runs: Array<DrillRun | { error: string }>): {
+  deadLetters?: Record<string, number>;
+} {
+  const tallies = runs.flatMap((r) => ('error' in r || !r.deadLetters ? [] : [r.deadLetters]));
+  if (tallies.length === 0) return {};
+  const sum = (key: 'poison' | 'deadLettered' | 'lost' | 'duplicated' | 'withoutReason') =>
+    tallies.reduce((n, t) => n + t[key], 0);
+  return {
+    deadLetters: {
+      poison: sum('poison'),
+      deadLettered: sum('deadLettered'),
+      lost: sum('lost'),
+      duplicated: sum('duplicated'),
+      withoutReason: sum('withoutReason'),
+    },
+  };
 }
 
 /** drills.json keeps the latest figures of every drill; this run replaces its own drill's entry. */
@@ -113,6 +138,7 @@ async function main(): Promise<void> {
     redeliveriesDropped: sum('redeliveriesDropped'),
     outOfOrderModels: sum('outOfOrderModels'),
     recoverSecondsMax: recover.length ? Math.max(...recover) : undefined,
+    ...deadLetterTotal(runs),
   };
   console.log(`${name} total: ${JSON.stringify(total)}`);
   writeBenchResult(

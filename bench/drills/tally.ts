@@ -18,8 +18,25 @@ export interface DrillRun {
   outOfOrderModels: number;
   /** For each of those: the produce positions of its events in the order they arrived. */
   arrivalOrders?: number[][];
+  /** Drills that feed bad messages: what became of them. */
+  deadLetters?: DeadLetterTally;
   /** From the fault until every event produced by its end was delivered; undefined if not all arrived in time. */
   recoverSeconds?: number;
+}
+
+/** Bad messages produced and the dead letters they became: each once, with a reason. */
+export interface DeadLetterTally {
+  poison: number;
+  /** Bad messages found on the dead-letter topic (each counted once). */
+  deadLettered: number;
+  /** Bad messages with no dead letter. */
+  lost: number;
+  /** Dead letters written a second time for one message. */
+  duplicated: number;
+  /** Dead letters without `dlq.reason_code` or `dlq.reason`. */
+  withoutReason: number;
+  /** Dead letters per `dlq.reason_code`. */
+  reasons: Record<string, number>;
 }
 
 /** Compares what each model's guardian holds with what was produced for it. */

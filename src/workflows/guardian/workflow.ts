@@ -2,11 +2,13 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { MODEL_NAME } from '../../contracts/search-attributes';
+import { setSignalHandlersInArrivalOrder, signalRoute } from '../signals-in-arrival-order';
 import {
   actionFinishedSignal,
   guardianHistoryQuery,
@@ -24,6 +26,8 @@ import type { GuardianRunInput } from '../../contracts/guardian-messages';
 const DEFAULT_EVENTS_PER_RUN = 500;
 /** How long a run that wants to end stops taking events so in-flight work can drain. */
 const DRAIN_LIMIT_MS = 60_000;
+/** Patch: signals waiting for a run's first task are taken in the order Temporal accepted them. */
+const SIGNALS_IN_ARRIVAL_ORDER = 'signals-in-arrival-order';
 
 /**
  * One long-lived guardian per model (id `model-guardian:<model>`, or `service-guardian:<service>`;
@@ -37,17 +41,22 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   const guardian = new ModelGuardian(input.modelName, state);
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
 
-  // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
-  setHandler(modelEventSignal, (payload) => {
-    state.queuedEvents.push(payload);
-  });
-  // A batch from the bridge: its events queue in order, as if signalled one by one. Anything but
-  // an array is queued as it is, so validation rejects it with a reason like any bad event.
-  setHandler(modelEventsSignal, (payload) => {
-    if (Array.isArray(payload)) state.queuedEvents.push(...(payload as unknown[]));
-    else state.queuedEvents.push(payload);
-  });
-  setHandler(actionFinishedSignal, (outcome) => guardian.retrainFinished(outcome));
+  const signals = [
+    // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
+    signalRoute(modelEventSignal, (payload) => {
+      state.queuedEvents.push(payload);
+    }),
+    // A batch from the bridge: its events queue in order, as if signalled one by one. Anything but
+    // an array is queued as it is, so validation rejects it with a reason like any bad event.
+    signalRoute(modelEventsSignal, (payload) => {
+      if (Array.isArray(payload)) state.queuedEvents.push(...(payload as unknown[]));
+      else state.queuedEvents.push(payload);
+    }),
+    signalRoute(actionFinishedSignal, (outcome) => guardian.retrainFinished(outcome)),
+  ];
+  // Runs that began before this replay as they ran: their first task took `modelEvent`s first.
+  if (patched(SIGNALS_IN_ARRIVAL_ORDER)) setSignalHandlersInArrivalOrder(signals);
+  else for (const signal of signals) signal.register();
   setHandler(guardianStateQuery, () => guardian.view());
   setHandler(guardianHistoryQuery, (limit) => newestFirst(state.history, limit ?? state.history.length));
   setHandler(operatorCommandUpdate, (command) => guardian.operate(command), {
