@@ -61,7 +61,7 @@ export class RecordingBackends {
   }
 
   /**
-   * The distinct decisions (by audit id) written to this model's audit trail. A local activity may
+   * The distinct decisions (by audit id) written to this model's audit trail. An audit write may
    * run again, and the table keeps the first write, so repeats are not more decisions.
    */
   recordedIds(modelName: string): Set<string> {

@@ -39,8 +39,8 @@ describe('bounded history', () => {
     expect(events.slice(10).every((e) => ids.has(e.event_id))).toBe(true);
     // Only the first event alerted; the rest fell in the 5-minute ALERT cooldown, and all were recorded.
     expect(t.backends.actionsFor(g.modelName)).toHaveLength(1);
-    // Rows are written by a local activity, which may run again (e.g. after a cache eviction); the
-    // table keeps the first write, so the trail holds each decision once.
+    // An audit write may run again (a retried activity); the table keeps the first write, so the
+    // trail holds each decision once.
     expect(t.backends.recordedIds(g.modelName).size).toBe(events.length);
     // A redelivery of an event from the first run is still recognised.
     await g.send(events[20]);

@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import { type GuardianActivities, NO_STABLE_VERSION_FAILURE } from '../../contracts/guardian-activities';
 
 /*
@@ -10,19 +10,6 @@ import { type GuardianActivities, NO_STABLE_VERSION_FAILURE } from '../../contra
 export const audit = proxyActivities<GuardianActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-/**
- * Batched audit writes run as a local activity: inside the workflow task that decided, with no
- * activity task to dispatch and no second workflow task for its result. A local activity may run
- * more than once; the write is idempotent (first write wins), so each row is still written once.
- * Retried for up to an hour like `audit`; past the threshold a retry waits on a durable timer.
- */
-export const localAudit = proxyLocalActivities<GuardianActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -1,8 +1,7 @@
-import { log, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import { log, startChild, workflowInfo } from '@temporalio/workflow';
 import type { ActionOutcome, DecisionEntry, GuardianCarriedState } from '../../contracts/guardian-messages';
 import { errorMessage } from '../../domain/error-message';
 import { audit } from './activities';
-import { AuditBatch } from './audit-batch';
 import { BackgroundWork } from './background-work';
 import { auditRecordOf } from './decision-entries';
 import { appendToHistory } from './history';
@@ -10,11 +9,6 @@ import { modelRetrainWorkflow } from './retrain-workflow';
 import { type ActionRequest, carryOut, sendAlertSafely } from './run-action';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/**
- * Audit rows are written in one local activity per turn of the event loop instead of an activity
- * per decision. Runs whose history predates it replay with a write per decision until new work.
- */
-export const BATCHED_AUDIT_PATCH = 'guardian-audit-batch';
 
 /**
  * What happens to a guardian's decision once it is taken: it enters the history, its action
@@ -23,7 +17,6 @@ export const BATCHED_AUDIT_PATCH = 'guardian-audit-batch';
  */
 export class DecisionRunner {
   private readonly work: BackgroundWork;
-  private readonly auditBatch: AuditBatch;
 
   constructor(
     private readonly modelName: string,
@@ -31,24 +24,11 @@ export class DecisionRunner {
     onSettled: () => void,
   ) {
     this.work = new BackgroundWork(onSettled);
-    this.auditBatch = new AuditBatch(modelName, (rows) => {
-      this.state.counters.auditWriteFailures += rows;
-    });
   }
 
-  /** No action, alert or audit write in flight or waiting: safe to continue-as-new. */
+  /** No action, alert or audit write in flight: safe to continue-as-new. */
   isIdle(): boolean {
-    return this.work.size === 0 && !this.auditBatch.hasWaiting;
-  }
-
-  /** Audit rows wait for the event loop to write them (flushAudit). */
-  get hasAuditWaiting(): boolean {
-    return this.auditBatch.hasWaiting;
-  }
-
-  /** Writes every waiting audit row in one local activity; the event loop calls it each turn. */
-  flushAudit(): void {
-    this.auditBatch.flush(this.work);
+    return this.work.size === 0;
   }
 
   /** Background work of this run, by id (the state query shows it). */
@@ -64,9 +44,6 @@ export class DecisionRunner {
   }
 
   private recordAudit(entry: DecisionEntry): void {
-    if (patched(BATCHED_AUDIT_PATCH)) {
-      return this.auditBatch.add(entry, auditRecordOf(this.modelName, entry, this.state.settings.dryRun));
-    }
     this.work.track(`audit:${entry.id}`, 'audit', () => this.writeAudit(entry));
   }
 

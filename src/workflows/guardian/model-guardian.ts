@@ -34,19 +34,9 @@ export class ModelGuardian {
     this.runner = new DecisionRunner(modelName, state, () => this.describe());
   }
 
-  /** No action or audit write in flight or waiting: safe to continue-as-new. */
+  /** No action or audit write in flight: safe to continue-as-new. */
   isIdle(): boolean {
     return this.runner.isIdle();
-  }
-
-  /** Decisions wait for the event loop to write them to the audit trail. */
-  get hasAuditWaiting(): boolean {
-    return this.runner.hasAuditWaiting;
-  }
-
-  /** Writes the waiting audit rows in one go; the event loop calls it on every turn. */
-  flushAudit(): void {
-    this.runner.flushAudit();
   }
 
   /** Validates a signal payload and decides it; bad payloads are counted and kept for inspection. */

@@ -73,12 +73,8 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   // (Retrains run as child workflows and report to whichever run is current.)
   const readyForNewRun = () => wantsNewRun() && guardian.isIdle() && allHandlersFinished();
 
-  // Audit rows of decisions taken anywhere (events, finished actions, operator commands) are
-  // written by the loop, once per turn, so one local activity covers a whole batch of events.
-  const wakeForAudit = () => guardian.hasAuditWaiting;
   for (;;) {
     guardian.runDueRetrain();
-    guardian.flushAudit();
     if (wantsNewRun()) {
       if (readyForNewRun()) break;
       drainingSince ??= Date.now();
@@ -87,7 +83,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
       // meanwhile and end the run as soon as it is idle.
       const left = drainingSince + DRAIN_LIMIT_MS - Date.now();
       if (left > 0) {
-        await condition(() => readyForNewRun() || wakeForAudit(), left);
+        await condition(readyForNewRun, left);
         continue;
       }
     }
@@ -99,10 +95,9 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
       processedThisRun++;
     }
     if (processed > 0) guardian.describe();
-    guardian.flushAudit();
     if (readyForNewRun()) break;
 
-    const wake = () => state.queuedEvents.length > 0 || readyForNewRun() || wakeForAudit();
+    const wake = () => state.queuedEvents.length > 0 || readyForNewRun();
     const pendingAt = state.policy.pendingRetrain?.runAt;
     if (pendingAt === undefined) await condition(wake);
     else await condition(wake, Math.max(pendingAt - Date.now(), 1));
