@@ -21,6 +21,8 @@ import { startCpuHogs } from './cpu-hogs';
 import { handoverDrill } from './handover';
 import type { DrillRun } from './tally';
 import { workerSigkillDrill } from './worker-sigkill';
+import { temporalRestartDrill } from './temporal-restart';
+import { kafkaRestartDrill } from './kafka-restart';
 
 /** A bridge drill on names of its own, with recording stand-in guardians on its task queue. */
 function onBridgeEnv(drill: (t: BridgeTestEnv) => Promise<DrillRun>): () => Promise<DrillRun> {
@@ -45,6 +47,14 @@ const DRILLS: Record<string, { what: string; run: () => Promise<DrillRun> }> = {
   'worker-sigkill': {
     what: 'worker process SIGKILL mid-retrain (HTTP training jobs running), then restarted',
     run: workerSigkillDrill,
+  },
+  'temporal-restart': {
+    what: 'Temporal dev server stopped mid-stream, restarted on its SQLite file',
+    run: temporalRestartDrill,
+  },
+  'kafka-restart': {
+    what: 'Kafka broker stopped mid-stream, restarted on its data directory',
+    run: kafkaRestartDrill,
   },
 };
 
