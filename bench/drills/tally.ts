@@ -8,11 +8,18 @@ export interface DrillRun {
   produced: number;
   /** Events the model guardians received (each counted once). */
   delivered: number;
+  /** Decisions recorded in the audit trail (drills that run the real guardian). */
+  decisions?: number;
+  /** Actions that ran to their end, e.g. retrains succeeded (drills that run the real guardian). */
+  actionsExecuted?: number;
   /** Produced events no guardian received. */
   lost: number;
   /** Events a guardian holds twice (a second action for one event); its event-id check keeps this 0. */
   duplicated: number;
-  /** Redeliveries the guardians recognised by event id and dropped (the price of at-least-once). */
+  /**
+   * Redeliveries the guardians recognised by event id and dropped (the price of at-least-once);
+   * in the retrain drill, repeated submits the training service answered with the job it had.
+   */
   redeliveriesDropped: number;
   /** Models whose events arrived out of produce order. */
   outOfOrderModels: number;
