@@ -3,8 +3,10 @@ import { GuardianConfig, guardianSettings, parseGuardianConfig } from './config/
 import { IngestConfig, ingestSettings, parseIngestConfig } from './config/ingest';
 import { KafkaConfig, kafkaSettings, parseKafkaConfig } from './config/kafka';
 import { parseReportConfig, ReportConfig, reportSettings } from './config/report';
+import { parseRoleConfig, RoleConfig, roleSettings } from './config/roles';
 import { parseRuntimeConfig, RuntimeConfig, runtimeSettings } from './config/runtime';
 import { Settings } from './config/setting';
+import { taskQueueClashes, taskQueues } from './config/task-queues';
 import { parseTemporalConfig, TemporalConfig, temporalSettings } from './config/temporal';
 import { parseVideoConfig, VideoConfig, videoSettings } from './config/video';
 import { parseWorkerConfig, WorkerConfig, workerSettings } from './config/worker';
@@ -20,6 +22,7 @@ export interface Config {
   video: VideoConfig;
   report: ReportConfig;
   worker: WorkerConfig;
+  roles: RoleConfig;
 }
 
 /** The settings behind each part of Config. */
@@ -33,6 +36,7 @@ const settingsOfConfig: { [K in keyof Config]: Settings } = {
   video: videoSettings,
   report: reportSettings,
   worker: workerSettings,
+  roles: roleSettings,
 };
 
 /** Each group of settings, for documentation and for checks against deployment files. */
@@ -46,6 +50,7 @@ export const settingGroups: Record<string, Settings> = {
   'Video analysis': videoSettings,
   'Daily report': reportSettings,
   'Worker metrics': workerSettings,
+  'Worker roles and task queues': roleSettings,
 };
 
 export class ConfigError extends Error {
@@ -69,10 +74,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const video = parseVideoConfig(env);
   const report = parseReportConfig(env);
   const worker = parseWorkerConfig(env);
-  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report, worker].flatMap(
+  const roles = parseRoleConfig(env);
+  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report, worker, roles].flatMap(
     (r) => r.errors,
   );
   problems.push(...listenerClashes(temporal.values, bridge.values, worker.values));
+  if (problems.length === 0)
+    problems.push(...taskQueueClashes(taskQueues({ temporal: temporal.values, roles: roles.values })));
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     temporal: temporal.values,
@@ -84,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     video: video.values,
     report: report.values,
     worker: worker.values,
+    roles: roles.values,
   };
 }
 
