@@ -57,3 +57,30 @@ describe('planWorkers', () => {
     expect(planWorkers(['bridge'], split)).toEqual([]);
   });
 });
+
+describe('listener clashes and roles', () => {
+  const samePorts = { WORKER_HTTP_PORT: '8088', BRIDGE_HTTP_PORT: '8088' };
+
+  it('refuses one port for the worker and the bridge when the process runs both', () => {
+    for (const roles of ['all', 'guardian,bridge', 'video-detector,bridge'])
+      expect(() => load({ ...samePorts, WORKER_ROLES: roles })).toThrow(
+        /WORKER_HTTP_PORT=8088 is also BRIDGE_HTTP_PORT/,
+      );
+  });
+
+  it('lets a bridge-only and a worker-only process share the port settings', () => {
+    // Each opens one of the two listeners only, e.g. two containers of one pod from one ConfigMap.
+    expect(load({ ...samePorts, WORKER_ROLES: 'bridge' }).bridge.httpPort).toBe(8088);
+    expect(load({ ...samePorts, WORKER_ROLES: 'guardian,video,report' }).worker.httpPort).toBe(8088);
+  });
+
+  it("checks the SDK's metrics port against the worker's only where a worker runs", () => {
+    const sdk = { TEMPORAL_METRICS_ADDRESS: '127.0.0.1:8089' };
+    expect(() => load({ ...sdk, WORKER_ROLES: 'guardian' })).toThrow(/TEMPORAL_METRICS_ADDRESS/);
+    expect(load({ ...sdk, WORKER_ROLES: 'bridge' }).roles.roles).toEqual(['bridge']);
+  });
+
+  it('reports an invalid WORKER_ROLES alone, not a clash of roles it could not read', () => {
+    expect(() => load({ ...samePorts, WORKER_ROLES: 'gpu' })).toThrow(/^(?![\s\S]*BRIDGE_HTTP_PORT)/);
+  });
+});
