@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSettings, setting, SettingsValues } from './setting';
+import { parseSettings, positiveInt, setting, SettingsValues } from './setting';
 
 /**
  * What one process of the image does. `npm start` runs them all; a cluster runs each role in
@@ -47,6 +47,30 @@ export const roleSettings = {
       'Task queue of the video activities that need the detector host: loading the model, frame extraction, detector batches and clean-up of the frames. Must differ from TEMPORAL_TASK_QUEUE and VIDEO_TASK_QUEUE.',
     expects: 'a task queue name',
     defaultText: 'mlops-video-detector',
+  }),
+  // Sizing of each Temporal worker this process runs (one per task queue it polls); unset keeps
+  // the SDK's defaults. Set per role: a guardian pod caches many small workflows, a GPU pod
+  // runs as many detector activities at once as its GPU takes.
+  maxCachedWorkflows: setting({
+    env: 'WORKER_MAX_CACHED_WORKFLOWS',
+    schema: z.coerce.number().int().min(0).optional(),
+    description:
+      "Sticky cache size of each of this process's Temporal workers: how many workflow runs stay in memory between their tasks (0: none, every task replays the history). Unset: the Temporal SDK's default, sized from the process's memory.",
+    expects: 'a whole number, 0 or more',
+  }),
+  maxConcurrentWorkflowTasks: setting({
+    env: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+    schema: positiveInt.optional(),
+    description:
+      "Workflow task slots of each of this process's Temporal workers that run workflows. Unset: the Temporal SDK's default.",
+    expects: 'a positive whole number',
+  }),
+  maxConcurrentActivities: setting({
+    env: 'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    schema: positiveInt.optional(),
+    description:
+      "Activity slots of each of this process's Temporal workers: how many activities one worker runs at once (on the detector queue: detector batches and frame extractions in flight). Unset: the Temporal SDK's default.",
+    expects: 'a positive whole number',
   }),
 };
 

@@ -4,7 +4,7 @@ import { bundleWorkflowCode, NativeConnection, State, Worker, WorkerOptions } fr
 import { createActivityGroups } from '../activities';
 import { createVideoPool } from '../clients/postgres';
 import { temporalConnectionOptions } from '../clients/temporal';
-import { WORKER_ROLES, type WorkerRole } from '../config/roles';
+import { WORKER_ROLES, type RoleConfig, type WorkerRole } from '../config/roles';
 import { taskQueues } from '../config/task-queues';
 import type { ServiceContext } from './service-context';
 import { planWorkers, type QueueWorkerPlan } from './worker-plan';
@@ -60,6 +60,7 @@ export async function startWorker(
           activities: createActivityGroups(deps, plan.activities),
           // The detector queue carries activities only: a GPU worker runs no workflow code.
           ...(plan.workflows ? workflowSource : {}),
+          ...workerSizing(ctx.config.roles),
           ...overrides,
         }),
       );
@@ -92,6 +93,16 @@ export async function startWorker(
       await done;
     },
   };
+}
+
+/** The WORKER_MAX_* settings that are set; unset ones leave the SDK's defaults in place. */
+function workerSizing(roles: RoleConfig): Partial<WorkerOptions> {
+  const sizing: Partial<WorkerOptions> = {
+    maxCachedWorkflows: roles.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: roles.maxConcurrentWorkflowTasks,
+    maxConcurrentActivityTaskExecutions: roles.maxConcurrentActivities,
+  };
+  return Object.fromEntries(Object.entries(sizing).filter(([, v]) => v !== undefined));
 }
 
 /** The built bundle, else one bundle from source shared by every workflow queue's worker. */
