@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { createPgPool } from '../../src/clients/postgres';
 import {
-  GUARDIAN_EVENT_SIGNAL,
-  GUARDIAN_WORKFLOW_TYPE,
   guardianWorkflowId,
   VIDEO_WORKFLOW_TYPE,
   videoStartPolicies,
@@ -16,6 +15,7 @@ import { PROJECT_ROOT } from '../../src/local-services/provision';
 import { startFakeDetectorServer } from '../helpers/fake-detector-server';
 import { uniqueName } from '../helpers/stack';
 import { makeTestVideo } from '../helpers/test-video';
+import { driftEvent } from '../unit/policy/model-events';
 
 /** `npm start` with some roles, on the test stack; resolves once it says it is running. */
 async function startRoles(env: NodeJS.ProcessEnv, output: { text: string }): Promise<ChildProcess> {
@@ -35,6 +35,24 @@ async function startRoles(env: NodeJS.ProcessEnv, output: { text: string }): Pro
     await new Promise((r) => setTimeout(r, 250));
   if (!output.text.includes('mlops-guardian is running')) throw new Error(`not running: ${output.text}`);
   return child;
+}
+
+/** The audit row of one guardian decision, once written (the guardian decides asynchronously). */
+async function decisionOf(model: string, eventId: string): Promise<Record<string, unknown>> {
+  const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { rows } = await pool.query(
+        'SELECT event_type, severity, action, executed FROM guardian_decisions WHERE model_name = $1 AND event_id = $2',
+        [model, eventId],
+      );
+      if (rows.length > 0 || Date.now() > deadline) return rows[0];
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await pool.end();
+  }
 }
 
 /** Identities (pid@host) of the workers that ran a history's workflow tasks and activities. */
@@ -69,6 +87,7 @@ describe('worker roles (two npm start processes on one stack)', () => {
   it('decides guardian events in the guardian process and analyses videos with detector activities in the video process', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'roles-it-'));
     const detector = await startFakeDetectorServer();
+    let connection: Connection | undefined;
     try {
       const video = await makeTestVideo(path.join(root, 'videos', 'clip.mp4'), {
         seconds: 2,
@@ -81,8 +100,19 @@ describe('worker roles (two npm start processes on one stack)', () => {
       };
       const guardianOut = { text: '' };
       const videoOut = { text: '' };
+      // The guardian process also runs the bridge, whose HTTP way in takes the test's event: a
+      // worker role and the bridge in one process need (and get) two different ports.
+      const bridgePort = await findFreePort();
       const guardian = await startRoles(
-        { ...queues, WORKER_ROLES: 'guardian', DRY_RUN: 'true' },
+        {
+          ...queues,
+          WORKER_ROLES: 'guardian,bridge',
+          DRY_RUN: 'true',
+          BRIDGE_HTTP_PORT: String(bridgePort),
+          // A group of its own from the topics' end: no other test's events reach these queues.
+          KAFKA_GROUP_ID: uniqueName('roles-bridge'),
+          BRIDGE_NEW_GROUP_START: 'latest',
+        },
         guardianOut,
       );
       children.push(guardian);
@@ -102,25 +132,17 @@ describe('worker roles (two npm start processes on one stack)', () => {
       const guardianIdentity = `${guardian.pid}@${host}`;
       const videoIdentity = `${videoWorker.pid}@${host}`;
 
-      const client = new Client({
-        connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }),
-      });
+      connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+      const client = new Client({ connection });
       const model = uniqueName('roles-model');
-      const guardianHandle = await client.workflow.signalWithStart(GUARDIAN_WORKFLOW_TYPE, {
-        workflowId: guardianWorkflowId(model),
-        taskQueue: queues.TEMPORAL_TASK_QUEUE,
-        args: [{ modelName: model }],
-        signal: GUARDIAN_EVENT_SIGNAL,
-        signalArgs: [
-          {
-            event_id: uniqueName('evt'),
-            event_type: 'data_drift_detected',
-            model_name: model,
-            severity: 'LOW',
-            timestamp: new Date().toISOString(),
-          },
-        ],
+      const event = driftEvent({ model, severity: 'LOW', at: new Date().toISOString() });
+      const accepted = await fetch(`http://127.0.0.1:${bridgePort}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
       });
+      expect(accepted.status).toBe(202);
+      const guardianHandle = client.workflow.getHandle(guardianWorkflowId(model));
       const input = {
         eventId: uniqueName('video-event'),
         videoKey: uniqueName('clip'),
@@ -135,6 +157,10 @@ describe('worker roles (two npm start processes on one stack)', () => {
       const result = (await videoHandle.result()) as { status: string; frames: number };
       expect(result.status).toBe('completed');
       expect(result.frames).toBeGreaterThan(0);
+
+      // The guardian process decided the event: its audit row is in PostgreSQL.
+      const decision = await decisionOf(model, event.event_id);
+      expect(decision).toMatchObject({ event_type: 'data_drift_detected', severity: 'LOW' });
 
       // The guardian's workflow tasks ran in the guardian process only.
       const guardianRun = await identities(client, guardianHandle.workflowId);
@@ -154,6 +180,7 @@ describe('worker roles (two npm start processes on one stack)', () => {
       expect(detector.requests.length).toBeGreaterThan(0);
       await guardianHandle.terminate('test over');
     } finally {
+      await connection?.close();
       await detector.close();
       fs.rmSync(root, { recursive: true, force: true });
     }
