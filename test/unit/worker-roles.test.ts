@@ -84,3 +84,24 @@ describe('listener clashes and roles', () => {
     expect(() => load({ ...samePorts, WORKER_ROLES: 'gpu' })).toThrow(/^(?![\s\S]*BRIDGE_HTTP_PORT)/);
   });
 });
+
+describe('worker sizing settings', () => {
+  it("leaves the SDK's defaults unless set, and reads 0 as no sticky cache", () => {
+    expect(load({}).roles).toMatchObject({
+      maxCachedWorkflows: undefined,
+      maxConcurrentWorkflowTasks: undefined,
+      maxConcurrentActivities: undefined,
+    });
+    expect(
+      load({ WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_MAX_CONCURRENT_ACTIVITIES: '4' }).roles,
+    ).toMatchObject({ maxCachedWorkflows: 0, maxConcurrentActivities: 4 });
+  });
+
+  it.each([
+    ['WORKER_MAX_CACHED_WORKFLOWS', '-1'],
+    ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', '0'],
+    ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'many'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(new RegExp(`${name}=.* is invalid`));
+  });
+});
