@@ -2,9 +2,12 @@ import { BridgeConfig, bridgeSettings, parseBridgeConfig } from './config/bridge
 import { GuardianConfig, guardianSettings, parseGuardianConfig } from './config/guardian';
 import { IngestConfig, ingestSettings, parseIngestConfig } from './config/ingest';
 import { KafkaConfig, kafkaSettings, parseKafkaConfig } from './config/kafka';
+import { listenerClashes } from './config/listener-clashes';
 import { parseReportConfig, ReportConfig, reportSettings } from './config/report';
+import { parseRoleConfig, RoleConfig, roleSettings } from './config/roles';
 import { parseRuntimeConfig, RuntimeConfig, runtimeSettings } from './config/runtime';
 import { Settings } from './config/setting';
+import { taskQueueClashes, taskQueues } from './config/task-queues';
 import { parseTemporalConfig, TemporalConfig, temporalSettings } from './config/temporal';
 import { parseVideoConfig, VideoConfig, videoSettings } from './config/video';
 import { parseWorkerConfig, WorkerConfig, workerSettings } from './config/worker';
@@ -20,6 +23,7 @@ export interface Config {
   video: VideoConfig;
   report: ReportConfig;
   worker: WorkerConfig;
+  roles: RoleConfig;
 }
 
 /** The settings behind each part of Config. */
@@ -33,6 +37,7 @@ const settingsOfConfig: { [K in keyof Config]: Settings } = {
   video: videoSettings,
   report: reportSettings,
   worker: workerSettings,
+  roles: roleSettings,
 };
 
 /** Each group of settings, for documentation and for checks against deployment files. */
@@ -46,6 +51,7 @@ export const settingGroups: Record<string, Settings> = {
   'Video analysis': videoSettings,
   'Daily report': reportSettings,
   'Worker metrics': workerSettings,
+  'Worker roles and task queues': roleSettings,
 };
 
 export class ConfigError extends Error {
@@ -69,10 +75,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const video = parseVideoConfig(env);
   const report = parseReportConfig(env);
   const worker = parseWorkerConfig(env);
-  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report, worker].flatMap(
+  const roles = parseRoleConfig(env);
+  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report, worker, roles].flatMap(
     (r) => r.errors,
   );
-  problems.push(...listenerClashes(temporal.values, bridge.values, worker.values));
+  // With WORKER_ROLES itself invalid its error is enough; no role means no listener to check.
+  const runningRoles = roles.errors.length === 0 ? roles.values.roles : [];
+  problems.push(...listenerClashes(temporal.values, bridge.values, worker.values, runningRoles));
+  if (problems.length === 0)
+    problems.push(...taskQueueClashes(taskQueues({ temporal: temporal.values, roles: roles.values })));
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     temporal: temporal.values,
@@ -84,31 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     video: video.values,
     report: report.values,
     worker: worker.values,
+    roles: roles.values,
   };
-}
-
-/**
- * One process may open three listeners (the bridge's HTTP way in, the worker's /metrics, the
- * Temporal SDK's metrics): the same port twice would fail at start with EADDRINUSE, so say which
- * settings clash before anything starts.
- */
-function listenerClashes(temporal: TemporalConfig, bridge: BridgeConfig, worker: WorkerConfig): string[] {
-  if (!worker.httpEnabled) return [];
-  const problems: string[] = [];
-  if (bridge.enabled && bridge.httpEnabled && bridge.httpPort === worker.httpPort) {
-    problems.push(
-      `WORKER_HTTP_PORT=${worker.httpPort} is also BRIDGE_HTTP_PORT: expected different ports (or WORKER_HTTP_ENABLED=false)`,
-    );
-  }
-  const sdkPort =
-    temporal.metricsAddress &&
-    Number(temporal.metricsAddress.slice(temporal.metricsAddress.lastIndexOf(':') + 1));
-  if (sdkPort === worker.httpPort) {
-    problems.push(
-      `WORKER_HTTP_PORT=${worker.httpPort} is also the port of TEMPORAL_METRICS_ADDRESS: the SDK serves its own listener, expected different ports`,
-    );
-  }
-  return problems;
 }
 
 /**

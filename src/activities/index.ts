@@ -1,6 +1,6 @@
 import { createGuardianActivities } from './guardian';
 import { createReportActivities } from './report';
-import { createVideoActivities, type VideoActivityDeps } from './video';
+import { createVideoActivities, splitVideoActivities, type VideoActivityDeps } from './video';
 
 export type { ActivityDeps } from './deps';
 export type { VideoActivityDeps } from './video';
@@ -11,6 +11,20 @@ export function createActivities(deps: VideoActivityDeps) {
     ...createGuardianActivities(deps),
     ...createReportActivities(deps),
     ...createVideoActivities(deps),
+  };
+}
+
+/** Activities by the role whose work they are; `video-detector` runs next to the detector. */
+export type ActivityGroup = 'guardian' | 'report' | 'video' | 'video-detector';
+
+/** The activities of some groups only: what one task queue's worker registers. */
+export function createActivityGroups(deps: VideoActivityDeps, groups: readonly ActivityGroup[]) {
+  const video = splitVideoActivities(createVideoActivities(deps));
+  return {
+    ...(groups.includes('guardian') ? createGuardianActivities(deps) : {}),
+    ...(groups.includes('report') ? createReportActivities(deps) : {}),
+    ...(groups.includes('video') ? video.rest : {}),
+    ...(groups.includes('video-detector') ? video.detectorHost : {}),
   };
 }
 

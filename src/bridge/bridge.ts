@@ -14,6 +14,7 @@ import { KeyedMutex } from './keyed-mutex';
 import { guardianSettingsFromConfig } from '../domain/policy/settings';
 import { ingestSettingsFromConfig } from '../config/ingest';
 import { createTemporalDelivery } from './temporal-delivery';
+import { taskQueues } from '../config/task-queues';
 
 /** What the bridge needs from the process: the shared connections of the service context. */
 export interface BridgeDeps {
@@ -70,6 +71,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     temporal: createTemporalDelivery({
       client: temporalClient,
       taskQueue: config.temporal.taskQueue,
+      videoTaskQueue: taskQueues(config).video,
       callTimeoutMs: settings.temporalCallTimeoutMs,
       // A new guardian starts with the configured policy settings; a running one keeps its own
       // (operators change them with the guardian's update).

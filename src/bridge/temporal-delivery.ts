@@ -53,7 +53,10 @@ export interface TemporalDelivery {
 
 export interface TemporalDeliveryOptions {
   client: Client;
+  /** Where guardians start (TEMPORAL_TASK_QUEUE). */
   taskQueue: string;
+  /** Where video jobs start (VIDEO_TASK_QUEUE); default: taskQueue. */
+  videoTaskQueue?: string;
   callTimeoutMs: number;
   /** Policy settings (time zone, business hours, window, dry-run) for guardians this call starts. */
   guardianSettings?: GuardianSettingsInput;
@@ -97,6 +100,7 @@ export function classifyTemporalError(err: unknown): TransientDeliveryError | Re
  */
 export function createTemporalDelivery(options: TemporalDeliveryOptions): TemporalDelivery {
   const { client, taskQueue, callTimeoutMs, guardianSettings } = options;
+  const videoTaskQueue = options.videoTaskQueue ?? taskQueue;
   const converter = client.options.loadedDataConverter;
 
   async function encode(values: unknown[]): Promise<Payload[]> {
@@ -214,7 +218,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
       await withDeadline(() =>
         client.workflow.start(VIDEO_WORKFLOW_TYPE, {
           workflowId,
-          taskQueue,
+          taskQueue: videoTaskQueue,
           args: [input],
           memo: { eventId: input.eventId },
           ...videoStartPolicies(input),

@@ -27,6 +27,11 @@ export interface VideoJobSettings {
   heartbeatTimeoutSeconds: number;
   detectorTimeoutSeconds: number;
   extractTimeoutMinutes: number;
+  /**
+   * Queue of the activities that run next to the detector (VIDEO_DETECTOR_TASK_QUEUE). Absent in
+   * runs recorded before it existed: those keep every activity on the workflow's queue.
+   */
+  detectorTaskQueue?: string;
   dbRetry: {
     maximumAttempts: number;
     initialIntervalSeconds: number;

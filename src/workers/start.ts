@@ -13,21 +13,28 @@ import { processVideoMetrics } from '../activities/video/metrics';
 import { processWorkerMetrics } from '../metrics/worker-metrics';
 
 /**
- * `npm start`: the whole product in one process — the Temporal worker, the Kafka bridge and
- * the daily report schedule — on local services it starts itself unless configured.
+ * `npm start`: the product's roles (WORKER_ROLES, default all) in one process — the Temporal
+ * workers of their task queues, the Kafka bridge and the daily report schedule — on local
+ * services it starts itself unless configured.
  *
  * SIGINT, SIGTERM and SIGHUP stop it cleanly (exit status 130, 143, 129); a second one while
  * stopping, or a crash, exits at once and the local services are still stopped (exit-path.ts).
  */
 async function startEverything(config: Config, logger: Logger): Promise<ServiceContext> {
   const ctx = await openServiceContext(config, logger);
-  const worker = await startWorker(ctx);
-  onExit('worker', () => worker.shutdown());
-  worker.done.catch((err: Error) => {
-    logger.fatal({ err }, 'Temporal worker failed');
-    exitProcess(1, 'worker failed');
-  });
-  if (config.worker.httpEnabled) {
+  const roles = config.roles.roles;
+  const runsWorkers = roles.some((role) => role !== 'bridge');
+  const worker = runsWorkers ? await startWorker(ctx, {}, roles) : undefined;
+  if (worker) {
+    logger.info({ roles, task_queues: worker.taskQueues }, 'Temporal workers polling');
+    onExit('worker', () => worker.shutdown());
+    worker.done.catch((err: Error) => {
+      logger.fatal({ err }, 'Temporal worker failed');
+      exitProcess(1, 'worker failed');
+    });
+  }
+  // A bridge-only process has the bridge's own /healthz and /metrics.
+  if (worker && config.worker.httpEnabled) {
     const http = await startWorkerHttpServer({
       host: config.worker.httpHost,
       port: config.worker.httpPort,
@@ -36,13 +43,15 @@ async function startEverything(config: Config, logger: Logger): Promise<ServiceC
       videoMetrics: processVideoMetrics,
       pool: ctx.pool,
       video: config.video,
-      workerState: () => worker.worker.getState(),
+      workerState: () => worker.getState(),
     });
     // Closed before the worker drains (steps run newest first): nothing waits on a scrape.
     onExit('worker-http', () => http.close());
   }
-  await installReportSchedule(ctx.temporal.client, config, logger.child({ component: 'report-schedule' }));
-  if (config.bridge.enabled) {
+  // Idempotent: every process with the report role may create or update it.
+  if (roles.includes('report'))
+    await installReportSchedule(ctx.temporal.client, config, logger.child({ component: 'report-schedule' }));
+  if (roles.includes('bridge') && config.bridge.enabled) {
     // After the worker, so the first signals find it polling; stopped first (steps run newest first).
     const bridge = await startBridge(bridgeDepsFromContext(ctx));
     onExit('bridge', () => bridge.stop().then(() => undefined));

@@ -1,60 +1,115 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { bundleWorkflowCode, NativeConnection, State, Worker, WorkerOptions } from '@temporalio/worker';
+import { createActivityGroups } from '../activities';
 import { createVideoPool } from '../clients/postgres';
 import { temporalConnectionOptions } from '../clients/temporal';
+import { WORKER_ROLES, type RoleConfig, type WorkerRole } from '../config/roles';
+import { taskQueues } from '../config/task-queues';
 import type { ServiceContext } from './service-context';
+import { planWorkers, type QueueWorkerPlan } from './worker-plan';
 
 /** Built by `npm run build`; without it (ts-node, tests) the worker bundles from source. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
 export interface RunningWorker {
-  worker: Worker;
-  /** Resolves when the worker has stopped (after shutdown()). */
+  /** One Temporal worker per task queue the roles poll. */
+  workers: Worker[];
+  /** The task queues polled, in the order of `workers`. */
+  taskQueues: string[];
+  /** RUNNING while every queue's worker runs; otherwise the first one that does not. */
+  getState(): State;
+  /** Resolves when every worker has stopped (after shutdown()); rejects when one fails. */
   done: Promise<void>;
   shutdown(): Promise<void>;
 }
 
-/** Starts the Temporal worker: our workflows and the activities built from the shared context. */
+/**
+ * Starts the Temporal workers of some roles (default: all, as `npm start` does): one per task
+ * queue, over one connection, with the activities built from the shared context.
+ */
 export async function startWorker(
   ctx: ServiceContext,
   overrides: Partial<WorkerOptions> = {},
+  roles: readonly WorkerRole[] = WORKER_ROLES,
 ): Promise<RunningWorker> {
+  const plans = planWorkers(roles, taskQueues(ctx.config));
   const connection = await NativeConnection.connect(
     await temporalConnectionOptions(ctx.config.temporal, ctx.endpoints.temporalAddress),
   );
-  const workflowSource: Partial<WorkerOptions> = fs.existsSync(WORKFLOW_BUNDLE_PATH)
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
-    : { workflowsPath: require.resolve('../workflows') };
   const activityLogger = ctx.logger.child({ component: 'activities' });
   const videoPool = createVideoPool(ctx.pool, ctx.config.video.dbConnectTimeoutSeconds, (err) =>
     activityLogger.warn({ err: err.message }, 'idle PostgreSQL connection of video analysis failed'),
   );
-  const worker = await Worker.create({
-    connection,
-    namespace: ctx.config.temporal.namespace,
-    taskQueue: ctx.config.temporal.taskQueue,
-    activities: createActivities({
-      config: ctx.config,
-      logger: activityLogger,
-      pool: ctx.pool,
-      videoPool,
-      publisher: ctx.publisher,
-    }),
-    ...workflowSource,
-    ...overrides,
-  });
-  const done = worker.run().finally(async () => {
+  const deps = {
+    config: ctx.config,
+    logger: activityLogger,
+    pool: ctx.pool,
+    videoPool,
+    publisher: ctx.publisher,
+  };
+  const workers: Worker[] = [];
+  try {
+    const workflowSource = await workflowSourceFor(plans);
+    for (const plan of plans) {
+      workers.push(
+        await Worker.create({
+          connection,
+          namespace: ctx.config.temporal.namespace,
+          taskQueue: plan.taskQueue,
+          activities: createActivityGroups(deps, plan.activities),
+          // The detector queue carries activities only: a GPU worker runs no workflow code.
+          ...(plan.workflows ? workflowSource : {}),
+          ...workerSizing(ctx.config.roles),
+          ...overrides,
+        }),
+      );
+    }
+  } catch (err) {
     await connection.close();
     await videoPool.end();
-  });
+    throw err;
+  }
+  // One stopping worker stops the others: a process is healthy with all its queues or none.
+  const runs = workers.map((w) =>
+    w.run().catch((err: unknown) => {
+      for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+      throw err;
+    }),
+  );
+  const done = Promise.all(runs)
+    .then(() => undefined)
+    .finally(async () => {
+      await connection.close();
+      await videoPool.end();
+    });
   return {
-    worker,
+    workers,
+    taskQueues: plans.map((p) => p.taskQueue),
+    getState: () => workers.map((w) => w.getState()).find((s) => s !== 'RUNNING') ?? 'RUNNING',
     done,
     async shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };
+}
+
+/** The WORKER_MAX_* settings that are set; unset ones leave the SDK's defaults in place. */
+function workerSizing(roles: RoleConfig): Partial<WorkerOptions> {
+  const sizing: Partial<WorkerOptions> = {
+    maxCachedWorkflows: roles.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: roles.maxConcurrentWorkflowTasks,
+    maxConcurrentActivityTaskExecutions: roles.maxConcurrentActivities,
+  };
+  return Object.fromEntries(Object.entries(sizing).filter(([, v]) => v !== undefined));
+}
+
+/** The built bundle, else one bundle from source shared by every workflow queue's worker. */
+async function workflowSourceFor(plans: QueueWorkerPlan[]): Promise<Partial<WorkerOptions>> {
+  if (!plans.some((p) => p.workflows)) return {};
+  if (fs.existsSync(WORKFLOW_BUNDLE_PATH)) return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
+  const workflowsPath = require.resolve('../workflows');
+  if (plans.filter((p) => p.workflows).length === 1) return { workflowsPath };
+  return { workflowBundle: await bundleWorkflowCode({ workflowsPath }) };
 }

@@ -74,7 +74,11 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
   fs.mkdirSync(sourceDir, { recursive: true });
   const detector = await startFakeDetectorServer();
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL!;
+  const taskQueue = uniqueName('video-it');
   const settings: NodeJS.ProcessEnv = {
+    // One queue per test carries the job and its detector activities: a test's workers register
+    // every video activity, and no other test's worker polls it.
+    VIDEO_DETECTOR_TASK_QUEUE: taskQueue,
     DETECTOR_URL: detector.url,
     VIDEO_SOURCE_DIR: sourceDir,
     VIDEO_WORK_DIR: workDir,
@@ -91,7 +95,6 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
   const publisher = createKafkaEventPublisher(producer);
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection });
-  const taskQueue = uniqueName('video-it');
   const workers: RunningVideoWorker[] = [];
   const children: ChildProcess[] = [];
 

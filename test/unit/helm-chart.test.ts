@@ -212,7 +212,7 @@ describeWithGo('Helm chart deploy/helm/mlops-guardian', () => {
     const triggers = Object.fromEntries(scaled.map((s) => [s.metadata.name, s.spec.triggers[0]]));
     expect(triggers['guardian-video']).toMatchObject({
       type: 'temporal',
-      metadata: { namespace: 'mlops.a1b2c', taskQueue: 'mlops-guardian', queueTypes: 'activity' },
+      metadata: { namespace: 'mlops.a1b2c', taskQueue: 'mlops-video-detector', queueTypes: 'activity' },
     });
     expect(triggers['guardian-bridge']).toMatchObject({
       type: 'kafka',

@@ -7,6 +7,7 @@ import { createDatabaseGuard } from './database-guard';
 import { detectPersonsBatch } from './detect-persons';
 import { detectorNotConfigured } from './detector-failures';
 import { processWorkerMetrics } from '../../metrics/worker-metrics';
+import { taskQueues } from '../../config/task-queues';
 import { processVideoMetrics, type VideoMetrics } from './metrics';
 import { createVideoJobSettings } from './video-job-settings';
 import {
@@ -50,7 +51,7 @@ export function createVideoActivities(deps: VideoActivityDeps): VideoActivities 
     withDatabase: createDatabaseGuard(base),
   };
   return {
-    videoJobSettings: createVideoJobSettings(ctx),
+    videoJobSettings: createVideoJobSettings(ctx, taskQueues(deps.config).videoDetector),
     claimVideoJob: createClaimVideoJob(ctx),
     loadDetectionModel: createLoadDetectionModel(ctx),
     extractFrames: createExtractFrames(ctx),
@@ -63,3 +64,28 @@ export function createVideoActivities(deps: VideoActivityDeps): VideoActivities 
 }
 
 export type { VideoActivities } from '../../contracts/video-activities';
+
+/**
+ * The activities that run on the detector's host (VIDEO_DETECTOR_TASK_QUEUE): the model and
+ * the batches need the detector, and the frames live in that host's VIDEO_WORK_DIR, so their
+ * extraction and their clean-up go there too.
+ */
+export const DETECTOR_HOST_ACTIVITIES = [
+  'loadDetectionModel',
+  'extractFrames',
+  'detectPersons',
+  'cleanUpVideoJob',
+] as const satisfies ReadonlyArray<keyof VideoActivities>;
+
+type DetectorHostActivity = (typeof DETECTOR_HOST_ACTIVITIES)[number];
+
+/** Splits the video activities into the detector host's and the rest (the workflow's queue). */
+export function splitVideoActivities(all: VideoActivities) {
+  const detectorHost = {} as Pick<VideoActivities, DetectorHostActivity>;
+  const rest: Partial<VideoActivities> = { ...all };
+  for (const name of DETECTOR_HOST_ACTIVITIES) {
+    (detectorHost as Record<string, unknown>)[name] = all[name];
+    delete rest[name];
+  }
+  return { detectorHost, rest: rest as Omit<VideoActivities, DetectorHostActivity> };
+}

@@ -2,7 +2,10 @@ import type { VideoActivities } from '../../contracts/video-activities';
 import type { VideoActivityContext } from './context';
 
 /** The worker's video settings, so the workflow's timeouts and retries follow configuration. */
-export function createVideoJobSettings({ video }: VideoActivityContext): VideoActivities['videoJobSettings'] {
+export function createVideoJobSettings(
+  { video }: VideoActivityContext,
+  detectorTaskQueue: string,
+): VideoActivities['videoJobSettings'] {
   return async function videoJobSettings() {
     return {
       initialBatchSize: video.initialBatchSize,
@@ -12,6 +15,7 @@ export function createVideoJobSettings({ video }: VideoActivityContext): VideoAc
       heartbeatTimeoutSeconds: video.heartbeatTimeoutSeconds,
       detectorTimeoutSeconds: video.detectorRequestTimeoutSeconds,
       extractTimeoutMinutes: video.extractTimeoutMinutes,
+      detectorTaskQueue,
       dbRetry: {
         maximumAttempts: video.dbRetryAttempts,
         initialIntervalSeconds: video.dbRetryInitialDelaySeconds,

@@ -36,8 +36,17 @@ export function databaseRetryPolicy(s: VideoJobSettings): RetryPolicy {
   };
 }
 
-/** The activity proxies of one job, grouped by what they talk to. */
-export function videoActivityProxies(s: VideoJobSettings) {
+/**
+ * The activity proxies of one job, grouped by what they talk to. `detectorTaskQueue` sends the
+ * detector host's activities (model, frames, batches, clean-up) to the GPU workers' queue;
+ * undefined keeps them on the workflow's own queue, as runs recorded before it did.
+ */
+export function videoActivityProxies(s: VideoJobSettings, detectorTaskQueue?: string) {
+  const onDetectorHost = detectorTaskQueue === undefined ? {} : { taskQueue: detectorTaskQueue };
+  const housekeepingOptions = {
+    startToCloseTimeout: '2m',
+    retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5 },
+  } as const;
   const heartbeatTimeout = s.heartbeatTimeoutSeconds * 1000;
   // A bounded retry for the detector: a GPU service restarting is worth minutes, not forever.
   const detectorRetry: RetryPolicy = {
@@ -53,6 +62,7 @@ export function videoActivityProxies(s: VideoJobSettings) {
       retry: databaseRetryPolicy(s),
     }),
     detector: proxyActivities<VideoActivities>({
+      ...onDetectorHost,
       // A batch may have to extract the frames again first (another worker host took over).
       startToCloseTimeout: (s.detectorTimeoutSeconds + s.extractTimeoutMinutes * 60) * 1000,
       heartbeatTimeout,
@@ -61,6 +71,7 @@ export function videoActivityProxies(s: VideoJobSettings) {
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
     frames: proxyActivities<VideoActivities>({
+      ...onDetectorHost,
       startToCloseTimeout: s.extractTimeoutMinutes * 60_000,
       heartbeatTimeout,
       retry: {
@@ -70,10 +81,9 @@ export function videoActivityProxies(s: VideoJobSettings) {
       },
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
-    housekeeping: proxyActivities<VideoActivities>({
-      startToCloseTimeout: '2m',
-      retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5 },
-    }),
+    housekeeping: proxyActivities<VideoActivities>(housekeepingOptions),
+    // Removes the frames, so it runs where they were extracted.
+    cleanUp: proxyActivities<VideoActivities>({ ...housekeepingOptions, ...onDetectorHost }),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -19,6 +20,12 @@ import { startLongJobAlarm } from './long-job-alarm';
 import { videoProgressQuery } from './definitions';
 import { formatDuration, ProgressTracker } from './progress';
 import { saveInChunks } from './save-in-chunks';
+
+/**
+ * Marks runs that send the detector host's activities to VIDEO_DETECTOR_TASK_QUEUE; runs
+ * recorded before it replay with every activity on the workflow's own queue.
+ */
+export const DETECTOR_TASK_QUEUE_PATCH = 'video-detector-task-queue';
 
 /** Workflow failure type for anything that is not already a typed failure of a step. */
 export const VIDEO_ANALYSIS_FAILED = 'VideoAnalysisFailed';
@@ -75,7 +82,10 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
 
   const settings: VideoJobSettings = await settingsActivity.videoJobSettings();
   progress.update({ batchSize: settings.initialBatchSize });
-  const acts = videoActivityProxies(settings);
+  const acts = videoActivityProxies(
+    settings,
+    patched(DETECTOR_TASK_QUEUE_PATCH) ? settings.detectorTaskQueue : undefined,
+  );
 
   async function step<T>(n: number, run: () => Promise<T>): Promise<T> {
     progress.startStep(n, Date.now());
@@ -225,7 +235,7 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
 
     // Clean-up, the job's record and the failure alert are independent: done side by side.
     await Promise.all([
-      step(5, () => acts.housekeeping.cleanUpVideoJob(job)).catch((err: unknown) =>
+      step(5, () => acts.cleanUp.cleanUpVideoJob(job)).catch((err: unknown) =>
         log.error('clean-up of the work directory failed', {
           videoKey: job.videoKey,
           error: describeFailure(err).message,
