@@ -25,9 +25,16 @@ export async function streamDrill(t: BridgeTestEnv, inject: () => Promise<number
   const models = Array.from({ length: MODELS }, (_, i) => uniqueName(`drill-model-${i}`));
   const stream = modelEventStream(t, models);
   let producing = true;
+  let sendsGivenUp = 0;
   const flow = (async () => {
     while (producing) {
-      await stream.round();
+      // A producer may give up while the fault lasts (a broker restart outlasting its retries). The
+      // round's events may or may not be on Kafka: they leave the expected list and are counted,
+      // and production goes on, as a producer application would.
+      const before = stream.expected().map((ids) => ids.length);
+      await stream.round().catch(() => {
+        stream.expected().forEach((ids, i) => (sendsGivenUp += ids.splice(before[i]).length));
+      });
       await sleep(PRODUCE_EVERY_MS);
     }
   })();
@@ -46,6 +53,7 @@ export async function streamDrill(t: BridgeTestEnv, inject: () => Promise<number
     const tally = await tallyDelivery(t, models, stream.expected(), await stream.received());
     return {
       ...tally,
+      ...(sendsGivenUp > 0 ? { sendsGivenUp } : {}),
       recoverSeconds: complete && recoveredAt ? Math.round((recoveredAt - faultAt) / 100) / 10 : undefined,
     };
   } finally {

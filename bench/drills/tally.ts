@@ -6,6 +6,11 @@ import type { BridgeTestEnv } from '../../test/helpers/bridge-harness';
 export interface DrillRun {
   /** Events produced onto Kafka. */
   produced: number;
+  /**
+   * Events whose send the producer gave up on (the broker was down for longer than its retries):
+   * they may or may not be on Kafka, so they count neither as produced nor as lost.
+   */
+  sendsGivenUp?: number;
   /** Events the model guardians received (each counted once). */
   delivered: number;
   /** Decisions recorded in the audit trail (drills that run the real guardian). */
