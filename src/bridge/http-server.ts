@@ -1,5 +1,4 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { IncomingEvent, IngestSettings } from '../domain/ingest/read-event';
 import type { Logger } from '../logger';
@@ -15,6 +14,7 @@ import type { EventOrigin } from './event-origin';
 import type { EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
 import { decodeJson } from './message-decoding';
+import { type HttpListener, listenBounded } from '../http-listener';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus-registry';
 import { DeliveryResult, TransientDeliveryError } from './temporal-delivery';
 
@@ -42,11 +42,7 @@ export interface BridgeHttpOptions {
   isStopping(): boolean;
 }
 
-export interface BridgeHttpServer {
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type BridgeHttpServer = HttpListener;
 
 class HttpError extends Error {
   constructor(
@@ -319,26 +315,7 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
       metrics.httpRequests.inc({ path: KNOWN_PATHS.has(path) ? path : 'other', status });
     });
   });
-  // Slow or idle clients must not pin the process open at shutdown, nor hold sockets for long.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  logger.info({ host: address.address, port: address.port }, 'bridge HTTP endpoint listening');
-  return {
-    host: address.address,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
-  };
+  const listener = await listenBounded(server, options.host, options.port);
+  logger.info({ host: listener.host, port: listener.port }, 'bridge HTTP endpoint listening');
+  return listener;
 }

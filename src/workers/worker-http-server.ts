@@ -1,8 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import { type VideoMetrics, videoMetricsSnapshot, videoMetricsText } from '../activities/video/metrics';
 import type { VideoConfig } from '../config/video';
+import { type HttpListener, listenBounded } from '../http-listener';
 import type { Logger } from '../logger';
 import { NodeProcessMetrics } from '../metrics/node-process-metrics';
 import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus-registry';
@@ -21,11 +21,7 @@ export interface WorkerHttpOptions {
   workerState(): string;
 }
 
-export interface WorkerHttpServer {
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type WorkerHttpServer = HttpListener;
 
 /**
  * GET /metrics and GET /healthz of the worker (README "Worker metrics"). Its own listener: the
@@ -70,30 +66,16 @@ export async function startWorkerHttpServer(options: WorkerHttpOptions): Promise
       res.end('internal error\n');
     });
   });
-  // Scrapes are short: a slow or idle client must not hold the process open at shutdown.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((err: unknown) => {
+  const listener = await listenBounded(server, options.host, options.port).catch((err: unknown) => {
     processMetrics.stop();
     throw err;
   });
-  const address = server.address() as AddressInfo;
-  logger.info({ host: address.address, port: address.port }, 'worker /metrics and /healthz listening');
+  logger.info({ host: listener.host, port: listener.port }, 'worker /metrics and /healthz listening');
   return {
-    host: address.address,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        processMetrics.stop();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    ...listener,
+    close: () => {
+      processMetrics.stop();
+      return listener.close();
+    },
   };
 }
