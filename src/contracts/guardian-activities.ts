@@ -83,6 +83,15 @@ export interface AlertResult {
   deliveredTo: string[];
 }
 
+/** An alert of a batch that did not reach every channel, and why. */
+export interface FailedAlert {
+  alertId: string;
+  error: string;
+}
+
+/** ApplicationFailure type of a batch whose alerts did not all arrive; details[0] is `{ failed: FailedAlert[] }`. */
+export const ALERTS_UNDELIVERED_FAILURE = 'AlertsUndelivered';
+
 export interface MonitoringRequest {
   modelName: string;
   intervalSeconds: number;
@@ -108,5 +117,7 @@ export interface GuardianActivities {
   scaleService(request: ScaleRequest): Promise<ScaleResult>;
   /** To system.alerts and the configured webhook. */
   sendAlert(request: AlertRequest): Promise<AlertResult>;
+  /** Several alerts, each delivered once per channel; fails naming the alerts that did not arrive. */
+  sendAlerts(requests: AlertRequest[]): Promise<{ delivered: number }>;
   raiseMonitoring(request: MonitoringRequest): Promise<MonitoringResult>;
 }

@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import { createSendAlerts } from '../../src/activities/guardian/send-alerts';
 import type { GuardianActivities } from '../../src/contracts/guardian-activities';
 import type { ModelEvent } from '../../src/domain/events';
 import type { GuardianSettingsInput } from '../../src/domain/policy';
@@ -51,6 +52,8 @@ export class RecordingBackends {
   readonly trainingFails = new Set<string>();
   /** Each audit activity (recordDecisions) that ran: whose rows, and how many. */
   readonly auditWrites: Array<{ modelName: string; rows: number }> = [];
+  /** Each batch of alerts (sendAlerts) that ran: whose, and how many. */
+  readonly alertWrites: Array<{ modelName: string; alerts: number }> = [];
 
   failFor(modelName: string, name: ActivityName, failure: Failure): void {
     this.failures.set(`${modelName}/${name}`, failure);
@@ -85,6 +88,11 @@ export class RecordingBackends {
   }
 
   activities(): GuardianActivities {
+    const sendAlert: GuardianActivities['sendAlert'] = async (request) => {
+      this.call('sendAlert', request);
+      return { deliveredTo: ['kafka'] };
+    };
+    const sendAlerts = createSendAlerts(sendAlert);
     return {
       recordDecision: async (record) => {
         this.call('recordDecision', record);
@@ -114,9 +122,11 @@ export class RecordingBackends {
           toInstances: 2 + request.delta,
         };
       },
-      sendAlert: async (request) => {
-        this.call('sendAlert', request);
-        return { deliveredTo: ['kafka'] };
+      sendAlert,
+      // The real batch over the fake single send: tests read every alert as one `sendAlert` call.
+      sendAlerts: async (requests) => {
+        this.alertWrites.push({ modelName: requests[0]?.modelName, alerts: requests.length });
+        return sendAlerts(requests);
       },
       raiseMonitoring: async (request) => {
         this.call('raiseMonitoring', request);

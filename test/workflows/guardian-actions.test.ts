@@ -189,6 +189,27 @@ describe('duplicates and bad signals', () => {
     ]);
   });
 
+  it('records the decisions a batch signal took with one audit write, and an action when it has run', async () => {
+    const g = t.guardian('batch-audit');
+    const events = Array.from({ length: 5 }, () => driftEvent({ model: g.modelName, severity: 'LOW' }));
+    await g.sendBatch(events);
+    await g.waitUntilIdle(5);
+    // The first raised monitoring (its row waits for the outcome); the rest fell in its cooldown.
+    const ids = events.map((e) => e.event_id);
+    expect(t.backends.callsFor(g.modelName, 'recordDecision').map((c) => c.request.eventId)).toEqual([
+      ...ids.slice(1),
+      ids[0],
+    ]);
+    const writes = t.backends.auditWrites.filter((w) => w.modelName === g.modelName).map((w) => w.rows);
+    expect(writes).toEqual([4, 1]);
+    // Every drift event's alert, in one batch.
+    const alertIds = t.backends.callsFor(g.modelName, 'sendAlert').map((c) => c.request.alertId);
+    expect(alertIds).toEqual(ids.map((id) => `${id}:drift`));
+    expect(t.backends.alertWrites.filter((w) => w.modelName === g.modelName)).toEqual([
+      { modelName: g.modelName, alerts: 5 },
+    ]);
+  });
+
   it('keeps running when a signal is not a valid event, and shows why it was rejected', async () => {
     const g = t.guardian('bad-signal');
     await g.decide(systemEvent('system_overload', { model: g.modelName }), t.backends);

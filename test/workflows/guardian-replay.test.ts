@@ -11,6 +11,8 @@ import { HISTORY_FIXTURES_DIR } from '../helpers/guardian-replay';
  * Guardian histories recorded by earlier runs of the workflow tests (test/fixtures/histories,
  * refreshed with RECORD_GUARDIAN_HISTORIES=1) replayed against today's workflow code: a change
  * that would break guardians already running in production fails here, and needs `patched()`.
+ * Files numbered from 101 were recorded before the 'guardian-batched-writes' patch (one audit
+ * activity per decision) and stay, so runs begun before it keep replaying.
  */
 
 jest.setTimeout(120_000);

@@ -12,19 +12,22 @@ import { createRollbackModel } from './rollback-model';
 import { createRunTrainingJob } from './run-training-job';
 import { createScaleService } from './scale-service';
 import { createSendAlert } from './send-alert';
+import { createSendAlerts } from './send-alerts';
 import type { GuardianActivities } from '../../contracts/guardian-activities';
 
 /** The guardian's activities, each on the backend the settings choose (see README "Backends"). */
 export function createGuardianActivities(deps: ActivityDeps): GuardianActivities {
   const { config, pool, publisher, logger } = deps;
   const scrubber = createSecretScrubber(configuredSecretValues(config));
+  const sendAlert = createSendAlert(deps, createAlertChannels(config, publisher));
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
     rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
-    sendAlert: createSendAlert(deps, createAlertChannels(config, publisher)),
+    sendAlert,
+    sendAlerts: createSendAlerts(sendAlert),
     raiseMonitoring: createRaiseMonitoring(deps),
   };
 }

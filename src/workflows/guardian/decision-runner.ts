@@ -3,6 +3,7 @@ import type { ActionOutcome, DecisionEntry, GuardianCarriedState } from '../../c
 import { errorMessage } from '../../domain/error-message';
 import { audit } from './activities';
 import { BackgroundWork } from './background-work';
+import { BatchedWrites } from './batched-writes';
 import { auditRecordOf } from './decision-entries';
 import { appendToHistory } from './history';
 import { modelRetrainWorkflow } from './retrain-workflow';
@@ -17,18 +18,32 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class DecisionRunner {
   private readonly work: BackgroundWork;
+  /** Audit rows and drift alerts written in batches; absent in runs begun before the patch. */
+  private readonly batched?: BatchedWrites;
 
   constructor(
     private readonly modelName: string,
     private readonly state: GuardianCarriedState,
     onSettled: () => void,
+    batchedWrites: boolean,
   ) {
     this.work = new BackgroundWork(onSettled);
+    if (batchedWrites) this.batched = new BatchedWrites(modelName, state, this.work);
   }
 
-  /** No action, alert or audit write in flight: safe to continue-as-new. */
+  /** No action, alert or audit write in flight or waiting: safe to continue-as-new. */
   isIdle(): boolean {
-    return this.work.size === 0;
+    return this.work.size === 0 && (this.batched?.isEmpty ?? true);
+  }
+
+  /** Audit rows or drift alerts wait for a write: the event loop should call `flushWrites`. */
+  get wantsFlush(): boolean {
+    return this.batched?.wantsFlush ?? false;
+  }
+
+  /** Starts the batched writes of whatever waits (one activity per kind at a time). */
+  flushWrites(): void {
+    this.batched?.flush();
   }
 
   /** Background work of this run, by id (the state query shows it). */
@@ -44,6 +59,12 @@ export class DecisionRunner {
   }
 
   private recordAudit(entry: DecisionEntry): void {
+    if (this.batched) {
+      this.batched.addAuditRow(auditRecordOf(this.modelName, entry, this.state.settings.dryRun));
+      // What was assumed and the extra fields are for the audit row only: the history stays small.
+      delete entry.input;
+      return;
+    }
     this.work.track(`audit:${entry.id}`, 'audit', () => this.writeAudit(entry));
   }
 
@@ -105,8 +126,14 @@ export class DecisionRunner {
     this.recordAudit(entry);
   }
 
+  /** The drift alert of a decision: batched with the other drift alerts of this turn. */
+  sendDriftAlert(eventId: string, alert: Parameters<typeof sendAlertSafely>[0]): void {
+    if (this.batched) return this.batched.addDriftAlert(alert);
+    this.sendInBackground(`drift-alert:${eventId}`, 'drift alert', alert);
+  }
+
   /** Sends an alert beside the decision; a failure is counted and logged, never thrown. */
-  sendInBackground(key: string, what: string, alert: Parameters<typeof sendAlertSafely>[0]): void {
+  private sendInBackground(key: string, what: string, alert: Parameters<typeof sendAlertSafely>[0]): void {
     this.work.track(key, what, async () => {
       const result = await sendAlertSafely(alert);
       if (!result.ok) {

@@ -30,13 +30,23 @@ export class ModelGuardian {
   constructor(
     readonly modelName: string,
     readonly state: GuardianCarriedState,
+    batchedWrites: boolean,
   ) {
-    this.runner = new DecisionRunner(modelName, state, () => this.describe());
+    this.runner = new DecisionRunner(modelName, state, () => this.describe(), batchedWrites);
   }
 
-  /** No action or audit write in flight: safe to continue-as-new. */
+  /** No action or audit write in flight or waiting: safe to continue-as-new. */
   isIdle(): boolean {
     return this.runner.isIdle();
+  }
+
+  /** Audit rows or drift alerts wait for a write (the event loop flushes them each turn). */
+  get wantsFlush(): boolean {
+    return this.runner.wantsFlush;
+  }
+
+  flushWrites(): void {
+    this.runner.flushWrites();
   }
 
   /** Validates a signal payload and decides it; bad payloads are counted and kept for inspection. */
@@ -89,11 +99,7 @@ export class ModelGuardian {
 
     if (this.heldByDryRun(entry)) return;
     if (decision.driftAlert && isDriftEvent(event)) {
-      this.runner.sendInBackground(
-        `drift-alert:${event.event_id}`,
-        'drift alert',
-        driftAlert(this.modelName, event, decision),
-      );
+      this.runner.sendDriftAlert(event.event_id, driftAlert(this.modelName, event, decision));
     }
     if (decision.outcome !== 'execute') return this.runner.finish(entry, {});
     this.runner.launch(entry, {

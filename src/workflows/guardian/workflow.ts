@@ -18,6 +18,7 @@ import {
   operatorCommandUpdate,
 } from './definitions';
 import { newestFirst } from './history';
+import { BATCHED_WRITES_PATCH } from './batched-writes';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
 import { validateOperatorCommand } from './operator-command';
@@ -38,7 +39,8 @@ const SIGNALS_IN_ARRIVAL_ORDER = 'signals-in-arrival-order';
  */
 export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<void> {
   const state = input.carried ?? initialGuardianState(input, Date.now());
-  const guardian = new ModelGuardian(input.modelName, state);
+  // Decided once, before the first command, for the whole run (see BATCHED_WRITES_PATCH).
+  const guardian = new ModelGuardian(input.modelName, state, patched(BATCHED_WRITES_PATCH));
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
 
   const signals = [
@@ -75,6 +77,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
 
   for (;;) {
     guardian.runDueRetrain();
+    guardian.flushWrites();
     if (wantsNewRun()) {
       if (readyForNewRun()) break;
       drainingSince ??= Date.now();
@@ -83,7 +86,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
       // meanwhile and end the run as soon as it is idle.
       const left = drainingSince + DRAIN_LIMIT_MS - Date.now();
       if (left > 0) {
-        await condition(readyForNewRun, left);
+        await condition(() => readyForNewRun() || guardian.wantsFlush, left);
         continue;
       }
     }
@@ -95,9 +98,11 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
       processedThisRun++;
     }
     if (processed > 0) guardian.describe();
+    // Audit rows and drift alerts of every decision this turn took go out in one write each.
+    guardian.flushWrites();
     if (readyForNewRun()) break;
 
-    const wake = () => state.queuedEvents.length > 0 || readyForNewRun();
+    const wake = () => state.queuedEvents.length > 0 || readyForNewRun() || guardian.wantsFlush;
     const pendingAt = state.policy.pendingRetrain?.runAt;
     if (pendingAt === undefined) await condition(wake);
     else await condition(wake, Math.max(pendingAt - Date.now(), 1));
