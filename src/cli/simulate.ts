@@ -10,6 +10,7 @@ import {
   isValidTimeZone,
   PolicySimulation,
   type GuardianSettings,
+  type HysteresisRules,
   type SimulatedDecision,
 } from '../domain/policy';
 
@@ -128,7 +129,8 @@ export async function run(args: string[]): Promise<number> {
     const { businessHours: b, maintenanceWindow: w } = settings;
     process.stdout.write(
       `policy: time zone ${settings.timeZone}, business hours ${describeBusinessHours(b)}` +
-        `${b.criticalOverride ? ' (CRITICAL overrides)' : ''}, maintenance window ${w.start}–${w.end}\n\n`,
+        `${b.criticalOverride ? ' (CRITICAL overrides)' : ''}, maintenance window ${w.start}–${w.end}` +
+        `${describeHysteresis(settings.hysteresis)}\n\n`,
     );
   }
   let line = 0;
@@ -157,4 +159,12 @@ export async function run(args: string[]): Promise<number> {
   if (options.json) process.stderr.write(summary);
   else process.stdout.write(`\n${summary}`);
   return counts.invalid > 0 ? 1 : 0;
+}
+
+/** `, hysteresis data_drift_detected 2 in 30 min` (nothing without rules). */
+function describeHysteresis(rules: HysteresisRules | undefined): string {
+  const parts = Object.entries(rules ?? {}).map(
+    ([type, rule]) => `${type} ${rule.detections} in ${rule.windowMinutes} min`,
+  );
+  return parts.length > 0 ? `, hysteresis ${parts.join(', ')}` : '';
 }

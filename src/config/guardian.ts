@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseHysteresisRules } from '../domain/policy/hysteresis';
 import { booleanFlag, environmentNameList, httpUrl, parseSettings, setting, SettingsValues } from './setting';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
@@ -48,6 +49,25 @@ export const guardianSettings = {
     description: 'Decide and record, but run no action.',
     expects: 'true or false',
     defaultText: 'false',
+  }),
+  hysteresis: setting({
+    env: 'GUARDIAN_HYSTERESIS',
+    schema: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parseHysteresisRules(text);
+        } catch (err) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    description:
+      'Act on an event type only after N detections within a window (minutes or hours); earlier ones are recorded as "waiting for confirmation" and nothing runs. Unset: every detection acts.',
+    expects:
+      'EVENT_TYPE=N/WINDOW, comma-separated, e.g. data_drift_detected=2/30m,model_performance_degraded=3/1h',
+    defaultText: '(none)',
   }),
   trainingServiceUrl: setting({
     env: 'TRAINING_SERVICE_URL',

@@ -82,6 +82,27 @@ describe('continue-as-new', () => {
   });
 });
 
+describe('hysteresis', () => {
+  it('counts detections across continue-as-new: the second HIGH drift acts, the first waited', async () => {
+    const g = t.guardian('hysteresis', {
+      settings: { ...ALL_DAY, hysteresis: { data_drift_detected: { detections: 2, windowMinutes: 30 } } },
+      eventsPerRun: 1,
+    });
+    t.fixtures.push(g);
+    const first = await g.decide(driftEvent({ model: g.modelName, severity: 'HIGH' }), t.backends);
+    expect(first.status).toBe('skipped');
+    expect(first.reason).toContain('waiting for confirmation (1 of 2 detections in 30 min): RETRAIN not yet');
+    const second = driftEvent({ model: g.modelName, severity: 'HIGH' });
+    await g.send(second);
+    const acted = await g.waitForEntry(second.event_id, t.backends);
+    expect(acted.reason).toContain('confirmed: 2 of 2 detections in 30 min');
+    expect((await g.state()).run).toBeGreaterThanOrEqual(2);
+    expect(
+      t.backends.callsFor(g.modelName, 'runTrainingJob').map((c) => c.request.triggeringEventId),
+    ).toEqual([second.event_id]);
+  });
+});
+
 describe('the operator update', () => {
   it('pauses and resumes auto-response, each with a reason in the audit trail', async () => {
     const g = t.guardian('pause');

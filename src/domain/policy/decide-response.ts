@@ -5,6 +5,7 @@ import { describeBusinessHours, isWithinBusinessHours } from './business-hours';
 import { activeCooldown, COOLDOWN_MS, cooldownKey, startCooldown } from './cooldowns';
 import type { PolicyGuard, ResponseDecision } from './decision';
 import { FREQUENCY_LIMIT, recentResponsesTo } from './frequency-limit';
+import { afterDetection, confirmationOf, describeWaiting, type HysteresisRules } from './hysteresis';
 import { isWithinMaintenanceWindow, nextMaintenanceWindowStart } from './maintenance-window';
 import { prunePolicyState, type PolicyState } from './policy-state';
 import type { GuardianSettings } from './settings';
@@ -107,6 +108,24 @@ export function decideResponse(
     driftAlert: isDrift,
   } as const;
 
+  // Guard 0 (checked here so the reason shows what would run): N detections within W first.
+  const confirmation = confirmationOf(settings.hysteresis, state.detections, event.event_type, now);
+  if (!confirmation.confirmed) {
+    reasons.push(`${describeWaiting(confirmation)}: ${action} not yet`);
+    return {
+      ...base,
+      outcome: 'skip',
+      executed: false,
+      changedBy: [...changedBy, 'hysteresis'],
+      reason: reasons.join('; '),
+    };
+  }
+  if (confirmation.rule && confirmation.rule.detections > 1) {
+    reasons.push(
+      `confirmed: ${confirmation.count} of ${confirmation.rule.detections} detections in ${confirmation.rule.windowMinutes} min`,
+    );
+  }
+
   // Guard 3: cooldown. The cooldown a deferred retrain started does not hold back the urgent
   // retrain that replaces it: that retrain is the deferred one, run now.
   const blocking = activeCooldown(state.cooldowns, key, now);
@@ -178,16 +197,27 @@ export function decideResponse(
 /**
  * The policy state after a decision: an executed (or deferred) response enters the recent
  * responses and starts its cooldown; a deferral becomes the pending retrain; an urgent retrain
- * cancels the pending one. A skipped decision changes nothing.
+ * cancels the pending one. A skipped decision changes nothing but the hysteresis count: under a
+ * rule, an unconfirmed detection is remembered and a response starts the count again.
  */
 export function applyDecision(
   state: PolicyState,
   decision: ResponseDecision,
   event: Pick<ModelEvent, 'model_version'>,
+  hysteresis?: HysteresisRules,
 ): PolicyState {
   const pruned = prunePolicyState(state, decision.decidedAt);
+  const detections = afterDetection(
+    hysteresis,
+    pruned.detections,
+    decision.eventType,
+    decision.decidedAt,
+    decision.executed,
+  );
+  if (detections !== undefined) pruned.detections = detections;
   if (!decision.executed) return pruned;
   const next: PolicyState = {
+    ...(detections !== undefined ? { detections } : {}),
     cooldowns: {
       ...pruned.cooldowns,
       [decision.cooldownKey]: startCooldown(

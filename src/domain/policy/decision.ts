@@ -5,7 +5,7 @@ export type DecisionOutcome = 'execute' | 'defer' | 'skip';
 
 /** The rules that can change or stop what the table said. */
 export type PolicyGuard =
-  'service-subject' | 'business-hours' | 'frequency-limit' | 'cooldown' | 'pending-retrain';
+  'service-subject' | 'business-hours' | 'frequency-limit' | 'hysteresis' | 'cooldown' | 'pending-retrain';
 
 /** One decision of the policy about one event, with everything an operator needs to see why. */
 export interface ResponseDecision {

@@ -30,7 +30,7 @@ export function evaluateEvent(
   const decision = decideResponse(event, state.policy, now, settings);
   return {
     state: {
-      policy: applyDecision(state.policy, decision, event),
+      policy: applyDecision(state.policy, decision, event, settings.hysteresis),
       seenEventIds: rememberEvent(state.seenEventIds, event.event_id),
     },
     evaluation: { duplicate: false, decision },

@@ -7,6 +7,7 @@ export * from './decide-response';
 export * from './decision';
 export * from './evaluate-event';
 export * from './frequency-limit';
+export * from './hysteresis';
 export * from './maintenance-window';
 export * from './policy-state';
 export * from './seen-events';

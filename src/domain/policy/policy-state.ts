@@ -1,6 +1,7 @@
 import type { Severity } from './actions';
 import { activeCooldowns, type Cooldowns } from './cooldowns';
 import { pruneResponses, type RecentResponse } from './frequency-limit';
+import type { Detections } from './hysteresis';
 
 /** A MEDIUM-drift retrain waiting for the maintenance window (at most one per model). */
 export interface PendingRetrain {
@@ -20,6 +21,8 @@ export interface PolicyState {
   cooldowns: Cooldowns;
   recentResponses: RecentResponse[];
   pendingRetrain?: PendingRetrain;
+  /** Unconfirmed detections of event types with a hysteresis rule (absent without rules). */
+  detections?: Detections;
 }
 
 export function emptyPolicyState(): PolicyState {

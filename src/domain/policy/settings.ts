@@ -1,4 +1,5 @@
 import type { BusinessHours } from './business-hours';
+import { hysteresisProblems, type HysteresisRules } from './hysteresis';
 import { type MaintenanceWindow, parseClockTime } from './maintenance-window';
 import { isValidTimeZone } from './time-zone';
 
@@ -13,6 +14,11 @@ export interface GuardianSettings {
   maintenanceWindow: MaintenanceWindow;
   /** Decide and record, run no action. */
   dryRun: boolean;
+  /**
+   * Act on an event type only after N detections within W minutes (guard 0). Absent in the
+   * settings of guardians started before it: no rule, every detection acts as before.
+   */
+  hysteresis?: HysteresisRules;
 }
 
 /** The defaults of README "The policy" (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
@@ -21,6 +27,7 @@ export const DEFAULT_GUARDIAN_SETTINGS: GuardianSettings = {
   businessHours: { startHour: 6, endHour: 22, criticalOverride: false },
   maintenanceWindow: { start: '02:00', end: '04:00' },
   dryRun: false,
+  hysteresis: {},
 };
 
 /** Settings as a caller may give them: any part left out takes its default. */
@@ -29,6 +36,7 @@ export interface GuardianSettingsInput {
   businessHours?: Partial<BusinessHours>;
   maintenanceWindow?: Partial<MaintenanceWindow>;
   dryRun?: boolean;
+  hysteresis?: HysteresisRules;
 }
 
 /** Fills gaps with defaults and validates; throws an Error naming every bad field. */
@@ -41,6 +49,7 @@ export function resolveGuardianSettings(input: GuardianSettingsInput = {}): Guar
       ...stripUndefined(input.maintenanceWindow),
     },
     dryRun: input.dryRun ?? DEFAULT_GUARDIAN_SETTINGS.dryRun,
+    hysteresis: input.hysteresis ?? {},
   };
   const problems = settingsProblems(settings);
   if (problems.length > 0) throw new Error(`invalid guardian settings: ${problems.join('; ')}`);
@@ -71,6 +80,11 @@ export function settingsProblems(settings: GuardianSettings): string[] {
     problems.push('maintenanceWindow start and end are equal: the window would be empty');
   }
   if (typeof settings.dryRun !== 'boolean') problems.push('dryRun must be true or false');
+  if (settings.hysteresis !== undefined) {
+    if (typeof settings.hysteresis !== 'object' || settings.hysteresis === null)
+      problems.push('hysteresis must be an object of event type → { detections, windowMinutes }');
+    else problems.push(...hysteresisProblems(settings.hysteresis));
+  }
   return problems;
 }
 
@@ -84,6 +98,7 @@ export interface GuardianSettingsSource {
     maintenanceWindowStart: string;
     maintenanceWindowEnd: string;
     dryRun: boolean;
+    hysteresis: HysteresisRules;
   };
 }
 
@@ -101,6 +116,7 @@ export function guardianSettingsFromConfig(config: GuardianSettingsSource): Guar
       end: config.guardian.maintenanceWindowEnd,
     },
     dryRun: config.guardian.dryRun,
+    hysteresis: config.guardian.hysteresis,
   });
 }
 

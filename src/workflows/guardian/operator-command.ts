@@ -76,6 +76,7 @@ export function settingsAfter(
     businessHours: { ...current.businessHours, ...patch.businessHours },
     maintenanceWindow: { ...current.maintenanceWindow, ...patch.maintenanceWindow },
     dryRun: patch.dryRun ?? current.dryRun,
+    hysteresis: patch.hysteresis ?? current.hysteresis,
   });
 }
 

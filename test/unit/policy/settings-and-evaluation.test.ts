@@ -41,13 +41,21 @@ describe('guardian settings', () => {
       MAINTENANCE_WINDOW_START: '01:30',
       MAINTENANCE_WINDOW_END: '03:00',
       DRY_RUN: 'yes',
+      GUARDIAN_HYSTERESIS: 'data_drift_detected=2/30m',
     });
     expect(guardianSettingsFromConfig(config)).toEqual({
       timeZone: 'Europe/Berlin',
       businessHours: { startHour: 7, endHour: 20, criticalOverride: true },
       maintenanceWindow: { start: '01:30', end: '03:00' },
       dryRun: true,
+      hysteresis: { data_drift_detected: { detections: 2, windowMinutes: 30 } },
     });
+  });
+
+  it('refuses a hysteresis setting it cannot read, naming the variable', () => {
+    expect(() => loadConfig({ GUARDIAN_HYSTERESIS: 'data_drift_detected=two/30m' })).toThrow(
+      'GUARDIAN_HYSTERESIS="data_drift_detected=two/30m" is invalid: expected EVENT_TYPE=N/WINDOW',
+    );
   });
 });
 
