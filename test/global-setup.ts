@@ -23,24 +23,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.FFMPEG_PATH ??= await provision('ffmpeg');
   if (process.env.TEST_SKIP_STACK === '1') return;
 
-  const dataDir = path.join(PROJECT_ROOT, '.services', 'test-data', String(process.pid));
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const env = {
-    ...process.env,
-    LOCAL_SERVICES_DIR: dataDir,
-    ...(await freeLocalServicePorts()),
-    TEMPORAL_ADDRESS: '',
-    KAFKA_BROKERS: '',
-    DATABASE_URL: '',
-  };
   const logger = createLogger({ level: 'warn', pretty: false });
   installExitPath(logger);
-  removeOnExit(dataDir);
-  // A throwaway stack in its own data directory, removed afterwards: durability buys nothing here.
-  const stack = await startLocalStack(loadConfig(env), logger, {
-    headless: true,
-    postgresWithoutFsync: true,
-  });
+  const { stack, dataDir } = await startTestStack(logger);
   const forget = onExit('test stack', () => stack.stop());
   Object.assign(process.env, {
     TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -49,4 +34,35 @@ export default async function globalSetup(): Promise<void> {
     TEST_DATA_DIR: dataDir,
   });
   (globalThis as { __localStack?: unknown }).__localStack = { stack, dataDir, forget };
+}
+
+/** Attempts at starting the stack: free ports are found first and bound later, so another stack
+ * starting on the same machine at the same moment can take one in between. */
+const STACK_ATTEMPTS = 3;
+
+async function startTestStack(logger: ReturnType<typeof createLogger>) {
+  for (let attempt = 1; ; attempt++) {
+    const dataDir = path.join(PROJECT_ROOT, '.services', 'test-data', `${process.pid}-${attempt}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    const env = {
+      ...process.env,
+      LOCAL_SERVICES_DIR: dataDir,
+      ...(await freeLocalServicePorts()),
+      TEMPORAL_ADDRESS: '',
+      KAFKA_BROKERS: '',
+      DATABASE_URL: '',
+    };
+    removeOnExit(dataDir);
+    try {
+      // A throwaway stack in its own data directory, removed afterwards: durability buys nothing here.
+      const stack = await startLocalStack(loadConfig(env), logger, {
+        headless: true,
+        postgresWithoutFsync: true,
+      });
+      return { stack, dataDir };
+    } catch (err) {
+      if (attempt >= STACK_ATTEMPTS) throw err;
+      logger.warn({ err, attempt }, 'the test stack did not start; trying again on other ports');
+    }
+  }
 }

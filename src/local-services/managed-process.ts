@@ -122,7 +122,8 @@ export function startManagedProcess(options: StartOptions): ManagedProcess {
   reapOnExit(pid, stopSignal, options.name);
   let exit: string | undefined;
   child.on('exit', (code, signal) => {
-    exit = `exited with ${signal ?? `code ${code}`}; see ${options.logFile}`;
+    // The log's last lines travel in the message: a test stack's data directory is removed on exit.
+    exit = `exited with ${signal ?? `code ${code}`}; see ${options.logFile}${lastLinesOf(options.logFile)}`;
   });
   child.on('error', (err) => {
     exit = `failed to start: ${err.message}`;
@@ -138,4 +139,25 @@ export function startManagedProcess(options: StartOptions): ManagedProcess {
       fs.rmSync(options.pidFile, { force: true });
     },
   };
+}
+
+/** The last few lines of a service's log, indented for an error message ('' when unreadable). */
+function lastLinesOf(logFile: string, lines = 5): string {
+  try {
+    // Only the end of the file is read: a broker's log can be large.
+    const fd = fs.openSync(logFile, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buffer = Buffer.alloc(Math.min(size, 8192));
+      fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+      const text = buffer.toString('utf8').trimEnd();
+      if (text === '') return '';
+      const tail = text.split('\n').slice(-lines);
+      return `; it ends:${tail.map((line) => `\n    ${line.slice(0, 500)}`).join('')}`;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
