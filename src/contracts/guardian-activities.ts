@@ -65,6 +65,8 @@ export interface ScaleResult {
   serviceName: string;
   fromInstances: number;
   toInstances: number;
+  /** Why the count was left as it was: another model's scale of this service is in its cooldown. */
+  heldBy?: string;
 }
 
 export interface AlertRequest {

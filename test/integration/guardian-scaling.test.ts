@@ -75,6 +75,37 @@ describe('scaleService', () => {
       expect(await instancesOf(model)).toBeUndefined();
     });
 
+    it('holds a scale of a service that another model scaled the same way inside the cooldown', async () => {
+      const { scaleService } = createGuardianActivities(t.depsWith());
+      const service = uniqueName('shared-serving');
+      const [first, second] = [uniqueName('model-a'), uniqueName('model-b')];
+      expect(await scaleService(request(first, +2, service))).toEqual({
+        serviceName: service,
+        fromInstances: 1,
+        toInstances: 3,
+      });
+      // Another model (a rotated name, say) asking the same service to scale up again is held.
+      const held = await scaleService(request(second, +2, service));
+      expect(held).toMatchObject({ serviceName: service, fromInstances: 3, toInstances: 3 });
+      expect(held.heldBy).toMatch(
+        new RegExp(
+          `^SCALE_UP of ${service} held: model ${first} scaled it 1 → 3 at .+ inside the service's 10-minute SCALE_UP cooldown$`,
+        ),
+      );
+      expect(await instancesOf(service)).toBe(3);
+      // The other direction is not held, and one model's own repeats are its guardian's cooldown.
+      expect(await scaleService(request(second, -1, service))).toEqual({
+        serviceName: service,
+        fromInstances: 3,
+        toInstances: 2,
+      });
+      expect(await scaleService(request(first, +2, service))).toEqual({
+        serviceName: service,
+        fromInstances: 2,
+        toInstances: 4,
+      });
+    });
+
     it('a retried scale-up for the same event adds 2 once', async () => {
       const { scaleService } = createGuardianActivities(t.depsWith());
       const model = uniqueName('scale-pg-retry');

@@ -1,13 +1,17 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { runOnce } from '../../backends/action-ledger';
 import { ScalingBackend, targetInstances } from '../../backends/scaling';
+import { recentScaleByAnotherModel } from '../../backends/scaling/service-cooldown';
+import { COOLDOWN_MS } from '../../domain/policy/cooldowns';
 import type { ActivityDeps } from '../deps';
 import type { ScaleRequest, ScaleResult } from '../../contracts/guardian-activities';
 
 /**
  * SCALE_UP / SCALE_DOWN: changes the serving service's instance count by delta (never below 1,
  * never above SCALING_MAX_INSTANCES). The service defaults to the model's name. Keyed by the
- * triggering event, so a retry sets the same target instead of adding delta again.
+ * triggering event, so a retry sets the same target instead of adding delta again. A service that
+ * another model's decision scaled the same way within that action's cooldown is left as it is:
+ * cooldowns hold per service, not only per model.
  */
 export function createScaleService(deps: ActivityDeps, backend: ScalingBackend) {
   return async function scaleService(request: ScaleRequest): Promise<ScaleResult> {
@@ -29,6 +33,21 @@ export function createScaleService(deps: ActivityDeps, backend: ScalingBackend) 
       { action: 'scale', modelName: request.modelName, key: request.triggeringEventId },
       async () => {
         const fromInstances = await backend.instances(serviceName);
+        const action = request.delta > 0 ? 'SCALE_UP' : 'SCALE_DOWN';
+        const recent = await recentScaleByAnotherModel(
+          deps.pool,
+          serviceName,
+          request.delta,
+          request.modelName,
+          COOLDOWN_MS[action],
+        );
+        if (recent) {
+          const heldBy =
+            `${action} of ${serviceName} held: model ${recent.modelName} scaled it ` +
+            `${recent.fromInstances} → ${recent.toInstances} at ${recent.at.toISOString()} ` +
+            `(event ${recent.triggeringEventId}), inside the service's ${COOLDOWN_MS[action] / 60_000}-minute ${action} cooldown`;
+          return { serviceName, fromInstances, toInstances: fromInstances, heldBy };
+        }
         const toInstances = targetInstances(
           fromInstances,
           request.delta,
@@ -46,7 +65,12 @@ export function createScaleService(deps: ActivityDeps, backend: ScalingBackend) 
         return plan;
       },
     );
-    if (result.toInstances === result.fromInstances) {
+    if (result.heldBy) {
+      log.info(
+        { instances: result.fromInstances, held_by: result.heldBy },
+        'service in its cooldown: unchanged',
+      );
+    } else if (result.toInstances === result.fromInstances) {
       log.warn(
         { instances: result.fromInstances, delta: request.delta },
         'instance count already at its limit: unchanged',

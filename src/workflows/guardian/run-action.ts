@@ -119,6 +119,8 @@ export async function runAction(request: ActionRequest): Promise<string> {
             },
           ],
         );
+        if (result.heldBy)
+          return `${result.serviceName}: ${result.fromInstances} instances, unchanged; ${result.heldBy}`;
         return `${result.serviceName}: ${result.fromInstances} → ${result.toInstances} instances`;
       }
       case 'ALERT': {
