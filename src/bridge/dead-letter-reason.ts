@@ -3,13 +3,19 @@
  * header); the accompanying text is for the person reading the dead-letter topic.
  */
 export type DeadLetterReason =
-  'oversized' | 'malformed_json' | 'schema_violation' | 'unroutable' | 'rejected_by_temporal';
+  | 'oversized'
+  | 'malformed_json'
+  | 'schema_violation'
+  | 'unroutable'
+  | 'model_not_allowed'
+  | 'rejected_by_temporal';
 
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'oversized',
   'malformed_json',
   'schema_violation',
   'unroutable',
+  'model_not_allowed',
   'rejected_by_temporal',
 ];
 

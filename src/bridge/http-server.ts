@@ -170,8 +170,10 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     if (outcome.fate === 'rejected') {
       const { reason, detail, eventId } = outcome.rejection;
       logger.warn({ path: '/events', eventId, reason, detail }, 'HTTP event rejected');
-      // The client is told (nothing is dead-lettered): 422 when the event was valid but Temporal refused it.
-      throw new HttpError(reason === 'rejected_by_temporal' ? 422 : 400, reason, detail);
+      // The client is told (nothing is dead-lettered): 422 when the event was valid but Temporal
+      // refused it, 403 when its model may not have a guardian.
+      const status = reason === 'rejected_by_temporal' ? 422 : reason === 'model_not_allowed' ? 403 : 400;
+      throw new HttpError(status, reason, detail);
     }
     const { delivery, result } = outcome;
     return [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelNamePattern } from '../domain/ingest/model-name-rule';
 import type { IngestSettings } from '../domain/ingest/read-event';
 import { ianaTimeZone, parseSettings, setting, SettingsValues } from './setting';
 
@@ -31,7 +32,43 @@ export const ingestSettings = {
       'CloudEvents `type` → our event type, for types whose name does not end with one of ours (`com.acme.DataDriftDetected` already reads as data_drift_detected).',
     expects: 'comma-separated type=event_type pairs, e.g. com.acme.drift=data_drift_detected',
   }),
+
+  modelNames: setting({
+    env: 'GUARDIAN_MODELS',
+    schema: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
+      .optional(),
+    description:
+      'Model (or service) names that may have a guardian; events for any other are dead-lettered as model_not_allowed (HTTP 403). With GUARDIAN_MODEL_PATTERN, a name in either is allowed. Unset (both): every plain-text name.',
+    expects: 'a comma-separated list of names, e.g. fraud-detector,churn-model',
+  }),
+  modelNamePattern: setting({
+    env: 'GUARDIAN_MODEL_PATTERN',
+    schema: z
+      .string()
+      .min(1)
+      .refine((pattern) => compiles(pattern), 'not a valid regular expression')
+      .optional(),
+    description:
+      'A regular expression (Unicode) the whole model or service name must match to have a guardian; others are dead-lettered as model_not_allowed (HTTP 403).',
+    expects: 'a regular expression, e.g. [a-z][a-z0-9-]{1,62}',
+  }),
 };
+
+function compiles(pattern: string): boolean {
+  try {
+    modelNamePattern(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type IngestConfig = SettingsValues<typeof ingestSettings>;
 
@@ -47,5 +84,6 @@ export function ingestSettingsFromConfig(config: {
   return {
     producerTimeZone: config.ingest.producerTimeZone ?? config.runtime.timeZone,
     cloudEventTypes: config.ingest.cloudEventTypeMap ?? {},
+    modelNames: { allowed: config.ingest.modelNames, pattern: config.ingest.modelNamePattern },
   };
 }

@@ -8,6 +8,7 @@ import {
 import { unwrapCloudEvent } from './cloudevents';
 import { readDriftReport } from './drift-reports';
 import { type JsonObject, normalizeLooseEvent } from './loose-event';
+import { modelNameRefusal, type ModelNameRule } from './model-name-rule';
 import { unsafeFieldOf } from './safe-text';
 
 /**
@@ -40,10 +41,12 @@ export interface IngestSettings {
   producerTimeZone: string;
   /** CloudEvents `type` → our event type (CLOUDEVENTS_TYPE_MAP). */
   cloudEventTypes: Readonly<Record<string, string>>;
+  /** Which names may have a guardian (GUARDIAN_MODELS / GUARDIAN_MODEL_PATTERN); unset: all. */
+  modelNames?: ModelNameRule;
 }
 
 export type IngestRejection = {
-  reason: 'schema_violation' | 'unroutable';
+  reason: 'schema_violation' | 'unroutable' | 'model_not_allowed';
   detail: string;
   eventId?: string;
 };
@@ -150,7 +153,8 @@ export function readEvent(incoming: IncomingEvent, settings: IngestSettings): Re
       : reject('schema_violation', parsed.reason, eventIdOf(json));
   }
   const parsed = parseModelEvent(json);
-  return parsed.ok
-    ? { ok: true, family, event: parsed.event }
-    : reject('schema_violation', parsed.reason, eventIdOf(json));
+  if (!parsed.ok) return reject('schema_violation', parsed.reason, eventIdOf(json));
+  const refusal = modelNameRefusal(parsed.event.model_name, settings.modelNames);
+  if (refusal) return reject('model_not_allowed', refusal, parsed.event.event_id);
+  return { ok: true, family, event: parsed.event };
 }
