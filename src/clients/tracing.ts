@@ -1,9 +1,10 @@
-import { trace, type Tracer } from '@opentelemetry/api';
+import { diag, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { envDetectorSync, Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from '../config/tracing';
+import type { Logger } from '../logger';
 
 /** The tracer's name on every span the product itself creates (the bridge's, the guardian's). */
 export const TRACER_NAME = 'mlops-guardian';
@@ -37,9 +38,19 @@ export const TRACING_OFF: Tracing = {
  */
 export function installTracing(
   config: TracingConfig,
-  options: { spanProcessor?: SpanProcessor } = {},
+  options: { spanProcessor?: SpanProcessor; logger?: Logger } = {},
 ): Tracing {
   if (!config.enabled && !options.spanProcessor) return TRACING_OFF;
+  const { logger } = options;
+  // A collector that cannot be reached is worth a warning (through the scrubbing logger), not silence.
+  if (logger) {
+    const warn = (message: string, ...args: unknown[]) =>
+      logger.warn({ detail: args.map(String) }, `tracing: ${message}`);
+    diag.setLogger(
+      { error: warn, warn, info: () => undefined, debug: () => undefined, verbose: () => undefined },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
+  }
   const resource = envDetectorSync.detect().merge(new Resource({ 'service.name': config.serviceName }));
   const spanProcessor = options.spanProcessor ?? new BatchSpanProcessor(new OTLPTraceExporter());
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
@@ -47,7 +58,7 @@ export function installTracing(
   provider.register();
   return {
     enabled: true,
-    tracer: trace.getTracer(TRACER_NAME),
+    tracer: provider.getTracer(TRACER_NAME),
     spanProcessor,
     resource: provider.resource,
     shutdown: () => provider.shutdown(),

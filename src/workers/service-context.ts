@@ -48,7 +48,7 @@ export async function openServiceContext(
   };
   try {
     // Closed after everything that makes spans (closers run newest first): its last spans are exported.
-    const tracing = installTracing(config.tracing);
+    const tracing = installTracing(config.tracing, { logger: logger.child({ component: 'tracing' }) });
     closers.push(() => tracing.shutdown());
     const pool = createPgPool(
       // TLS settings apply to DATABASE_URL only (the local server is loopback, without TLS).

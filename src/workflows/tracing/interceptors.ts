@@ -77,7 +77,11 @@ export const interceptors = (): WorkflowInterceptors => {
     ],
     internals: [
       {
-        dispose: (input, next) => (otel ? otel.internals.dispose(input, next) : next(input)),
+        dispose: (input, next) => {
+          // The SDK's one is async in name only: it disables its context manager, then calls next.
+          if (otel) void otel.internals.dispose(input, next);
+          else next(input);
+        },
       },
     ],
   };
