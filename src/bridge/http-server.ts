@@ -201,7 +201,12 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     const parsed = parseAlertmanagerPayload(decoded.json);
     if (!parsed.ok) throw new HttpError(400, 'schema_violation', parsed.detail);
 
-    const origin: EventOrigin = { source: 'http', path: '/alertmanager' };
+    const origin: EventOrigin = {
+      source: 'http',
+      path: '/alertmanager',
+      receivedAtMs: Date.now(),
+      trace: traceCarrierOf(req.headers),
+    };
     const counts = { accepted: 0, duplicates: 0, dead_lettered: 0, resolved_ignored: parsed.resolved };
     let retryable: Error | undefined;
     await Promise.all(

@@ -25,7 +25,7 @@ export const tracingSettings = {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     schema: httpUrl.optional(),
     description:
-      'Base URL of the OTLP/HTTP receiver (a collector), e.g. http://127.0.0.1:4318; spans go to <url>/v1/traces. Setting it turns tracing on. Unset with OTEL_TRACES_EXPORTER=otlp: http://localhost:4318.',
+      'Base URL of the OTLP/HTTP receiver (a collector), e.g. http://127.0.0.1:4318; spans are posted to its path /v1/traces. Setting it turns tracing on. Unset with OTEL_TRACES_EXPORTER=otlp: http://localhost:4318.',
     expects: 'an http(s) URL',
   }),
   otlpTracesEndpoint: setting({
