@@ -1,6 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import { installTracing } from '../../src/clients/tracing';
 import { parseTracingConfig } from '../../src/config/tracing';
+import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
+import { SDK_TRACE_HEADER } from '../../src/workflows/tracing/interceptors';
 import { FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server';
 
 /** The OTEL_* settings, and spans leaving the process over OTLP/HTTP to a collector we stand in for. */
@@ -36,6 +38,11 @@ describe('tracing configuration', () => {
       'OTEL_EXPORTER_OTLP_HEADERS is invalid: expected comma-separated name=value pairs',
     ]);
   });
+});
+
+it("workflow code looks for the trace in the header the SDK's interceptors write", () => {
+  // Spelt out there so that untraced runs never load the OpenTelemetry modules.
+  expect(SDK_TRACE_HEADER).toBe(TRACE_HEADER);
 });
 
 describe('tracing export', () => {

@@ -1,5 +1,5 @@
-import { ROOT_CONTEXT, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type * as OtelApi from '@opentelemetry/api';
+import type * as OtelCore from '@opentelemetry/core';
 import { defaultPayloadConverter, type Headers } from '@temporalio/workflow';
 import { EVENT_TRACES_HEADER, readEventTraceCarriers, type TraceCarrier } from '../../contracts/event-traces';
 
@@ -11,8 +11,6 @@ const MAX_REMEMBERED = 2_000;
  * workflow run (the SDK isolates it per run), and is rebuilt from the signals' headers on replay.
  */
 const carriers = new Map<string, TraceCarrier>();
-
-const w3c = new W3CTraceContextPropagator();
 
 /** Keeps the per-event trace contexts of a signal's header; true when it had any. */
 export function rememberEventTraces(headers: Headers): boolean {
@@ -45,13 +43,18 @@ export function rememberEventTraces(headers: Headers): boolean {
 export function inEventTrace<T>(
   eventId: string,
   spanName: string,
-  attributes: Attributes,
-  fn: (span?: Span) => T,
+  attributes: OtelApi.Attributes,
+  fn: (span?: OtelApi.Span) => T,
 ): T {
   const carrier = carriers.get(eventId);
   if (carrier === undefined) return fn();
   carriers.delete(eventId);
-  const parent = w3c.extract(ROOT_CONTEXT, carrier, {
+  // Loaded only here: an untraced run never evaluates them (see interceptors.ts).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { ROOT_CONTEXT, trace } = require('@opentelemetry/api') as typeof OtelApi;
+  const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof OtelCore;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const parent = new W3CTraceContextPropagator().extract(ROOT_CONTEXT, carrier, {
     get: (c, key) => c[key as keyof TraceCarrier],
     keys: (c) => Object.keys(c),
   });
