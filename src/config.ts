@@ -9,6 +9,7 @@ import { parseRuntimeConfig, RuntimeConfig, runtimeSettings } from './config/run
 import { Settings } from './config/setting';
 import { taskQueueClashes, taskQueues } from './config/task-queues';
 import { parseTemporalConfig, TemporalConfig, temporalSettings } from './config/temporal';
+import { parseTracingConfig, TracingConfig, tracingSettings } from './config/tracing';
 import { parseVideoConfig, VideoConfig, videoSettings } from './config/video';
 import { parseWorkerConfig, WorkerConfig, workerSettings } from './config/worker';
 
@@ -24,6 +25,7 @@ export interface Config {
   report: ReportConfig;
   worker: WorkerConfig;
   roles: RoleConfig;
+  tracing: TracingConfig;
 }
 
 /** The settings behind each part of Config. */
@@ -38,6 +40,7 @@ const settingsOfConfig: { [K in keyof Config]: Settings } = {
   report: reportSettings,
   worker: workerSettings,
   roles: roleSettings,
+  tracing: tracingSettings,
 };
 
 /** Each group of settings, for documentation and for checks against deployment files. */
@@ -52,6 +55,7 @@ export const settingGroups: Record<string, Settings> = {
   'Daily report': reportSettings,
   'Worker metrics': workerSettings,
   'Worker roles and task queues': roleSettings,
+  Tracing: tracingSettings,
 };
 
 export class ConfigError extends Error {
@@ -76,9 +80,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const report = parseReportConfig(env);
   const worker = parseWorkerConfig(env);
   const roles = parseRoleConfig(env);
-  const problems = [temporal, kafka, runtime, guardian, bridge, ingest, video, report, worker, roles].flatMap(
-    (r) => r.errors,
-  );
+  const tracing = parseTracingConfig(env);
+  const problems = [
+    temporal,
+    kafka,
+    runtime,
+    guardian,
+    bridge,
+    ingest,
+    video,
+    report,
+    worker,
+    roles,
+    tracing,
+  ].flatMap((r) => r.errors);
   // With WORKER_ROLES itself invalid its error is enough; no role means no listener to check.
   const runningRoles = roles.errors.length === 0 ? roles.values.roles : [];
   problems.push(...listenerClashes(temporal.values, bridge.values, worker.values, runningRoles));
@@ -96,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     report: report.values,
     worker: worker.values,
     roles: roles.values,
+    tracing: tracing.values,
   };
 }
 

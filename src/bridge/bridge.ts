@@ -1,6 +1,8 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
 import type { EventPublisher } from '../clients/event-publisher';
+import type { Tracing } from '../clients/tracing';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { BridgeMetrics, createBridgeMetrics } from './bridge-metrics';
@@ -25,6 +27,8 @@ export interface BridgeDeps {
   producer: Producer;
   publisher: EventPublisher;
   temporalClient: Client;
+  /** Set when tracing is on (OTEL_*): every event gets its span and carries its trace to the guardian. */
+  tracer?: Tracer;
 }
 
 export interface BridgeOptions {
@@ -87,6 +91,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     metrics,
     logger,
     onDelivered: options.onDelivered,
+    tracer: deps.tracer,
   });
 
   const consumer = new KafkaBridgeConsumer({
@@ -202,6 +207,7 @@ export function bridgeDepsFromContext(ctx: {
   producer: Producer;
   publisher: EventPublisher;
   temporal: { client: Client };
+  tracing?: Tracing;
 }): BridgeDeps {
   return {
     config: ctx.config,
@@ -210,5 +216,6 @@ export function bridgeDepsFromContext(ctx: {
     producer: ctx.producer,
     publisher: ctx.publisher,
     temporalClient: ctx.temporal.client,
+    tracer: ctx.tracing?.enabled ? ctx.tracing.tracer : undefined,
   };
 }

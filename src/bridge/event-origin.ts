@@ -1,3 +1,5 @@
+import type { TraceCarrier } from '../contracts/event-traces';
+
 /** Where a message came from: for log lines, latency and the dead letter's headers. */
 export interface EventOrigin {
   source: 'kafka' | 'http';
@@ -9,4 +11,6 @@ export interface EventOrigin {
   producedAtMs?: number;
   /** When the bridge read it (fetched from Kafka, or received over HTTP). */
   receivedAtMs?: number;
+  /** The W3C trace context the producer sent along (`traceparent` / `tracestate` headers). */
+  trace?: TraceCarrier;
 }

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { EventPublisher } from '../clients/event-publisher';
 import type { Logger } from '../logger';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -6,6 +7,7 @@ import type { Delivery } from './event-routing';
 import type { EventOrigin } from './event-origin';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { DeliveryResult, GuardianDelivery, TemporalDelivery } from './temporal-delivery';
+import { traceDelivery } from './delivery-spans';
 
 /** One accepted event, for observers (the benchmark measures produce → accepted with it). */
 export interface DeliveredSample {
@@ -26,6 +28,8 @@ export interface EventPipelineDeps {
   metrics: BridgeMetrics;
   logger: Logger;
   onDelivered?: (sample: DeliveredSample) => void;
+  /** Set when tracing is on: each event's span, and its trace context on the Temporal call. */
+  tracer?: Tracer;
 }
 
 function originFields(origin: EventOrigin): Record<string, unknown> {
@@ -45,7 +49,10 @@ export class EventPipeline {
   /** Throws TransientDeliveryError (retry later) or RejectedDeliveryError (dead-letter it). */
   async deliver(delivery: Delivery, origin: EventOrigin): Promise<DeliveryResult> {
     const startedAt = Date.now();
-    const result = await this.deps.temporal.deliver(delivery);
+    const { tracer, temporal } = this.deps;
+    const result = tracer
+      ? await traceDelivery(tracer, [{ delivery, origin }], (traces) => temporal.deliver(delivery, traces))
+      : await temporal.deliver(delivery);
     this.observeCall(delivery.workflow, startedAt);
     await this.accepted(delivery, origin, result, startedAt);
     return result;
@@ -59,7 +66,11 @@ export class EventPipeline {
     events: Array<{ delivery: GuardianDelivery; origin: EventOrigin }>,
   ): Promise<DeliveryResult> {
     const startedAt = Date.now();
-    const result = await this.deps.temporal.deliverToGuardian(events.map((e) => e.delivery));
+    const { tracer, temporal } = this.deps;
+    const deliveries = events.map((e) => e.delivery);
+    const result = tracer
+      ? await traceDelivery(tracer, events, (traces) => temporal.deliverToGuardian(deliveries, traces))
+      : await temporal.deliverToGuardian(deliveries);
     this.observeCall('guardian', startedAt);
     this.deps.metrics.batchedSignals.inc();
     this.deps.metrics.batchedEvents.inc({}, events.length);

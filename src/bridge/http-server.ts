@@ -17,6 +17,7 @@ import { decodeJson } from './message-decoding';
 import { type HttpListener, listenBounded } from '../http-listener';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus-registry';
 import { DeliveryResult, TransientDeliveryError } from './temporal-delivery';
+import { traceCarrierOf } from './delivery-spans';
 
 export interface BridgeHealth {
   status: 'ok' | 'degraded' | 'unavailable';
@@ -166,7 +167,13 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     if (!decoded.ok)
       throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
     const route = routeEvent(incomingFromRequest(req, body, decoded.json), options.ingest);
-    const outcome = await decideFate(route, (d) => deliverInOrder(d, { source: 'http', path: '/events' }));
+    const origin: EventOrigin = {
+      source: 'http',
+      path: '/events',
+      receivedAtMs: Date.now(),
+      trace: traceCarrierOf(req.headers),
+    };
+    const outcome = await decideFate(route, (d) => deliverInOrder(d, origin));
     if (outcome.fate === 'rejected') {
       const { reason, detail, eventId } = outcome.rejection;
       logger.warn({ path: '/events', eventId, reason, detail }, 'HTTP event rejected');
@@ -196,7 +203,12 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     const parsed = parseAlertmanagerPayload(decoded.json);
     if (!parsed.ok) throw new HttpError(400, 'schema_violation', parsed.detail);
 
-    const origin: EventOrigin = { source: 'http', path: '/alertmanager' };
+    const origin: EventOrigin = {
+      source: 'http',
+      path: '/alertmanager',
+      receivedAtMs: Date.now(),
+      trace: traceCarrierOf(req.headers),
+    };
     const counts = { accepted: 0, duplicates: 0, dead_lettered: 0, resolved_ignored: parsed.resolved };
     let retryable: Error | undefined;
     await Promise.all(

@@ -13,6 +13,7 @@ import { decideFate } from './message-fate';
 import { messageBytes } from './message-bytes';
 import { LaneItem, PartitionLane } from './partition-lane';
 import { GuardianDelivery, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
+import { traceCarrierOf } from './delivery-spans';
 
 export interface KafkaBridgeConsumerOptions {
   kafka: Kafka;
@@ -338,6 +339,7 @@ export class KafkaBridgeConsumer {
       offset: message.offset,
       producedAtMs,
       receivedAtMs: Date.now(),
+      trace: traceCarrierOf(message.headers ?? {}),
     };
     const deadLetter = (rejection: Rejection) =>
       pipeline.deadLetter({

@@ -4,7 +4,10 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { EVENT_TRACES_HEADER, type EventTraceCarriers } from '../contracts/event-traces';
 import {
   GUARDIAN_EVENT_SIGNAL,
   GUARDIAN_EVENTS_SIGNAL,
@@ -46,9 +49,9 @@ export type GuardianDelivery = Extract<Delivery, { workflow: 'guardian' }>;
 
 export interface TemporalDelivery {
   /** Signals the guardian or starts the video job; throws Transient/RejectedDeliveryError. */
-  deliver(delivery: Delivery): Promise<DeliveryResult>;
+  deliver(delivery: Delivery, traces?: EventTraceCarriers): Promise<DeliveryResult>;
   /** Signals several events of ONE model's guardian in one call, in order; throws like `deliver`. */
-  deliverToGuardian(deliveries: GuardianDelivery[]): Promise<DeliveryResult>;
+  deliverToGuardian(deliveries: GuardianDelivery[], traces?: EventTraceCarriers): Promise<DeliveryResult>;
 }
 
 export interface TemporalDeliveryOptions {
@@ -69,6 +72,8 @@ interface GuardianSignal {
   name: string;
   requestId: string;
   input: Payload[];
+  /** Each event's trace context (tracing on), for the guardian to decide it inside that trace. */
+  header?: Record<string, Payload>;
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
@@ -134,6 +139,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
           workflowExecution: { workflowId: signal.workflowId },
           signalName: signal.name,
           input: { payloads: signal.input },
+          header: signal.header ? { fields: signal.header } : undefined,
         }),
       );
       return true;
@@ -148,8 +154,16 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
    * `modelEvents` (request id from all their event ids, in order: a retry of the same batch
    * carries the same one).
    */
-  async function guardianSignal(deliveries: GuardianDelivery[]): Promise<GuardianSignal> {
+  async function guardianSignal(
+    deliveries: GuardianDelivery[],
+    traces: EventTraceCarriers | undefined,
+  ): Promise<GuardianSignal> {
     const [first] = deliveries;
+    // Like the SDK's own trace header: plain JSON, never through a payload codec.
+    const header =
+      traces && Object.keys(traces).length > 0
+        ? { [EVENT_TRACES_HEADER]: defaultPayloadConverter.toPayload(traces) }
+        : undefined;
     if (deliveries.length === 1) {
       return {
         workflowId: first.workflowId,
@@ -157,6 +171,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
         name: GUARDIAN_EVENT_SIGNAL,
         requestId: `bridge-signal:${first.event.event_id}`,
         input: await encode([first.event]),
+        header,
       };
     }
     const eventIds = deliveries.map((d) => d.event.event_id);
@@ -166,6 +181,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
       name: GUARDIAN_EVENTS_SIGNAL,
       requestId: `bridge-signals:${deterministicUuid('guardian-event-batch', eventIds.join(','))}`,
       input: await encode([deliveries.map((d) => d.event)]),
+      header,
     };
   }
 
@@ -175,18 +191,21 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
    * event. Nor a fallback to signal-with-start: the run it starts does not remember the request_id
    * as a signal's, so the redelivered first event (then a plain signal) would arrive twice.
    */
-  async function signalGuardian(deliveries: GuardianDelivery[]) {
-    const signal = await guardianSignal(deliveries);
+  async function signalGuardian(deliveries: GuardianDelivery[], traces?: EventTraceCarriers) {
+    const signal = await guardianSignal(deliveries, traces);
     if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
     const startInput: GuardianStartInput = { modelName: signal.modelName, settings: guardianSettings };
     // USE_EXISTING: a guardian another bridge (or the HTTP way in) started meanwhile is kept.
-    await withDeadline(() =>
-      client.workflow.start(GUARDIAN_WORKFLOW_TYPE, {
-        workflowId: signal.workflowId,
-        taskQueue,
-        args: [startInput],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
+    // Untraced: a guardian lives for many events, each traced on its own, not within this one's.
+    await context.with(suppressTracing(context.active()), () =>
+      withDeadline(() =>
+        client.workflow.start(GUARDIAN_WORKFLOW_TYPE, {
+          workflowId: signal.workflowId,
+          taskQueue,
+          args: [startInput],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      ),
     );
     if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
     throw new TransientDeliveryError(`the guardian ${signal.workflowId} closed right after it started`);
@@ -239,20 +258,20 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
   }
 
   return {
-    async deliver(delivery) {
+    async deliver(delivery, traces) {
       try {
         return delivery.workflow === 'guardian'
-          ? await signalGuardian([delivery])
+          ? await signalGuardian([delivery], traces)
           : await startVideoJob(delivery);
       } catch (err) {
         throw classifyTemporalError(err);
       }
     },
-    async deliverToGuardian(deliveries) {
+    async deliverToGuardian(deliveries, traces) {
       if (new Set(deliveries.map((d) => d.workflowId)).size !== 1)
         throw new RejectedDeliveryError('one call signals one guardian: the events belong to several');
       try {
-        return await signalGuardian(deliveries);
+        return await signalGuardian(deliveries, traces);
       } catch (err) {
         throw classifyTemporalError(err);
       }

@@ -1,4 +1,4 @@
-import { Client, Connection, ConnectionLike, TLSConfig } from '@temporalio/client';
+import { Client, ClientInterceptors, Connection, ConnectionLike, TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config/temporal';
 import { readPemFile } from './pem-file';
@@ -52,6 +52,8 @@ export interface TemporalClientOptions {
    * It runs on the process's Temporal runtime, so it is meant for the long-running processes.
    */
   native?: boolean;
+  /** E.g. the OpenTelemetry one, so a workflow started by this client joins the caller's trace. */
+  interceptors?: ClientInterceptors;
 }
 
 /** One connection + client for the process; close() releases the connection. */
@@ -64,6 +66,6 @@ export async function createTemporalClient(
   const connection: ConnectionLike = options.native
     ? await NativeConnection.connect(connectionOptions)
     : await Connection.connect(connectionOptions);
-  const client = new Client({ connection, namespace: config.namespace });
+  const client = new Client({ connection, namespace: config.namespace, interceptors: options.interceptors });
   return { connection, client, close: () => connection.close() };
 }

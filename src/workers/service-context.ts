@@ -5,6 +5,8 @@ import { createKafka, createProducer } from '../clients/kafka';
 import { createPgPool } from '../clients/postgres';
 import { postgresTlsOptions } from '../clients/postgres-tls';
 import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
+import { installTracing, type Tracing } from '../clients/tracing';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { Config } from '../config';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logger';
@@ -21,6 +23,8 @@ export interface ServiceContext {
   producer: Producer;
   publisher: EventPublisher;
   temporal: TemporalClientHandle;
+  /** The process's tracing (OTEL_*), off unless configured; flushed when the context closes. */
+  tracing: Tracing;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,9 @@ export async function openServiceContext(
       await c().catch((err: Error) => logger.warn({ err }, 'close failed'));
   };
   try {
+    // Closed after everything that makes spans (closers run newest first): its last spans are exported.
+    const tracing = installTracing(config.tracing, { logger: logger.child({ component: 'tracing' }) });
+    closers.push(() => tracing.shutdown());
     const pool = createPgPool(
       // TLS settings apply to DATABASE_URL only (the local server is loopback, without TLS).
       {
@@ -60,7 +67,13 @@ export async function openServiceContext(
     closers.push(() => producer.disconnect());
 
     // Native: the bridge makes one Temporal call per event, at half the CPU of the Node gRPC client.
-    const temporal = await createTemporalClient(config.temporal, stack.temporalAddress, { native: true });
+    const temporal = await createTemporalClient(config.temporal, stack.temporalAddress, {
+      native: true,
+      // A video job started by the bridge runs inside its upload event's trace.
+      interceptors: tracing.enabled
+        ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] }
+        : undefined,
+    });
     closers.push(() => temporal.close());
 
     return {
@@ -72,6 +85,7 @@ export async function openServiceContext(
       producer,
       publisher: createKafkaEventPublisher(producer),
       temporal,
+      tracing,
       close,
     };
   } catch (err) {

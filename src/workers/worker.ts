@@ -8,6 +8,7 @@ import { WORKER_ROLES, type RoleConfig, type WorkerRole } from '../config/roles'
 import { taskQueues } from '../config/task-queues';
 import type { ServiceContext } from './service-context';
 import { planWorkers, type QueueWorkerPlan } from './worker-plan';
+import { WORKFLOW_TRACING_MODULE, workerTracingOptions } from './worker-tracing';
 
 /** Built by `npm run build`; without it (ts-node, tests) the worker bundles from source. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
@@ -51,6 +52,7 @@ export async function startWorker(
   const workers: Worker[] = [];
   try {
     const workflowSource = await workflowSourceFor(plans);
+    const tracing = workerTracingOptions(ctx.tracing);
     for (const plan of plans) {
       workers.push(
         await Worker.create({
@@ -58,8 +60,10 @@ export async function startWorker(
           namespace: ctx.config.temporal.namespace,
           taskQueue: plan.taskQueue,
           activities: createActivityGroups(deps, plan.activities),
+          sinks: tracing.sinks,
           // The detector queue carries activities only: a GPU worker runs no workflow code.
           ...(plan.workflows ? workflowSource : {}),
+          interceptors: { ...tracing.interceptors, ...(plan.workflows ? workflowSource.interceptors : {}) },
           ...workerSizing(ctx.config.roles),
           ...overrides,
         }),
@@ -110,6 +114,10 @@ async function workflowSourceFor(plans: QueueWorkerPlan[]): Promise<Partial<Work
   if (!plans.some((p) => p.workflows)) return {};
   if (fs.existsSync(WORKFLOW_BUNDLE_PATH)) return { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } };
   const workflowsPath = require.resolve('../workflows');
-  if (plans.filter((p) => p.workflows).length === 1) return { workflowsPath };
-  return { workflowBundle: await bundleWorkflowCode({ workflowsPath }) };
+  const workflowInterceptorModules = [WORKFLOW_TRACING_MODULE];
+  if (plans.filter((p) => p.workflows).length === 1) {
+    // The worker bundles it, with the interceptor modules its options name.
+    return { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } };
+  }
+  return { workflowBundle: await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules }) };
 }

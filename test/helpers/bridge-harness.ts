@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Tracer } from '@opentelemetry/api';
 import { Writable } from 'node:stream';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -173,7 +174,7 @@ export function capturingLogger(level = 'info'): { logger: Logger; lines: Array<
  */
 export async function startInProcessBridge(
   t: BridgeTestEnv,
-  options: BridgeOptions & { logger?: Logger } = {},
+  options: BridgeOptions & { logger?: Logger; tracer?: Tracer } = {},
 ): Promise<{ bridge: RunningBridge; stop(): Promise<boolean> }> {
   const logger =
     options.logger ?? createLogger({ level: process.env.BRIDGE_TEST_LOG_LEVEL ?? 'error', pretty: false });
@@ -190,6 +191,7 @@ export async function startInProcessBridge(
       producer,
       publisher: createKafkaEventPublisher(producer),
       temporalClient: temporal.client,
+      tracer: options.tracer,
     },
     { httpPort: 0, ...options },
   );

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
 import { createProducer } from '../../src/clients/kafka';
 import { createPgPool } from '../../src/clients/postgres';
+import { TRACING_OFF, type Tracing } from '../../src/clients/tracing';
 import { migrate } from '../../src/db/migrate';
 import { createLogger } from '../../src/logger';
 import type { ServiceContext } from '../../src/workers/service-context';
@@ -28,7 +29,11 @@ export interface AuditRow {
   details: Record<string, unknown>;
 }
 
-export async function startProductOnStack(t: BridgeTestEnv): Promise<ProductOnStack> {
+/** `tracing`: the process's tracing (an in-memory exporter's, say); default off. */
+export async function startProductOnStack(
+  t: BridgeTestEnv,
+  tracing: Tracing = TRACING_OFF,
+): Promise<ProductOnStack> {
   const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
   await migrate(pool);
   const logger = createLogger({ level: 'error', pretty: false });
@@ -46,10 +51,11 @@ export async function startProductOnStack(t: BridgeTestEnv): Promise<ProductOnSt
     producer,
     publisher: createKafkaEventPublisher(producer),
     temporal: { ...t.temporal, close: async () => undefined },
+    tracing,
     close: () => producer.disconnect(),
   } as ServiceContext;
   const worker = await startWorker(ctx);
-  const bridge = await startInProcessBridge(t);
+  const bridge = await startInProcessBridge(t, { tracer: tracing.enabled ? tracing.tracer : undefined });
   return {
     pool,
     worker,

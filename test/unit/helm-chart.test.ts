@@ -136,6 +136,7 @@ describeWithGo('Helm chart deploy/helm/mlops-guardian', () => {
       'MLFLOW_TRACKING_TOKEN',
       'ALERT_WEBHOOK_URL',
       'BRIDGE_HTTP_TOKEN',
+      'OTEL_EXPORTER_OTLP_HEADERS',
     ]) {
       expect(configMap.data).not.toHaveProperty(secret);
     }
@@ -277,4 +278,5 @@ const SECRET_EXAMPLES: Record<string, string> = {
   MLFLOW_TRACKING_TOKEN: 'token',
   ALERT_WEBHOOK_URL: 'https://hooks.example.com/T000/B000',
   BRIDGE_HTTP_TOKEN: 'a-long-ingest-token',
+  OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer a-collector-token',
 };

@@ -12,6 +12,7 @@ import { isDriftEvent, parseModelEvent, type ModelEvent } from '../../domain/eve
 import { evaluateEvent, takeDueRetrain, type ResponseAction } from '../../domain/policy';
 import { entryForDecision, entryForWindowRun } from './decision-entries';
 import { DecisionRunner } from './decision-runner';
+import { decideInEventTrace } from './decide-in-trace';
 import { driftAlert } from './drift-alert';
 import { applyStateCommand, commandAuthor, operatorEntry } from './operator-command';
 import { currentDetails, guardianStateView } from './state-view';
@@ -59,7 +60,7 @@ export class ModelGuardian {
         payload,
       );
     }
-    this.processEvent(parsed.event);
+    decideInEventTrace(parsed.event, this.state, () => this.processEvent(parsed.event));
   }
 
   /** One event through the shared policy code, then whatever the decision says to do. */
