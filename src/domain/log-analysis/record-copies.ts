@@ -15,8 +15,9 @@
  * millisecond to their own files: both must count.
  *
  * Keys are 53-bit hashes (no line text is held); at most KEYS_KEPT per analysis, so memory stays
- * bounded (about 100 bytes a key); records beyond that are counted without the check.
+ * bounded (a few dozen bytes a key, key-counts.ts); records beyond that are counted without the check.
  */
+import { KeyCounts } from './key-counts';
 import type { LogRecord } from './log-line';
 
 export const KEYS_KEPT = 250_000;
@@ -25,8 +26,12 @@ export type CopyCheck = 'new' | 'copy' | 'unchecked';
 
 const TWO_32 = 4_294_967_296;
 
-/** Two 32-bit FNV-1a-style hashes over the record's key fields, joined into 53 bits. */
-function keyOf(record: LogRecord): number {
+/**
+ * Two 32-bit FNV-1a-style hashes over the record's key fields: `a` is the key's low 32 bits,
+ * the top 21 bits of `b` its high bits. Written into `into` instead of returned as one number,
+ * which would be a heap number per line.
+ */
+function keyOf(record: LogRecord, into: Int32Array): void {
   let a = 0x811c9dc5;
   let b = 0x01000193;
   const mix = (value: number) => {
@@ -43,17 +48,22 @@ function keyOf(record: LogRecord): number {
   mixText(record.level);
   mixText(record.component);
   mixText(record.message);
-  return (b >>> 11) * TWO_32 + (a >>> 0);
+  into[0] = b >>> 11;
+  into[1] = a;
 }
 
 export class RecordCopies {
   /** Key → the most lines with that key any one file has shown so far. */
-  private readonly most = new Map<number, number>();
-  /** Key → lines with that key in the file being read. */
-  private readonly current = new Map<number, number>();
+  private readonly most: KeyCounts;
+  /** Key → lines with that key in the file being read (a subset of the keys in `most`). */
+  private readonly current: KeyCounts;
   private currentSource: string | undefined;
+  private readonly key = new Int32Array(2);
 
-  constructor(private readonly keysKept = KEYS_KEPT) {}
+  constructor(private readonly keysKept = KEYS_KEPT) {
+    this.most = new KeyCounts(keysKept);
+    this.current = new KeyCounts(keysKept);
+  }
 
   /** Whether `record`, read from `source`, is new, a copy of one counted before, or past the key limit. */
   check(record: LogRecord, source: string): CopyCheck {
@@ -61,13 +71,15 @@ export class RecordCopies {
       this.current.clear();
       this.currentSource = source;
     }
-    const key = keyOf(record);
-    const most = this.most.get(key);
-    if (most === undefined && this.most.size >= this.keysKept) return 'unchecked';
-    const inThisFile = (this.current.get(key) ?? 0) + 1;
-    this.current.set(key, inThisFile);
-    if (most !== undefined && inThisFile <= most) return 'copy';
-    this.most.set(key, inThisFile);
+    keyOf(record, this.key);
+    const high = this.key[0];
+    const low = this.key[1];
+    const most = this.most.get(high, low);
+    if (most === 0 && this.most.size >= this.keysKept) return 'unchecked';
+    const inThisFile = this.current.get(high, low) + 1;
+    this.current.set(high, low, inThisFile);
+    if (most !== 0 && inThisFile <= most) return 'copy';
+    this.most.set(high, low, inThisFile);
     return 'new';
   }
 }
