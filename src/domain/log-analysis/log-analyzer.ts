@@ -26,6 +26,7 @@ import { normalizeMessage } from './normalize-message';
 import { ownString } from './own-string';
 import { parseLogLine } from './parse-line';
 import { RecordCopies } from './record-copies';
+import { RoutineTextLines } from './routine-text-line';
 import { isSlow, operationCategory } from './slow-operations';
 
 const HOUR_MS = 3_600_000;
@@ -51,6 +52,7 @@ export class LogAnalyzer {
   private readonly agg: LogAggregate;
   private readonly messages = new Map<string, MessageCount>();
   private readonly zone: LocalTimestamps;
+  private readonly routine: RoutineTextLines;
   private readonly copies: RecordCopies;
 
   /** Starts empty, or from the aggregate of lines analysed before (resuming). */
@@ -59,6 +61,7 @@ export class LogAnalyzer {
     resumeFrom?: LogAggregate,
   ) {
     this.zone = new LocalTimestamps(options.textTimeZone);
+    this.routine = new RoutineTextLines(this.zone);
     this.copies = options.copies ?? new RecordCopies();
     const empty = emptyAggregate(options.windowStartMs, options.windowEndMs);
     // Spread over an empty one: a heartbeat written before a counter existed resumes at 0.
@@ -68,6 +71,46 @@ export class LogAnalyzer {
     }
     for (const m of this.agg.messages) this.messages.set(m.message, { ...m });
     this.agg.messages = [];
+  }
+
+  /**
+   * The line `block[from, to)` (without its line break) of a block of lines: addLine without
+   * cutting the line out of the block when it is a routine text line (routine-text-line.ts).
+   */
+  addLineOf(block: string, from: number, to: number, source: string, offset?: () => number): void {
+    const end = to > from && block.charCodeAt(to - 1) === 13 ? to - 1 : to;
+    if (this.routine.read(block, from, end)) this.addRoutine(block, source);
+    else this.addLine(block.slice(from, to), source, offset);
+  }
+
+  /** What addLine does for a routine text line, which is never an error or an operation. */
+  private addRoutine(block: string, source: string): void {
+    const agg = this.agg;
+    const line = this.routine;
+    const timeMs = line.timeMs;
+    agg.lines++;
+    const inWindow = timeMs >= agg.windowStartMs && timeMs < agg.windowEndMs;
+    if (inWindow) {
+      const check = this.copies.checkRoutine(line, block, source);
+      if (check === 'copy') {
+        agg.copiedRecords++;
+        return;
+      }
+      if (check === 'unchecked') agg.uncheckedRecords++;
+    }
+    if (timeMs > this.options.analysedAtMs) agg.futureLines++;
+    if (timeMs < agg.windowStartMs) {
+      agg.beforeWindow++;
+      return;
+    }
+    if (timeMs >= agg.windowEndMs) {
+      agg.afterWindow++;
+      return;
+    }
+    agg.inWindow++;
+    agg.byLevel[line.level]++;
+    agg.byFormat.text++;
+    agg.hourly.lines[Math.min(HOURS - 1, Math.floor((timeMs - agg.windowStartMs) / HOUR_MS))]++;
   }
 
   /**
