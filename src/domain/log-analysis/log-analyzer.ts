@@ -21,11 +21,12 @@ import {
 } from './aggregate';
 import { classifyError, isErrorRecord } from './error-classes';
 import { LocalTimestamps } from './local-timestamps';
-import { isMalformed, LogRecord, PerfRecord } from './log-line';
+import { isMalformed, LogFormat, LogLevel, LogRecord, PerfRecord } from './log-line';
 import { normalizeMessage } from './normalize-message';
 import { ownString } from './own-string';
 import { parseLogLine } from './parse-line';
 import { RecordCopies } from './record-copies';
+import { RoutineJsonLines } from './routine-json-line';
 import { RoutineTextLines } from './routine-text-line';
 import { isSlow, operationCategory } from './slow-operations';
 
@@ -52,7 +53,8 @@ export class LogAnalyzer {
   private readonly agg: LogAggregate;
   private readonly messages = new Map<string, MessageCount>();
   private readonly zone: LocalTimestamps;
-  private readonly routine: RoutineTextLines;
+  private readonly routineText: RoutineTextLines;
+  private readonly routineJson = new RoutineJsonLines();
   private readonly copies: RecordCopies;
 
   /** Starts empty, or from the aggregate of lines analysed before (resuming). */
@@ -61,7 +63,7 @@ export class LogAnalyzer {
     resumeFrom?: LogAggregate,
   ) {
     this.zone = new LocalTimestamps(options.textTimeZone);
-    this.routine = new RoutineTextLines(this.zone);
+    this.routineText = new RoutineTextLines(this.zone);
     this.copies = options.copies ?? new RecordCopies();
     const empty = emptyAggregate(options.windowStartMs, options.windowEndMs);
     // Spread over an empty one: a heartbeat written before a counter existed resumes at 0.
@@ -75,23 +77,36 @@ export class LogAnalyzer {
 
   /**
    * The line `block[from, to)` (without its line break) of a block of lines: addLine without
-   * cutting the line out of the block when it is a routine text line (routine-text-line.ts).
+   * cutting the line out of the block when it is a routine text or JSON line
+   * (routine-text-line.ts, routine-json-line.ts).
    */
   addLineOf(block: string, from: number, to: number, source: string, offset?: () => number): void {
     const end = to > from && block.charCodeAt(to - 1) === 13 ? to - 1 : to;
-    if (this.routine.read(block, from, end)) this.addRoutine(block, source);
-    else this.addLine(block.slice(from, to), source, offset);
+    const first = block.charCodeAt(from);
+    if (first === 91 /* [ */ && this.routineText.read(block, from, end)) {
+      const line = this.routineText;
+      this.addRoutine(line.timeMs, line.level, 'text', block, source);
+    } else if (first === 123 /* { */ && this.routineJson.read(block, from, end)) {
+      const line = this.routineJson;
+      this.addRoutine(line.timeMs, line.level, 'json', block, source);
+    } else {
+      this.addLine(block.slice(from, to), source, offset);
+    }
   }
 
-  /** What addLine does for a routine text line, which is never an error or an operation. */
-  private addRoutine(block: string, source: string): void {
+  /** What addLine does for a routine line, which is never an error or an operation. */
+  private addRoutine(
+    timeMs: number,
+    level: LogLevel,
+    format: LogFormat,
+    block: string,
+    source: string,
+  ): void {
     const agg = this.agg;
-    const line = this.routine;
-    const timeMs = line.timeMs;
     agg.lines++;
     const inWindow = timeMs >= agg.windowStartMs && timeMs < agg.windowEndMs;
-    if (inWindow) {
-      const check = this.copies.checkRoutine(line, block, source);
+    if (inWindow && format === 'text') {
+      const check = this.copies.checkRoutine(this.routineText, block, source);
       if (check === 'copy') {
         agg.copiedRecords++;
         return;
@@ -108,8 +123,8 @@ export class LogAnalyzer {
       return;
     }
     agg.inWindow++;
-    agg.byLevel[line.level]++;
-    agg.byFormat.text++;
+    agg.byLevel[level]++;
+    agg.byFormat[format]++;
     agg.hourly.lines[Math.min(HOURS - 1, Math.floor((timeMs - agg.windowStartMs) / HOUR_MS))]++;
   }
 

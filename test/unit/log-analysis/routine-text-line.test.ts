@@ -149,4 +149,20 @@ describe('a block read in place counts what line-by-line parsing counts', () => 
     expect(byLine.inWindow).toBe(6);
     expect(byLine.copiedRecords).toBe(6);
   });
+
+  it('for every one-character change of routine lines', () => {
+    const replacements = ['[', ']', ' ', '|', '-', ':', ',', '0', '9', 'X', '\r', '\t', '\u00a0', '\u3000'];
+    const lines: string[] = [];
+    for (const line of ROUTINE.slice(0, 7)) {
+      for (let i = 0; i < line.length; i++) {
+        lines.push(line.slice(0, i) + line.slice(i + 1));
+        lines.push(line.slice(0, i) + line[i] + line.slice(i));
+        for (const r of replacements) lines.push(line.slice(0, i) + r + line.slice(i + 1));
+      }
+    }
+    const { byLine, inPlace } = both(['a.log', 'b.log'], lines);
+    expect(inPlace).toEqual(byLine);
+    expect(byLine.malformedLines).toBeGreaterThan(500);
+    expect(byLine.inWindow).toBeGreaterThan(1000);
+  });
 });
