@@ -56,6 +56,10 @@ export async function* readSegmentLines(
 
   const stream = openSegment(segment, readFrom);
   let streamPos = readFrom; // position of the next byte the stream delivers
+  // A line cut by the end of a piece is completed in this one buffer, reused for the whole
+  // segment: a new buffer for every piece (Buffer.concat) was garbage that lingered outside
+  // the heap until a collection, tens of MB of resident memory per analysis.
+  const work = Buffer.allocUnsafeSlow(maxLineBytes + READ_BYTES);
   let carry: Buffer | undefined;
   let carryPos = 0;
   try {
@@ -63,7 +67,16 @@ export async function* readSegmentLines(
       const piecePos = streamPos;
       streamPos += piece.length;
       if (streamPos <= from) continue; // .gz: decompressing up to the resume position
-      const data = carry ? Buffer.concat([carry, piece]) : piece;
+      let data = piece;
+      if (carry) {
+        if (carry.length + piece.length <= work.length) {
+          // The carry already sits at the start of `work`.
+          piece.copy(work, carry.length);
+          data = work.subarray(0, carry.length + piece.length);
+        } else {
+          data = Buffer.concat([carry, piece]);
+        }
+      }
       const dataPos = carry ? carryPos : piecePos;
       carry = undefined;
       // While skipping a line begun before the range, the byte before the range counts too.
@@ -103,8 +116,13 @@ export async function* readSegmentLines(
           yield { kind: 'long-line', start: dataPos + blockEnd };
           skipping = true;
         } else {
-          // Copy: `data` may be a slice of a pooled read buffer that the stream reuses.
-          carry = Buffer.from(data.subarray(blockEnd));
+          // Copied to the start of `work` (a move when `data` is `work` itself): `data` may
+          // also be a slice of a pooled read buffer that the stream reuses.
+          const length = data.length - blockEnd;
+          if (data.buffer === work.buffer && data.byteOffset === work.byteOffset)
+            work.copyWithin(0, blockEnd, data.length);
+          else data.copy(work, 0, blockEnd);
+          carry = work.subarray(0, length);
           carryPos = dataPos + blockEnd;
         }
       }
