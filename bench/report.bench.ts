@@ -189,6 +189,22 @@ function currentRssMiB(pid: number): number | undefined {
   return Number.isFinite(kb) ? Math.round((kb / 1024) * 10) / 10 : undefined;
 }
 
+/**
+ * CPU seconds (user + system) a process has used so far (Linux). On a machine shared with other
+ * work the wall-clock figure depends on the load; the CPU the worker spent does much less.
+ */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return undefined;
+  }
+}
+
 function textBytes(dir: string): number {
   // The generator writes whole 1 MiB blocks until each file reaches its share; count exactly.
   let total = 0;
@@ -314,6 +330,8 @@ async function runWorkflow(
   chunks: number;
   peakRss?: number;
   rssBefore?: number;
+  workerCpuSeconds?: number;
+  loadAverage: { before: number; after: number };
 }> {
   // Build-time steps, in child processes, before anything is measured.
   const dist = path.join(scratch, 'dist');
@@ -341,6 +359,8 @@ async function runWorkflow(
     const pid = worker.pid!;
     const rssBefore = currentRssMiB(pid);
     resetPeakRss(pid);
+    const cpuBefore = cpuSeconds(pid);
+    const loadBefore = os.loadavg()[0];
     const started = process.hrtime.bigint();
     const handle = await ctx.temporal.client.workflow.start(DAILY_REPORT_WORKFLOW_TYPE, {
       taskQueue: config.temporal.taskQueue,
@@ -350,11 +370,17 @@ async function runWorkflow(
     const result = (await handle.result()) as DailyReportResult;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const peakRss = peakRssMiB(pid);
+    const cpuAfter = cpuSeconds(pid);
+    const loadAverage = { before: loadBefore, after: os.loadavg()[0] };
+    const workerCpuSeconds =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : Math.round((cpuAfter - cpuBefore) * 100) / 100;
     let chunks = 0;
     for (const event of (await handle.fetchHistory()).events ?? []) {
       if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'analyseLogChunk') chunks++;
     }
-    return { seconds, result, chunks, peakRss, rssBefore };
+    return { seconds, result, chunks, peakRss, rssBefore, workerCpuSeconds, loadAverage };
   } finally {
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker!.once('exit', r));
@@ -426,7 +452,16 @@ async function main(): Promise<void> {
         const r = await runWorkflow(env, scratch);
         seconds = r.seconds;
         peak = r.peakRss;
-        details = { workerRssBeforeMiB: r.rssBefore, result: r.result, analysisActivities: r.chunks };
+        details = {
+          workerRssBeforeMiB: r.rssBefore,
+          workerCpuSeconds: r.workerCpuSeconds,
+          ...(r.workerCpuSeconds
+            ? { mibPerWorkerCpuSecond: Math.round((bytes / MIB / r.workerCpuSeconds) * 10) / 10 }
+            : {}),
+          loadAverage1m: r.loadAverage,
+          result: r.result,
+          analysisActivities: r.chunks,
+        };
       } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
       }
