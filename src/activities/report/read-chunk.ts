@@ -76,13 +76,12 @@ function analyseBlock(
   while (from < text.length) {
     let nl = text.indexOf('\n', from);
     if (nl < 0) nl = text.length;
-    const line = text.slice(from, nl);
     if (byteAt >= 0) {
       if (byteAt >= limit) return false;
-      byteAt += Buffer.byteLength(line) + 1;
+      byteAt += Buffer.byteLength(text.slice(from, nl)) + 1;
     }
     const lineFrom = from;
-    analyzer.addLine(line, source, () => blockStart + Buffer.byteLength(text.slice(0, lineFrom)));
+    analyzer.addLineOf(text, from, nl, source, () => blockStart + Buffer.byteLength(text.slice(0, lineFrom)));
     from = nl + 1;
   }
   return true;

@@ -8,6 +8,7 @@
 import {
   addComponentStats,
   byFrequency,
+  ComponentStats,
   bySlowness,
   emptyAggregate,
   HOURS,
@@ -21,11 +22,13 @@ import {
 } from './aggregate';
 import { classifyError, isErrorRecord } from './error-classes';
 import { LocalTimestamps } from './local-timestamps';
-import { isMalformed, LogRecord, PerfRecord } from './log-line';
+import { isMalformed, LogFormat, LogLevel, LogRecord, PerfRecord } from './log-line';
 import { normalizeMessage } from './normalize-message';
 import { ownString } from './own-string';
 import { parseLogLine } from './parse-line';
 import { RecordCopies } from './record-copies';
+import { RoutineJsonLines } from './routine-json-line';
+import { RoutineTextLines } from './routine-text-line';
 import { isSlow, operationCategory } from './slow-operations';
 
 const HOUR_MS = 3_600_000;
@@ -50,7 +53,11 @@ export interface AnalyzerOptions {
 export class LogAnalyzer {
   private readonly agg: LogAggregate;
   private readonly messages = new Map<string, MessageCount>();
+  /** The aggregate's own entries of components, by name (at most COMPONENTS_KEPT). */
+  private readonly componentStats = new Map<string, ComponentStats>();
   private readonly zone: LocalTimestamps;
+  private readonly routineText: RoutineTextLines;
+  private readonly routineJson = new RoutineJsonLines();
   private readonly copies: RecordCopies;
 
   /** Starts empty, or from the aggregate of lines analysed before (resuming). */
@@ -59,6 +66,7 @@ export class LogAnalyzer {
     resumeFrom?: LogAggregate,
   ) {
     this.zone = new LocalTimestamps(options.textTimeZone);
+    this.routineText = new RoutineTextLines(this.zone);
     this.copies = options.copies ?? new RecordCopies();
     const empty = emptyAggregate(options.windowStartMs, options.windowEndMs);
     // Spread over an empty one: a heartbeat written before a counter existed resumes at 0.
@@ -68,6 +76,59 @@ export class LogAnalyzer {
     }
     for (const m of this.agg.messages) this.messages.set(m.message, { ...m });
     this.agg.messages = [];
+  }
+
+  /**
+   * The line `block[from, to)` (without its line break) of a block of lines: addLine without
+   * cutting the line out of the block when it is a routine text or JSON line
+   * (routine-text-line.ts, routine-json-line.ts).
+   */
+  addLineOf(block: string, from: number, to: number, source: string, offset?: () => number): void {
+    const end = to > from && block.charCodeAt(to - 1) === 13 ? to - 1 : to;
+    const first = block.charCodeAt(from);
+    if (first === 91 /* [ */ && this.routineText.read(block, from, end)) {
+      const line = this.routineText;
+      this.addRoutine(line.timeMs, line.level, 'text', block, source);
+    } else if (first === 123 /* { */ && this.routineJson.read(block, from, end)) {
+      const line = this.routineJson;
+      this.addRoutine(line.timeMs, line.level, 'json', block, source);
+    } else {
+      this.addLine(block.slice(from, to), source, offset);
+    }
+  }
+
+  /** What addLine does for a routine line, which is never an error or an operation. */
+  private addRoutine(
+    timeMs: number,
+    level: LogLevel,
+    format: LogFormat,
+    block: string,
+    source: string,
+  ): void {
+    const agg = this.agg;
+    agg.lines++;
+    const inWindow = timeMs >= agg.windowStartMs && timeMs < agg.windowEndMs;
+    if (inWindow && format === 'text') {
+      const check = this.copies.checkRoutine(this.routineText, block, source);
+      if (check === 'copy') {
+        agg.copiedRecords++;
+        return;
+      }
+      if (check === 'unchecked') agg.uncheckedRecords++;
+    }
+    if (timeMs > this.options.analysedAtMs) agg.futureLines++;
+    if (timeMs < agg.windowStartMs) {
+      agg.beforeWindow++;
+      return;
+    }
+    if (timeMs >= agg.windowEndMs) {
+      agg.afterWindow++;
+      return;
+    }
+    agg.inWindow++;
+    agg.byLevel[level]++;
+    agg.byFormat[format]++;
+    agg.hourly.lines[Math.min(HOURS - 1, Math.floor((timeMs - agg.windowStartMs) / HOUR_MS))]++;
   }
 
   /**
@@ -183,12 +244,24 @@ export class LogAnalyzer {
       agg.slowOperations++;
       agg.slowByCategory[category]++;
     }
-    addComponentStats(agg.components, perf.component, {
-      count: 1,
-      totalSeconds: perf.seconds,
-      maxSeconds: perf.seconds,
-      slow: slow ? 1 : 0,
-    });
+    const stats = this.componentStats.get(perf.component);
+    if (stats) {
+      // What addComponentStats does to a component it holds, without a name lookup on the
+      // aggregate object (each line's name is a new string to look up) or a stats object.
+      stats.count += 1;
+      stats.totalSeconds += perf.seconds;
+      stats.maxSeconds = Math.max(stats.maxSeconds, perf.seconds);
+      stats.slow += slow ? 1 : 0;
+    } else {
+      addComponentStats(agg.components, perf.component, {
+        count: 1,
+        totalSeconds: perf.seconds,
+        maxSeconds: perf.seconds,
+        slow: slow ? 1 : 0,
+      });
+      if (Object.hasOwn(agg.components, perf.component))
+        this.componentStats.set(ownString(perf.component), agg.components[perf.component]);
+    }
     const op: TimedOperation = {
       timeMs,
       component: perf.component,

@@ -15,9 +15,14 @@
  * millisecond to their own files: both must count.
  *
  * Keys are 53-bit hashes (no line text is held); at most KEYS_KEPT per analysis, so memory stays
- * bounded (about 100 bytes a key); records beyond that are counted without the check.
+ * bounded (a few dozen bytes a key, key-counts.ts); records beyond that are counted without the check.
  */
+import { KeyCounts } from './key-counts';
 import type { LogRecord } from './log-line';
+import type { RoutineTextLines } from './routine-text-line';
+
+/** The component of a text line that names none (as parseTextLine has it). */
+const UNKNOWN_COMPONENT = 'unknown';
 
 export const KEYS_KEPT = 250_000;
 
@@ -25,49 +30,94 @@ export type CopyCheck = 'new' | 'copy' | 'unchecked';
 
 const TWO_32 = 4_294_967_296;
 
-/** Two 32-bit FNV-1a-style hashes over the record's key fields, joined into 53 bits. */
-function keyOf(record: LogRecord): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  const mix = (value: number) => {
+/** Mixes one value into the two hash states `h` = [a, b]. */
+function mixInto(h: Int32Array, value: number): void {
+  h[0] = Math.imul(h[0] ^ value, 0x01000193);
+  const b = Math.imul(h[1] ^ value, 0x5bd1e995);
+  h[1] = b ^ (b >>> 15);
+}
+
+/** Mixes every UTF-16 unit of `text[from, to)`, then a separator no unit equals ("ab"+"c" ≠ "a"+"bc"). */
+function mixTextInto(h: Int32Array, text: string, from = 0, to = text.length): void {
+  let a = h[0];
+  let b = h[1];
+  for (let i = from; i < to; i++) {
+    const value = text.charCodeAt(i);
     a = Math.imul(a ^ value, 0x01000193);
     b = Math.imul(b ^ value, 0x5bd1e995);
     b ^= b >>> 15;
-  };
-  const mixText = (text: string) => {
-    for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i));
-    mix(0x10000); // a separator no UTF-16 unit equals: "ab"+"c" differs from "a"+"bc"
-  };
-  mix(record.timeMs % TWO_32);
-  mix(Math.floor(record.timeMs / TWO_32));
-  mixText(record.level);
-  mixText(record.component);
-  mixText(record.message);
-  return (b >>> 11) * TWO_32 + (a >>> 0);
+  }
+  h[0] = a;
+  h[1] = b;
+  mixInto(h, 0x10000);
+}
+
+function startKey(h: Int32Array, timeMs: number, level: string): void {
+  h[0] = 0x811c9dc5;
+  h[1] = 0x01000193;
+  mixInto(h, timeMs % TWO_32);
+  mixInto(h, Math.floor(timeMs / TWO_32));
+  mixTextInto(h, level);
+}
+
+/**
+ * Two 32-bit FNV-1a-style hashes over the record's key fields, left in `h`: `h[0]` is the
+ * key's low 32 bits, the top 21 bits of `h[1]` its high bits. Filled in place instead of
+ * returned as one number, which would be a heap number per line.
+ */
+function keyOf(record: LogRecord, h: Int32Array): void {
+  startKey(h, record.timeMs, record.level);
+  mixTextInto(h, record.component);
+  mixTextInto(h, record.message);
+}
+
+/** The key of a routine text line, read from its block: the same key its LogRecord would have. */
+function keyOfRoutine(line: RoutineTextLines, text: string, h: Int32Array): void {
+  startKey(h, line.timeMs, line.level);
+  if (line.componentFrom === line.componentTo) mixTextInto(h, UNKNOWN_COMPONENT);
+  else mixTextInto(h, text, line.componentFrom, line.componentTo);
+  mixTextInto(h, text, line.messageFrom, line.messageTo);
 }
 
 export class RecordCopies {
   /** Key → the most lines with that key any one file has shown so far. */
-  private readonly most = new Map<number, number>();
-  /** Key → lines with that key in the file being read. */
-  private readonly current = new Map<number, number>();
+  private readonly most: KeyCounts;
+  /** Key → lines with that key in the file being read (a subset of the keys in `most`). */
+  private readonly current: KeyCounts;
   private currentSource: string | undefined;
+  private readonly key = new Int32Array(2);
 
-  constructor(private readonly keysKept = KEYS_KEPT) {}
+  constructor(private readonly keysKept = KEYS_KEPT) {
+    this.most = new KeyCounts(keysKept);
+    this.current = new KeyCounts(keysKept);
+  }
 
   /** Whether `record`, read from `source`, is new, a copy of one counted before, or past the key limit. */
   check(record: LogRecord, source: string): CopyCheck {
+    keyOf(record, this.key);
+    return this.checkKey(source);
+  }
+
+  /** check() for a routine text line in `text` (its block of lines). */
+  checkRoutine(line: RoutineTextLines, text: string, source: string): CopyCheck {
+    keyOfRoutine(line, text, this.key);
+    return this.checkKey(source);
+  }
+
+  /** The verdict for the key in `this.key`. */
+  private checkKey(source: string): CopyCheck {
     if (source !== this.currentSource) {
       this.current.clear();
       this.currentSource = source;
     }
-    const key = keyOf(record);
-    const most = this.most.get(key);
-    if (most === undefined && this.most.size >= this.keysKept) return 'unchecked';
-    const inThisFile = (this.current.get(key) ?? 0) + 1;
-    this.current.set(key, inThisFile);
-    if (most !== undefined && inThisFile <= most) return 'copy';
-    this.most.set(key, inThisFile);
+    const high = this.key[1] >>> 11;
+    const low = this.key[0];
+    const most = this.most.get(high, low);
+    if (most === 0 && this.most.size >= this.keysKept) return 'unchecked';
+    const inThisFile = this.current.get(high, low) + 1;
+    this.current.set(high, low, inThisFile);
+    if (most !== 0 && inThisFile <= most) return 'copy';
+    this.most.set(high, low, inThisFile);
     return 'new';
   }
 }

@@ -136,6 +136,35 @@ describe('reading a segment as line blocks', () => {
     expect(linesOf(events).map(([, l]) => l)).toEqual(['first', 'after']);
   });
 
+  it('keeps lines that span several reads whole, up to the limit, multi-byte characters included', async () => {
+    const limit = 100 * 1024;
+    const wide = (n: number, c: string) => c.repeat(n);
+    // 3-byte characters, so reads end inside them; lengths around the limit in bytes.
+    const lines = [
+      'short',
+      wide(33_000, '✓'), // 99,000 bytes: kept
+      wide(70_000, '✓'), // 210,000 bytes: more than the limit is left over after a read
+      `${wide(34_000, 'é')}\r`, // 68,001 bytes: kept, CR and all
+      wide(limit - 1, 'z'), // kept
+      'after',
+    ];
+    const spanning = path.join(tmp, 'spanning.log');
+    fs.writeFileSync(spanning, `${lines.join('\n')}\n`);
+    const size = fs.statSync(spanning).size;
+    for (const segment of [
+      { path: spanning, compressed: false, start: 0, end: size },
+      (() => {
+        const gz = `${spanning}.gz`;
+        fs.writeFileSync(gz, gzipSync(fs.readFileSync(spanning)));
+        return { path: gz, compressed: true, start: 0, end: fs.statSync(gz).size };
+      })(),
+    ]) {
+      const events = await collect(segment, 0, limit);
+      expect(events.filter((e) => e.kind === 'long-line')).toHaveLength(1);
+      expect(linesOf(events).map(([, l]) => l)).toEqual([lines[0], lines[1], lines[3], lines[4], lines[5]]);
+    }
+  });
+
   it('fails with the file error when the file cannot be opened', async () => {
     await expect(
       collect({ path: path.join(tmp, 'missing.log'), compressed: false, start: 0, end: 10 }, 0),
