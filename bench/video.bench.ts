@@ -174,7 +174,8 @@ async function main(): Promise<void> {
       detectorDelayMs: DETECTOR_DELAY_MS,
       detector: 'local HTTP fake on 127.0.0.1 (test/helpers/fake-detector-server.ts)',
       worker: 'src/workers/worker.ts startWorker (all workflows and activities), default worker options',
-      stack: 'Temporal dev server (SQLite), PostgreSQL, Kafka — local, started by the benchmark',
+      stack:
+        'Temporal dev server (SQLite, eager activity execution on), PostgreSQL, Kafka — local, started by the benchmark',
       overhead: 'wall time from workflow start to result, minus time the activities waited for the detector',
     });
   } finally {
