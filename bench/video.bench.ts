@@ -22,6 +22,12 @@ import { startFakeDetectorServer } from '../test/helpers/fake-detector-server';
 import { makeTestVideo } from '../test/helpers/test-video';
 import { peakRssMiB, percentile, writeBenchResult } from './lib/results';
 import { openBenchContext } from './lib/stack';
+import {
+  historyFigures,
+  type ActivityRunByType,
+  type HistoryEvent,
+  type HistoryFigures,
+} from './video/history-figures';
 
 const SEQUENTIAL_JOBS = Number(process.env.BENCH_VIDEO_SEQUENTIAL_JOBS ?? 10);
 const CONCURRENT_JOBS = Number(process.env.BENCH_VIDEO_JOBS ?? 60);
@@ -38,57 +44,7 @@ interface JobFigures {
   overheadMs: number;
   steps: Record<string, number>;
   history: HistoryFigures;
-}
-
-interface HistoryFigures {
-  activities: number;
-  /** Sum over activities of scheduled → started (waiting in the task queue). */
-  activityQueueMs: number;
-  /** Sum over activities of started → completed (running in the worker). */
-  activityRunMs: number;
-  workflowTasks: number;
-  /** Sum over workflow tasks of scheduled → completed. */
-  workflowTaskMs: number;
-}
-
-type HistoryEvent = {
-  eventId?: { toString(): string } | null;
-  eventTime?: { seconds?: { toString(): string } | null; nanos?: number | null } | null;
-  activityTaskStartedEventAttributes?: { scheduledEventId?: { toString(): string } | null } | null;
-  activityTaskCompletedEventAttributes?: { startedEventId?: { toString(): string } | null } | null;
-  workflowTaskCompletedEventAttributes?: { scheduledEventId?: { toString(): string } | null } | null;
-};
-
-/** Where a job's time went, from its Temporal history. */
-function historyFigures(events: HistoryEvent[]): HistoryFigures {
-  const at = new Map<string, number>();
-  for (const e of events) {
-    const t = e.eventTime;
-    at.set(String(e.eventId), Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6);
-  }
-  const figures: HistoryFigures = {
-    activities: 0,
-    activityQueueMs: 0,
-    activityRunMs: 0,
-    workflowTasks: 0,
-    workflowTaskMs: 0,
-  };
-  for (const e of events) {
-    const me = at.get(String(e.eventId)) ?? 0;
-    const started = e.activityTaskStartedEventAttributes;
-    if (started) figures.activityQueueMs += me - (at.get(String(started.scheduledEventId)) ?? me);
-    const completed = e.activityTaskCompletedEventAttributes;
-    if (completed) {
-      figures.activities += 1;
-      figures.activityRunMs += me - (at.get(String(completed.startedEventId)) ?? me);
-    }
-    const wft = e.workflowTaskCompletedEventAttributes;
-    if (wft) {
-      figures.workflowTasks += 1;
-      figures.workflowTaskMs += me - (at.get(String(wft.scheduledEventId)) ?? me);
-    }
-  }
-  return figures;
+  activityRunMs: ActivityRunByType;
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -134,8 +90,10 @@ async function main(): Promise<void> {
     const progress = await handle.query<VideoAnalysisProgress>('videoProgress');
     const detectorMs = progress.detectorSeconds * 1000;
     const steps = Object.fromEntries(progress.steps.map((s) => [s.name, (s.elapsedSeconds ?? 0) * 1000]));
-    const history = historyFigures(((await handle.fetchHistory()).events ?? []) as HistoryEvent[]);
-    return { wallMs, detectorMs, overheadMs: wallMs - detectorMs, steps, history };
+    const { totals: history, byType: activityRunMs } = historyFigures(
+      ((await handle.fetchHistory()).events ?? []) as HistoryEvent[],
+    );
+    return { wallMs, detectorMs, overheadMs: wallMs - detectorMs, steps, history, activityRunMs };
   }
 
   try {
@@ -181,6 +139,12 @@ async function main(): Promise<void> {
             round(percentile(sorted(sequential.map((j) => j.history[k])), 50)),
           ]),
         ),
+        activityRunMsP50: Object.fromEntries(
+          Object.keys(sequential[0]?.activityRunMs ?? {}).map((t) => [
+            t,
+            round(percentile(sorted(sequential.map((j) => j.activityRunMs[t] ?? 0)), 50)),
+          ]),
+        ),
       },
       concurrent: {
         jobs: CONCURRENT_JOBS,
@@ -210,7 +174,8 @@ async function main(): Promise<void> {
       detectorDelayMs: DETECTOR_DELAY_MS,
       detector: 'local HTTP fake on 127.0.0.1 (test/helpers/fake-detector-server.ts)',
       worker: 'src/workers/worker.ts startWorker (all workflows and activities), default worker options',
-      stack: 'Temporal dev server (SQLite), PostgreSQL, Kafka — local, started by the benchmark',
+      stack:
+        'Temporal dev server (SQLite, eager activity execution on), PostgreSQL, Kafka — local, started by the benchmark',
       overhead: 'wall time from workflow start to result, minus time the activities waited for the detector',
     });
   } finally {

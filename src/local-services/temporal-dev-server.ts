@@ -43,6 +43,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     'journal_mode=wal',
     '--sqlite-pragma',
     'synchronous=normal',
+    // Activities on the workflow's own queue start in the answer to the workflow task that
+    // scheduled them, without a trip through the task queue (off by default in the server).
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
   ];
   if (options.headless || options.uiPort === undefined) {
     args.push('--headless');

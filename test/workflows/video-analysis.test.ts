@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
 import { ApplicationFailure, CancelledFailure, type Duration } from '@temporalio/common';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type {
@@ -35,6 +38,20 @@ import { uniqueName } from '../helpers/stack';
  */
 
 jest.setTimeout(Number(process.env.VIDEO_TEST_TIMEOUT_MS ?? 120_000));
+
+/**
+ * Histories of earlier workflow code, replayed by the last test: a change that would break jobs
+ * in flight fails there. RECORD_VIDEO_HISTORIES=<name> writes this run's histories as
+ * video-analysis-<name>-<case>.json (the `step-by-step` ones predate 'video-overlapped-steps').
+ */
+const HISTORIES_DIR = path.resolve(__dirname, '../fixtures/histories');
+
+async function keepHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  const recording = process.env.RECORD_VIDEO_HISTORIES;
+  if (!recording) return;
+  const file = path.join(HISTORIES_DIR, `video-analysis-${recording}-${name}.json`);
+  fs.writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
+}
 
 const SETTINGS: VideoJobSettings = {
   initialBatchSize: 32,
@@ -72,15 +89,22 @@ interface FakeOptions {
   detectorOutage?: Duration;
   saveFails?: boolean;
   alreadyAnalysed?: boolean;
+  /** Frame extraction runs until cancelled (a long video). */
+  extractionNeverEnds?: boolean;
 }
 
 /** One person on every frame, so detections = frames. */
 function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
+  let extractionStarted!: () => void;
+  const extracting = new Promise<void>((resolve) => (extractionStarted = resolve));
   return {
     async videoJobSettings() {
       return SETTINGS;
     },
     async claimVideoJob() {
+      // A long extraction is under way when the claim answers (bounded: the claim never hangs).
+      if (opts.extractionNeverEnds)
+        await Promise.race([extracting, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       rec.steps.push('claim');
       return opts.alreadyAnalysed
         ? {
@@ -97,6 +121,19 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
     },
     async extractFrames() {
       rec.steps.push('extract');
+      extractionStarted();
+      if (opts.extractionNeverEnds) {
+        const ctx = Context.current();
+        const timer = setInterval(() => ctx.heartbeat(), 200);
+        try {
+          await ctx.cancelled;
+        } catch (err) {
+          rec.steps.push('extract stopped');
+          throw err;
+        } finally {
+          clearInterval(timer);
+        }
+      }
       return { frameCount: opts.frameCount, durationSeconds: opts.frameCount, width: 160, height: 120 };
     },
     async detectPersons(req) {
@@ -230,6 +267,7 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
         const result = (await handle.result()) as VideoAnalysisResult;
         // The recorded history replays on the current code without non-determinism.
         await Worker.runReplayHistory({ workflowBundle }, await handle.fetchHistory(), handle.workflowId);
+        await keepHistory(handle, 'completed');
         return { result, progress: await handle.query<VideoAnalysisProgress>('videoProgress') };
       },
     );
@@ -260,9 +298,9 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
       oomHalvings: 2,
     });
     expect(progress.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
-    // The detector warms up while the job is being recorded; everything else runs in order.
-    expect(rec.steps.slice(0, 2).sort()).toEqual(['claim', 'load']);
-    expect(rec.steps.slice(2)).toEqual(['extract', 'cleanup']);
+    // The detector warms up and the frames are extracted while the job is being recorded.
+    expect(rec.steps.slice(0, 3).sort()).toEqual(['claim', 'extract', 'load']);
+    expect(rec.steps.slice(3)).toEqual(['cleanup']);
     expect(rec.outcomes).toEqual([
       expect.objectContaining({ status: 'completed', frames: 40, detections: 40 }),
     ]);
@@ -355,7 +393,9 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
     const rec = newRecorder();
     const cause = await withWorker(fakeActivities(rec, { frameCount: 10, saveFails: true }), async (tq) => {
       const handle = await start(tq);
-      return failureOf(handle.result());
+      const failure = await failureOf(handle.result());
+      await keepHistory(handle, 'save-failed');
+      return failure;
     });
     expect(rec.saveAttempts).toBe(3);
     expect((cause as ApplicationFailure).type).toBe('VideoSaveFailed');
@@ -378,6 +418,7 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
       expect(cause).toBeInstanceOf(CancelledFailure);
       const progress = await handle.query<VideoAnalysisProgress>('videoProgress');
       expect(progress).toMatchObject({ status: 'cancelled', step: 5 });
+      await keepHistory(handle, 'cancelled');
     });
     expect(rec.cleanups).toBe(1);
     expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'cancelled' })]);
@@ -386,17 +427,56 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
 
   it('does not analyse a video again when an earlier job finished and reanalyze is not set', async () => {
     const rec = newRecorder();
+    // The extraction started beside the claim is still running when the claim answers, as ffmpeg
+    // is on any real video. (An instant fake would race the cancel against its completion,
+    // which the real server accepts but the time-skipping test server refuses.)
     const result = await withWorker(
-      fakeActivities(rec, { frameCount: 10, alreadyAnalysed: true }),
+      fakeActivities(rec, { frameCount: 10, alreadyAnalysed: true, extractionNeverEnds: true }),
       async (tq) => {
         const handle = await start(tq);
-        return (await handle.result()) as VideoAnalysisResult;
+        const result = (await handle.result()) as VideoAnalysisResult;
+        await Worker.runReplayHistory({ workflowBundle }, await handle.fetchHistory(), handle.workflowId);
+        await keepHistory(handle, 'duplicate');
+        return result;
       },
     );
     expect(result).toMatchObject({ status: 'duplicate', previousRunId: 'run-before', frames: 0 });
-    expect(rec.steps.filter((st) => st !== 'load')).toEqual(['claim', 'cleanup']);
+    // Nothing ran but the claim, the clean-up and what had started beside the claim; the
+    // extraction was stopped before the clean-up, so ffmpeg cannot write after the removal.
+    expect(rec.steps.filter((st) => st !== 'load')).toEqual([
+      'extract',
+      'claim',
+      'extract stopped',
+      'cleanup',
+    ]);
     expect(rec.detectCalls).toEqual([]);
     expect(rec.alerts).toEqual([expect.objectContaining({ kind: 'duplicate_upload' })]);
     expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'duplicate' })]);
+  });
+
+  it('replays the histories of earlier workflow code without non-determinism', async () => {
+    const files = fs.readdirSync(HISTORIES_DIR).filter((f) => /^video-analysis-.*\.json$/.test(f));
+    // Completed, failed, cancelled and duplicate jobs of the step-by-step code at least.
+    expect(files.filter((f) => f.includes('-step-by-step-')).length).toBeGreaterThanOrEqual(4);
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle, replayName: 'video-fixtures' },
+      files.map((file) => {
+        const history = historyFromJSON(
+          JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as unknown,
+        );
+        const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+        const input = JSON.parse(
+          Buffer.from(started!.input!.payloads![0].data!).toString(),
+        ) as VideoAnalysisInput;
+        return { workflowId: videoWorkflowId(input.videoKey), history };
+      }),
+    )) {
+      replayed++;
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
   });
 });

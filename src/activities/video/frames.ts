@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { extractFrameFiles, probeVideo } from '../../backends/video/ffmpeg';
+import { extractFrameFiles, probeVideo, type VideoInfo } from '../../backends/video/ffmpeg';
 import {
   ExtractedFrames,
   VIDEO_NOT_FOUND,
@@ -11,6 +11,28 @@ import {
 } from '../../contracts/video-activities';
 import { realVideoPathInside, resolveVideoPath } from './video-source';
 import { framesDir, framesManifestPath, jobWorkDir } from '../../backends/video/work-dir';
+
+/**
+ * One ffmpeg process: frames and the stream facts. ffprobe runs only when ffmpeg's log lacked
+ * the facts, or when ffmpeg failed: then ffprobe's verdict on an unreadable file is the clearer
+ * one to report, and ffmpeg's own error stands when ffprobe finds nothing wrong.
+ */
+async function extractOnce(options: EnsureFramesOptions, video: string, dir: string): Promise<VideoInfo> {
+  const { ffmpegPath, signal } = options;
+  let info: VideoInfo | undefined;
+  try {
+    info = await extractFrameFiles(ffmpegPath, video, dir, options.frameRate, signal, options.onProgress);
+  } catch (err) {
+    if (signal.aborted) throw err;
+    const verdict = await probeVideo(ffmpegPath, video, signal).then(
+      () => undefined,
+      (probeErr: unknown) => probeErr,
+    );
+    if (verdict instanceof ApplicationFailure && verdict.type === VIDEO_UNREADABLE) throw verdict;
+    throw err;
+  }
+  return info ?? (await probeVideo(ffmpegPath, video, signal));
+}
 
 export interface FramesManifest extends ExtractedFrames {
   frameRate: number;
@@ -62,28 +84,7 @@ export async function ensureFramesExtracted(options: EnsureFramesOptions): Promi
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
 
-  // ffprobe (stream facts, and the clearest words for an unreadable file) runs beside ffmpeg
-  // rather than before it, to save a job its time; when ffprobe rejects the file, ffmpeg is
-  // stopped and ffprobe's failure is the one reported.
-  const probeFailed = new AbortController();
-  const signal = AbortSignal.any([options.signal, probeFailed.signal]);
-  const probing = probeVideo(options.ffmpegPath, video, options.signal).catch((err: unknown) => {
-    probeFailed.abort();
-    throw err;
-  });
-  const extracting = extractFrameFiles(
-    options.ffmpegPath,
-    video,
-    dir,
-    options.frameRate,
-    signal,
-    options.onProgress,
-  );
-  const [probe, extraction] = await Promise.allSettled([probing, extracting]);
-  if (probe.status === 'rejected') throw probe.reason;
-  if (extraction.status === 'rejected') throw extraction.reason;
-  const info = probe.value;
-
+  const info = await extractOnce(options, video, dir);
   const names = (await fs.readdir(dir)).filter((n) => /^frame_\d{6}\.jpg$/.test(n)).sort();
   if (names.length === 0) {
     throw ApplicationFailure.nonRetryable(

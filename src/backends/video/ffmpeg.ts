@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { FRAME_EXTRACTION_FAILED, VIDEO_UNREADABLE } from '../../contracts/video-activities';
+import { parseInputInfo } from './ffmpeg-input-info';
 import { FRAME_PATTERN } from './work-dir';
 
 /** ffprobe from the same place as ffmpeg (Debian installs both in /usr/bin). */
@@ -12,10 +13,14 @@ export function ffprobePathFor(ffmpegPath: string): string {
 interface RunResult {
   code: number | null;
   stdout: string;
+  /** The first MAX_CAPTURE characters: where ffmpeg describes its input. */
   stderr: string;
+  /** The last TAIL_CAPTURE characters: where a failing program says why. */
+  stderrTail: string;
 }
 
 const MAX_CAPTURE = 64 * 1024;
+const TAIL_CAPTURE = 8 * 1024;
 
 /** Runs a program to completion; `signal` kills it (cancellation). stdout lines go to onLine. */
 function run(
@@ -28,6 +33,7 @@ function run(
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
+    let stderrTail = '';
     let pending = '';
     child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -39,10 +45,12 @@ function run(
       for (const line of lines) onLine(line.trim());
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < MAX_CAPTURE) stderr += chunk.toString();
+      const text = chunk.toString();
+      if (stderr.length < MAX_CAPTURE) stderr += text;
+      stderrTail = (stderrTail + text).slice(-TAIL_CAPTURE);
     });
     child.on('error', (err) => reject(err));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr, stderrTail }));
   });
 }
 
@@ -82,7 +90,7 @@ export async function probeVideo(ffmpegPath: string, file: string, signal: Abort
   }
   if (result.code !== 0) {
     throw ApplicationFailure.nonRetryable(
-      `video ${path.basename(file)} is unreadable (corrupt or not a video): ffprobe says ${lastLines(result.stderr)}`,
+      `video ${path.basename(file)} is unreadable (corrupt or not a video): ffprobe says ${lastLines(result.stderrTail)}`,
       VIDEO_UNREADABLE,
     );
   }
@@ -110,8 +118,9 @@ const UNREADABLE_INPUT =
   /invalid data found|moov atom not found|could not find codec|error while decoding|corrupt|truncat|end of file|no such file/i;
 
 /**
- * Extracts frames at `frameRate` per second as JPEGs (frame_000001.jpg …) into outDir.
- * onFrame is called with ffmpeg's running frame count (for heartbeats).
+ * Extracts frames at `frameRate` per second as JPEGs (frame_000001.jpg …) into outDir, in one
+ * ffmpeg process that also reports the input's stream facts (undefined when its log did not
+ * show them). onFrame is called with ffmpeg's running frame count (for heartbeats).
  */
 export async function extractFrameFiles(
   ffmpegPath: string,
@@ -120,13 +129,20 @@ export async function extractFrameFiles(
   frameRate: number,
   signal: AbortSignal,
   onFrame: (frames: number) => void,
-): Promise<void> {
+): Promise<VideoInfo | undefined> {
   const args = [
     '-nostdin',
     '-hide_banner',
+    // `info` prints the input's duration and size (read instead of running ffprobe); -nostats
+    // keeps the per-frame status line out of it (progress comes from -progress on stdout).
+    '-nostats',
     '-loglevel',
-    'error',
+    'info',
     '-y',
+    // Only the picture is needed: audio, subtitle and data packets are dropped by the demuxer.
+    '-an',
+    '-sn',
+    '-dn',
     '-i',
     file,
     '-vf',
@@ -150,9 +166,9 @@ export async function extractFrameFiles(
       FRAME_EXTRACTION_FAILED,
     );
   }
-  if (result.code === 0) return;
-  const said = lastLines(result.stderr);
-  if (UNREADABLE_INPUT.test(result.stderr)) {
+  if (result.code === 0) return parseInputInfo(result.stderr);
+  const said = lastLines(result.stderrTail);
+  if (UNREADABLE_INPUT.test(result.stderrTail)) {
     throw ApplicationFailure.nonRetryable(
       `video ${path.basename(file)} cannot be decoded: ffmpeg says ${said}`,
       VIDEO_UNREADABLE,

@@ -81,6 +81,15 @@ export function videoActivityProxies(s: VideoJobSettings, detectorTaskQueue?: st
       },
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
+    /**
+     * The job's final row, written inside the workflow task that ends the job (no round trip to
+     * the server). A local activity is safe here: the write is an idempotent upsert, so running
+     * it again after a lost answer or a worker crash changes nothing.
+     */
+    outcome: proxyLocalActivities<Pick<VideoActivities, 'recordVideoJobOutcome'>>({
+      startToCloseTimeout: (s.dbRetry.connectTimeoutSeconds + 60) * 1000,
+      retry: databaseRetryPolicy(s),
+    }),
     housekeeping: proxyActivities<VideoActivities>(housekeepingOptions),
     // Removes the frames, so it runs where they were extracted.
     cleanUp: proxyActivities<VideoActivities>({ ...housekeepingOptions, ...onDetectorHost }),

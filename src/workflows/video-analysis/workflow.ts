@@ -10,12 +10,18 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { VideoJobRef, VideoJobSettings, VideoSourceRef } from '../../contracts/video-activities';
+import type {
+  ExtractedFrames,
+  VideoJobRef,
+  VideoJobSettings,
+  VideoSourceRef,
+} from '../../contracts/video-activities';
 import type { VideoAnalysisInput } from '../../contracts/workflows';
 import { errorMessage } from '../../domain/error-message';
 import { VIDEO_ID } from '../../contracts/search-attributes';
 import { settingsActivity, videoActivityProxies } from './activities';
 import { detectInBatches } from './detect-in-batches';
+import { startEarly, type EarlyStart } from './early-start';
 import { startLongJobAlarm } from './long-job-alarm';
 import { videoProgressQuery } from './definitions';
 import { formatDuration, ProgressTracker } from './progress';
@@ -26,6 +32,13 @@ import { saveInChunks } from './save-in-chunks';
  * recorded before it replay with every activity on the workflow's own queue.
  */
 export const DETECTOR_TASK_QUEUE_PATCH = 'video-detector-task-queue';
+
+/**
+ * Marks runs that overlap steps to save round trips: frames are extracted while the job is
+ * recorded and the detector warms up, the frames are removed while detections are saved, and
+ * the outcome row is a local activity. Runs recorded before it replay step after step.
+ */
+export const OVERLAPPED_STEPS_PATCH = 'video-overlapped-steps';
 
 /** Workflow failure type for anything that is not already a typed failure of a step. */
 export const VIDEO_ANALYSIS_FAILED = 'VideoAnalysisFailed';
@@ -132,6 +145,14 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
   // result is simply not used; the run does not wait for it).
   const modelLoading = acts.detector.loadDetectionModel(job);
   modelLoading.catch(() => undefined); // Awaited in step 1; a failure surfaces there.
+  const overlapped = patched(OVERLAPPED_STEPS_PATCH);
+  // Frames are extracted beside them too: ffmpeg is the longest step before detection. A
+  // duplicate (rare: the bridge already refuses a second start of an upload) costs one
+  // extraction, stopped as soon as the claim says so and removed by the clean-up.
+  const extraction: EarlyStart<ExtractedFrames> | undefined = overlapped
+    ? startEarly(() => acts.frames.extractFrames({ job, source, frameRate: settings.frameRate }))
+    : undefined;
+  let cleaning: Promise<unknown> | undefined;
   try {
     progress.startStep(1, Date.now());
     report();
@@ -141,6 +162,9 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
       reanalyze: input.reanalyze === true,
     });
     if (claim.alreadyAnalysed) {
+      // Only awaited when there is one: even an `await undefined` would reorder this task's
+      // commands against runs recorded before the patch.
+      if (extraction) await extraction.stop();
       log.warn('duplicate upload: this video was analysed before and reanalyze is not set', {
         videoKey: job.videoKey,
         previousRunId: claim.previousRunId,
@@ -177,8 +201,9 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
       const model = await step(1, () => modelLoading);
       progress.update({ model: [model.model, model.version].filter(Boolean).join('@') });
 
-      const frames = await step(2, () =>
-        acts.frames.extractFrames({ job, source, frameRate: settings.frameRate }),
+      const frames = await step(
+        2,
+        () => extraction?.result ?? acts.frames.extractFrames({ job, source, frameRate: settings.frameRate }),
       );
       progress.update({ framesExtracted: frames.frameCount });
 
@@ -196,6 +221,12 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
         }),
       );
 
+      // The frames are not needed once detection is done: they are removed while the detections
+      // are saved (step 5 then only waits for it). Not cancellable, like the clean-up at the end.
+      if (overlapped) {
+        cleaning = CancellationScope.nonCancellable(() => acts.cleanUp.cleanUpVideoJob(job));
+        cleaning.catch(() => undefined); // Awaited in step 5; a failure is logged there.
+      }
       const saved = await step(4, () =>
         saveInChunks(acts.database, job, detections, settings, (rowsSaved) => {
           progress.update({ rowsSaved });
@@ -232,10 +263,14 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
     if (problem) progress.update({ error: problem.message });
     if (cancelled) progress.update({ error: 'cancelled' });
     const snap = progress.snapshot(Date.now());
+    // An extraction started early must have stopped before its directory is removed. (Not
+    // `await extraction?.stop()`: that extra turn would let the alarm's timer cancellation
+    // overtake the commands below in runs recorded before the patch.)
+    if (extraction) await extraction.stop();
 
     // Clean-up, the job's record and the failure alert are independent: done side by side.
     await Promise.all([
-      step(5, () => acts.cleanUp.cleanUpVideoJob(job)).catch((err: unknown) =>
+      step(5, () => cleaning ?? acts.cleanUp.cleanUpVideoJob(job)).catch((err: unknown) =>
         log.error('clean-up of the work directory failed', {
           videoKey: job.videoKey,
           error: describeFailure(err).message,
@@ -284,7 +319,8 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
     error?: string;
   }) {
     try {
-      await acts.database.recordVideoJobOutcome({ job, ...outcome });
+      const record = overlapped ? acts.outcome : acts.database;
+      await record.recordVideoJobOutcome({ job, ...outcome });
     } catch (err) {
       // The job's own result matters more than its bookkeeping row (PostgreSQL may be the reason it failed).
       log.error('job outcome could not be recorded in PostgreSQL', {
