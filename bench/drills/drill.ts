@@ -24,6 +24,8 @@ import type { DrillRun } from './tally';
 import { workerSigkillDrill } from './worker-sigkill';
 import { temporalRestartDrill } from './temporal-restart';
 import { kafkaRestartDrill } from './kafka-restart';
+import { detectorOomDrill } from './detector-oom';
+import { postgresDownDrill } from './postgres-down';
 
 /** A bridge drill on names of its own, with recording stand-in guardians on its task queue. */
 function onBridgeEnv(drill: (t: BridgeTestEnv) => Promise<DrillRun>): () => Promise<DrillRun> {
@@ -60,6 +62,14 @@ const DRILLS: Record<string, { what: string; run: () => Promise<DrillRun> }> = {
   'kafka-restart': {
     what: 'Kafka broker stopped mid-stream, restarted on its data directory',
     run: kafkaRestartDrill,
+  },
+  'postgres-down': {
+    what: 'PostgreSQL stopped for 30 s while a video is mid-save and guardians write audit rows, restarted on its data directory',
+    run: postgresDownDrill,
+  },
+  'detector-oom': {
+    what: 'detector out of GPU memory above batch size 1 (jobs must halve down to 1 and finish), then even at 1 (jobs must fail with the reason and an alarm)',
+    run: detectorOomDrill,
   },
 };
 
@@ -98,6 +108,19 @@ function deadLetterTotal(runs: Array<DrillRun | { error: string }>): {
       withoutReason: sum('withoutReason'),
     },
   };
+}
+
+/** Video jobs over all runs, for drills that run them. */
+function videoJobTotal(runs: Array<DrillRun | { error: string }>): { videoJobs?: Record<string, number> } {
+  const tallies = runs.flatMap((r) => ('error' in r || !r.videoJobs ? [] : [r.videoJobs]));
+  if (tallies.length === 0) return {};
+  const videoJobs: Record<string, number> = {};
+  for (const t of tallies)
+    for (const [key, n] of Object.entries(t)) {
+      if (typeof n !== 'number' || key === 'smallestBatch') continue;
+      videoJobs[key] = (videoJobs[key] ?? 0) + n;
+    }
+  return { videoJobs };
 }
 
 /** drills.json keeps the latest figures of every drill; this run replaces its own drill's entry. */
@@ -181,6 +204,7 @@ async function main(): Promise<void> {
     outOfOrderModels: sum('outOfOrderModels'),
     recoverSecondsMax: recover.length ? Math.max(...recover) : undefined,
     ...deadLetterTotal(runs),
+    ...videoJobTotal(runs),
   };
   console.log(`${name} total: ${JSON.stringify(total)}`);
   writeBenchResult(
