@@ -75,6 +75,21 @@ async function holdSecondChunk(pool: Pool, videoKey: string) {
   return blocker;
 }
 
+/** Drift alerts on the drill's alerts topic, counted by alert id (one per drift event, once). */
+async function countAlerts(t: BridgeTestEnv) {
+  const byId = new Map<string, number>();
+  const consumer = t.kafka.consumer({ groupId: uniqueName('pg-drill-alerts'), maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: t.topics.alerts, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const id = String((JSON.parse(message.value?.toString() ?? '{}') as { alert_id?: string }).alert_id);
+      byId.set(id, (byId.get(id) ?? 0) + 1);
+    },
+  });
+  return { byId, stop: () => consumer.disconnect() };
+}
+
 interface Written {
   decisionRows: number;
   decided: Map<string, number>;
@@ -116,8 +131,8 @@ async function written(pool: Pool, models: string[], videoKeys: string[]): Promi
  * Drill (f): the real worker (guardians and video analysis) and the real bridge on a PostgreSQL of
  * the drill's own. Nine models' events flow the whole time; a video is mid-save when PostgreSQL is
  * stopped for 30 s, two more videos are uploaded while it is down, then it is started again on the
- * same data directory and port. Every event must end with one audit row and every video with its
- * detections saved exactly once. Recovery: from PostgreSQL's return until all of it is written;
+ * same data directory and port. Every event must end with one audit row and one drift alert (sent
+ * through the action ledger in PostgreSQL), and every video with its detections saved exactly once. Recovery: from PostgreSQL's return until all of it is written;
  * the first write after its return is reported too.
  */
 export async function postgresDownDrill(): Promise<DrillRun> {
@@ -173,6 +188,7 @@ export async function postgresDownDrill(): Promise<DrillRun> {
     videoKeys.push(videoKey);
     return videoKey;
   };
+  const alerts = await countAlerts(t);
   try {
     workers.push(await startWorkerProcess(t));
     bridge = await startInProcessBridge(t);
@@ -234,6 +250,18 @@ export async function postgresDownDrill(): Promise<DrillRun> {
       (w) => allWritten(w, events),
       RECOVER_WITHIN_MS,
     ).catch(() => undefined);
+    const driftAlert = (id: string) => `${id}:drift`;
+    await waitFor(
+      'a drift alert for every event',
+      async () => events.filter((id) => !alerts.byId.has(driftAlert(id))).length,
+      (missing) => missing === 0,
+      RECOVER_WITHIN_MS,
+    ).catch(() => undefined);
+    const alertsMissing = events.filter((id) => !alerts.byId.has(driftAlert(id))).length;
+    const alertsTwice = events.reduce(
+      (n, id) => n + Math.max(0, (alerts.byId.get(driftAlert(id)) ?? 0) - 1),
+      0,
+    );
 
     const final = await written(pool, models, videoKeys);
     const results = await Promise.all(
@@ -271,14 +299,17 @@ export async function postgresDownDrill(): Promise<DrillRun> {
       produced: events.length,
       delivered: events.filter((id) => final.decided.has(id)).length,
       decisions: final.decisionRows,
-      lost: events.filter((id) => !final.decided.has(id)).length + (videoKeys.length - savedOnce),
+      lost:
+        events.filter((id) => !final.decided.has(id)).length + (videoKeys.length - savedOnce) + alertsMissing,
       duplicated:
+        alertsTwice +
         [...final.decided.values()].reduce((n, c) => n + c - 1, 0) +
         [...final.videos.values()].reduce((n, v) => n + Math.max(0, v.total - persons), 0) +
         extraRuns,
       redeliveriesDropped: 0,
       outOfOrderModels: 0,
       videoJobs,
+      driftAlerts: { expected: events.length, missing: alertsMissing, sentTwice: alertsTwice },
       firstWriteSeconds: seconds(backAt, firstWriteAt),
       backlogWrittenSeconds: seconds(backAt, backlogAt),
       recoverSeconds: complete ? seconds(backAt, backlogAt) : undefined,
@@ -286,6 +317,7 @@ export async function postgresDownDrill(): Promise<DrillRun> {
   } finally {
     producing = false;
     await flow.catch(() => undefined);
+    await alerts.stop().catch(() => undefined);
     await bridge?.stop().catch(() => false);
     await stopChildren(workers.map((w) => w.process));
     await pool.end().catch(() => undefined);

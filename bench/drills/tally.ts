@@ -34,6 +34,8 @@ export interface DrillRun {
   deadLetters?: DeadLetterTally;
   /** Drills that run video analysis jobs: how each ended. */
   videoJobs?: VideoJobTally;
+  /** Drills that check the drift alert of every drift event: missing ones count as lost, repeats as duplicated. */
+  driftAlerts?: { expected: number; missing: number; sentTwice: number };
   /** Drills that stop a database: from its return to the first write that succeeded. */
   firstWriteSeconds?: number;
   /** ... and until everything produced by its return was written. */
