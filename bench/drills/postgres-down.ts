@@ -5,7 +5,6 @@ import type { Pool } from 'pg';
 import { createPgPool } from '../../src/clients/postgres';
 import { videoWorkflowId } from '../../src/contracts/workflows';
 import { findFreePort } from '../../src/local-services/ports';
-import { PROJECT_ROOT } from '../../src/local-services/provision';
 import { startPostgresServer, type PostgresServer } from '../../src/local-services/postgres-server';
 import type { VideoAnalysisResult } from '../../src/workflows/video-analysis';
 import {
@@ -24,7 +23,11 @@ import { sleep } from './stream-drill';
 import type { DrillRun, VideoJobTally } from './tally';
 
 const MODELS = 9;
-const PRODUCE_EVERY_MS = 500;
+/**
+ * One round a second: each event costs its guardian a signal, an audit write and a drift alert,
+ * and at twice this rate two CPU hogs left the worker's workflow tasks timing out.
+ */
+const PRODUCE_EVERY_MS = 1_000;
 /** PostgreSQL is down this long: longer than the audit's first retries, inside its one-hour budget. */
 const DOWN_MS = 30_000;
 const FRAME_RATE = 5;
@@ -137,7 +140,7 @@ async function written(pool: Pool, models: string[], videoKeys: string[]): Promi
  */
 export async function postgresDownDrill(): Promise<DrillRun> {
   process.env.FFMPEG_PATH ??= 'ffmpeg';
-  const dataDir = path.join(PROJECT_ROOT, '.services', 'test-data', uniqueName('drill-pg'));
+  const dataDir = path.join(os.tmpdir(), uniqueName('drill-pg'));
   const port = await findFreePort();
   let pg: PostgresServer | undefined = await startPostgresServer({ dataDir, port });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-drill-'));
