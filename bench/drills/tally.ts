@@ -38,8 +38,6 @@ export interface DrillRun {
   driftAlerts?: { expected: number; missing: number; sentTwice: number };
   /** Drills that stop a database: from its return to the first write that succeeded. */
   firstWriteSeconds?: number;
-  /** ... and until everything produced by its return was written. */
-  backlogWrittenSeconds?: number;
   /** From the fault until every event produced by its end was delivered; undefined if not all arrived in time. */
   recoverSeconds?: number;
 }
