@@ -155,6 +155,54 @@ function parseCommandLine(): { name: string; repeat: number; hogs: number } {
   return { name, repeat, hogs };
 }
 
+/** Sums over a drill's runs. */
+function totalOf(runs: Array<DrillRun | { error: string }>) {
+  const ok = runs.filter(passed).length;
+  type Count =
+    | 'produced'
+    | 'delivered'
+    | 'decisions'
+    | 'actionsExecuted'
+    | 'lost'
+    | 'duplicated'
+    | 'redeliveriesDropped'
+    | 'outOfOrderModels';
+  const sum = (key: Count) => runs.reduce((n, r) => n + (('error' in r ? 0 : r[key]) ?? 0), 0);
+  const recover = runs.flatMap((r) =>
+    'error' in r || r.recoverSeconds === undefined ? [] : [r.recoverSeconds],
+  );
+  return {
+    passed: `${ok} of ${runs.length}`,
+    produced: sum('produced'),
+    delivered: sum('delivered'),
+    ...(runs.some((r) => 'decisions' in r)
+      ? { decisions: sum('decisions'), actionsExecuted: sum('actionsExecuted') }
+      : {}),
+    lost: sum('lost'),
+    duplicated: sum('duplicated'),
+    redeliveriesDropped: sum('redeliveriesDropped'),
+    outOfOrderModels: sum('outOfOrderModels'),
+    recoverSecondsMax: recover.length ? Math.max(...recover) : undefined,
+    ...deadLetterTotal(runs),
+    ...videoJobTotal(runs),
+  };
+}
+
+/** Replaces this drill's entry in bench/results/drills.json with the runs so far. */
+function record(name: string, what: string, hogs: number, runs: Array<DrillRun | { error: string }>): void {
+  writeBenchResult(
+    'drills',
+    {
+      ...previousFigures(),
+      [name]: { what, repeat: runs.length, cpuHogs: hogs, total: totalOf(runs), runs },
+    },
+    {
+      drills: Object.keys(DRILLS),
+      bar: "every run: 0 lost, 0 duplicated, in order per model, recovered within 120 s (300 s after a worker SIGKILL: the training heartbeat timeout is 2 min; 180 s from PostgreSQL's return in postgres-down)",
+    },
+  );
+}
+
 async function main(): Promise<void> {
   const { name, repeat, hogs } = parseCommandLine();
   const drill = DRILLS[name];
@@ -172,49 +220,14 @@ async function main(): Promise<void> {
       const run = await drill.run().catch((err: Error) => ({ error: err.message }));
       runs.push(run);
       console.log(`${name} run ${i}/${repeat}: ${passed(run) ? 'PASS' : 'FAIL'} ${JSON.stringify(run)}`);
+      // Recorded after every run: a long series stopped early keeps the runs it finished.
+      record(name, drill.what, hogs, runs);
     }
   } finally {
     stopHogs();
   }
-
   const ok = runs.filter(passed).length;
-  type Count =
-    | 'produced'
-    | 'delivered'
-    | 'decisions'
-    | 'actionsExecuted'
-    | 'lost'
-    | 'duplicated'
-    | 'redeliveriesDropped'
-    | 'outOfOrderModels';
-  const sum = (key: Count) => runs.reduce((n, r) => n + (('error' in r ? 0 : r[key]) ?? 0), 0);
-  const recover = runs.flatMap((r) =>
-    'error' in r || r.recoverSeconds === undefined ? [] : [r.recoverSeconds],
-  );
-  const total = {
-    passed: `${ok} of ${runs.length}`,
-    produced: sum('produced'),
-    delivered: sum('delivered'),
-    ...(runs.some((r) => 'decisions' in r)
-      ? { decisions: sum('decisions'), actionsExecuted: sum('actionsExecuted') }
-      : {}),
-    lost: sum('lost'),
-    duplicated: sum('duplicated'),
-    redeliveriesDropped: sum('redeliveriesDropped'),
-    outOfOrderModels: sum('outOfOrderModels'),
-    recoverSecondsMax: recover.length ? Math.max(...recover) : undefined,
-    ...deadLetterTotal(runs),
-    ...videoJobTotal(runs),
-  };
-  console.log(`${name} total: ${JSON.stringify(total)}`);
-  writeBenchResult(
-    'drills',
-    { ...previousFigures(), [name]: { what: drill.what, repeat, cpuHogs: hogs, total, runs } },
-    {
-      drills: Object.keys(DRILLS),
-      bar: 'every run: 0 lost, 0 duplicated, in order per model, recovered within 120 s (300 s after a worker SIGKILL: the training heartbeat timeout is 2 min)',
-    },
-  );
+  console.log(`${name} total: ${JSON.stringify(totalOf(runs))}`);
   await ctx.close();
   if (ok < runs.length) throw new Error(`${name}: ${runs.length - ok} of ${runs.length} runs missed the bar`);
 }
