@@ -265,16 +265,17 @@ export async function postgresDownDrill(): Promise<DrillRun> {
     );
 
     const final = await written(pool, models, videoKeys);
+    // Only jobs that have ended are asked for their result: a job still running has not saved.
     const results = await Promise.all(
-      videoKeys.map((k) =>
-        t.temporal.client.workflow
-          .getHandle(videoWorkflowId(k))
-          .result()
-          .then(
-            (r) => r as VideoAnalysisResult,
-            () => undefined,
-          ),
-      ),
+      videoKeys.map(async (k) => {
+        const handle = t.temporal.client.workflow.getHandle(videoWorkflowId(k));
+        const status = await handle.describe().then(
+          (d) => d.status.name,
+          () => 'UNKNOWN',
+        );
+        if (status !== 'COMPLETED') return undefined;
+        return (await handle.result()) as VideoAnalysisResult;
+      }),
     );
     const persons = personsInVideo();
     const savedOnce = videoKeys.filter((k, i) => {
