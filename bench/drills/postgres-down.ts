@@ -169,6 +169,8 @@ export async function postgresDownDrill(): Promise<DrillRun> {
   });
   const pool = createPgPool({ connectionString: pg.databaseUrl, connectTimeoutMs: 3_000 }, () => undefined);
   const workers: BenchChild[] = [];
+  let workerCrashes = 0;
+  let stopping = false;
   let bridge: Awaited<ReturnType<typeof startInProcessBridge>> | undefined;
   const models = Array.from({ length: MODELS }, (_, i) => uniqueName(`pg-drill-model-${i}`));
   const stream = modelEventStream(t, models);
@@ -195,7 +197,21 @@ export async function postgresDownDrill(): Promise<DrillRun> {
   };
   const alerts = await countAlerts(t);
   try {
+    // As a supervisor would: a worker process that dies is started again, and counted.
+    const supervise = (w: BenchChild) =>
+      w.process.once('exit', () => {
+        if (stopping) return;
+        workerCrashes++;
+        startWorkerProcess(t).then(
+          (next) => {
+            workers.push(next);
+            supervise(next);
+          },
+          () => undefined, // The run then misses its bound, which says enough.
+        );
+      });
     workers.push(await startWorkerProcess(t));
+    supervise(workers[0]);
     bridge = await startInProcessBridge(t);
     const first = uniqueName('pg-drill-video');
     const blocker = await holdSecondChunk(pool, first);
@@ -312,10 +328,12 @@ export async function postgresDownDrill(): Promise<DrillRun> {
       outOfOrderModels: 0,
       videoJobs,
       driftAlerts: { expected: events.length, missing: alertsMissing, sentTwice: alertsTwice },
+      ...(workerCrashes > 0 ? { workerCrashes } : {}),
       firstWriteSeconds: seconds(backAt, firstWriteAt),
       recoverSeconds: seconds(backAt, backlogAt),
     };
   } finally {
+    stopping = true;
     producing = false;
     await flow.catch(() => undefined);
     await alerts.stop().catch(() => undefined);

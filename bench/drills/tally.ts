@@ -36,6 +36,8 @@ export interface DrillRun {
   videoJobs?: VideoJobTally;
   /** Drills that check the drift alert of every drift event: missing ones count as lost, repeats as duplicated. */
   driftAlerts?: { expected: number; missing: number; sentTwice: number };
+  /** Worker processes that died during the run and were started again (as a supervisor would). */
+  workerCrashes?: number;
   /** Drills that stop a database: from its return to the first write that succeeded. */
   firstWriteSeconds?: number;
   /** From the fault until every event produced by its end was delivered; undefined if not all arrived in time. */
