@@ -175,9 +175,8 @@ function totalOf(runs: Array<DrillRun | { error: string }>) {
     passed: `${ok} of ${runs.length}`,
     produced: sum('produced'),
     delivered: sum('delivered'),
-    ...(runs.some((r) => 'decisions' in r)
-      ? { decisions: sum('decisions'), actionsExecuted: sum('actionsExecuted') }
-      : {}),
+    ...(runs.some((r) => 'decisions' in r) ? { decisions: sum('decisions') } : {}),
+    ...(runs.some((r) => 'actionsExecuted' in r) ? { actionsExecuted: sum('actionsExecuted') } : {}),
     lost: sum('lost'),
     duplicated: sum('duplicated'),
     redeliveriesDropped: sum('redeliveriesDropped'),
