@@ -281,14 +281,17 @@ export async function postgresDownDrill(): Promise<DrillRun> {
     );
 
     const final = await written(pool, models, videoKeys);
-    // Only jobs that have ended are asked for their result: a job still running has not saved.
+    // A job records its outcome row before it returns: give each a bounded while to end, and ask
+    // only those that completed for their result (a job still running has not finished saving).
     const results = await Promise.all(
       videoKeys.map(async (k) => {
         const handle = t.temporal.client.workflow.getHandle(videoWorkflowId(k));
-        const status = await handle.describe().then(
-          (d) => d.status.name,
-          () => 'UNKNOWN',
-        );
+        const status = await waitFor(
+          'the video job to end',
+          async () => (await handle.describe()).status.name,
+          (name) => name !== 'RUNNING',
+          60_000,
+        ).catch(() => 'RUNNING');
         if (status !== 'COMPLETED') return undefined;
         return (await handle.result()) as VideoAnalysisResult;
       }),
