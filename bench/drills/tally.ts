@@ -32,8 +32,32 @@ export interface DrillRun {
   arrivalOrders?: number[][];
   /** Drills that feed bad messages: what became of them. */
   deadLetters?: DeadLetterTally;
+  /** Drills that run video analysis jobs: how each ended. */
+  videoJobs?: VideoJobTally;
+  /** Drills that check the drift alert of every drift event: missing ones count as lost, repeats as duplicated. */
+  driftAlerts?: { expected: number; missing: number; sentTwice: number };
+  /** Worker processes that died during the run and were started again (as a supervisor would). */
+  workerCrashes?: number;
+  /** Drills that stop a database: from its return to the first write that succeeded. */
+  firstWriteSeconds?: number;
   /** From the fault until every event produced by its end was delivered; undefined if not all arrived in time. */
   recoverSeconds?: number;
+}
+
+/** Video analysis jobs a drill started and how they ended. */
+export interface VideoJobTally {
+  jobs: number;
+  completed: number;
+  /** Completed jobs whose detections are in PostgreSQL exactly once each (no row missing, none twice). */
+  savedExactlyOnce: number;
+  /** Jobs that could not succeed and failed with the reason, their job-failed alarm raised. */
+  failedWithReasonAndAlarm?: number;
+  /** Frames the detector answered successfully. */
+  framesAnalysed?: number;
+  /** Out-of-memory answers the detector gave (each followed by a halved batch). */
+  oomAnswers?: number;
+  /** The smallest batch size a completed job ended with. */
+  smallestBatch?: number;
 }
 
 /** Bad messages produced and the dead letters they became: each once, with a reason. */

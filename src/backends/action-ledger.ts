@@ -27,6 +27,18 @@ async function readRow(pool: Pool, k: ActionKey): Promise<LedgerRow | undefined>
   return rows[0];
 }
 
+/** Records an action as done (a retried attempt that knows the action already ran, e.g. from its heartbeat). */
+export async function markDone(pool: Pool, k: ActionKey, result: unknown): Promise<void> {
+  await pool.query(
+    `INSERT INTO guardian_action_ledger (action, model_name, action_key, status, plan, result, completed_at)
+     VALUES ($1, $2, $3, 'done', '{}', $4, now())
+     ON CONFLICT (action, model_name, action_key) DO UPDATE
+       SET status = 'done', result = EXCLUDED.result, completed_at = now()
+       WHERE guardian_action_ledger.status <> 'done'`,
+    [k.action, k.modelName, k.key, JSON.stringify(result ?? null)],
+  );
+}
+
 /**
  * Runs an action at most once per key, surviving retries and crashes: the plan (what to change,
  * e.g. serve 6 instead of 7) is stored before anything changes, so a retried attempt finishes

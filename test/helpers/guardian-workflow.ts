@@ -59,6 +59,11 @@ export class RecordingBackends {
     this.failures.set(`${modelName}/${name}`, failure);
   }
 
+  /** The backend works again for this model (ends a `failFor`). */
+  recover(modelName: string, name: ActivityName): void {
+    this.failures.delete(`${modelName}/${name}`);
+  }
+
   callsFor(modelName: string, name?: ActivityName): RecordedCall[] {
     return this.calls.filter((c) => c.modelName === modelName && (name === undefined || c.name === name));
   }

@@ -1,3 +1,4 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createGuardianActivities } from '../../src/activities/guardian';
 import type { AlertRequest } from '../../src/contracts/guardian-activities';
 import { FakeWebhookServer, startFakeWebhookServer } from '../helpers/fake-webhook-server';
@@ -111,6 +112,35 @@ describe('sendAlert', () => {
     expect(postsFor(req.alertId)).toHaveLength(2);
     await topics.waitFor((e) => e.event.alert_id === req.alertId);
     // Give a duplicate time to show up before asserting there is none.
+    await topics.waitFor((e) => e.event.alert_id === req.alertId, 2, 2_000);
+    expect(topics.received.filter((e) => e.event.alert_id === req.alertId)).toHaveLength(1);
+  });
+
+  it('heartbeats each delivery, and a retry after the ledger write failed does not publish again', async () => {
+    const req = alert(uniqueName('alert-ledger-down'));
+    const { sendAlert } = createGuardianActivities(t.depsWith({ ALERT_WEBHOOK_URL: '' }));
+    const first = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    first.on('heartbeat', (d: unknown) => beats.push(d));
+    expect(await first.run(sendAlert, req)).toEqual({ deliveredTo: ['kafka'] });
+    expect(beats).toEqual([{ deliveredTo: ['kafka'] }]);
+    await topics.waitFor((e) => e.event.alert_id === req.alertId);
+
+    // As when PostgreSQL went away between the publish and marking the ledger row done: the row is
+    // pending again, and the retry carries the heartbeat of the attempt that published.
+    const key = [`alert:kafka`, req.modelName, req.alertId];
+    await t.pool.query(
+      `UPDATE guardian_action_ledger SET status = 'pending', result = NULL WHERE action = $1 AND model_name = $2 AND action_key = $3`,
+      key,
+    );
+    const retry = new MockActivityEnvironment({ heartbeatDetails: { deliveredTo: ['kafka'] } });
+    expect(await retry.run(sendAlert, req)).toEqual({ deliveredTo: ['kafka'] });
+    const { rows } = await t.pool.query(
+      'SELECT status FROM guardian_action_ledger WHERE action = $1 AND model_name = $2 AND action_key = $3',
+      key,
+    );
+    expect(rows).toEqual([{ status: 'done' }]);
+    // Give a second copy time to show up before asserting there is none.
     await topics.waitFor((e) => e.event.alert_id === req.alertId, 2, 2_000);
     expect(topics.received.filter((e) => e.event.alert_id === req.alertId)).toHaveLength(1);
   });

@@ -3,7 +3,7 @@ import { guardianHistoryQuery } from '../../src/workflows/guardian/definitions';
 import { MODEL_NAME, LAST_ACTION, LAST_SEVERITY } from '../../src/contracts/search-attributes';
 
 import { degradationEvent, driftEvent, eventOfType, systemEvent } from '../unit/policy/model-events';
-import { skipTo, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
+import { eventually, skipTo, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
 import { replayAll } from '../helpers/guardian-replay';
 
 /**
@@ -118,6 +118,33 @@ describe('drift alerts', () => {
     expect(firstAlert.message).toContain(
       'on 4 feature(s) (feature_0, feature_1, feature_2, feature_3); response: RETRAIN',
     );
+  });
+});
+
+describe('alerts while their backend is down', () => {
+  it('keeps retrying a drift alert through a one-minute outage (a database restart under the ledger) and sends it once it is back', async () => {
+    const g = t.guardian('drift-alert-outage');
+    t.fixtures.push(g);
+    t.backends.failFor(g.modelName, 'sendAlert', {
+      kind: 'retryable',
+      message: 'connect ECONNREFUSED 127.0.0.1:5432',
+    });
+    const event = driftEvent({ model: g.modelName, severity: 'LOW' });
+    await g.decide(event, t.backends);
+    const attempts = () =>
+      t.backends
+        .callsFor(g.modelName, 'sendAlert')
+        .filter((c) => c.request.alertId === `${event.event_id}:drift`);
+    // A minute of workflow time: 1 + 2 + 4 + 8 s, then every 10 s — well past the old 5 attempts.
+    await skipTo(t.env, (await t.env.currentTimeMs()) + 60_000);
+    await eventually(async () => (attempts().length >= 8 ? true : undefined), 'eight attempts of the alert');
+    t.backends.recover(g.modelName, 'sendAlert');
+    const failedBefore = attempts().length;
+    await skipTo(t.env, (await t.env.currentTimeMs()) + 15_000);
+    await eventually(async () => (attempts().length > failedBefore ? true : undefined), 'the alert sent');
+    const view = await g.waitUntilIdle(1);
+    expect(view.counters.failedActions).toBe(0);
+    expect(attempts().length).toBe(failedBefore + 1);
   });
 });
 

@@ -48,13 +48,17 @@ export const operations = proxyActivities<GuardianActivities>({
   },
 });
 
-/** Alerts should arrive within 30 s; a few quick retries, then the failure is recorded. */
+/**
+ * Alerts should arrive within 30 s: quick retries, at most 10 s apart. They go on for 10 minutes
+ * because an alert is only sent after its row in the action ledger (PostgreSQL) is claimed, and 5
+ * attempts (15 s) lost every alert of a 30 s database restart; after that the failure is recorded.
+ */
 export const alerts = proxyActivities<GuardianActivities>({
   startToCloseTimeout: '20 seconds',
+  scheduleToCloseTimeout: '10 minutes',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '10 seconds',
-    maximumAttempts: 5,
   },
 });
