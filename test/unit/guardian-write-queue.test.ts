@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { batchProgress } from '../../src/activities/guardian/send-alert';
 import { createSendAlerts } from '../../src/activities/guardian/send-alerts';
 import type { AlertRequest } from '../../src/contracts/guardian-activities';
 import { BackgroundWork } from '../../src/workflows/guardian/background-work';
@@ -108,5 +109,24 @@ describe('sendAlerts', () => {
     expect(failure.nonRetryable).toBe(true);
     const accept = createSendAlerts(async () => ({ deliveredTo: ['kafka'] }));
     await expect(accept([alert('a'), alert('b')])).resolves.toEqual({ delivered: 2 });
+  });
+});
+
+describe('batchProgress (the heartbeat of sendAlerts)', () => {
+  it('keeps every alert of the batch apart, and gives a retry back what each reached', () => {
+    const beats: unknown[] = [];
+    const ctx = (heartbeatDetails: unknown) =>
+      ({ info: { heartbeatDetails }, heartbeat: (d: unknown) => beats.push(d) }) as unknown as Parameters<
+        typeof batchProgress
+      >[0];
+    const first = batchProgress(ctx(undefined));
+    first.delivered('a', ['kafka']);
+    first.delivered('b', ['kafka', 'webhook']);
+    expect(beats.at(-1)).toEqual({ deliveredByAlert: { a: ['kafka'], b: ['kafka', 'webhook'] } });
+    // The retry's attempt reads its predecessor's last heartbeat: nothing is mixed up.
+    const retry = batchProgress(ctx(beats.at(-1)));
+    expect(retry.deliveredEarlier('a')).toEqual(['kafka']);
+    expect(retry.deliveredEarlier('b')).toEqual(['kafka', 'webhook']);
+    expect(retry.deliveredEarlier('c')).toEqual([]);
   });
 });

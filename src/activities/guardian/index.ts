@@ -11,7 +11,7 @@ import { createRecordDecisions } from './record-decisions';
 import { createRollbackModel } from './rollback-model';
 import { createRunTrainingJob } from './run-training-job';
 import { createScaleService } from './scale-service';
-import { createSendAlert } from './send-alert';
+import { createAlertDelivery, createSendAlert } from './send-alert';
 import { createSendAlerts } from './send-alerts';
 import type { GuardianActivities } from '../../contracts/guardian-activities';
 
@@ -19,15 +19,15 @@ import type { GuardianActivities } from '../../contracts/guardian-activities';
 export function createGuardianActivities(deps: ActivityDeps): GuardianActivities {
   const { config, pool, publisher, logger } = deps;
   const scrubber = createSecretScrubber(configuredSecretValues(config));
-  const sendAlert = createSendAlert(deps, createAlertChannels(config, publisher));
+  const alertChannels = createAlertChannels(config, publisher);
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
     rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
-    sendAlert,
-    sendAlerts: createSendAlerts(sendAlert),
+    sendAlert: createSendAlert(deps, alertChannels),
+    sendAlerts: createSendAlerts(createAlertDelivery(deps, alertChannels)),
     raiseMonitoring: createRaiseMonitoring(deps),
   };
 }

@@ -7,8 +7,48 @@ import type { ActivityDeps } from '../deps';
 import { withAlertAnnotations } from './alert-annotations';
 import type { AlertRequest, AlertResult } from '../../contracts/guardian-activities';
 
+const channelNames = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((c): c is string => typeof c === 'string') : [];
+
+/**
+ * Where an activity's alerts already arrived, kept in its heartbeat: a delivery is heartbeated
+ * before its ledger row is marked done, so when PostgreSQL fails in between, the retry knows from
+ * the heartbeat that the alert went out and does not send it again.
+ */
+export interface DeliveryProgress {
+  /** Channels an earlier attempt delivered this alert to. */
+  deliveredEarlier(alertId: string): string[];
+  /** Records (heartbeats) that this alert has now reached these channels. */
+  delivered(alertId: string, channels: string[]): void;
+}
+
+/** One alert per activity (sendAlert): the heartbeat is `{ deliveredTo }`. */
+function singleAlertProgress(ctx: Context | undefined): DeliveryProgress {
+  const details = ctx?.info.heartbeatDetails as { deliveredTo?: unknown } | undefined;
+  const earlier = channelNames(details?.deliveredTo);
+  return {
+    deliveredEarlier: () => earlier,
+    delivered: (_alertId, channels) => ctx?.heartbeat({ deliveredTo: channels }),
+  };
+}
+
+/** Many alerts per activity (sendAlerts): the heartbeat is `{ deliveredByAlert: { id: channels } }`. */
+export function batchProgress(ctx: Context | undefined): DeliveryProgress {
+  const details = ctx?.info.heartbeatDetails as { deliveredByAlert?: Record<string, unknown> } | undefined;
+  const byAlert: Record<string, string[]> = {};
+  for (const [id, channels] of Object.entries(details?.deliveredByAlert ?? {}))
+    byAlert[id] = channelNames(channels);
+  return {
+    deliveredEarlier: (alertId) => byAlert[alertId] ?? [],
+    delivered: (alertId, channels) => {
+      byAlert[alertId] = channels;
+      ctx?.heartbeat({ deliveredByAlert: byAlert });
+    },
+  };
+}
+
 /** The running activity, or undefined when called directly (not as an activity). */
-function currentActivity(): Context | undefined {
+export function currentActivity(): Context | undefined {
   try {
     return Context.current();
   } catch {
@@ -16,11 +56,8 @@ function currentActivity(): Context | undefined {
   }
 }
 
-/** Channels an earlier attempt of this activity delivered to, from its last heartbeat. */
-function deliveredEarlier(ctx: Context | undefined): string[] {
-  const details = ctx?.info.heartbeatDetails as { deliveredTo?: unknown } | undefined;
-  return Array.isArray(details?.deliveredTo) ? details.deliveredTo.filter((c) => typeof c === 'string') : [];
-}
+/** Delivers one alert to every channel once, recording each delivery in `progress`. */
+export type AlertDelivery = (request: AlertRequest, progress: DeliveryProgress) => Promise<AlertResult>;
 
 /**
  * ALERT: to system.alerts and, when configured, the webhook. Each channel gets an alert once:
@@ -28,19 +65,25 @@ function deliveredEarlier(ctx: Context | undefined): string[] {
  * An alert answering a Prometheus alert quotes its summary and description.
  */
 export function createSendAlert(deps: ActivityDeps, channels: AlertChannel[]) {
+  const deliver = createAlertDelivery(deps, channels);
+  return async function sendAlert(request: AlertRequest): Promise<AlertResult> {
+    return deliver(request, singleAlertProgress(currentActivity()));
+  };
+}
+
+/** The delivery of one alert, for `sendAlert` and `sendAlerts` alike. */
+export function createAlertDelivery(deps: ActivityDeps, channels: AlertChannel[]): AlertDelivery {
   const metrics = deps.workerMetrics ?? processWorkerMetrics;
-  return async function sendAlert(original: AlertRequest): Promise<AlertResult> {
+  return async function deliverAlert(original, progress) {
     const request = withAlertAnnotations(original);
     const log = deps.logger.child({
       activity: 'sendAlert',
       model_name: request.modelName,
       alert_id: request.alertId,
     });
-    const ctx = currentActivity();
-    // A delivery is heartbeated before its ledger row is marked done: when PostgreSQL fails in
-    // between, the retry knows from the heartbeat that the alert went out and does not send it again.
-    const earlier = deliveredEarlier(ctx);
-    if (earlier.length > 0) ctx?.heartbeat({ deliveredTo: earlier });
+    const earlier = progress.deliveredEarlier(request.alertId);
+    // Keep what an earlier attempt recorded in this attempt's heartbeat too.
+    if (earlier.length > 0) progress.delivered(request.alertId, earlier);
     const deliveredTo: string[] = [];
     for (const channel of channels) {
       const key = { action: `alert:${channel.name}`, modelName: request.modelName, key: request.alertId };
@@ -61,7 +104,7 @@ export function createSendAlert(deps: ActivityDeps, channels: AlertChannel[]) {
               metrics.alarmFailed('guardian', channel.name);
               throw err;
             }
-            ctx?.heartbeat({ deliveredTo: [...earlier, ...deliveredTo, channel.name] });
+            progress.delivered(request.alertId, [...earlier, ...deliveredTo, channel.name]);
             metrics.alarmSent('guardian', channel.name, request.time);
             return { channel: channel.name };
           },

@@ -3,18 +3,20 @@ import { errorMessage } from '../../domain/error-message';
 import {
   ALERTS_UNDELIVERED_FAILURE,
   type AlertRequest,
-  type AlertResult,
   type FailedAlert,
 } from '../../contracts/guardian-activities';
+import { type AlertDelivery, batchProgress, currentActivity } from './send-alert';
 
 /**
- * A batch of alerts (a guardian's drift alerts), each sent as `sendAlert` sends one: once per
- * channel, so a retry of the batch delivers only what did not arrive before. All are tried even
+ * A batch of alerts (a guardian's drift alerts), each delivered as `sendAlert` delivers one: once
+ * per channel, so a retry of the batch delivers only what did not arrive before. All are tried even
  * when one fails; the failure names the undelivered ones so the guardian counts them exactly.
  */
-export function createSendAlerts(sendAlert: (request: AlertRequest) => Promise<AlertResult>) {
+export function createSendAlerts(deliver: AlertDelivery) {
   return async function sendAlerts(requests: AlertRequest[]): Promise<{ delivered: number }> {
-    const outcomes = await Promise.allSettled(requests.map((request) => sendAlert(request)));
+    // One heartbeat holds every alert's deliveries, by alert id (see DeliveryProgress).
+    const progress = batchProgress(currentActivity());
+    const outcomes = await Promise.allSettled(requests.map((request) => deliver(request, progress)));
     const failed: FailedAlert[] = [];
     let retryable = false;
     outcomes.forEach((outcome, i) => {
