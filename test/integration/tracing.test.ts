@@ -121,7 +121,7 @@ describe('tracing: Kafka message → bridge → guardian decision → activity',
     // The decision's audit row is written in the same trace.
     await waitFor(
       'the audit write in the trace',
-      async () => named(spansOf(traceId), 'RunActivity:recordDecision'),
+      async () => named(spansOf(traceId), 'RunActivity:recordDecisions'),
       (found) => found.length > 0,
     );
   });

@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import type { AlertRequest, DecisionRecord, FailedAlert } from '../../contracts/guardian-activities';
 import type { GuardianCarriedState } from '../../contracts/guardian-messages';
 import { errorMessage } from '../../domain/error-message';
+import { activeTraceContext, inTraceContext } from '../tracing/event-traces';
 import { alerts, audit } from './activities';
 import type { BackgroundWork } from './background-work';
 import { WriteQueue } from './write-queue';
@@ -24,6 +25,11 @@ const BYTES_PER_WRITE = 256 * 1024;
 export class BatchedWrites {
   private readonly auditRows: WriteQueue<DecisionRecord>;
   private readonly driftAlerts: WriteQueue<AlertRequest>;
+  /**
+   * The trace context each item was added in (only for traced events): a batch's activity is
+   * started in its first item's, so that event's trace shows the write.
+   */
+  private readonly traces = new Map<string, unknown>();
 
   constructor(
     private readonly modelName: string,
@@ -57,11 +63,25 @@ export class BatchedWrites {
   }
 
   addAuditRow(record: DecisionRecord): void {
+    this.rememberTrace(`audit:${record.eventId}`);
     this.auditRows.add(record);
   }
 
   addDriftAlert(alert: AlertRequest): void {
+    this.rememberTrace(`alert:${alert.alertId}`);
     this.driftAlerts.add(alert);
+  }
+
+  private rememberTrace(key: string): void {
+    const trace = activeTraceContext();
+    if (trace !== undefined) this.traces.set(key, trace);
+  }
+
+  /** Starts a batch's activity in its first item's trace, and forgets the batch's traces. */
+  private inTraceOf<T>(keys: string[], start: () => T): T {
+    const trace = this.traces.get(keys[0]);
+    for (const key of keys) this.traces.delete(key);
+    return inTraceContext(trace, start);
   }
 
   flush(): void {
@@ -71,9 +91,13 @@ export class BatchedWrites {
 
   private async writeAudit(records: DecisionRecord[]): Promise<void> {
     try {
-      await audit.recordDecisions.executeWithOptions(
-        { summary: `audit: ${records.length} decision(s) from ${records[0].eventId.slice(0, 17)}` },
-        [records],
+      await this.inTraceOf(
+        records.map((r) => `audit:${r.eventId}`),
+        () =>
+          audit.recordDecisions.executeWithOptions(
+            { summary: `audit: ${records.length} decision(s) from ${records[0].eventId.slice(0, 17)}` },
+            [records],
+          ),
       );
     } catch (err) {
       // Retried for an hour (activities.ts) before it gets here: every row of the batch is lost.
@@ -88,9 +112,13 @@ export class BatchedWrites {
 
   private async sendAlerts(requests: AlertRequest[]): Promise<void> {
     try {
-      await alerts.sendAlerts.executeWithOptions(
-        { summary: `ALERT ${requests.length} drift alert(s) from ${requests[0].alertId.slice(0, 17)}` },
-        [requests],
+      await this.inTraceOf(
+        requests.map((r) => `alert:${r.alertId}`),
+        () =>
+          alerts.sendAlerts.executeWithOptions(
+            { summary: `ALERT ${requests.length} drift alert(s) from ${requests[0].alertId.slice(0, 17)}` },
+            [requests],
+          ),
       );
     } catch (err) {
       const failed =

@@ -49,6 +49,7 @@ export function inEventTrace<T>(
   const carrier = carriers.get(eventId);
   if (carrier === undefined) return fn();
   carriers.delete(eventId);
+  traced = true;
   // Loaded only here: an untraced run never evaluates them (see interceptors.ts).
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { ROOT_CONTEXT, trace } = require('@opentelemetry/api') as typeof OtelApi;
@@ -65,4 +66,26 @@ export function inEventTrace<T>(
       span.end();
     }
   });
+}
+
+/** Set once a traced event has been decided in this run: OpenTelemetry is loaded from then on. */
+let traced = false;
+
+/**
+ * The trace context active now (inside `inEventTrace`), to start later work in it; undefined in a
+ * run that has decided no traced event, where OpenTelemetry is never loaded.
+ */
+export function activeTraceContext(): unknown {
+  if (!traced) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { context } = require('@opentelemetry/api') as typeof OtelApi;
+  return context.active();
+}
+
+/** Runs `fn` in a context from `activeTraceContext` (as it is without one). */
+export function inTraceContext<T>(saved: unknown, fn: () => T): T {
+  if (saved === undefined) return fn();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { context } = require('@opentelemetry/api') as typeof OtelApi;
+  return context.with(saved as OtelApi.Context, fn);
 }
