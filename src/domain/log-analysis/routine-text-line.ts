@@ -12,6 +12,7 @@
  * means: this one only answers for lines whose meaning it can read completely.
  */
 import type { LocalTimestamps } from './local-timestamps';
+import { BracketTimestamp } from './bracket-timestamp';
 import type { LogLevel } from './log-line';
 
 /** `c` is white space to String.prototype.trim (ECMAScript WhiteSpace and LineTerminator). */
@@ -28,16 +29,6 @@ function isTrimmedSpace(c: number): boolean {
     c === 0x3000 ||
     c === 0xfeff
   );
-}
-
-function digitsAt(text: string, from: number, count: number): number {
-  let value = 0;
-  for (let i = from; i < from + count; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    value = value * 10 + c;
-  }
-  return value;
 }
 
 /** The non-error level a level word of `length` characters at `at` names, as written; else undefined. */
@@ -72,6 +63,8 @@ export class RoutineTextLines {
   messageFrom = 0;
   messageTo = 0;
 
+  private readonly stamp = new BracketTimestamp();
+
   constructor(private readonly zone: LocalTimestamps) {}
 
   /**
@@ -80,50 +73,8 @@ export class RoutineTextLines {
    */
   read(text: string, from: number, to: number): boolean {
     if (to - from < 23 || text.charCodeAt(from) !== 91 /* [ */) return false;
-    const year = digitsAt(text, from + 1, 4);
-    const month = digitsAt(text, from + 6, 2);
-    const day = digitsAt(text, from + 9, 2);
-    const hour = digitsAt(text, from + 12, 2);
-    const minute = digitsAt(text, from + 15, 2);
-    const second = digitsAt(text, from + 18, 2);
-    const sep = text.charCodeAt(from + 11);
-    if (
-      year < 0 ||
-      month < 1 ||
-      month > 12 ||
-      day < 1 ||
-      day > 31 ||
-      hour < 0 ||
-      hour > 23 ||
-      minute < 0 ||
-      minute > 59 ||
-      second < 0 ||
-      second > 59 ||
-      text.charCodeAt(from + 5) !== 45 ||
-      text.charCodeAt(from + 8) !== 45 ||
-      (sep !== 32 && sep !== 84) ||
-      text.charCodeAt(from + 14) !== 58 ||
-      text.charCodeAt(from + 17) !== 58
-    ) {
-      return false;
-    }
-    let i = from + 20;
-    let ms = 0;
-    const fraction = text.charCodeAt(i);
-    if (fraction === 44 /* , */ || fraction === 46 /* . */) {
-      // The same arithmetic as parseTextLine, so both paths round a fraction alike.
-      i++;
-      let scale = 100;
-      while (i < to) {
-        const c = text.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        ms += c * scale;
-        scale /= 10;
-        i++;
-      }
-      ms = Math.floor(ms);
-    }
-    if (i + 2 > to || text.charCodeAt(i) !== 93 /* ] */ || text.charCodeAt(i + 1) !== 32) return false;
+    const i = this.stamp.read(text, from, to);
+    if (i < 0 || i + 2 > to || text.charCodeAt(i + 1) !== 32) return false;
     const levelStart = i + 2;
     const levelEnd = text.indexOf(' ', levelStart);
     if (levelEnd < 0 || levelEnd >= to) return false;
@@ -143,6 +94,7 @@ export class RoutineTextLines {
     // A message that starts with `PERF ` is a performance record (or a malformed one).
     if (messageTo - messageFrom >= 5 && text.startsWith('PERF ', messageFrom)) return false;
 
+    const { year, month, day, hour, minute, second, ms } = this.stamp;
     this.timeMs = this.zone.toInstant(year, month, day, hour, minute, second, ms);
     this.level = level;
     this.componentFrom = componentFrom;
