@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { startKafkaBroker, type KafkaBroker } from '../../src/local-services/kafka-broker';
 import { findFreePort } from '../../src/local-services/ports';
 import {
@@ -7,9 +5,9 @@ import {
   startFixtureWorker,
   startInProcessBridge,
 } from '../../test/helpers/bridge-harness';
-import { uniqueName } from '../../test/helpers/stack';
 import { sleep, streamDrill } from './stream-drill';
 import type { DrillRun } from './tally';
+import { throwawayDataDir } from './throwaway-dir';
 
 /** Short enough that the drill's producer rides it out with its own retries (nothing to re-send by hand). */
 const DOWN_MS = 3_000;
@@ -20,7 +18,7 @@ const DOWN_MS = 3_000;
  * is counted from the stop.
  */
 export async function kafkaRestartDrill(): Promise<DrillRun> {
-  const dataDir = path.join(os.tmpdir(), uniqueName('drill-kafka'));
+  const { dir: dataDir, remove: removeDataDir } = throwawayDataDir('drill-kafka');
   const port = await findFreePort();
   let broker: KafkaBroker | undefined = await startKafkaBroker({ dataDir, port });
   const t = await createBridgeTestEnv({
@@ -44,5 +42,6 @@ export async function kafkaRestartDrill(): Promise<DrillRun> {
     await worker.stop();
     await t.close();
     await broker?.process.stop();
+    removeDataDir();
   }
 }

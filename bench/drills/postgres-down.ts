@@ -21,6 +21,7 @@ import { makeTestVideo } from '../../test/helpers/test-video';
 import { forkBenchChild, stopChildren, type BenchChild } from '../lib/child-process';
 import { sleep } from './stream-drill';
 import type { DrillRun, VideoJobTally } from './tally';
+import { throwawayDataDir } from './throwaway-dir';
 
 const MODELS = 9;
 /**
@@ -142,7 +143,7 @@ async function written(pool: Pool, models: string[], videoKeys: string[]): Promi
  */
 export async function postgresDownDrill(): Promise<DrillRun> {
   process.env.FFMPEG_PATH ??= 'ffmpeg';
-  const dataDir = path.join(os.tmpdir(), uniqueName('drill-pg'));
+  const { dir: dataDir, remove: removeDataDir } = throwawayDataDir('drill-pg');
   const port = await findFreePort();
   let pg: PostgresServer | undefined = await startPostgresServer({ dataDir, port });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-drill-'));
@@ -347,6 +348,6 @@ export async function postgresDownDrill(): Promise<DrillRun> {
     await detector.close();
     await pg?.stop();
     fs.rmSync(root, { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
   }
 }

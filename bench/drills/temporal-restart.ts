@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { findFreePort } from '../../src/local-services/ports';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/local-services/temporal-dev-server';
 import {
@@ -7,9 +5,9 @@ import {
   startFixtureWorker,
   startInProcessBridge,
 } from '../../test/helpers/bridge-harness';
-import { uniqueName } from '../../test/helpers/stack';
 import { sleep, streamDrill } from './stream-drill';
 import type { DrillRun } from './tally';
+import { throwawayDataDir } from './throwaway-dir';
 
 /** Long enough that the bridge's calls fail and its partitions pause, as in a real restart. */
 const DOWN_MS = 5_000;
@@ -20,7 +18,7 @@ const DOWN_MS = 5_000;
  * shared one serves the drill's own bookkeeping). Recovery is counted from the stop.
  */
 export async function temporalRestartDrill(): Promise<DrillRun> {
-  const dataDir = path.join(os.tmpdir(), uniqueName('drill-temporal'));
+  const { dir: dataDir, remove: removeDataDir } = throwawayDataDir('drill-temporal');
   const port = await findFreePort();
   let server: TemporalDevServer | undefined = await startTemporalDevServer({ dataDir, port, headless: true });
   const t = await createBridgeTestEnv({ temporalAddress: server.address });
@@ -44,5 +42,6 @@ export async function temporalRestartDrill(): Promise<DrillRun> {
     await worker?.stop();
     await t.close();
     await server?.process.stop();
+    removeDataDir();
   }
 }
