@@ -73,9 +73,12 @@ const DRILLS: Record<string, { what: string; run: () => Promise<DrillRun> }> = {
   },
 };
 
+/** Runs every drill in turn: CI's share is `all` once each, without hogs. */
+const ALL = 'all';
+
 const USAGE = `usage: scripts/drill.sh NAME [--repeat N] [--hogs K]\n\ndrills:\n${Object.entries(DRILLS)
   .map(([name, d]) => `  ${name.padEnd(16)} ${d.what}`)
-  .join('\n')}\n`;
+  .join('\n')}\n  ${ALL.padEnd(16)} every drill above in turn\n`;
 
 function passed(run: DrillRun | { error: string }): boolean {
   return (
@@ -133,7 +136,7 @@ function previousFigures(): Record<string, unknown> {
 }
 
 /** The drill, how often and beside how many hogs, from the command line; usage and exit 2 if wrong. */
-function parseCommandLine(): { name: string; repeat: number; hogs: number } {
+function parseCommandLine(): { names: string[]; repeat: number; hogs: number } {
   const usage = (): never => {
     process.stderr.write(USAGE);
     process.exit(2);
@@ -150,9 +153,9 @@ function parseCommandLine(): { name: string; repeat: number; hogs: number } {
   const [name] = parsed.positionals;
   const repeat = Number(parsed.values.repeat);
   const hogs = Number(parsed.values.hogs);
-  if (!DRILLS[name ?? ''] || parsed.positionals.length !== 1 || !(repeat >= 1) || !(hogs >= 0))
-    return usage();
-  return { name, repeat, hogs };
+  const known = name === ALL || DRILLS[name ?? ''] !== undefined;
+  if (!known || parsed.positionals.length !== 1 || !(repeat >= 1) || !(hogs >= 0)) return usage();
+  return { names: name === ALL ? Object.keys(DRILLS) : [name], repeat, hogs };
 }
 
 /** Sums over a drill's runs. */
@@ -202,9 +205,23 @@ function record(name: string, what: string, hogs: number, runs: Array<DrillRun |
   );
 }
 
-async function main(): Promise<void> {
-  const { name, repeat, hogs } = parseCommandLine();
+/** Runs one drill `repeat` times, recording after every run; the number of runs that missed the bar. */
+async function runSeries(name: string, repeat: number, hogs: number): Promise<number> {
   const drill = DRILLS[name];
+  const runs: Array<DrillRun | { error: string }> = [];
+  for (let i = 1; i <= repeat; i++) {
+    const run = await drill.run().catch((err: Error) => ({ error: err.message }));
+    runs.push(run);
+    console.log(`${name} run ${i}/${repeat}: ${passed(run) ? 'PASS' : 'FAIL'} ${JSON.stringify(run)}`);
+    // Recorded after every run: a long series stopped early keeps the runs it finished.
+    record(name, drill.what, hogs, runs);
+  }
+  console.log(`${name} total: ${JSON.stringify(totalOf(runs))}`);
+  return runs.length - runs.filter(passed).length;
+}
+
+async function main(): Promise<void> {
+  const { names, repeat, hogs } = parseCommandLine();
   const { ctx } = await openBenchContext('drills');
   // The bridge tests' machinery reads the stack from the environment, as under `npm test`.
   Object.assign(process.env, {
@@ -213,22 +230,17 @@ async function main(): Promise<void> {
     DATABASE_URL: ctx.endpoints.databaseUrl,
   });
   const stopHogs = startCpuHogs(hogs);
-  const runs: Array<DrillRun | { error: string }> = [];
+  const missed: string[] = [];
   try {
-    for (let i = 1; i <= repeat; i++) {
-      const run = await drill.run().catch((err: Error) => ({ error: err.message }));
-      runs.push(run);
-      console.log(`${name} run ${i}/${repeat}: ${passed(run) ? 'PASS' : 'FAIL'} ${JSON.stringify(run)}`);
-      // Recorded after every run: a long series stopped early keeps the runs it finished.
-      record(name, drill.what, hogs, runs);
+    for (const name of names) {
+      const failures = await runSeries(name, repeat, hogs);
+      if (failures > 0) missed.push(`${name}: ${failures} of ${repeat} runs`);
     }
   } finally {
     stopHogs();
+    await ctx.close();
   }
-  const ok = runs.filter(passed).length;
-  console.log(`${name} total: ${JSON.stringify(totalOf(runs))}`);
-  await ctx.close();
-  if (ok < runs.length) throw new Error(`${name}: ${runs.length - ok} of ${runs.length} runs missed the bar`);
+  if (missed.length > 0) throw new Error(`missed the bar: ${missed.join('; ')}`);
 }
 
 runToCompletion(createLogger({ level: 'warn', pretty: false }), main);

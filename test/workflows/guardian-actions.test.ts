@@ -300,6 +300,25 @@ describe('failing t.backends', () => {
     expect(entry.result).toContain('SCALE_UP failed: connect ECONNREFUSED 127.0.0.1:9; failure alert sent');
   });
 
+  it('keeps retrying MONITOR through a database outage longer than 30 s, then records it done', async () => {
+    const g = t.guardian('monitor-outage');
+    t.backends.failFor(g.modelName, 'raiseMonitoring', {
+      kind: 'retryable',
+      message: 'connect ECONNREFUSED 127.0.0.1:5432',
+    });
+    const event = driftEvent({ model: g.modelName, severity: 'LOW' });
+    await g.send(event);
+    // Retries back off 2, 4, 8, 16, 30, 30 … s: eight attempts span about 90 s of workflow time.
+    for (let i = 0; i < 20 && t.backends.callsFor(g.modelName, 'raiseMonitoring').length < 8; i++)
+      await t.env.sleep(15_000);
+    expect(t.backends.callsFor(g.modelName, 'raiseMonitoring').length).toBeGreaterThanOrEqual(8);
+    t.backends.recover(g.modelName, 'raiseMonitoring');
+    await t.env.sleep(30_000);
+    const entry = await g.waitForEntry(event.event_id, t.backends);
+    expect(entry).toMatchObject({ action: 'MONITOR', status: 'succeeded', executed: true });
+    expect(entry.result).toMatch(/^monitoring every \d+ s until /);
+  });
+
   it('reports a training job that failed, without retrying it', async () => {
     const g = t.guardian('training-fails');
     t.backends.trainingFails.add(g.modelName);

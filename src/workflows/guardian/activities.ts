@@ -37,7 +37,7 @@ export const deployment = proxyActivities<GuardianActivities>({
   },
 });
 
-/** Scaling and monitoring: one quick HTTP/database call each. */
+/** Scaling: one quick HTTP call (and a ledger lookup); a scale-up minutes late helps nobody. */
 export const operations = proxyActivities<GuardianActivities>({
   startToCloseTimeout: '1 minute',
   retry: {
@@ -61,4 +61,15 @@ export const alerts = proxyActivities<GuardianActivities>({
     backoffCoefficient: 2,
     maximumInterval: '10 seconds',
   },
+});
+
+/**
+ * MONITOR is one PostgreSQL write (the override row). Retried like alerts, for up to 10 minutes:
+ * five quick attempts gave up about 30 s into an outage, as long as a database restart takes.
+ * Retry options are not part of the command replay compares, so runs in flight need no patch.
+ */
+export const monitoring = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

@@ -3,7 +3,7 @@ import { type AlertRequest, NO_STABLE_VERSION_FAILURE } from '../../contracts/gu
 import type { ActionOutcome } from '../../contracts/guardian-messages';
 import { alertPriorityFor, type ResponseAction } from '../../domain/policy';
 import { errorMessage } from '../../domain/error-message';
-import { alerts, deployment, operations, training } from './activities';
+import { alerts, deployment, monitoring, operations, training } from './activities';
 
 /** README "What the guardian does with a decision": MONITOR checks every 30 s for 2 h; SCALE_UP adds two instances, SCALE_DOWN removes one. */
 const MONITOR_INTERVAL_SECONDS = 30;
@@ -132,7 +132,7 @@ export async function runAction(request: ActionRequest): Promise<string> {
         return `alert sent to ${result.deliveredTo.join(', ') || 'no channel'}`;
       }
       case 'MONITOR': {
-        const result = await operations.raiseMonitoring.executeWithOptions(
+        const result = await monitoring.raiseMonitoring.executeWithOptions(
           { summary: `MONITOR ${modelName} every ${MONITOR_INTERVAL_SECONDS} s for 2 h (${tag})` },
           [
             {
