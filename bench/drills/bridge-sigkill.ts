@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { BridgeTestEnv } from '../../test/helpers/bridge-harness';
 import { BridgeProcess, spawnBridge } from '../../test/helpers/bridge-process';
 import { onExit } from '../../src/workers/exit-path';
@@ -14,13 +15,15 @@ async function bridgeProcess(t: BridgeTestEnv, name: string): Promise<BridgeProc
 
 /**
  * Drill (b): the bridge process is killed with SIGKILL mid-stream (no shutdown, no commit) and
- * started again, as a supervisor would. Recovery is counted from the kill.
+ * started again, as a supervisor would. Recovery is counted from the kill. The bridges' logs are
+ * removed after a run that returned its figures and kept (their paths in the error) otherwise.
  */
 export async function bridgeSigkillDrill(t: BridgeTestEnv): Promise<DrillRun> {
   const first = await bridgeProcess(t, 'drill-bridge');
   let second: BridgeProcess | undefined;
+  let finished = false;
   try {
-    return await streamDrill(t, async () => {
+    const run = await streamDrill(t, async () => {
       await sleep(3_000);
       first.child.kill('SIGKILL');
       const killedAt = Date.now();
@@ -28,12 +31,18 @@ export async function bridgeSigkillDrill(t: BridgeTestEnv): Promise<DrillRun> {
       second = await bridgeProcess(t, 'drill-bridge-restarted');
       return killedAt;
     });
+    finished = true;
+    return run;
+  } catch (err) {
+    const logs = [first, second].flatMap((b) => (b ? [b.logFile] : [])).join(', ');
+    throw new Error(`${(err as Error).message} (bridge logs: ${logs})`, { cause: err });
   } finally {
     for (const bridge of [first, second]) {
       if (bridge && bridge.child.exitCode === null && bridge.child.signalCode === null) {
         bridge.child.kill('SIGTERM');
         await bridge.exited;
       }
+      if (bridge && finished) fs.rmSync(bridge.logFile, { force: true });
     }
   }
 }
