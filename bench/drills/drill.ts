@@ -200,7 +200,7 @@ function record(name: string, what: string, hogs: number, runs: Array<DrillRun |
     },
     {
       drills: Object.keys(DRILLS),
-      bar: "every run: 0 lost, 0 duplicated, in order per model, recovered within 120 s (300 s after a worker SIGKILL: the training heartbeat timeout is 2 min; 180 s from PostgreSQL's return in postgres-down)",
+      bar: "every run: 0 lost, 0 duplicated, in order per model, recovered within 120 s (300 s after a worker SIGKILL: the training heartbeat timeout is 1 min, then a 30 s retry interval; 180 s from PostgreSQL's return in postgres-down)",
     },
   );
 }

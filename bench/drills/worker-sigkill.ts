@@ -22,7 +22,8 @@ const MODELS_DURING_OUTAGE = 3;
 const JOB_MS = 15_000;
 /**
  * A SIGKILLed worker cannot fail its activities: Temporal notices through the training activity's
- * heartbeat timeout (2 minutes) and retries after its first retry interval (30 s).
+ * heartbeat timeout (1 minute) and retries after its first retry interval (30 s); the bound leaves
+ * room for a slow restart under load.
  */
 const RECOVER_WITHIN_MS = 300_000;
 

@@ -13,10 +13,15 @@ export const audit = proxyActivities<GuardianActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** Training runs for hours and heartbeats while it does; a failed job is reported, not retried forever. */
+/**
+ * Training runs for hours and heartbeats (every 5 s) while it does; a failed job is reported, not
+ * retried forever. A worker that died is noticed after the heartbeat timeout, and the retry follows
+ * the same job: one minute leaves a live worker under load plenty of room (heartbeats go out at
+ * most every 48 s) without leaving a job unwatched for long.
+ */
 export const training = proxyActivities<GuardianActivities>({
   startToCloseTimeout: '6 hours',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '1 minute',
   retry: {
     initialInterval: '30 seconds',
     backoffCoefficient: 2,
