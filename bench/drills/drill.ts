@@ -5,6 +5,7 @@
  * (0 duplicated), in order per model, within the recovery bound. Exit status 1 when a run misses it.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../src/logger';
@@ -185,6 +186,7 @@ function totalOf(runs: Array<DrillRun | { error: string }>) {
     redeliveriesDropped: sum('redeliveriesDropped'),
     outOfOrderModels: sum('outOfOrderModels'),
     recoverSecondsMax: recover.length ? Math.max(...recover) : undefined,
+    loadAverageMax: Math.max(0, ...runs.map((r) => ('error' in r ? 0 : (r.loadAverage?.max ?? 0)))),
     ...deadLetterTotal(runs),
     ...videoJobTotal(runs),
   };
@@ -205,12 +207,26 @@ function record(name: string, what: string, hogs: number, runs: Array<DrillRun |
   );
 }
 
+/** Runs `run` while sampling the 1-minute load average every 5 s: how busy the machine really was. */
+async function underLoadWatch(run: () => Promise<DrillRun>): Promise<DrillRun> {
+  const samples = [os.loadavg()[0]];
+  const timer = setInterval(() => samples.push(os.loadavg()[0]), 5_000);
+  try {
+    const result = await run();
+    const round = (n: number) => Math.round(n * 10) / 10;
+    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+    return { ...result, loadAverage: { mean: round(mean), max: round(Math.max(...samples)) } };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** Runs one drill `repeat` times, recording after every run; the number of runs that missed the bar. */
 async function runSeries(name: string, repeat: number, hogs: number): Promise<number> {
   const drill = DRILLS[name];
   const runs: Array<DrillRun | { error: string }> = [];
   for (let i = 1; i <= repeat; i++) {
-    const run = await drill.run().catch((err: Error) => ({ error: err.message }));
+    const run = await underLoadWatch(drill.run).catch((err: Error) => ({ error: err.message }));
     runs.push(run);
     console.log(`${name} run ${i}/${repeat}: ${passed(run) ? 'PASS' : 'FAIL'} ${JSON.stringify(run)}`);
     // Recorded after every run: a long series stopped early keeps the runs it finished.

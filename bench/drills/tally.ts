@@ -42,6 +42,8 @@ export interface DrillRun {
   firstWriteSeconds?: number;
   /** From the fault until every event produced by its end was delivered; undefined if not all arrived in time. */
   recoverSeconds?: number;
+  /** The machine's 1-minute load average during the run, sampled every 5 s (hogs and all). */
+  loadAverage?: { mean: number; max: number };
 }
 
 /** Video analysis jobs a drill started and how they ended. */
