@@ -77,9 +77,15 @@ const DRILLS: Record<string, { what: string; run: () => Promise<DrillRun> }> = {
 /** Runs every drill in turn: CI's share is `all` once each, without hogs. */
 const ALL = 'all';
 
-const USAGE = `usage: scripts/drill.sh NAME [--repeat N] [--hogs K]\n\ndrills:\n${Object.entries(DRILLS)
+const DRILL_LIST = Object.entries(DRILLS)
   .map(([name, d]) => `  ${name.padEnd(16)} ${d.what}`)
-  .join('\n')}\n  ${ALL.padEnd(16)} every drill above in turn\n`;
+  .join('\n');
+const USAGE = `usage: scripts/drill.sh NAME [--repeat N] [--hogs K] [--no-record]
+
+drills:
+${DRILL_LIST}
+  ${ALL.padEnd(16)} every drill above in turn
+`;
 
 function passed(run: DrillRun | { error: string }): boolean {
   return (
@@ -137,7 +143,7 @@ function previousFigures(): Record<string, unknown> {
 }
 
 /** The drill, how often and beside how many hogs, from the command line; usage and exit 2 if wrong. */
-function parseCommandLine(): { names: string[]; repeat: number; hogs: number } {
+function parseCommandLine(): { names: string[]; repeat: number; hogs: number; keep: boolean } {
   const usage = (): never => {
     process.stderr.write(USAGE);
     process.exit(2);
@@ -146,7 +152,12 @@ function parseCommandLine(): { names: string[]; repeat: number; hogs: number } {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { repeat: { type: 'string', default: '1' }, hogs: { type: 'string', default: '0' } },
+      options: {
+        repeat: { type: 'string', default: '1' },
+        hogs: { type: 'string', default: '0' },
+        // CI's share (`all`, once each) checks the drills without replacing the recorded series.
+        'no-record': { type: 'boolean', default: false },
+      },
     });
   } catch {
     return usage();
@@ -156,7 +167,8 @@ function parseCommandLine(): { names: string[]; repeat: number; hogs: number } {
   const hogs = Number(parsed.values.hogs);
   const known = name === ALL || DRILLS[name ?? ''] !== undefined;
   if (!known || parsed.positionals.length !== 1 || !(repeat >= 1) || !(hogs >= 0)) return usage();
-  return { names: name === ALL ? Object.keys(DRILLS) : [name], repeat, hogs };
+  const names = name === ALL ? Object.keys(DRILLS) : [name];
+  return { names, repeat, hogs, keep: !parsed.values['no-record'] };
 }
 
 /** Sums over a drill's runs. */
@@ -222,7 +234,7 @@ async function underLoadWatch(run: () => Promise<DrillRun>): Promise<DrillRun> {
 }
 
 /** Runs one drill `repeat` times, recording after every run; the number of runs that missed the bar. */
-async function runSeries(name: string, repeat: number, hogs: number): Promise<number> {
+async function runSeries(name: string, repeat: number, hogs: number, keep: boolean): Promise<number> {
   const drill = DRILLS[name];
   const runs: Array<DrillRun | { error: string }> = [];
   for (let i = 1; i <= repeat; i++) {
@@ -230,14 +242,14 @@ async function runSeries(name: string, repeat: number, hogs: number): Promise<nu
     runs.push(run);
     console.log(`${name} run ${i}/${repeat}: ${passed(run) ? 'PASS' : 'FAIL'} ${JSON.stringify(run)}`);
     // Recorded after every run: a long series stopped early keeps the runs it finished.
-    record(name, drill.what, hogs, runs);
+    if (keep) record(name, drill.what, hogs, runs);
   }
   console.log(`${name} total: ${JSON.stringify(totalOf(runs))}`);
   return runs.length - runs.filter(passed).length;
 }
 
 async function main(): Promise<void> {
-  const { names, repeat, hogs } = parseCommandLine();
+  const { names, repeat, hogs, keep } = parseCommandLine();
   const { ctx } = await openBenchContext('drills');
   // The bridge tests' machinery reads the stack from the environment, as under `npm test`.
   Object.assign(process.env, {
@@ -249,7 +261,7 @@ async function main(): Promise<void> {
   const missed: string[] = [];
   try {
     for (const name of names) {
-      const failures = await runSeries(name, repeat, hogs);
+      const failures = await runSeries(name, repeat, hogs, keep);
       if (failures > 0) missed.push(`${name}: ${failures} of ${repeat} runs`);
     }
   } finally {
