@@ -135,6 +135,13 @@ export const guardianSettings = {
       'HTTP endpoint that changes a serving service instance count. Unset: scaling is recorded in PostgreSQL only.',
     expects: 'an http(s) URL',
   }),
+  monitoringServiceUrl: setting({
+    env: 'MONITORING_SERVICE_URL',
+    schema: httpUrl.optional(),
+    description:
+      "HTTP endpoint that raises a model's check frequency for MONITOR. Unset: recorded in PostgreSQL (model_monitoring_overrides) only.",
+    expects: 'an http(s) URL',
+  }),
   scalingMaxInstances: setting({
     env: 'SCALING_MAX_INSTANCES',
     schema: z.coerce.number().int().min(1).default(20),

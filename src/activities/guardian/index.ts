@@ -1,4 +1,5 @@
 import { createAlertChannels } from '../../backends/alerts';
+import { createMonitoringBackend } from '../../backends/monitoring';
 import { createModelRegistry } from '../../backends/registry';
 import { createScalingBackend } from '../../backends/scaling';
 import { createTrainingBackend } from '../../backends/training';
@@ -28,6 +29,6 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
     sendAlert: createSendAlert(deps, alertChannels),
     sendAlerts: createSendAlerts(createAlertDelivery(deps, alertChannels)),
-    raiseMonitoring: createRaiseMonitoring(deps),
+    raiseMonitoring: createRaiseMonitoring(deps, createMonitoringBackend(config.guardian, pool)),
   };
 }

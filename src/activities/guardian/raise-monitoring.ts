@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { raiseMonitoringFrequency } from '../../backends/monitoring/monitoring-overrides';
+import type { MonitoringBackend } from '../../backends/monitoring';
 import type { ActivityDeps } from '../deps';
 import type { MonitoringRequest, MonitoringResult } from '../../contracts/guardian-activities';
 
-/** MONITOR: records a raised check frequency for the model (table model_monitoring_overrides). */
-export function createRaiseMonitoring(deps: ActivityDeps) {
+/** MONITOR: raises the model's check frequency on the monitoring backend (HTTP service or table). */
+export function createRaiseMonitoring(deps: ActivityDeps, backend: MonitoringBackend) {
   return async function raiseMonitoring(request: MonitoringRequest): Promise<MonitoringResult> {
     if (!(request.intervalSeconds > 0) || !(request.durationSeconds > 0)) {
       throw ApplicationFailure.nonRetryable(
@@ -12,10 +12,11 @@ export function createRaiseMonitoring(deps: ActivityDeps) {
         'InvalidMonitoringRequest',
       );
     }
-    const until = await raiseMonitoringFrequency(deps.pool, request, new Date());
+    const until = await backend.raise(request, new Date());
     deps.logger.info(
       {
         activity: 'raiseMonitoring',
+        backend: backend.kind,
         model_name: request.modelName,
         interval_seconds: request.intervalSeconds,
         until,
