@@ -85,6 +85,21 @@ export const videoSettings = {
     expects: 'a positive number of minutes',
     defaultText: '30',
   }),
+  rerunAttempts: setting({
+    env: 'VIDEO_RERUN_ATTEMPTS',
+    schema: z.coerce.number().int().min(0).max(5).default(1),
+    description:
+      'A job that failed for a reason that may pass (detector or database unavailable, GPU out of memory, a timeout) runs again this many times, as the same job; a missing, unreadable or refused video never does. 0: never.',
+    expects: 'an integer from 0 to 5',
+    defaultText: '1',
+  }),
+  rerunDelaySeconds: setting({
+    env: 'VIDEO_RERUN_DELAY_SECONDS',
+    schema: positiveNumber.default(60),
+    description: 'How long a failed job waits before it runs again (VIDEO_RERUN_ATTEMPTS).',
+    expects: 'a positive number of seconds',
+    defaultText: '60',
+  }),
   failureRateAlertPercent: setting({
     env: 'VIDEO_FAILURE_RATE_ALERT_PERCENT',
     schema: positiveNumber.max(100).default(10),

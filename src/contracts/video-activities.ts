@@ -32,6 +32,9 @@ export interface VideoJobSettings {
    * runs recorded before it existed: those keep every activity on the workflow's queue.
    */
   detectorTaskQueue?: string;
+  /** VIDEO_RERUN_ATTEMPTS / _DELAY_SECONDS; absent in runs recorded before re-runs existed (none). */
+  rerunAttempts?: number;
+  rerunDelaySeconds?: number;
   dbRetry: {
     maximumAttempts: number;
     initialIntervalSeconds: number;
@@ -48,6 +51,8 @@ export interface ClaimRequest {
   job: VideoJobRef;
   eventId: string;
   reanalyze: boolean;
+  /** A re-run of the failed run with this id: that run does not make this one a duplicate. */
+  rerunOf?: string;
 }
 
 export interface DetectorModel {

@@ -81,6 +81,17 @@ export interface VideoAnalysisInput {
   eventId: string;
   /** A deliberate re-analysis of a video analysed before. */
   reanalyze?: boolean;
+  /** Set on an automatic re-run (continue-as-new of a failed run): which one and why. */
+  rerun?: VideoRerun;
+}
+
+/** An automatic re-run of a failed video job (VIDEO_RERUN_ATTEMPTS): the same job, run again. */
+export interface VideoRerun {
+  /** 1 for the first re-run. */
+  attempt: number;
+  previousRunId: string;
+  /** The failure of the previous run. */
+  reason: string;
 }
 
 /**

@@ -82,6 +82,8 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
     DETECTOR_URL: detector.url,
     VIDEO_SOURCE_DIR: sourceDir,
     VIDEO_WORK_DIR: workDir,
+    // A failed job ends there unless a test asks for re-runs (test/integration/video-rerun.test.ts).
+    VIDEO_RERUN_ATTEMPTS: '0',
     DATABASE_URL: databaseUrl,
     ...options.env,
   };

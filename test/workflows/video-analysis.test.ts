@@ -8,6 +8,7 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type {
+  ClaimRequest,
   DetectBatchRequest,
   JobOutcome,
   PersonDetection,
@@ -77,6 +78,7 @@ interface Recorder {
   outcomes: JobOutcome[];
   cleanups: number;
   steps: string[];
+  claims: ClaimRequest[];
 }
 
 interface FakeOptions {
@@ -91,6 +93,8 @@ interface FakeOptions {
   alreadyAnalysed?: boolean;
   /** Frame extraction runs until cancelled (a long video). */
   extractionNeverEnds?: boolean;
+  /** Settings on top of SETTINGS, e.g. re-runs. */
+  settings?: Partial<VideoJobSettings>;
 }
 
 /** One person on every frame, so detections = frames. */
@@ -99,9 +103,10 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
   const extracting = new Promise<void>((resolve) => (extractionStarted = resolve));
   return {
     async videoJobSettings() {
-      return SETTINGS;
+      return { ...SETTINGS, ...opts.settings };
     },
-    async claimVideoJob() {
+    async claimVideoJob(request) {
+      rec.claims.push(request);
       // A long extraction is under way when the claim answers (bounded: the claim never hangs).
       if (opts.extractionNeverEnds)
         await Promise.race([extracting, new Promise((resolve) => setTimeout(resolve, 10_000))]);
@@ -196,7 +201,16 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
 }
 
 function newRecorder(): Recorder {
-  return { detectCalls: [], saved: [], saveAttempts: 0, alerts: [], outcomes: [], cleanups: 0, steps: [] };
+  return {
+    detectCalls: [],
+    saved: [],
+    saveAttempts: 0,
+    alerts: [],
+    outcomes: [],
+    cleanups: 0,
+    steps: [],
+    claims: [],
+  };
 }
 
 describe('videoAnalysisWorkflow (time-skipping)', () => {
@@ -322,6 +336,29 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
     expect(rec.cleanups).toBe(1);
     expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'failed' })]);
     expect(rec.alerts).toEqual([expect.objectContaining({ kind: 'job_failed', priority: 'high' })]);
+  });
+
+  it('runs a job that failed for a reason that may pass once more as a new run, after the delay', async () => {
+    const rec = newRecorder();
+    const settings = { rerunAttempts: 1, rerunDelaySeconds: 300 };
+    const { cause, firstRunId, lastRunId } = await withWorker(
+      fakeActivities(rec, { frameCount: 40, oomAbove: 0, settings }),
+      async (tq) => {
+        const handle = await start(tq);
+        const cause = await failureOf(handle.result());
+        return { cause, firstRunId: handle.firstExecutionRunId, lastRunId: (await handle.describe()).runId };
+      },
+    );
+    expect((cause as ApplicationFailure).type).toBe('GpuOutOfMemoryAtBatchSizeOne');
+    expect(lastRunId).not.toBe(firstRunId);
+    expect(rec.claims.map((c) => c.rerunOf)).toEqual([undefined, firstRunId]);
+    expect(rec.outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
+    expect(rec.cleanups).toBe(2);
+    expect(rec.alerts.map((a) => [a.kind, a.priority])).toEqual([
+      ['job_failed', 'medium'],
+      ['job_failed', 'high'],
+    ]);
+    expect(rec.alerts[0].title).toMatch(/running again in 300 s \(re-run 1 of 1\)$/);
   });
 
   it('shows progress while detecting', async () => {

@@ -10,8 +10,10 @@ import type { VideoActivityContext } from './context';
 
 /** Records the run in video_analysis_jobs; reports an earlier finished job of the same video. */
 export function createClaimVideoJob(ctx: VideoActivityContext): VideoActivities['claimVideoJob'] {
-  return async function claimVideoJob({ job, eventId, reanalyze }) {
-    return ctx.withDatabase(job, 'recording the job', () => claimJob(ctx.pool, job, eventId, reanalyze));
+  return async function claimVideoJob({ job, eventId, reanalyze, rerunOf }) {
+    return ctx.withDatabase(job, 'recording the job', () =>
+      claimJob(ctx.pool, job, eventId, reanalyze, rerunOf),
+    );
   };
 }
 

@@ -16,6 +16,8 @@ export function createVideoJobSettings(
       detectorTimeoutSeconds: video.detectorRequestTimeoutSeconds,
       extractTimeoutMinutes: video.extractTimeoutMinutes,
       detectorTaskQueue,
+      rerunAttempts: video.rerunAttempts,
+      rerunDelaySeconds: video.rerunDelaySeconds,
       dbRetry: {
         maximumAttempts: video.dbRetryAttempts,
         initialIntervalSeconds: video.dbRetryInitialDelaySeconds,

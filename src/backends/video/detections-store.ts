@@ -84,6 +84,7 @@ export async function claimJob(
   job: VideoJobRef,
   eventId: string,
   reanalyze: boolean,
+  rerunOf?: string,
 ): Promise<ClaimResult> {
   return inTransaction(pool, async (client) => {
     await client.query(
@@ -93,9 +94,10 @@ export async function claimJob(
     );
     const earlier = await client.query<{ run_id: string; status: string; finished_at: Date | null }>(
       `SELECT run_id, status, finished_at FROM video_analysis_jobs
-        WHERE video_key = $1 AND run_id <> $2 AND status IN ('completed', 'failed', 'cancelled')
+        WHERE video_key = $1 AND run_id <> $2 AND run_id <> $3 AND status IN ('completed', 'failed', 'cancelled')
         ORDER BY finished_at DESC NULLS LAST LIMIT 1`,
-      [job.videoKey, job.runId],
+      // A re-run continues its failed run: that run is the same job, not an earlier analysis.
+      [job.videoKey, job.runId, rerunOf ?? ''],
     );
     const row = earlier.rows[0];
     if (!row || reanalyze) return { alreadyAnalysed: false };

@@ -2,11 +2,13 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  continueAsNew,
   isCancellation,
   log,
   patched,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -25,6 +27,7 @@ import { startEarly, type EarlyStart } from './early-start';
 import { startLongJobAlarm } from './long-job-alarm';
 import { videoProgressQuery } from './definitions';
 import { formatDuration, ProgressTracker } from './progress';
+import { planRerun, RERUN_PATCH, type RerunPlan } from './rerun';
 import { saveInChunks } from './save-in-chunks';
 
 /**
@@ -160,6 +163,7 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
       job,
       eventId: input.eventId,
       reanalyze: input.reanalyze === true,
+      ...(input.rerun ? { rerunOf: input.rerun.previousRunId } : {}),
     });
     if (claim.alreadyAnalysed) {
       // Only awaited when there is one: even an `await undefined` would reorder this task's
@@ -254,12 +258,14 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
   }
 
   // Step 5 and the bookkeeping run whatever happened, also when the job was cancelled.
-  return await CancellationScope.nonCancellable(async () => {
+  const ended = await CancellationScope.nonCancellable(async (): Promise<VideoAnalysisResult | RerunPlan> => {
     const failedAt = progress.label;
     const cancelled = failure !== undefined && isCancellation(failure);
     const problem = failure === undefined || cancelled ? undefined : describeFailure(failure);
     const status = result && failure === undefined ? result.status : cancelled ? 'cancelled' : 'failed';
     const message = problem && `Video analysis of ${job.videoKey} failed at ${failedAt}: ${problem.message}`;
+    const rerun =
+      problem && patched(RERUN_PATCH) ? planRerun(input, settings, problem, info.runId) : undefined;
     if (problem) progress.update({ error: problem.message });
     if (cancelled) progress.update({ error: 'cancelled' });
     const snap = progress.snapshot(Date.now());
@@ -287,10 +293,23 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
           .publishVideoAlert({
             job,
             kind: 'job_failed',
-            priority: 'high',
-            title: `Video analysis of ${job.videoKey} failed`,
-            message: message!,
-            details: { failureType: problem.type, failedAt, progress: snap },
+            // A failure that runs again is a warning; the last one is what needs a person.
+            priority: rerun ? 'medium' : 'high',
+            title: rerun
+              ? `Video analysis of ${job.videoKey} failed; running again in ${rerun.delaySeconds} s (re-run ${rerun.next.attempt} of ${rerun.allowed})`
+              : `Video analysis of ${job.videoKey} failed`,
+            message:
+              message! +
+              (input.rerun
+                ? ` (re-run ${input.rerun.attempt} of a job that first failed: ${input.rerun.reason})`
+                : ''),
+            details: {
+              failureType: problem.type,
+              failedAt,
+              progress: snap,
+              rerun: rerun?.next,
+              rerunOf: input.rerun,
+            },
           })
           .catch((err: unknown) =>
             log.error('job failure alert could not be published', { error: describeFailure(err).message }),
@@ -304,6 +323,7 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
       return result;
     }
     if (cancelled) throw failure;
+    if (rerun) return rerun;
     throw ApplicationFailure.create({
       message: message!,
       type: problem!.type,
@@ -311,6 +331,16 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
       cause: failure instanceof Error ? failure : undefined,
     });
   });
+  if ('videoKey' in ended) return ended;
+
+  // The same job runs again as a new run of this workflow (same id, so the duplicate guard holds);
+  // cancelling it while it waits ends it.
+  setCurrentDetails(
+    `${progress.summary(Date.now())}\nRunning again in ${ended.delaySeconds} s (re-run ${ended.next.attempt} of ${ended.allowed}).`,
+  );
+  log.warn('video analysis failed; running the job again', { videoKey: job.videoKey, ...ended.next });
+  await sleep(ended.delaySeconds * 1000);
+  return await continueAsNew<typeof videoAnalysisWorkflow>({ ...input, rerun: ended.next });
 
   async function recordOutcome(outcome: {
     status: 'completed' | 'failed' | 'cancelled' | 'duplicate';
