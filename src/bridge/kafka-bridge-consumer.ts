@@ -14,6 +14,7 @@ import { messageBytes } from './message-bytes';
 import { LaneItem, PartitionLane } from './partition-lane';
 import { GuardianDelivery, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
 import { traceCarrierOf } from './delivery-spans';
+import { isBrokerOutage } from './broker-outage';
 
 export interface KafkaBridgeConsumerOptions {
   kafka: Kafka;
@@ -35,7 +36,7 @@ export interface KafkaBridgeConsumerOptions {
   limit: ConcurrencyLimit;
   metrics: BridgeMetrics;
   logger: Logger;
-  /** The consumer crashed and kafkajs will not restart it: the process must exit non-zero. */
+  /** The consumer crashed for a reason no restart can fix: the process must exit non-zero. */
   onFatal(err: Error): void;
 }
 
@@ -85,10 +86,23 @@ export class KafkaBridgeConsumer {
   private lastCrash: ConsumerHealth['lastCrash'];
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly restartBackoff: CappedBackoff;
 
-  constructor(private readonly options: KafkaBridgeConsumerOptions) {}
+  constructor(private readonly options: KafkaBridgeConsumerOptions) {
+    this.restartBackoff = new CappedBackoff(options.retryInitialDelayMs, options.retryMaxDelayMs);
+  }
 
   async start(): Promise<void> {
+    await this.connectAndRun();
+    this.options.logger.info(
+      { groupId: this.options.groupId, topics: [...this.options.topics.keys()] },
+      'Kafka bridge consumer started',
+    );
+  }
+
+  /** A new kafkajs consumer in the group: at start, and again after a crash kafkajs does not restart. */
+  private async connectAndRun(): Promise<void> {
     const o = this.options;
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
@@ -111,12 +125,37 @@ export class KafkaBridgeConsumer {
       eachBatch: async (payload) => this.onBatch(payload),
     });
     this.running = true;
-    o.logger.info({ groupId: o.groupId, topics: [...o.topics.keys()] }, 'Kafka bridge consumer started');
+  }
+
+  /**
+   * Starts a consumer again after the cluster was unreachable for longer than kafkajs's retries.
+   * Lanes stay as they are: the new member's group join reconciles them like any rebalance, and
+   * offsets resume from the last commit (redeliveries are dropped by event id).
+   */
+  private scheduleRestart(): void {
+    if (this.restartTimer) return;
+    const delayMs = this.restartBackoff.nextDelayMs();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      const previous = this.consumer;
+      void (async () => {
+        await previous?.disconnect().catch(() => undefined);
+        await this.connectAndRun();
+      })().catch((err: Error) => {
+        this.options.logger.warn(
+          { err: err.message, attempt: this.restartBackoff.attempts },
+          'Kafka consumer could not start again yet; will retry',
+        );
+        if (!this.stopping) this.scheduleRestart();
+      });
+    }, delayMs);
   }
 
   /** Stops fetching, lets in-flight deliveries finish, commits, leaves the group and disconnects. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.restartTimer);
     const lanes = [...this.lanes.values()];
     for (const { lane } of lanes) lane.halt();
     this.pauseFetching(lanes.map(({ topic, partition }) => ({ topic, partition })));
@@ -290,20 +329,29 @@ export class KafkaBridgeConsumer {
       logger.info({ partitions: owned.size }, 'Kafka consumer recovered: re-joined the group');
     else logger.info({ partitions: owned.size }, 'Kafka consumer joined the group');
     this.crashedSinceJoin = false;
+    this.restartBackoff.reset();
   }
 
-  private onCrash(error: Error, restart: boolean): void {
+  private onCrash(error: Error, kafkajsRestarts: boolean): void {
     const { logger, metrics } = this.options;
+    const weRestart = !kafkajsRestarts && isBrokerOutage(error);
+    const restart = kafkajsRestarts || weRestart;
     metrics.consumerCrashes.inc({ restarted: String(restart) });
     this.joined = false;
     this.crashedSinceJoin = true;
     this.lastCrash = { error: error.message, restart, at: new Date().toISOString() };
     if (this.stopping) return;
-    if (restart) {
+    if (kafkajsRestarts) {
       logger.error(
         { err: error },
         'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)',
       );
+    } else if (weRestart) {
+      logger.error(
+        { err: error },
+        'Kafka consumer crashed: the cluster stayed unreachable past its retries; the bridge starts it again (offsets resume from the last commit)',
+      );
+      this.scheduleRestart();
     } else {
       this.running = false;
       logger.fatal({ err: error }, 'Kafka consumer crashed and cannot restart');

@@ -20,10 +20,17 @@ export interface KafkaBroker {
 export interface KafkaBrokerOptions {
   dataDir: string;
   port: number;
+  /** Server properties that replace the defaults below (fault drills and tests only). */
+  overrides?: Record<string, string>;
 }
 
-function serverProperties(dataDir: string, port: number, controllerPort: number): string {
-  return [
+function serverProperties(
+  dataDir: string,
+  port: number,
+  controllerPort: number,
+  overrides: Record<string, string> = {},
+): string {
+  const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
@@ -42,8 +49,9 @@ function serverProperties(dataDir: string, port: number, controllerPort: number)
     'auto.create.topics.enable=false',
     // Dead letters carry the original message plus context, so allow a little over 1 MiB.
     'message.max.bytes=4194304',
-    '',
-  ].join('\n');
+  ];
+  const kept = lines.filter((line) => !(line.split('=')[0] in overrides));
+  return [...kept, ...Object.entries(overrides).map(([key, value]) => `${key}=${value}`), ''].join('\n');
 }
 
 /** A single-node Kafka in KRaft mode on 127.0.0.1, from the Maven jars. */
@@ -65,7 +73,10 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     fs.writeFileSync(controllerPortFile, String(controllerPort));
   }
   const propertiesFile = path.join(dataDir, 'server.properties');
-  fs.writeFileSync(propertiesFile, serverProperties(dataDir, options.port, controllerPort));
+  fs.writeFileSync(
+    propertiesFile,
+    serverProperties(dataDir, options.port, controllerPort, options.overrides),
+  );
 
   if (!fs.existsSync(path.join(dataDir, 'log', 'meta.properties'))) {
     // Like Kafka's own Uuid.randomUuid(): an id starting with "-" would be read as an option.

@@ -1,0 +1,45 @@
+import {
+  KafkaJSConnectionError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSSASLAuthenticationError,
+} from 'kafkajs';
+import { isBrokerOutage } from '../../src/bridge/broker-outage';
+
+describe('isBrokerOutage: which consumer crashes the bridge recovers from by itself', () => {
+  it('recognises the coordinator lookup kafkajs gives up on after a slow broker restart', () => {
+    // As kafkajs's retrier wraps it (src/retry/index.js): the original error travels as the cause.
+    const cause = new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator');
+    const NonRetriable = KafkaJSNonRetriableError as unknown as new (
+      e: Error,
+      options: { cause: Error },
+    ) => KafkaJSNonRetriableError;
+    const crash = new NonRetriable(cause, { cause });
+    expect(isBrokerOutage(crash)).toBe(true);
+  });
+
+  it('recognises connection failures and exhausted retries', () => {
+    expect(isBrokerOutage(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'))).toBe(true);
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection timeout'), {
+      retryCount: 5,
+      retryTime: 1000,
+    });
+    expect(isBrokerOutage(exhausted)).toBe(true);
+  });
+
+  it('leaves mistakes a person must fix to the process supervisor', () => {
+    expect(isBrokerOutage(new KafkaJSSASLAuthenticationError('SASL PLAIN authentication failed'))).toBe(
+      false,
+    );
+    expect(isBrokerOutage(new KafkaJSNonRetriableError('Topic authorization failed'))).toBe(false);
+    expect(isBrokerOutage(new Error('something else'))).toBe(false);
+    expect(isBrokerOutage('not an error')).toBe(false);
+  });
+
+  it('stops at a cyclic cause chain', () => {
+    const a = new Error('a') as Error & { cause?: unknown };
+    a.cause = a;
+    expect(isBrokerOutage(a)).toBe(false);
+  });
+});
