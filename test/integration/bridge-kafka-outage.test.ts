@@ -14,39 +14,55 @@ import {
 import { uniqueName } from '../helpers/stack';
 
 /**
- * Kafka goes away under a running bridge and comes back. This test runs its OWN single-node
- * broker (same data directory across the restart) instead of the shared one.
+ * A bridge on a single-node broker of the test's OWN (the shared one is left alone), which the
+ * test stops and starts again on the same data directory and port.
  */
-describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', () => {
-  const dataDir = path.join(process.env.TEST_DATA_DIR ?? os.tmpdir(), uniqueName('kafka-outage'));
-  let port: number;
-  let broker: KafkaBroker | undefined;
-  let t: BridgeTestEnv;
-  let worker: { stop(): Promise<void> };
-  let running: Awaited<ReturnType<typeof startInProcessBridge>> | undefined;
-  const captured = capturingLogger('info');
-
+function useOwnBroker(name: string, firstStart: Record<string, string> = {}) {
+  const dataDir = path.join(process.env.TEST_DATA_DIR ?? os.tmpdir(), uniqueName(name));
+  const world = {
+    port: 0,
+    broker: undefined as KafkaBroker | undefined,
+    t: undefined as unknown as BridgeTestEnv,
+    worker: undefined as { stop(): Promise<void> } | undefined,
+    running: undefined as Awaited<ReturnType<typeof startInProcessBridge>> | undefined,
+    captured: capturingLogger('info'),
+    async stopBroker() {
+      await world.broker!.process.stop();
+      world.broker = undefined;
+    },
+    async startBroker(overrides?: Record<string, string>) {
+      world.broker = await startKafkaBroker({ dataDir, port: world.port, overrides });
+    },
+    startBridge: async () => {
+      world.running = await startInProcessBridge(world.t, { logger: world.captured.logger });
+      return world.running;
+    },
+  };
   beforeAll(async () => {
-    port = await findFreePort();
-    broker = await startKafkaBroker({ dataDir, port });
-    t = await createBridgeTestEnv({
-      kafkaBrokers: broker.brokers.join(','),
+    world.port = await findFreePort();
+    await world.startBroker(firstStart);
+    world.t = await createBridgeTestEnv({
+      kafkaBrokers: world.broker!.brokers.join(','),
       env: { BRIDGE_SESSION_TIMEOUT_MS: '10000' },
     });
-    worker = await startFixtureWorker(t.env.TEMPORAL_ADDRESS!, t.taskQueue);
-    running = await startInProcessBridge(t, { logger: captured.logger });
+    world.worker = await startFixtureWorker(world.t.env.TEMPORAL_ADDRESS!, world.t.taskQueue);
   }, 240_000);
-
   afterAll(async () => {
-    await running?.stop();
-    await worker?.stop();
-    await t?.close();
-    await broker?.process.stop();
+    await world.running?.stop();
+    await world.worker?.stop();
+    await world.t?.close();
+    await world.broker?.process.stop();
   }, 120_000);
+  return world;
+}
+
+describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', () => {
+  const world = useOwnBroker('kafka-outage');
 
   it('survives the consumer crashing while Kafka is down, rejoins by itself and delivers everything once, in order', async () => {
+    const running = await world.startBridge();
     const models = [1, 2, 3].map((n) => uniqueName(`kafka-outage-model-${n}`));
-    const stream = modelEventStream(t, models);
+    const stream = modelEventStream(world.t, models);
     const { received, expected } = stream;
     const produceRound = async (perModel: number) => {
       for (let i = 0; i < perModel; i++) await stream.round();
@@ -59,19 +75,18 @@ describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', (
       (r) => JSON.stringify(r) === JSON.stringify(expected()),
     );
 
-    await broker!.process.stop();
-    broker = undefined;
+    await world.stopBroker();
     await waitFor(
       'the consumer to notice',
-      async () => running!.bridge.metrics.consumerCrashes.get({ restarted: 'true' }),
+      async () => running.bridge.metrics.consumerCrashes.get({ restarted: 'true' }),
       (n) => n > 0,
       120_000,
     );
-    expect(running!.bridge.health().kafka).toEqual(
+    expect(running.bridge.health().kafka).toEqual(
       expect.objectContaining({ lastCrash: expect.objectContaining({ restart: true }) }),
     );
 
-    broker = await startKafkaBroker({ dataDir, port });
+    await world.startBroker();
     await produceRound(5);
     const final = await waitFor(
       'every event after Kafka is back',
@@ -84,14 +99,56 @@ describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', (
     expect(await received()).toEqual(expected());
     await waitFor(
       'health back to ok',
-      async () => running!.bridge.health().status,
+      async () => running.bridge.health().status,
       (s) => s === 'ok',
       60_000,
     );
-    const messages = captured.lines.map((l) => l.msg);
+    const messages = world.captured.lines.map((l) => l.msg);
     expect(messages).toContain(
       'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)',
     );
     expect(messages).toContain('Kafka consumer recovered: re-joined the group');
   }, 420_000);
+});
+
+/**
+ * A broker that answers but has no group coordinator: its consumer-offsets topic cannot be
+ * created (replication factor 2 on one node), as a restarting broker still loading it answers.
+ * kafkajs gives up on that for good (a non-retriable crash it does not restart); the bridge must
+ * start its consumer again and deliver once the coordinator is there, not stop consuming.
+ */
+describe('Kafka bridge: no group coordinator past kafkajs retries', () => {
+  const world = useOwnBroker('kafka-no-coordinator', { 'offsets.topic.replication.factor': '2' });
+
+  it('starts the consumer again after the crash and delivers every event once the coordinator is back', async () => {
+    const running = await world.startBridge();
+    let fatal: Error | undefined;
+    running.bridge.done.catch((err: Error) => (fatal = err));
+    const models = [1, 2].map((n) => uniqueName(`no-coordinator-model-${n}`));
+    const stream = modelEventStream(world.t, models);
+    await stream.round();
+
+    const crashLine = await waitFor(
+      'the crash kafkajs does not restart',
+      async () => world.captured.lines.find((l) => String(l.msg).includes('the cluster stayed unreachable')),
+      (line) => line !== undefined || fatal !== undefined,
+      180_000,
+    );
+    expect(fatal).toBeUndefined();
+    expect(JSON.stringify(crashLine)).toContain('group coordinator');
+    expect(running.bridge.health().status).not.toBe('unavailable');
+
+    // The broker comes back able to host the group (same data, same port).
+    await world.stopBroker();
+    await world.startBroker();
+    await stream.round();
+    const final = await waitFor(
+      'every event once the coordinator is there',
+      stream.received,
+      (r) => JSON.stringify(r) === JSON.stringify(stream.expected()),
+      180_000,
+    );
+    expect(final.flat()).toHaveLength(4);
+    expect(fatal).toBeUndefined();
+  }, 480_000);
 });
