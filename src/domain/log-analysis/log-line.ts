@@ -25,6 +25,11 @@ export interface LogRecord {
   detail: string;
   format: LogFormat;
   perf?: PerfRecord;
+  /**
+   * The process that wrote a JSON line, from its `pid` (and `hostname`): pino writes them, and a
+   * line naming its process can be told apart from another process's line (record-copies.ts).
+   */
+  process?: string;
 }
 
 /** Why a non-blank line could not be understood; it is counted and sampled, never dropped silently. */

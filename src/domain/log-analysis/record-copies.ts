@@ -10,9 +10,14 @@
  * are read one after the other, so only the counts of the file being read are kept, beside the
  * most any file had so far.
  *
- * Only text lines are checked. Our pino JSON lines go to one destination per process, so they
- * have no copies, and two processes (two bridge replicas) can log the same message in the same
- * millisecond to their own files: both must count.
+ * Text lines are checked, and JSON lines that name the process that wrote them (`pid`, and
+ * `hostname`: pino writes both): a pino process writing to several files, as ours does with
+ * LOG_FILE_DIR (every record in its log, errors again in its error log), writes the same line
+ * to each. The process is part of a JSON line's key, so two processes (two bridge replicas)
+ * logging the same message in the same millisecond to their own files both count. A JSON line
+ * without a `pid` cannot be told from another process's line and is never taken for a copy.
+ * Routine JSON lines (below error, not performance records: routine-json-line.ts) are not
+ * checked: an error log, the one place our records are written twice, holds none of them.
  *
  * Keys are 53-bit hashes (no line text is held); at most KEYS_KEPT per analysis, so memory stays
  * bounded (a few dozen bytes a key, key-counts.ts); records beyond that are counted without the check.
@@ -69,6 +74,8 @@ function keyOf(record: LogRecord, h: Int32Array): void {
   startKey(h, record.timeMs, record.level);
   mixTextInto(h, record.component);
   mixTextInto(h, record.message);
+  // Text lines have no process, so their keys stay as they were (heartbeats resume on them).
+  if (record.process !== undefined) mixTextInto(h, record.process);
 }
 
 /** The key of a routine text line, read from its block: the same key its LogRecord would have. */
