@@ -18,6 +18,9 @@ export interface LoggerSettings {
   files?: LogFiles;
 }
 
+/** Shared by every logger of the process, so no two of its lines carry the same number. */
+let nextLineNumber = 1;
+
 const prettyTransport = { target: 'pino-pretty', options: { colorize: true } };
 
 /**
@@ -35,6 +38,9 @@ export function createLogger(settings: LoggerSettings, destination?: pino.Destin
     // pid and hostname say which process wrote a line: the daily report tells a record's copy
     // in the error file from the same message logged by another process (record-copies.ts).
     base: { service: 'mlops-guardian', pid: process.pid, hostname: os.hostname() },
+    // A line number per process: two records alike to the millisecond stay two for the report,
+    // even when rotation puts them in different files.
+    mixin: () => ({ seq: nextLineNumber++ }),
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),

@@ -26,10 +26,11 @@ export interface LogRecord {
   format: LogFormat;
   perf?: PerfRecord;
   /**
-   * The process that wrote a JSON line, from its `pid` (and `hostname`): pino writes them, and a
-   * line naming its process can be told apart from another process's line (record-copies.ts).
+   * Who wrote a JSON line: `hostname/pid` (pino writes both), and `#seq` when the writer numbers
+   * its lines as ours does. Tells a copy of a record from another process's or another moment's
+   * line with the same text (record-copies.ts).
    */
-  process?: string;
+  writer?: string;
 }
 
 /** Why a non-blank line could not be understood; it is counted and sampled, never dropped silently. */
