@@ -72,7 +72,7 @@ export const runtimeSettings = {
     env: 'LOG_FILE_DIR',
     schema: z.string().min(1).optional(),
     description:
-      "Also write the product's own logs (JSON lines, with performance records) to rotating files here: <process>.log, and errors once more in <process>-errors.log. Unset: standard output only. `npm start` sets it to logs.",
+      "Also write the product's own logs (JSON lines, performance records included) to size-rotated files here: mlops-guardian.log (mlops-guardian-bridge.log for a bridge of its own), and errors once more in mlops-guardian-errors.log. Unset: standard output only. `npm start` sets it to logs.",
     expects: 'a directory path',
   }),
   logFileMaxMb: setting({
