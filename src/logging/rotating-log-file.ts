@@ -5,9 +5,8 @@
  * is begun. Names of rotated files are positions, not counters, so a restarted process goes on
  * rotating the same set and never leaves more than `keep` behind.
  *
- * Writes are synchronous, like the standard output pino writes beside it: a line is on disk when
- * the call returns, so a crash loses nothing the process logged, and rotation needs no buffer
- * draining. A file that cannot be written (disk full, permissions, the directory removed) never
+ * Writes are synchronous: a line is on disk when the call returns, so a crash loses nothing the
+ * process logged, and rotation needs no buffer draining (a line costs one write call). A file that cannot be written (disk full, permissions, the directory removed) never
  * throws into the caller: the problem is reported once, lines go to standard output only, and
  * the file is opened again after RETRY_MS.
  */
