@@ -100,6 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length === 0)
     problems.push(...taskQueueClashes(taskQueues({ temporal: temporal.values, roles: roles.values })));
   if (problems.length > 0) throw new ConfigError(problems);
+  // The report reads the product's own logs unless it was told where else to look.
+  if (env.REPORT_LOG_DIRS === undefined || env.REPORT_LOG_DIRS.trim() === '') {
+    if (runtime.values.logFileDir !== undefined) report.values.logDirs = [runtime.values.logFileDir];
+  }
   return {
     temporal: temporal.values,
     kafka: kafka.values,

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import pino, { Logger, LoggerOptions } from 'pino';
+import type { LogFiles } from './logging/log-files';
 import { redactLogValue } from './redaction/redact-log-value';
 import { createSecretScrubber, SecretScrubber } from './redaction/secret-scrubber';
 
@@ -12,10 +14,18 @@ export interface LoggerSettings {
    * Without one, fields with secret-looking names and credential patterns are still redacted.
    */
   scrubber?: SecretScrubber;
+  /** Files that get every record too, and errors once more (LOG_FILE_DIR, logging/log-files.ts). */
+  files?: LogFiles;
 }
 
+/** Shared by every logger of the process, so no two of its lines carry the same number. */
+let nextLineNumber = 1;
+
+const prettyTransport = { target: 'pino-pretty', options: { colorize: true } };
+
 /**
- * The process's root logger: JSON lines by default, pretty when asked, secrets redacted.
+ * The process's root logger: JSON lines by default, pretty when asked, secrets redacted; with
+ * `files`, the same lines go to rotating files as well (standard output stays as it is).
  * Redaction is ours rather than pino's `redact` paths: those are case-sensitive, need every
  * nesting level spelled out and never look inside messages or errors.
  */
@@ -25,7 +35,12 @@ export function createLogger(settings: LoggerSettings, destination?: pino.Destin
   const scrubArg = (arg: unknown) => (typeof arg === 'string' ? scrubber.scrub(arg) : redact(arg));
   const options: LoggerOptions = {
     level: settings.level,
-    base: { service: 'mlops-guardian' },
+    // pid and hostname say which process wrote a line: the daily report tells a record's copy
+    // in the error file from the same message logged by another process (record-copies.ts).
+    base: { service: 'mlops-guardian', pid: process.pid, hostname: os.hostname() },
+    // A line number per process: two records alike to the millisecond stay two for the report,
+    // even when rotation puts them in different files.
+    mixin: () => ({ seq: nextLineNumber++ }),
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),
@@ -50,11 +65,13 @@ export function createLogger(settings: LoggerSettings, destination?: pino.Destin
       },
     },
   };
-  const logger = destination
-    ? pino(options, destination)
-    : settings.pretty
-      ? pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } })
-      : pino(options);
+  const logger = settings.files
+    ? pino(options, withLogFiles(settings.files, destination ?? consoleStream(settings.pretty)))
+    : destination
+      ? pino(options, destination)
+      : settings.pretty
+        ? pino({ ...options, transport: prettyTransport })
+        : pino(options);
   // pino runs formatters.bindings on the root's bindings only; children (made from the root by
   // prototype, so they inherit this override) have theirs redacted here. pino's own child is
   // called on `this`, so a grandchild is made from its parent and keeps the parent's bindings.
@@ -63,4 +80,21 @@ export function createLogger(settings: LoggerSettings, destination?: pino.Destin
     return pinoChild.call(this, redact(bindings) as pino.Bindings, childOptions);
   } as Logger['child'];
   return logger;
+}
+
+/** What pino writes to when given no destination: standard output, or pino-pretty over it. */
+function consoleStream(pretty: boolean): pino.DestinationStream {
+  return pretty ? (pino.transport(prettyTransport) as pino.DestinationStream) : pino.destination(1);
+}
+
+/**
+ * Every line to the console and the log file, error and fatal lines to the error file too. The
+ * logger's own level filters first, so the console and the log file see the same lines.
+ */
+function withLogFiles(files: LogFiles, console: pino.DestinationStream): pino.DestinationStream {
+  return pino.multistream([
+    { level: 'trace', stream: console },
+    { level: 'trace', stream: files.all },
+    { level: 'error', stream: files.errors },
+  ]);
 }

@@ -17,15 +17,22 @@ export function createActivities(deps: VideoActivityDeps) {
 /** Activities by the role whose work they are; `video-detector` runs next to the detector. */
 export type ActivityGroup = 'guardian' | 'report' | 'video' | 'video-detector';
 
-/** The activities of some groups only: what one task queue's worker registers. */
-export function createActivityGroups(deps: VideoActivityDeps, groups: readonly ActivityGroup[]) {
+/**
+ * The activities of some groups only, each group's apart: what one task queue's worker
+ * registers, and which group each activity belongs to (activity-performance.ts).
+ */
+export function createActivitiesByGroup(
+  deps: VideoActivityDeps,
+  groups: readonly ActivityGroup[],
+): Partial<Record<ActivityGroup, object>> {
   const video = splitVideoActivities(createVideoActivities(deps));
-  return {
-    ...(groups.includes('guardian') ? createGuardianActivities(deps) : {}),
-    ...(groups.includes('report') ? createReportActivities(deps) : {}),
-    ...(groups.includes('video') ? video.rest : {}),
-    ...(groups.includes('video-detector') ? video.detectorHost : {}),
+  const all: Record<ActivityGroup, () => object> = {
+    guardian: () => createGuardianActivities(deps),
+    report: () => createReportActivities(deps),
+    video: () => video.rest,
+    'video-detector': () => video.detectorHost,
   };
+  return Object.fromEntries(groups.map((group) => [group, all[group]()]));
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -16,7 +16,7 @@ export const reportSettings = {
       )
       .pipe(z.array(z.string()).min(1)),
     description:
-      'Comma-separated directories whose logs (pino JSON, text, rotated, .gz) the daily report reads.',
+      "Comma-separated directories whose logs (pino JSON, text, rotated, .gz) the daily report reads. Unset: LOG_FILE_DIR when that is set (the product's own logs), otherwise logs.",
     expects: 'a comma-separated list of directories',
     defaultText: 'logs',
   }),

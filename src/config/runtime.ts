@@ -4,6 +4,7 @@ import {
   ianaTimeZone,
   parseSettings,
   port,
+  positiveInt,
   postgresUrl,
   setting,
   SettingsValues,
@@ -66,6 +67,28 @@ export const runtimeSettings = {
     description: 'Human-readable coloured logs instead of JSON lines (for a terminal).',
     expects: 'true or false',
     defaultText: 'false',
+  }),
+  logFileDir: setting({
+    env: 'LOG_FILE_DIR',
+    schema: z.string().min(1).optional(),
+    description:
+      "Also write the product's own logs (JSON lines, performance records included) to size-rotated files here: mlops-guardian.log (mlops-guardian-bridge.log for a bridge of its own), and errors once more in mlops-guardian-errors.log. Unset: standard output only. `npm start` sets it to logs.",
+    expects: 'a directory path',
+  }),
+  logFileMaxMb: setting({
+    env: 'LOG_FILE_MAX_MB',
+    schema: positiveInt.default(10),
+    description: 'Size at which a log file under LOG_FILE_DIR is rotated (renamed to .log.1, .log.2, …).',
+    expects: 'a positive number of MiB',
+    defaultText: '10',
+  }),
+  logFileCount: setting({
+    env: 'LOG_FILE_COUNT',
+    schema: positiveInt.default(5),
+    description:
+      'Rotated files kept beside the one being written, for the log and for the error log; older ones are deleted.',
+    expects: 'a positive integer',
+    defaultText: '5',
   }),
 };
 

@@ -2,6 +2,7 @@ import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
 import { ConfigError, configuredSecretValues, loadConfig } from '../config';
 import { createSecretScrubber } from '../redaction/secret-scrubber';
 import { LocalServiceError } from '../local-services/errors';
+import { logFileSettingsOf, LogFileError, openLogFiles } from '../logging/log-files';
 import { createLogger } from '../logger';
 import { exitProcess, installExitPath, onExit, whileStartingUp } from './exit-path';
 import { openServiceContext } from './service-context';
@@ -15,11 +16,16 @@ import { installTemporalRuntime } from './temporal-runtime';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const fileSettings = logFileSettingsOf(config.runtime, 'mlops-guardian-bridge');
+  const files = fileSettings ? openLogFiles(fileSettings) : undefined;
   const logger = createLogger({
     level: config.runtime.logLevel,
     pretty: config.runtime.logPretty,
     scrubber: createSecretScrubber(configuredSecretValues(config)),
+    ...(files ? { files } : {}),
   });
+  if (files)
+    logger.info({ file: files.all.path, errors: files.errors.path }, 'logs are written to files too');
   // Whatever hangs, the process is gone within a bounded time (its offsets stay uncommitted).
   installExitPath(logger, { graceMs: config.bridge.shutdownTimeoutMs + 20_000, cleanStopOnSignal: true });
   installTemporalRuntime(logger);
@@ -46,7 +52,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof LocalServiceError) {
+  if (err instanceof ConfigError || err instanceof LogFileError || err instanceof LocalServiceError) {
     process.stderr.write(`${err.message}\n`);
     exitProcess(2, 'start failed');
     return;

@@ -2,6 +2,7 @@ import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
 import { Config, ConfigError, configuredSecretValues, loadConfig } from '../config';
 import { createSecretScrubber } from '../redaction/secret-scrubber';
 import { LocalServiceError } from '../local-services/errors';
+import { logFileSettingsOf, LogFileError, openLogFiles } from '../logging/log-files';
 import { createLogger, Logger } from '../logger';
 import { exitProcess, installExitPath, onExit, whileStartingUp } from './exit-path';
 import { installReportSchedule } from './report-schedule';
@@ -65,11 +66,16 @@ async function startEverything(config: Config, logger: Logger): Promise<ServiceC
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const fileSettings = logFileSettingsOf(config.runtime, 'mlops-guardian');
+  const files = fileSettings ? openLogFiles(fileSettings) : undefined;
   const logger = createLogger({
     level: config.runtime.logLevel,
     pretty: config.runtime.logPretty,
     scrubber: createSecretScrubber(configuredSecretValues(config)),
+    ...(files ? { files } : {}),
   });
+  if (files)
+    logger.info({ file: files.all.path, errors: files.errors.path }, 'logs are written to files too');
   // Signals are taken from the first moment: a stop asked for while local services are still
   // starting waits for start-up to settle, so nothing we started is left running.
   installExitPath(logger);
@@ -97,9 +103,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Configuration errors (loadConfig before the logger exists) are the person's to fix: no stack.
-  process.stderr.write(
-    `${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`,
-  );
+  // Configuration errors (before the logger exists: loadConfig, LOG_FILE_DIR) are the person's to fix: no stack.
+  const theirs = err instanceof ConfigError || err instanceof LogFileError;
+  process.stderr.write(`${theirs ? err.message : ((err as Error).stack ?? String(err))}\n`);
   process.exit(2);
 });

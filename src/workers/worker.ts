@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, State, Worker, WorkerOptions } from '@temporalio/worker';
-import { createActivityGroups } from '../activities';
+import { createActivitiesByGroup } from '../activities';
 import { createVideoPool } from '../clients/postgres';
 import { temporalConnectionOptions } from '../clients/temporal';
 import { WORKER_ROLES, type RoleConfig, type WorkerRole } from '../config/roles';
 import { taskQueues } from '../config/task-queues';
 import type { ServiceContext } from './service-context';
+import { activityGroupIndex, activityPerformanceInterceptor } from './activity-performance';
 import { planWorkers, type QueueWorkerPlan } from './worker-plan';
 import { WORKFLOW_TRACING_MODULE, workerTracingOptions } from './worker-tracing';
 
@@ -54,16 +55,23 @@ export async function startWorker(
     const workflowSource = await workflowSourceFor(plans);
     const tracing = workerTracingOptions(ctx.tracing);
     for (const plan of plans) {
+      const byGroup = createActivitiesByGroup(deps, plan.activities);
+      // Outermost, so an activity's recorded time includes what the tracing interceptor adds.
+      const performance = activityPerformanceInterceptor(ctx.logger, activityGroupIndex(byGroup));
       workers.push(
         await Worker.create({
           connection,
           namespace: ctx.config.temporal.namespace,
           taskQueue: plan.taskQueue,
-          activities: createActivityGroups(deps, plan.activities),
+          activities: Object.assign({}, ...Object.values(byGroup)) as object,
           sinks: tracing.sinks,
           // The detector queue carries activities only: a GPU worker runs no workflow code.
           ...(plan.workflows ? workflowSource : {}),
-          interceptors: { ...tracing.interceptors, ...(plan.workflows ? workflowSource.interceptors : {}) },
+          interceptors: {
+            ...tracing.interceptors,
+            activity: [performance, ...(tracing.interceptors?.activity ?? [])],
+            ...(plan.workflows ? workflowSource.interceptors : {}),
+          },
           ...workerSizing(ctx.config.roles),
           ...overrides,
         }),

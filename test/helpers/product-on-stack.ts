@@ -4,7 +4,7 @@ import { createProducer } from '../../src/clients/kafka';
 import { createPgPool } from '../../src/clients/postgres';
 import { TRACING_OFF, type Tracing } from '../../src/clients/tracing';
 import { migrate } from '../../src/db/migrate';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import type { ServiceContext } from '../../src/workers/service-context';
 import { RunningWorker, startWorker } from '../../src/workers/worker';
 import { BridgeTestEnv, startInProcessBridge } from './bridge-harness';
@@ -29,14 +29,17 @@ export interface AuditRow {
   details: Record<string, unknown>;
 }
 
-/** `tracing`: the process's tracing (an in-memory exporter's, say); default off. */
+/**
+ * `tracing`: the process's tracing (an in-memory exporter's, say); default off. `logger`: the
+ * process's logger, shared by the worker and the bridge as in `npm start`; default errors only.
+ */
 export async function startProductOnStack(
   t: BridgeTestEnv,
   tracing: Tracing = TRACING_OFF,
+  logger: Logger = createLogger({ level: 'error', pretty: false }),
 ): Promise<ProductOnStack> {
   const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
   await migrate(pool);
-  const logger = createLogger({ level: 'error', pretty: false });
   const producer = await createProducer(t.kafka);
   const ctx = {
     config: t.config,
@@ -55,7 +58,11 @@ export async function startProductOnStack(
     close: () => producer.disconnect(),
   } as ServiceContext;
   const worker = await startWorker(ctx);
-  const bridge = await startInProcessBridge(t, { tracer: tracing.enabled ? tracing.tracer : undefined });
+  const bridge = await startInProcessBridge(t, {
+    tracer: tracing.enabled ? tracing.tracer : undefined,
+    // The worker's root logger, as npm start hands it to the bridge (bridgeDepsFromContext).
+    logger,
+  });
   return {
     pool,
     worker,

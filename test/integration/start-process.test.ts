@@ -1,12 +1,19 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../../src/local-services/ports';
 import { PROJECT_ROOT } from '../../src/local-services/provision';
 import { uniqueName } from '../helpers/stack';
 
 describe('npm start (the product process)', () => {
+  let logDir: string;
+  beforeAll(() => (logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-logs-'))));
+  afterAll(() => fs.rmSync(logDir, { recursive: true, force: true }));
+
   it('runs on configured services, prints the Web UI hint, and exits 143 (stopped by SIGTERM) on SIGTERM', async () => {
     const env = {
+      LOG_FILE_DIR: logDir,
       ...process.env,
       TEMPORAL_TASK_QUEUE: uniqueName('start-test'),
       KAFKA_GROUP_ID: uniqueName('start-test'),
@@ -39,5 +46,27 @@ describe('npm start (the product process)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
     expect(output).toContain('"msg":"stopped"');
+    // Its own log file holds the same lines, to the last one before it exited.
+    const logged = fs.readFileSync(path.join(logDir, 'mlops-guardian.log'), 'utf8');
+    expect(logged).toContain('"msg":"logs are written to files too"');
+    expect(logged).toContain('"msg":"mlops-guardian is running"');
+    expect(logged).toContain('"msg":"stopped"');
+    expect(fs.existsSync(path.join(logDir, 'mlops-guardian-errors.log'))).toBe(true);
+  });
+
+  it('refuses to start, naming LOG_FILE_DIR, when it cannot write its log files there', async () => {
+    const notADirectory = path.join(logDir, 'a-file');
+    fs.writeFileSync(notADirectory, '');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/workers/start.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, LOG_FILE_DIR: notADirectory },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`LOG_FILE_DIR=${JSON.stringify(notADirectory)} cannot hold the log files`);
+    expect(stderr).not.toContain('    at ');
   });
 });

@@ -74,9 +74,9 @@ export interface LogAggregate {
   /** Well-formed lines stamped later than the moment they were analysed: clock skew. */
   futureLines: number;
   inWindow: number;
-  /** In-window text lines that copy a record already counted from another file (record-copies.ts). */
+  /** In-window lines that copy a record already counted from another file (record-copies.ts). */
   copiedRecords: number;
-  /** In-window text lines counted without that check: the analysis held as many keys as it may. */
+  /** In-window lines counted without that check: the analysis held as many keys as it may. */
   uncheckedRecords: number;
   byLevel: Record<LogLevel, number>;
   byFormat: Record<LogFormat, number>;

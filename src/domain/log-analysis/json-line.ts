@@ -2,7 +2,8 @@
  * JSON log lines: our own pino output (`time` epoch ms or ISO, numeric `level`, `msg`,
  * `component`/`name`, `err`) and the common variants other services write (`timestamp`,
  * `level: "ERROR"`, `message`). A pino line with `operation` and `durationMs` (or a `msg`
- * starting with `PERF `) is a performance record.
+ * starting with `PERF `) is a performance record. A line with a numeric `pid` names its writer
+ * (with `hostname` and the writer's line number `seq`, when it has them).
  */
 import type { LocalTimestamps } from './local-timestamps';
 import { LEVEL_WORDS, levelFromNumber, LogLevel, LogRecord, ParsedLine, PerfRecord } from './log-line';
@@ -93,5 +94,9 @@ export function parseJsonLine(line: string, zone: LocalTimestamps): ParsedLine {
     format: 'json',
   };
   if (perf) record.perf = perf;
+  if (typeof o.pid === 'number') {
+    const seq = typeof o.seq === 'number' ? `#${o.seq}` : '';
+    record.writer = `${text(o.hostname) ?? ''}/${o.pid}${seq}`;
+  }
   return record;
 }

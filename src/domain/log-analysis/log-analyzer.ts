@@ -3,7 +3,8 @@
  * attributed strictly by their own timestamp, in whatever order they arrive: [start, end)
  * is in the window, anything else is counted as before/after it. A line stamped later than
  * the analysis itself ran is counted as clock skew (futureLines) as well. An in-window text
- * line that copies a record already counted from another file is counted once (record-copies.ts).
+ * line, or JSON error line naming its writer, that copies a record already counted from another
+ * file is counted once (record-copies.ts).
  */
 import {
   addComponentStats,
@@ -149,7 +150,7 @@ export class LogAnalyzer {
       return;
     }
     const inWindow = parsed.timeMs >= agg.windowStartMs && parsed.timeMs < agg.windowEndMs;
-    if (inWindow && parsed.format === 'text') {
+    if (inWindow && (parsed.format === 'text' || (parsed.writer !== undefined && isErrorRecord(parsed)))) {
       const check = this.copies.check(parsed, source);
       if (check === 'copy') {
         agg.copiedRecords++;

@@ -25,6 +25,12 @@ export interface LogRecord {
   detail: string;
   format: LogFormat;
   perf?: PerfRecord;
+  /**
+   * Who wrote a JSON line: `hostname/pid` (pino writes both), and `#seq` when the writer numbers
+   * its lines as ours does. Tells a copy of a record from another process's or another moment's
+   * line with the same text (record-copies.ts).
+   */
+  writer?: string;
 }
 
 /** Why a non-blank line could not be understood; it is counted and sampled, never dropped silently. */

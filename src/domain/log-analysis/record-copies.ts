@@ -10,9 +10,14 @@
  * are read one after the other, so only the counts of the file being read are kept, beside the
  * most any file had so far.
  *
- * Only text lines are checked. Our pino JSON lines go to one destination per process, so they
- * have no copies, and two processes (two bridge replicas) can log the same message in the same
- * millisecond to their own files: both must count.
+ * Text lines are checked, and JSON error lines that name their writer (`pid` and `hostname`,
+ * which pino writes): a pino process with an error log beside its log, as ours with
+ * LOG_FILE_DIR, writes each error line to both. The writer is part of a JSON line's key, so two
+ * processes (two bridge replicas) logging the same message in the same millisecond to their own
+ * files both count; our lines also carry a line number (`seq`), which makes each record's key
+ * its own, so two records of one millisecond that rotation put in two files are still two. A
+ * JSON line without a `pid` cannot be told from another process's line and is never taken for
+ * a copy; JSON lines below error are not checked, since an error log holds none of them.
  *
  * Keys are 53-bit hashes (no line text is held); at most KEYS_KEPT per analysis, so memory stays
  * bounded (a few dozen bytes a key, key-counts.ts); records beyond that are counted without the check.
@@ -69,6 +74,8 @@ function keyOf(record: LogRecord, h: Int32Array): void {
   startKey(h, record.timeMs, record.level);
   mixTextInto(h, record.component);
   mixTextInto(h, record.message);
+  // Text lines name no writer, so their keys stay as they were.
+  if (record.writer !== undefined) mixTextInto(h, record.writer);
 }
 
 /** The key of a routine text line, read from its block: the same key its LogRecord would have. */

@@ -1,4 +1,5 @@
 import { LocalTimestamps } from '../../../src/domain/log-analysis/local-timestamps';
+import { LogAnalyzer } from '../../../src/domain/log-analysis/log-analyzer';
 import { isMalformed, LogRecord } from '../../../src/domain/log-analysis/log-line';
 import { parseLogLine } from '../../../src/domain/log-analysis/parse-line';
 import { CopyCheck, RecordCopies } from '../../../src/domain/log-analysis/record-copies';
@@ -99,5 +100,89 @@ describe('copies of a record in several files', () => {
         1,
       ),
     ).toEqual(['new', 'unchecked', 'unchecked', 'copy']);
+  });
+});
+
+describe('copies of a pino JSON record', () => {
+  const WINDOW = { start: Date.parse('2024-03-10T00:00:00Z'), end: Date.parse('2024-03-11T00:00:00Z') };
+  const json = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      level: 'error',
+      time: '2024-03-10T09:05:00.123Z',
+      service: 'mlops-guardian',
+      component: 'bridge',
+      msg: 'Kafka consumer crashed',
+      ...fields,
+    });
+
+  /** Errors and copies the analyzer counts for (line, file) pairs read in order. */
+  function counted(reads: Array<[string, string]>) {
+    const analyzer = new LogAnalyzer({
+      windowStartMs: WINDOW.start,
+      windowEndMs: WINDOW.end,
+      analysedAtMs: WINDOW.end,
+      textTimeZone: 'UTC',
+    });
+    for (const [line, file] of reads) analyzer.addLine(line, file);
+    const agg = analyzer.snapshot();
+    return { errors: agg.errors, copies: agg.copiedRecords };
+  }
+
+  it.each<[string, Array<[string, string]>, { errors: number; copies: number }]>([
+    [
+      'one process writing a record to its log and its error log is one record',
+      [
+        [json({ pid: 7, hostname: 'a' }), 'mlops-guardian-errors.log'],
+        [json({ pid: 7, hostname: 'a' }), 'mlops-guardian.log'],
+      ],
+      { errors: 1, copies: 1 },
+    ],
+    [
+      'the same message from two processes in the same millisecond is two records',
+      [
+        [json({ pid: 7, hostname: 'a' }), 'worker-a.log'],
+        [json({ pid: 8, hostname: 'a' }), 'worker-b.log'],
+        [json({ pid: 7, hostname: 'b' }), 'worker-c.log'],
+      ],
+      { errors: 3, copies: 0 },
+    ],
+    [
+      'lines that name no process are never taken for copies',
+      [
+        [json({}), 'replica-1.log'],
+        [json({}), 'replica-2.log'],
+      ],
+      { errors: 2, copies: 0 },
+    ],
+    [
+      'two records of one millisecond that rotation put in two files are two records',
+      [
+        [json({ pid: 7, seq: 2 }), 'errors.log'],
+        [json({ pid: 7, seq: 1 }), 'errors.log.1'],
+        [json({ pid: 7, seq: 2 }), 'app.log'],
+        [json({ pid: 7, seq: 1 }), 'app.log.1'],
+      ],
+      { errors: 2, copies: 2 },
+    ],
+    [
+      'lines below error are never taken for copies (an error log holds none)',
+      [
+        [json({ pid: 7, level: 'info' }), 'app.log.1'],
+        [json({ pid: 7, level: 'info' }), 'app.log'],
+      ],
+      { errors: 0, copies: 0 },
+    ],
+    [
+      'a record logged twice in one millisecond, and copied, counts twice',
+      [
+        [json({ pid: 7 }), 'errors.log'],
+        [json({ pid: 7 }), 'errors.log'],
+        [json({ pid: 7 }), 'app.log'],
+        [json({ pid: 7 }), 'app.log'],
+      ],
+      { errors: 2, copies: 2 },
+    ],
+  ])('%s', (_, reads, expected) => {
+    expect(counted(reads)).toEqual(expected);
   });
 });
