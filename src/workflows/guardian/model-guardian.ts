@@ -8,8 +8,15 @@ import type {
   OperatorCommandResult,
 } from '../../contracts/guardian-messages';
 import { LAST_ACTION, LAST_SEVERITY } from '../../contracts/search-attributes';
-import { isDriftEvent, parseModelEvent, type ModelEvent } from '../../domain/events';
-import { evaluateEvent, takeDueRetrain, type ResponseAction } from '../../domain/policy';
+import { clipText } from '../../domain/clip-text';
+import { isDriftEvent, parseModelEvent, TEXT_LIMITS, type ModelEvent } from '../../domain/events';
+import {
+  evaluateEvent,
+  LEGACY_POLICY_STATE_LIMITS,
+  POLICY_STATE_LIMITS,
+  takeDueRetrain,
+  type ResponseAction,
+} from '../../domain/policy';
 import { entryForDecision, entryForWindowRun } from './decision-entries';
 import { DecisionRunner } from './decision-runner';
 import { decideInEventTrace } from './decide-in-trace';
@@ -32,6 +39,8 @@ export class ModelGuardian {
     readonly modelName: string,
     readonly state: GuardianCarriedState,
     batchedWrites: boolean,
+    /** BOUNDED_STATE_PATCH: the policy state keeps to POLICY_STATE_LIMITS. */
+    private readonly boundedState = false,
   ) {
     this.runner = new DecisionRunner(modelName, state, () => this.describe(), batchedWrites);
   }
@@ -72,6 +81,7 @@ export class ModelGuardian {
       event,
       now,
       state.settings,
+      this.boundedState ? POLICY_STATE_LIMITS : LEGACY_POLICY_STATE_LIMITS,
     );
     if (result.evaluation.duplicate) {
       state.counters.duplicateEvents++;
@@ -232,13 +242,15 @@ export class ModelGuardian {
     return true;
   }
 
-  private reject(reason: string, payload: unknown): void {
+  /** A signal that is not a valid event for this model: counted, logged and kept (bounded) for inspection. */
+  reject(reason: string, payload: unknown): void {
     const eventId = (payload as { event_id?: unknown } | null)?.event_id;
     this.state.counters.rejectedSignals++;
     this.state.recentRejections.push({
       at: iso(Date.now()),
       reason,
-      eventId: typeof eventId === 'string' ? eventId : undefined,
+      // The producer's id, which may be anything: quoted clipped like any value in a reason.
+      eventId: typeof eventId === 'string' ? clipText(eventId, TEXT_LIMITS.event_id) : undefined,
     });
     if (this.state.recentRejections.length > REJECTIONS_KEPT) this.state.recentRejections.shift();
     log.error('guardian rejected a signal', { modelName: this.modelName, reason });
