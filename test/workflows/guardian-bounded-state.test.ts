@@ -5,6 +5,7 @@ import { systemEvent } from '../unit/policy/model-events';
 import { ALL_DAY, GuardianUnderTest, skipTo, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
 import { uniqueName } from '../helpers/stack';
 import { carriedInputs } from '../helpers/carried-inputs';
+import { largeEvent } from '../helpers/hostile-events';
 import { replayAll } from '../helpers/guardian-replay';
 
 /**
@@ -22,15 +23,6 @@ const t = useGuardianWorkflowEnv(async ({ env }) => {
   noon.setUTCHours(12, 0, 0, 0);
   await skipTo(env, noon.getTime() > now ? noon.getTime() : noon.getTime() + 24 * 3600_000);
 });
-
-/** A valid event of about 50 KB: the most a producer may put in its assumptions, plus extras. */
-function largeEvent(model: string, i: number) {
-  return {
-    ...systemEvent('prediction_latency_high', { model, severity: 'LOW', eventId: `large-${i}` }),
-    assumptions: Array.from({ length: 32 }, (_, k) => `assumption ${k}: `.padEnd(1000, 'a')),
-    extras: { note: 'n'.repeat(16_000) },
-  };
-}
 
 describe('the continue-as-new input budget', () => {
   it('decides queued events past their share instead of carrying them, and loses none', async () => {

@@ -76,9 +76,5 @@ export function fitCarriedState(state: GuardianCarriedState): CarriedStateFit {
   }
   kept.reverse();
   const carried = { ...rest, history: kept };
-  return {
-    carried,
-    bytes: CARRY_BUDGET.totalBytes - INPUT_OVERHEAD_BYTES - room,
-    droppedDecisions: state.history.length - kept.length,
-  };
+  return { carried, bytes: jsonBytes(carried), droppedDecisions: state.history.length - kept.length };
 }

@@ -17,6 +17,7 @@ import {
   takeDueRetrain,
   type ResponseAction,
 } from '../../domain/policy';
+import { CARRY_BUDGET } from './carry-budget';
 import { entryForDecision, entryForWindowRun } from './decision-entries';
 import { DecisionRunner } from './decision-runner';
 import { decideInEventTrace } from './decide-in-trace';
@@ -92,13 +93,15 @@ export class ModelGuardian {
     state.seenEventIds = result.state.seenEventIds;
     state.counters.processedEvents++;
     const entry = entryForDecision(decision, event, now);
+    // A producer's assumptions are quoted in the reason: bounded here, in full in the audit row's details.
+    if (this.boundedState) entry.reason = clipText(entry.reason, CARRY_BUDGET.decisionTextChars);
 
     if (state.paused) {
       // Nothing runs and the policy's memory stays as it was: resuming starts from a clean slate.
       this.runner.finish(entry, {
         status: 'paused',
         executed: false,
-        reason: `auto-response paused since ${iso(state.paused.since)} (${state.paused.reason}); the policy would have: ${decision.action} — ${decision.reason}`,
+        reason: `auto-response paused since ${iso(state.paused.since)} (${state.paused.reason}); the policy would have: ${decision.action} — ${entry.reason}`,
       });
       return;
     }
@@ -123,7 +126,7 @@ export class ModelGuardian {
       action: decision.action,
       severity: decision.severity,
       priority: decision.priority,
-      reason: decision.reason,
+      reason: entry.reason,
       decidedAt: iso(now),
       sourceEvent: event as unknown as Record<string, unknown>,
     });
