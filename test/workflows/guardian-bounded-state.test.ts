@@ -4,7 +4,7 @@ import { initialGuardianState } from '../../src/workflows/guardian/initial-state
 import { systemEvent } from '../unit/policy/model-events';
 import { ALL_DAY, GuardianUnderTest, skipTo, useGuardianWorkflowEnv } from '../helpers/guardian-workflow';
 import { uniqueName } from '../helpers/stack';
-import { carriedInputs } from '../helpers/carried-inputs';
+import { carriedInputs, guardianRuns } from '../helpers/carried-inputs';
 import { largeEvent } from '../helpers/hostile-events';
 import { replayAll } from '../helpers/guardian-replay';
 
@@ -45,7 +45,7 @@ describe('the continue-as-new input budget', () => {
     await started.send(last);
     await started.waitUntilQuiet(t.backends, queued.length + 1);
 
-    const inputs = await carriedInputs(t.env, started);
+    const inputs = carriedInputs(await guardianRuns(t.env.client, started));
     expect(inputs.length).toBeGreaterThanOrEqual(1);
     for (const { bytes, input } of inputs) {
       expect(bytes).toBeLessThan(CARRY_BUDGET.totalBytes);
