@@ -6,6 +6,7 @@ export type DeadLetterReason =
   | 'oversized'
   | 'malformed_json'
   | 'schema_violation'
+  | 'field_too_long'
   | 'unroutable'
   | 'model_not_allowed'
   | 'rejected_by_temporal';
@@ -14,6 +15,7 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'oversized',
   'malformed_json',
   'schema_violation',
+  'field_too_long',
   'unroutable',
   'model_not_allowed',
   'rejected_by_temporal',

@@ -178,8 +178,16 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
       const { reason, detail, eventId } = outcome.rejection;
       logger.warn({ path: '/events', eventId, reason, detail }, 'HTTP event rejected');
       // The client is told (nothing is dead-lettered): 422 when the event was valid but Temporal
-      // refused it, 403 when its model may not have a guardian.
-      const status = reason === 'rejected_by_temporal' ? 422 : reason === 'model_not_allowed' ? 403 : 400;
+      // refused it, 403 when its model may not have a guardian, 413 when the event as read is over
+      // the size a guardian accepts.
+      const status =
+        reason === 'rejected_by_temporal'
+          ? 422
+          : reason === 'model_not_allowed'
+            ? 403
+            : reason === 'oversized'
+              ? 413
+              : 400;
       throw new HttpError(status, reason, detail);
     }
     const { delivery, result } = outcome;

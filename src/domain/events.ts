@@ -37,15 +37,35 @@ export const TEXT_LIMITS = {
   feature: 200,
 } as const;
 
+/** The most JSON text a system event's `metrics` object may take (checked at ingest and by the guardian). */
+export const MAX_METRICS_JSON_CHARS = 8192;
+
+/**
+ * The largest model event a guardian accepts, as JSON (UTF-8 bytes). Each field has its own limit;
+ * this bounds their sum (a thousand long feature names), since a guardian carries queued events
+ * from one run to the next inside Temporal's payload limit.
+ */
+export const MAX_MODEL_EVENT_BYTES = 64 * 1024;
+
+/** A text field no longer than its limit in TEXT_LIMITS (the message names the limit). */
+function text(field: keyof typeof TEXT_LIMITS) {
+  const max = TEXT_LIMITS[field];
+  return z.string().max(max, `longer than the limit of ${max} characters`);
+}
+
 /** What the product assumed to read a loose event (quoted in the decision's reason). */
 const assumptions = z.array(z.string().max(1000)).max(32).optional();
 
 const envelope = z.object({
   /** Any non-empty string: UUIDs of every variant, ULIDs, Kafka keys. */
-  event_id: z.string().trim().min(1).max(TEXT_LIMITS.event_id),
-  event_type: z.string().min(1),
+  event_id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(TEXT_LIMITS.event_id, `longer than the limit of ${TEXT_LIMITS.event_id} characters`),
+  event_type: text('event_type').min(1),
   timestamp,
-  source: z.string().min(1).default('unknown'),
+  source: text('source').min(1).default('unknown'),
   assumptions,
 });
 
@@ -64,8 +84,8 @@ export function serviceOfSubject(subject: string): string | undefined {
 }
 
 /** Severity stays a free string here: an unknown label becomes MEDIUM in the policy, never a rejection. */
-const severity = z.string().optional();
-const modelName = z.string().min(1).max(TEXT_LIMITS.model_name);
+const severity = text('severity').optional();
+const modelName = text('model_name').min(1);
 /** Unknown fields of the producer's event, kept for the audit record (bounded when read). */
 const extras = z.record(z.string(), z.unknown()).optional();
 
@@ -81,7 +101,7 @@ const servicePrefixRule = {
 
 /** `model_version` may be `name@version`; the version part is kept. */
 const modelVersion = z
-  .union([z.string(), z.number()])
+  .union([text('model_version'), z.number()])
   .transform((v) => {
     const s = String(v);
     return s.includes('@') ? s.slice(s.lastIndexOf('@') + 1) : s;
@@ -94,7 +114,7 @@ export const driftEventSchema = envelope
     model_name: modelName,
     model_version: modelVersion,
     drift_score: z.number().min(0).max(1),
-    affected_features: z.array(z.string()).default([]),
+    affected_features: z.array(text('feature')).default([]),
     severity,
     extras,
   })
@@ -123,9 +143,14 @@ export const systemEventSchema = envelope
   .extend({
     model_name: modelName,
     model_version: modelVersion,
-    service_name: z.string().min(1).optional(),
+    service_name: text('service_name').min(1).optional(),
     severity,
-    metrics: z.record(z.string(), z.unknown()).optional(),
+    metrics: z
+      .record(z.string(), z.unknown())
+      .refine((m) => JSON.stringify(m).length <= MAX_METRICS_JSON_CHARS, {
+        message: `more than ${MAX_METRICS_JSON_CHARS} characters as JSON`,
+      })
+      .optional(),
     extras,
   })
   .refine(servicePrefixMatches, servicePrefixRule);
@@ -133,9 +158,9 @@ export const systemEventSchema = envelope
 export const videoEventSchema = envelope
   .extend({
     event_type: z.enum(VIDEO_EVENT_TYPES),
-    video_id: z.string().min(1).max(TEXT_LIMITS.video_id).optional(),
-    object_key: z.string().min(1).max(TEXT_LIMITS.object_key).optional(),
-    bucket: z.string().min(1).optional(),
+    video_id: text('video_id').min(1).optional(),
+    object_key: text('object_key').min(1).optional(),
+    bucket: text('bucket').min(1).optional(),
     /** Explicit re-analysis of a video that was analysed before. */
     reanalyze: z.boolean().optional(),
   })

@@ -205,6 +205,11 @@ describe('interop: real producers’ events, Kafka → bridge → guardian decis
         reason: 'schema_violation',
         part: 'specversion',
       },
+      {
+        value: JSON.stringify({ ...good, severity: 'H'.repeat(33) }),
+        reason: 'field_too_long',
+        part: 'severity is 33 characters long, over the limit of 32',
+      },
     ];
     await produce(t.producer, t.topics.systemMetrics, [
       ...bad.map((b) => ({ key: model, value: b.value })),

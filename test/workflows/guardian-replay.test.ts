@@ -12,7 +12,8 @@ import { HISTORY_FIXTURES_DIR } from '../helpers/guardian-replay';
  * refreshed with RECORD_GUARDIAN_HISTORIES=1) replayed against today's workflow code: a change
  * that would break guardians already running in production fails here, and needs `patched()`.
  * Files numbered from 101 were recorded before the 'guardian-batched-writes' patch (one audit
- * activity per decision) and stay, so runs begun before it keep replaying.
+ * activity per decision) and stay, so runs begun before it keep replaying. Files numbered from
+ * 301 were recorded with the 'guardian-bounded-state' patch; those below 100 before it.
  */
 
 jest.setTimeout(120_000);

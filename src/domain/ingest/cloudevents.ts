@@ -1,3 +1,4 @@
+import { clipText } from '../clip-text';
 import { MODEL_EVENT_TYPES, VIDEO_EVENT_TYPES } from '../events';
 import { snakeCase } from './snake-case';
 
@@ -29,7 +30,7 @@ function isObject(value: unknown): value is JsonObject {
 
 function checkVersion(specversion: unknown): string | undefined {
   if (typeof specversion !== 'string' || !/^1(\.\d+)?$/.test(specversion)) {
-    return `CloudEvents specversion ${JSON.stringify(specversion)} is not supported: expected "1.0"`;
+    return `CloudEvents specversion ${clipText(JSON.stringify(specversion) ?? String(specversion))} is not supported: expected "1.0"`;
   }
   return undefined;
 }

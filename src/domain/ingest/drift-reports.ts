@@ -13,6 +13,8 @@
  * are the event's own.
  */
 
+import { clipText } from '../clip-text';
+
 type JsonObject = Record<string, unknown>;
 
 export type DriftReportReading =
@@ -118,7 +120,7 @@ function evidentlyLegacyTestSuite(report: JsonObject): DriftFigures | undefined 
     drifted,
     columns: entries.length,
     driftDetected: test.status === 'FAIL',
-    how: `${drifted.length} of ${entries.length} columns drifted (TestSuite "Share of Drifted Columns" ${String(test.status)})`,
+    how: `${drifted.length} of ${entries.length} columns drifted (TestSuite "Share of Drifted Columns" ${clipText(String(test.status))})`,
   };
 }
 
@@ -127,7 +129,7 @@ function alibiDetect(report: JsonObject, featureNames: unknown): DriftFigures | 
   const { data, meta } = report;
   if (!isObject(data) || !isObject(meta) || !('is_drift' in data) || !isNumber(data.threshold))
     return undefined;
-  const detector = typeof meta.name === 'string' ? meta.name : 'detector';
+  const detector = typeof meta.name === 'string' ? clipText(meta.name) : 'detector';
   const verdicts = asList(data.is_drift);
   const driftDetected = Array.isArray(data.is_drift)
     ? verdicts.some((v) => Number(v) === 1)

@@ -1,5 +1,7 @@
 import {
+  MAX_MODEL_EVENT_BYTES,
   type ModelEvent,
+  TEXT_LIMITS,
   parseModelEvent,
   parseVideoEvent,
   VIDEO_EVENT_TYPES,
@@ -10,6 +12,7 @@ import { readDriftReport } from './drift-reports';
 import { type JsonObject, normalizeLooseEvent } from './loose-event';
 import { modelNameRefusal, type ModelNameRule } from './model-name-rule';
 import { unsafeFieldOf } from './safe-text';
+import { jsonBytes } from '../json-bytes';
 
 /**
  * The one reader of incoming events, shared by the Kafka bridge, the HTTP way in and
@@ -46,7 +49,7 @@ export interface IngestSettings {
 }
 
 export type IngestRejection = {
-  reason: 'schema_violation' | 'unroutable' | 'model_not_allowed';
+  reason: 'schema_violation' | 'field_too_long' | 'oversized' | 'unroutable' | 'model_not_allowed';
   detail: string;
   eventId?: string;
 };
@@ -88,11 +91,12 @@ function modelHintOf(incoming: IncomingEvent): IncomingEvent['modelHint'] {
   return header ? { name: incoming.headers![header], from: `the Kafka header ${header}` } : undefined;
 }
 
+/** An event id over its limit is not quoted: it would travel into dead-letter headers and logs. */
 const reject = (reason: IngestRejection['reason'], detail: string, eventId?: string): ReadEventResult => ({
   ok: false,
   reason,
   detail,
-  ...(eventId ? { eventId } : {}),
+  ...(eventId && eventId.length <= TEXT_LIMITS.event_id ? { eventId } : {}),
 });
 
 /** Reads one incoming event: unwrap, recognise, normalise, validate. */
@@ -141,7 +145,13 @@ export function readEvent(incoming: IncomingEvent, settings: IngestSettings): Re
   if (!loose.ok) return reject(loose.reason, loose.detail, loose.eventId);
   // Checked on what the producer wrote (before the model version is cut from name@version).
   const unsafe = unsafeFieldOf(loose.json);
-  if (unsafe) return reject('schema_violation', unsafe, eventIdOf(loose.json));
+  if (unsafe) {
+    return reject(
+      unsafe.tooLong ? 'field_too_long' : 'schema_violation',
+      unsafe.detail,
+      eventIdOf(loose.json),
+    );
+  }
   const json = report
     ? { ...loose.json, assumptions: [...report.assumptions, ...loose.assumptions] }
     : loose.json;
@@ -154,6 +164,15 @@ export function readEvent(incoming: IncomingEvent, settings: IngestSettings): Re
   }
   const parsed = parseModelEvent(json);
   if (!parsed.ok) return reject('schema_violation', parsed.reason, eventIdOf(json));
+  // Every field is within its limit; their sum must fit what a guardian accepts and carries.
+  const bytes = jsonBytes(parsed.event);
+  if (bytes > MAX_MODEL_EVENT_BYTES) {
+    return reject(
+      'oversized',
+      `the event is ${bytes} bytes as read, over the limit of ${MAX_MODEL_EVENT_BYTES} a guardian accepts`,
+      parsed.event.event_id,
+    );
+  }
   const refusal = modelNameRefusal(parsed.event.model_name, settings.modelNames);
   if (refusal) return reject('model_not_allowed', refusal, parsed.event.event_id);
   return { ok: true, family, event: parsed.event };

@@ -4,7 +4,7 @@
  * surrogates (two such names can map to one workflow id), no bidirectional overrides (a name
  * that reads differently from what it is), and bounded in length.
  */
-import { TEXT_LIMITS } from '../events';
+import { MAX_METRICS_JSON_CHARS, TEXT_LIMITS } from '../events';
 
 // Finding control characters is the point of this pattern.
 // eslint-disable-next-line no-control-regex
@@ -33,22 +33,44 @@ export function unsafeTextReason(text: string, max: number): string | undefined 
   return undefined;
 }
 
-/** The first field of an event that is not plain text, with why; undefined when all are. */
-export function unsafeFieldOf(event: Record<string, unknown>): string | undefined {
+/** What is wrong with an event's text: too long (`field_too_long`), or not plain text. */
+export interface UnsafeField {
+  tooLong: boolean;
+  /** Names the field and the limit or the offending character, e.g. `severity is 40 characters long, …`. */
+  detail: string;
+}
+
+/** The first field of an event that is over its limit or not plain text; undefined when all are fine. */
+export function unsafeFieldOf(event: Record<string, unknown>): UnsafeField | undefined {
   for (const [field, max] of Object.entries(TEXT_LIMITS)) {
     const value = event[field];
     if (typeof value !== 'string') continue;
     const reason = unsafeTextReason(value, max);
-    if (reason) return `${field} ${reason}`;
+    if (reason) return { tooLong: value.length > max, detail: `${field} ${reason}` };
   }
   const features = event.affected_features;
   if (Array.isArray(features)) {
     if (features.length > MAX_AFFECTED_FEATURES) {
-      return `affected_features lists ${features.length} features, over the limit of ${MAX_AFFECTED_FEATURES}`;
+      return {
+        tooLong: true,
+        detail: `affected_features lists ${features.length} features, over the limit of ${MAX_AFFECTED_FEATURES}`,
+      };
     }
     for (const [i, feature] of features.entries()) {
       const reason = typeof feature === 'string' ? unsafeTextReason(feature, TEXT_LIMITS.feature) : undefined;
-      if (reason) return `affected_features[${i}] ${reason}`;
+      if (reason) {
+        return { tooLong: feature.length > TEXT_LIMITS.feature, detail: `affected_features[${i}] ${reason}` };
+      }
+    }
+  }
+  const metrics = event.metrics;
+  if (typeof metrics === 'object' && metrics !== null) {
+    const chars = JSON.stringify(metrics).length;
+    if (chars > MAX_METRICS_JSON_CHARS) {
+      return {
+        tooLong: true,
+        detail: `metrics is ${chars} characters as JSON, over the limit of ${MAX_METRICS_JSON_CHARS}`,
+      };
     }
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { clipText } from '../clip-text';
 import {
   type DegradationEvent,
   isDegradationEvent,
@@ -34,7 +35,7 @@ export function lookupActionTable(eventType: string, severity: Severity): TableL
   if (!isKnownModelEventType(eventType)) {
     return {
       action: UNKNOWN_EVENT_ACTION,
-      explanation: `event type '${eventType}' is not in the action table → ${UNKNOWN_EVENT_ACTION}`,
+      explanation: `event type '${clipText(eventType)}' is not in the action table → ${UNKNOWN_EVENT_ACTION}`,
     };
   }
   const action = ACTION_TABLE[eventType][severity];

@@ -10,6 +10,14 @@ import { isWithinMaintenanceWindow, nextMaintenanceWindowStart } from './mainten
 import { prunePolicyState, type PolicyState } from './policy-state';
 import type { GuardianSettings } from './settings';
 import { assessSeverity } from './severity';
+import {
+  capResponses,
+  OTHER_EVENT_TYPES,
+  POLICY_STATE_LIMITS,
+  type PolicyStateLimits,
+  stateEventType,
+} from './state-limits';
+import { clipText } from '../clip-text';
 import { formatLocal } from './time-zone';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -29,6 +37,7 @@ export function decideResponse(
   state: PolicyState,
   now: number,
   settings: GuardianSettings,
+  limits: PolicyStateLimits = POLICY_STATE_LIMITS,
 ): ResponseDecision {
   const { timeZone } = settings;
   const assessment = assessSeverity(event);
@@ -75,10 +84,19 @@ export function decideResponse(
     }
   }
 
+  // Cooldowns and the frequency count are kept per event type, up to a bound: made-up event types
+  // past it share one key, so they cannot grow the state (nor dodge the guards by being new).
+  const trackedAs = stateEventType(state, event.event_type, now, limits.eventTypeKeys);
+  if (trackedAs !== event.event_type) {
+    reasons.push(
+      `event type '${clipText(event.event_type)}' shares the cooldowns and frequency limit of ${OTHER_EVENT_TYPES}: this guardian already tracks ${limits.eventTypeKeys} event types outside the action table`,
+    );
+  }
+
   // Guard 2: a model that keeps firing gets watched, not acted on again and again.
-  const recent = recentResponsesTo(state.recentResponses, event.event_type, now).length;
+  const recent = recentResponsesTo(state.recentResponses, trackedAs, now).length;
   if (recent > FREQUENCY_LIMIT.maxResponses) {
-    const limit = `frequency limit: ${recent} responses to ${event.event_type} in the last hour (more than ${FREQUENCY_LIMIT.maxResponses})`;
+    const limit = `frequency limit: ${recent} responses to ${trackedAs} in the last hour (more than ${FREQUENCY_LIMIT.maxResponses})`;
     if (action === 'MONITOR') {
       reasons.push(`${limit}, already MONITOR`);
     } else {
@@ -88,7 +106,7 @@ export function decideResponse(
     }
   }
 
-  const key = cooldownKey(event.event_type, action);
+  const key = cooldownKey(trackedAs, action);
   const pending = state.pendingRetrain;
   const isDrift = isDriftEvent(event);
   const defersToWindow = action === 'RETRAIN' && isDrift && severity === 'MEDIUM';
@@ -106,6 +124,7 @@ export function decideResponse(
     decidedAt: now,
     cooldownKey: key,
     driftAlert: isDrift,
+    ...(trackedAs !== event.event_type ? { trackedAs } : {}),
   } as const;
 
   // Guard 0 (checked here so the reason shows what would run): N detections within W first.
@@ -205,6 +224,7 @@ export function applyDecision(
   decision: ResponseDecision,
   event: Pick<ModelEvent, 'model_version'>,
   hysteresis?: HysteresisRules,
+  limits: PolicyStateLimits = POLICY_STATE_LIMITS,
 ): PolicyState {
   const pruned = prunePolicyState(state, decision.decidedAt);
   const detections = afterDetection(
@@ -216,26 +236,21 @@ export function applyDecision(
   );
   if (detections !== undefined) pruned.detections = detections;
   if (!decision.executed) return pruned;
+  const trackedAs = decision.trackedAs ?? decision.eventType;
   const next: PolicyState = {
     ...(detections !== undefined ? { detections } : {}),
     cooldowns: {
       ...pruned.cooldowns,
-      [decision.cooldownKey]: startCooldown(
-        decision.eventType,
-        decision.action,
-        decision.decidedAt,
-        decision.eventId,
-      ),
+      [decision.cooldownKey]: startCooldown(trackedAs, decision.action, decision.decidedAt, decision.eventId),
     },
-    recentResponses: [
-      ...pruned.recentResponses,
-      {
-        eventType: decision.eventType,
-        action: decision.action,
-        at: decision.decidedAt,
-        eventId: decision.eventId,
-      },
-    ],
+    recentResponses: capResponses(
+      [
+        ...pruned.recentResponses,
+        { eventType: trackedAs, action: decision.action, at: decision.decidedAt, eventId: decision.eventId },
+      ],
+      trackedAs,
+      limits.responsesPerEventType,
+    ),
     pendingRetrain: decision.cancelsPendingRetrainOf ? undefined : pruned.pendingRetrain,
   };
   if (decision.outcome === 'defer' && decision.runAt !== undefined) {

@@ -37,4 +37,9 @@ export interface ResponseDecision {
   cancelsPendingRetrainOf?: string;
   /** Every drift event also publishes a drift alert. */
   driftAlert: boolean;
+  /**
+   * The key its cooldowns and frequency count are kept under when not its own event type:
+   * OTHER_EVENT_TYPES, once the guardian tracks as many event types as its state may hold.
+   */
+  trackedAs?: string;
 }

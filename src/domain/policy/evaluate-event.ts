@@ -4,6 +4,7 @@ import type { ResponseDecision } from './decision';
 import type { PolicyState } from './policy-state';
 import { hasSeenEvent, rememberEvent } from './seen-events';
 import type { GuardianSettings } from './settings';
+import { POLICY_STATE_LIMITS, type PolicyStateLimits } from './state-limits';
 
 /** The policy state of one model plus the event ids it has already answered. */
 export interface ModelPolicyState {
@@ -23,15 +24,21 @@ export function evaluateEvent(
   event: ModelEvent,
   now: number,
   settings: GuardianSettings,
+  limits: PolicyStateLimits = POLICY_STATE_LIMITS,
 ): { state: ModelPolicyState; evaluation: EventEvaluation } {
   if (hasSeenEvent(state.seenEventIds, event.event_id)) {
     return { state, evaluation: { duplicate: true, eventId: event.event_id } };
   }
-  const decision = decideResponse(event, state.policy, now, settings);
+  const decision = decideResponse(event, state.policy, now, settings, limits);
   return {
     state: {
-      policy: applyDecision(state.policy, decision, event, settings.hysteresis),
-      seenEventIds: rememberEvent(state.seenEventIds, event.event_id),
+      policy: applyDecision(state.policy, decision, event, settings.hysteresis, limits),
+      seenEventIds: rememberEvent(
+        state.seenEventIds,
+        event.event_id,
+        limits.seenEventIds,
+        limits.seenEventIdChars,
+      ),
     },
     evaluation: { duplicate: false, decision },
   };

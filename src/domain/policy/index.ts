@@ -12,6 +12,7 @@ export * from './maintenance-window';
 export * from './policy-state';
 export * from './seen-events';
 export * from './settings';
+export * from './state-limits';
 export * from './severity';
 export * from './time-zone';
 export * from './simulation';

@@ -6,12 +6,22 @@ export function hasSeenEvent(seenEventIds: readonly string[], eventId: string): 
   return seenEventIds.includes(eventId);
 }
 
-/** The remembered ids with `eventId` added, oldest dropped beyond the limit. */
+/**
+ * The remembered ids with `eventId` added, oldest dropped beyond `limit` ids or `charLimit`
+ * characters in all (ids are the producer's: long ones must not grow the state).
+ */
 export function rememberEvent(
   seenEventIds: readonly string[],
   eventId: string,
   limit = SEEN_EVENT_IDS_LIMIT,
+  charLimit = Infinity,
 ): string[] {
   const next = [...seenEventIds, eventId];
-  return next.length > limit ? next.slice(next.length - limit) : next;
+  let start = Math.max(0, next.length - limit);
+  if (Number.isFinite(charLimit)) {
+    let chars = 0;
+    for (let i = start; i < next.length; i++) chars += next[i].length;
+    while (chars > charLimit && start < next.length - 1) chars -= next[start++].length;
+  }
+  return start > 0 ? next.slice(start) : next;
 }

@@ -1,3 +1,4 @@
+import { clipText } from '../clip-text';
 import type { BusinessHours } from './business-hours';
 import { hysteresisProblems, type HysteresisRules } from './hysteresis';
 import { type MaintenanceWindow, parseClockTime } from './maintenance-window';
@@ -60,7 +61,7 @@ export function resolveGuardianSettings(input: GuardianSettingsInput = {}): Guar
 export function settingsProblems(settings: GuardianSettings): string[] {
   const problems: string[] = [];
   if (!isValidTimeZone(settings.timeZone))
-    problems.push(`timeZone '${settings.timeZone}' is not an IANA time zone`);
+    problems.push(`timeZone '${clipText(String(settings.timeZone))}' is not an IANA time zone`);
   for (const field of ['startHour', 'endHour'] as const) {
     const hour = settings.businessHours[field];
     if (!Number.isInteger(hour) || hour < 0 || hour > 23)

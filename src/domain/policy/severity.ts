@@ -1,4 +1,5 @@
 import { isDegradationEvent, isDriftEvent, type ModelEvent } from '../events';
+import { clipText } from '../clip-text';
 import { isSeverity, maxSeverity, type Severity, severityRank } from './actions';
 
 /** The severity the policy works with, and how it got there (for the decision's reason). */
@@ -46,7 +47,7 @@ export function assessSeverity(event: ModelEvent): SeverityAssessment {
   const origin = labelled
     ? `event said ${labelled}`
     : raw
-      ? `unrecognised severity '${raw}', MEDIUM assumed`
+      ? `unrecognised severity '${clipText(raw)}', MEDIUM assumed`
       : 'no severity in the event, MEDIUM assumed';
 
   const raise = severityFromContext(event);

@@ -8,8 +8,16 @@ import type {
   OperatorCommandResult,
 } from '../../contracts/guardian-messages';
 import { LAST_ACTION, LAST_SEVERITY } from '../../contracts/search-attributes';
-import { isDriftEvent, parseModelEvent, type ModelEvent } from '../../domain/events';
-import { evaluateEvent, takeDueRetrain, type ResponseAction } from '../../domain/policy';
+import { clipText } from '../../domain/clip-text';
+import { isDriftEvent, parseModelEvent, TEXT_LIMITS, type ModelEvent } from '../../domain/events';
+import {
+  evaluateEvent,
+  LEGACY_POLICY_STATE_LIMITS,
+  POLICY_STATE_LIMITS,
+  takeDueRetrain,
+  type ResponseAction,
+} from '../../domain/policy';
+import { CARRY_BUDGET } from './carry-budget';
 import { entryForDecision, entryForWindowRun } from './decision-entries';
 import { DecisionRunner } from './decision-runner';
 import { decideInEventTrace } from './decide-in-trace';
@@ -32,6 +40,8 @@ export class ModelGuardian {
     readonly modelName: string,
     readonly state: GuardianCarriedState,
     batchedWrites: boolean,
+    /** BOUNDED_STATE_PATCH: the policy state keeps to POLICY_STATE_LIMITS. */
+    private readonly boundedState = false,
   ) {
     this.runner = new DecisionRunner(modelName, state, () => this.describe(), batchedWrites);
   }
@@ -72,6 +82,7 @@ export class ModelGuardian {
       event,
       now,
       state.settings,
+      this.boundedState ? POLICY_STATE_LIMITS : LEGACY_POLICY_STATE_LIMITS,
     );
     if (result.evaluation.duplicate) {
       state.counters.duplicateEvents++;
@@ -82,13 +93,15 @@ export class ModelGuardian {
     state.seenEventIds = result.state.seenEventIds;
     state.counters.processedEvents++;
     const entry = entryForDecision(decision, event, now);
+    // A producer's assumptions are quoted in the reason: bounded here, in full in the audit row's details.
+    if (this.boundedState) entry.reason = clipText(entry.reason, CARRY_BUDGET.decisionTextChars);
 
     if (state.paused) {
       // Nothing runs and the policy's memory stays as it was: resuming starts from a clean slate.
       this.runner.finish(entry, {
         status: 'paused',
         executed: false,
-        reason: `auto-response paused since ${iso(state.paused.since)} (${state.paused.reason}); the policy would have: ${decision.action} — ${decision.reason}`,
+        reason: `auto-response paused since ${iso(state.paused.since)} (${state.paused.reason}); the policy would have: ${decision.action} — ${entry.reason}`,
       });
       return;
     }
@@ -113,7 +126,7 @@ export class ModelGuardian {
       action: decision.action,
       severity: decision.severity,
       priority: decision.priority,
-      reason: decision.reason,
+      reason: entry.reason,
       decidedAt: iso(now),
       sourceEvent: event as unknown as Record<string, unknown>,
     });
@@ -232,13 +245,15 @@ export class ModelGuardian {
     return true;
   }
 
-  private reject(reason: string, payload: unknown): void {
+  /** A signal that is not a valid event for this model: counted, logged and kept (bounded) for inspection. */
+  reject(reason: string, payload: unknown): void {
     const eventId = (payload as { event_id?: unknown } | null)?.event_id;
     this.state.counters.rejectedSignals++;
     this.state.recentRejections.push({
       at: iso(Date.now()),
       reason,
-      eventId: typeof eventId === 'string' ? eventId : undefined,
+      // The producer's id, which may be anything: quoted clipped like any value in a reason.
+      eventId: typeof eventId === 'string' ? clipText(eventId, TEXT_LIMITS.event_id) : undefined,
     });
     if (this.state.recentRejections.length > REJECTIONS_KEPT) this.state.recentRejections.shift();
     log.error('guardian rejected a signal', { modelName: this.modelName, reason });

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   patched,
   setHandler,
   upsertSearchAttributes,
@@ -19,10 +20,12 @@ import {
 } from './definitions';
 import { newestFirst } from './history';
 import { BATCHED_WRITES_PATCH } from './batched-writes';
+import { BOUNDED_STATE_PATCH, fitCarriedState } from './carry-budget';
+import { EventQueue } from './event-queue';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
 import { validateOperatorCommand } from './operator-command';
-import type { GuardianRunInput } from '../../contracts/guardian-messages';
+import type { GuardianCarriedState, GuardianRunInput } from '../../contracts/guardian-messages';
 
 const DEFAULT_EVENTS_PER_RUN = 500;
 /** How long a run that wants to end stops taking events so in-flight work can drain. */
@@ -40,19 +43,20 @@ const SIGNALS_IN_ARRIVAL_ORDER = 'signals-in-arrival-order';
 export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<void> {
   const state = input.carried ?? initialGuardianState(input, Date.now());
   // Decided once, before the first command, for the whole run (see BATCHED_WRITES_PATCH).
-  const guardian = new ModelGuardian(input.modelName, state, patched(BATCHED_WRITES_PATCH));
+  const batchedWrites = patched(BATCHED_WRITES_PATCH);
+  const boundedState = patched(BOUNDED_STATE_PATCH);
+  const guardian = new ModelGuardian(input.modelName, state, batchedWrites, boundedState);
+  const queue = new EventQueue(state, boundedState, (reason, payload) => guardian.reject(reason, payload));
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
 
   const signals = [
     // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
-    signalRoute(modelEventSignal, (payload) => {
-      state.queuedEvents.push(payload);
-    }),
+    signalRoute(modelEventSignal, (payload) => queue.add(payload)),
     // A batch from the bridge: its events queue in order, as if signalled one by one. Anything but
     // an array is queued as it is, so validation rejects it with a reason like any bad event.
     signalRoute(modelEventsSignal, (payload) => {
-      if (Array.isArray(payload)) state.queuedEvents.push(...(payload as unknown[]));
-      else state.queuedEvents.push(payload);
+      if (Array.isArray(payload)) for (const event of payload as unknown[]) queue.add(event);
+      else queue.add(payload);
     }),
     signalRoute(actionFinishedSignal, (outcome) => guardian.retrainFinished(outcome)),
   ];
@@ -73,7 +77,9 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   const wantsNewRun = () => workflowInfo().continueAsNewSuggested || processedThisRun >= eventsPerRun;
   // A new run may start only when nothing is in flight: no action, no audit write, no update.
   // (Retrains run as child workflows and report to whichever run is current.)
-  const readyForNewRun = () => wantsNewRun() && guardian.isIdle() && allHandlersFinished();
+  // Nor while more events wait than a run may carry: those are decided first (CARRY_BUDGET).
+  const readyForNewRun = () =>
+    wantsNewRun() && guardian.isIdle() && allHandlersFinished() && !queue.overCarryBudget;
 
   for (;;) {
     guardian.runDueRetrain();
@@ -85,15 +91,15 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
       // travel to the next run. If draining takes too long (a slow backend), keep deciding events
       // meanwhile and end the run as soon as it is idle.
       const left = drainingSince + DRAIN_LIMIT_MS - Date.now();
-      if (left > 0) {
-        await condition(() => readyForNewRun() || guardian.wantsFlush, left);
+      if (left > 0 && !queue.overCarryBudget) {
+        await condition(() => readyForNewRun() || guardian.wantsFlush || queue.overCarryBudget, left);
         continue;
       }
     }
     const drainExpired = drainingSince !== undefined;
     let processed = 0;
-    while (state.queuedEvents.length > 0 && (drainExpired || !wantsNewRun())) {
-      guardian.processSignal(state.queuedEvents.shift());
+    while (queue.length > 0 && (drainExpired || !wantsNewRun() || queue.overCarryBudget)) {
+      guardian.processSignal(queue.take());
       processed++;
       processedThisRun++;
     }
@@ -109,9 +115,23 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   }
 
   // Signals that arrived meanwhile travel in `queuedEvents`: nothing is lost between runs.
+  const carried = { ...state, previousRuns: state.previousRuns + 1 };
   await continueAsNew<typeof modelGuardianWorkflow>({
     modelName: input.modelName,
     eventsPerRun: input.eventsPerRun,
-    carried: { ...state, previousRuns: state.previousRuns + 1 },
+    carried: boundedState ? carriedWithinBudget(input.modelName, carried) : carried,
   });
+}
+
+/** The carried state fitted to CARRY_BUDGET; decisions left behind are in the audit trail, and logged. */
+function carriedWithinBudget(modelName: string, state: GuardianCarriedState): GuardianCarriedState {
+  const fit = fitCarriedState(state);
+  if (fit.droppedDecisions > 0) {
+    log.info('oldest decisions not carried into the next run to keep its input small', {
+      modelName,
+      droppedDecisions: fit.droppedDecisions,
+      carriedBytes: fit.bytes,
+    });
+  }
+  return fit.carried;
 }
