@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, State, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivityGroups } from '../activities';
+import { createConfiguredAlertSender, startWarningBatches } from '../backends/alerts';
 import { createVideoPool } from '../clients/postgres';
 import { temporalConnectionOptions } from '../clients/temporal';
 import { WORKER_ROLES, type RoleConfig, type WorkerRole } from '../config/roles';
 import { taskQueues } from '../config/task-queues';
+import { processWorkerMetrics } from '../metrics/worker-metrics';
 import type { ServiceContext } from './service-context';
 import { planWorkers, type QueueWorkerPlan } from './worker-plan';
 import { WORKFLOW_TRACING_MODULE, workerTracingOptions } from './worker-tracing';
@@ -42,12 +44,24 @@ export async function startWorker(
   const videoPool = createVideoPool(ctx.pool, ctx.config.video.dbConnectTimeoutSeconds, (err) =>
     activityLogger.warn({ err: err.message }, 'idle PostgreSQL connection of video analysis failed'),
   );
+  // One sender for every activity of the process; its timer sends the waiting warnings.
+  const alertSender = createConfiguredAlertSender(ctx.config, ctx.pool, activityLogger, processWorkerMetrics);
+  const warningBatches = startWarningBatches(
+    alertSender,
+    ctx.config.alerting.warningBatchSeconds * 1000,
+    activityLogger,
+  );
   const deps = {
     config: ctx.config,
     logger: activityLogger,
     pool: ctx.pool,
     videoPool,
     publisher: ctx.publisher,
+    alertSender,
+  };
+  const closeAlerting = async () => {
+    await warningBatches.stop();
+    alertSender.close();
   };
   const workers: Worker[] = [];
   try {
@@ -72,6 +86,7 @@ export async function startWorker(
   } catch (err) {
     await connection.close();
     await videoPool.end();
+    await closeAlerting();
     throw err;
   }
   // One stopping worker stops the others: a process is healthy with all its queues or none.
@@ -86,6 +101,7 @@ export async function startWorker(
     .finally(async () => {
       await connection.close();
       await videoPool.end();
+      await closeAlerting();
     });
   return {
     workers,

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { AlertSender } from '../../backends/alerts';
 import type { DetectorClient } from '../../clients/detector';
 import type { EventPublisher } from '../../clients/event-publisher';
 import type { VideoConfig } from '../../config/video';
@@ -18,6 +19,8 @@ export interface VideoActivityContext {
   metrics: VideoMetrics;
   /** Counts the alarms video analysis sends (the worker's /metrics). */
   workerMetrics: WorkerMetrics;
+  /** Where video alarms reach people (README "Alerting"). */
+  alertSender: AlertSender;
   /** The detector client; throws DetectorNotConfigured without DETECTOR_URL. */
   detector(): DetectorClient;
   /** Runs a database action; its error becomes a typed, classified failure (and is counted). */

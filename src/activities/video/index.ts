@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { createDetectorClient, type DetectorClient } from '../../clients/detector';
 import type { VideoActivities } from '../../contracts/video-activities';
+import { alertSenderOf } from '../alerting';
 import type { ActivityDeps } from '../deps';
 import type { VideoActivityContext } from './context';
 import { createDatabaseGuard } from './database-guard';
@@ -37,6 +38,7 @@ export function createVideoActivities(deps: VideoActivityDeps): VideoActivities 
     alertsTopic: deps.config.kafka.topicAlerts,
     metrics: deps.metrics ?? processVideoMetrics,
     workerMetrics: deps.workerMetrics ?? processWorkerMetrics,
+    alertSender: alertSenderOf(deps),
   };
   const ctx: VideoActivityContext = {
     ...base,
