@@ -1,6 +1,6 @@
 import type { Alarm } from '../../contracts/alarms';
 import type { AlertPriorityLevel } from '../../domain/policy/actions';
-import { clip, digestTitle, sourceEventText } from './alarm-text';
+import { clip, digestTitle } from './alarm-text';
 
 const MARKER: Record<AlertPriorityLevel, string> = {
   critical: ':rotating_light:',
@@ -17,13 +17,26 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** What the alarm is about, as people read it: `model fraud-scorer`, `video uploads/a.mp4`. */
+function aboutText(alarm: Alarm): string {
+  return `${alarm.source === 'guardian' ? 'model' : alarm.source} ${escapeMrkdwn(alarm.subject)}`;
+}
+
+/** `data_drift_detected \`e-42\``, escaped, or undefined. */
+function sourceEventMrkdwn(alarm: Alarm): string | undefined {
+  const id = alarm.details?.source_event_id;
+  if (typeof id !== 'string') return undefined;
+  const type = alarm.details?.source_event_type;
+  return `${escapeMrkdwn(typeof type === 'string' ? type : 'event')} \`${escapeMrkdwn(id)}\``;
+}
+
 function oneAlarm(alarm: Alarm): { text: string; blocks: unknown[] } {
   const priority = alarm.priority.toUpperCase();
-  const source = sourceEventText(alarm);
+  const source = sourceEventMrkdwn(alarm);
   return {
     // The notification text is mrkdwn too: an event's words must not ping a channel (<!channel>).
     text: clip(
-      `${MARKER[alarm.priority]} [${priority}] ${escapeMrkdwn(alarm.title)} (${alarm.source} ${escapeMrkdwn(alarm.subject)})`,
+      `${MARKER[alarm.priority]} [${priority}] ${escapeMrkdwn(alarm.title)} (${aboutText(alarm)})`,
       3000,
     ),
     blocks: [
@@ -44,7 +57,7 @@ function oneAlarm(alarm: Alarm): { text: string; blocks: unknown[] } {
           },
           { type: 'mrkdwn', text: `*Priority*\n${MARKER[alarm.priority]} ${alarm.priority}` },
           { type: 'mrkdwn', text: `*Time*\n${escapeMrkdwn(alarm.time)}` },
-          { type: 'mrkdwn', text: `*Source event*\n${source ? escapeMrkdwn(source) : 'none'}` },
+          { type: 'mrkdwn', text: `*Source event*\n${source ?? 'none'}` },
         ],
       },
       {
@@ -72,7 +85,7 @@ function digest(alarms: Alarm[]): { text: string; blocks: unknown[] } {
       text: {
         type: 'mrkdwn',
         text: clip(
-          `${MARKER[alarm.priority]} *${escapeMrkdwn(alarm.title)}* (${alarm.source} ${escapeMrkdwn(alarm.subject)}, ${escapeMrkdwn(alarm.time)})\n${escapeMrkdwn(alarm.message)}`,
+          `${MARKER[alarm.priority]} *${escapeMrkdwn(alarm.title)}* (${aboutText(alarm)}, ${escapeMrkdwn(alarm.time)}, alert \`${escapeMrkdwn(alarm.alarmId)}\`)\n${escapeMrkdwn(alarm.message)}`,
           3000,
         ),
       },
