@@ -1,6 +1,11 @@
 import { createGuardianActivities } from './guardian';
 import { createReportActivities } from './report';
-import { createVideoActivities, splitVideoActivities, type VideoActivityDeps } from './video';
+import {
+  createVideoActivities,
+  createVideoFleetAlarmActivities,
+  splitVideoActivities,
+  type VideoActivityDeps,
+} from './video';
 
 export type { ActivityDeps } from './deps';
 export type { VideoActivityDeps } from './video';
@@ -11,6 +16,7 @@ export function createActivities(deps: VideoActivityDeps) {
     ...createGuardianActivities(deps),
     ...createReportActivities(deps),
     ...createVideoActivities(deps),
+    ...createVideoFleetAlarmActivities(deps),
   };
 }
 
@@ -23,7 +29,7 @@ export function createActivityGroups(deps: VideoActivityDeps, groups: readonly A
   return {
     ...(groups.includes('guardian') ? createGuardianActivities(deps) : {}),
     ...(groups.includes('report') ? createReportActivities(deps) : {}),
-    ...(groups.includes('video') ? video.rest : {}),
+    ...(groups.includes('video') ? { ...video.rest, ...createVideoFleetAlarmActivities(deps) } : {}),
     ...(groups.includes('video-detector') ? video.detectorHost : {}),
   };
 }

@@ -6,6 +6,7 @@ import type { VideoConfig } from '../../config/video';
 import type { VideoJobRef } from '../../contracts/video-activities';
 import type { Logger } from '../../logger';
 import type { WorkerMetrics } from '../../metrics/worker-metrics';
+import type { FleetFailureCounter } from './fleet-failure-count';
 import type { VideoMetrics } from './metrics';
 
 /** What every video activity is built from: injected by createVideoActivities, never opened here. */
@@ -21,6 +22,8 @@ export interface VideoActivityContext {
   workerMetrics: WorkerMetrics;
   /** Where video alarms reach people (README "Alerting"). */
   alertSender: AlertSender;
+  /** The fleet-wide count of PostgreSQL connection failures (fleetFailureCountWorkflow). */
+  fleetFailures: FleetFailureCounter;
   /** The detector client; throws DetectorNotConfigured without DETECTOR_URL. */
   detector(): DetectorClient;
   /** Runs a database action; its error becomes a typed, classified failure (and is counted). */
