@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, State, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivityGroups } from '../activities';
+import { temporalFailureCounter } from '../activities/video/fleet-failure-count';
 import { createConfiguredAlertSender, startWarningBatches } from '../backends/alerts';
 import { createVideoPool } from '../clients/postgres';
 import { temporalConnectionOptions } from '../clients/temporal';
@@ -58,6 +59,13 @@ export async function startWorker(
     videoPool,
     publisher: ctx.publisher,
     alertSender,
+    // Reported with the process's own client: a failure is counted whether or not its activity still runs.
+    fleetFailures: temporalFailureCounter({
+      taskQueue: taskQueues(ctx.config).video,
+      threshold: ctx.config.video.dbFailureAlertCount,
+      windowMinutes: ctx.config.video.dbFailureWindowMinutes,
+      client: () => ctx.temporal.client,
+    }),
   };
   const closeAlerting = async () => {
     await warningBatches.stop();
