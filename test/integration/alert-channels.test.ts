@@ -1,10 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import { readInformationAlarms } from '../../src/activities/report/information-alarms';
+import { createWriteDailyReport } from '../../src/activities/report/write-daily-report';
 import { type AlertSender, createConfiguredAlertSender } from '../../src/backends/alerts';
 import { createPgPool } from '../../src/clients/postgres';
 import type { Alarm } from '../../src/contracts/alarms';
 import { migrate } from '../../src/db/migrate';
+import { buildDailyReport, emptyAggregate, reportWindow } from '../../src/domain/log-analysis';
 import { createLogger } from '../../src/logger';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import {
@@ -297,5 +302,25 @@ describe('one alert path: Slack, Discord, JSON webhook and e-mail', () => {
     expect(info.alarms).toContainEqual(
       expect.objectContaining({ alarmId: a.alarmId, title: 'Duplicate upload ignored', source: 'video' }),
     );
+
+    // The day's report lists it: the one place a person sees the alarms nobody was sent.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'alarm-report-'));
+    const window = reportWindow('2026-03-04', 'UTC');
+    const report = buildDailyReport(
+      window,
+      emptyAggregate(window.startMs, window.endMs),
+      { directories: [], files: [], skippedOlderFiles: 0, directoryProblems: [] },
+      Date.now(),
+    );
+    const written = await createWriteDailyReport({
+      config: testConfig({ REPORT_OUTPUT_DIR: out }),
+      logger,
+      pool,
+    })(report);
+    expect(written.summary).toMatch(/Information alarms: \d+/);
+    expect(written.summary).toContain(`video uploads/cam-7.mp4: Duplicate upload ignored`);
+    const json = JSON.parse(fs.readFileSync(written.jsonPath, 'utf8'));
+    expect(json.informationAlarms.alarms).toContainEqual(expect.objectContaining({ alarmId: a.alarmId }));
+    fs.rmSync(out, { recursive: true, force: true });
   });
 });
