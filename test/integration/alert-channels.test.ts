@@ -323,4 +323,18 @@ describe('one alert path: Slack, Discord, JSON webhook and e-mail', () => {
     expect(json.informationAlarms.alarms).toContainEqual(expect.objectContaining({ alarmId: a.alarmId }));
     fs.rmSync(out, { recursive: true, force: true });
   });
+
+  it('forgets alarms older than the retention, but not a warning still waiting for its batch', async () => {
+    const { sender } = senderWith();
+    const old = alarm({ priority: 'low', time: '2020-01-01T00:00:00.000Z' });
+    const waiting = alarm({ priority: 'medium', time: '2020-01-01T00:00:00.000Z' });
+    await sender.send(old);
+    await sender.send(waiting);
+    await sender.prune();
+    sender.close();
+    const { rows } = await pool.query('SELECT alarm_id FROM alarms WHERE alarm_id = ANY($1)', [
+      [old.alarmId, waiting.alarmId],
+    ]);
+    expect(rows.map((r) => r.alarm_id)).toEqual([waiting.alarmId]);
+  });
 });

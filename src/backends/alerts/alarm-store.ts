@@ -126,3 +126,25 @@ export async function undeliveredSince(pool: Pool, since: Date): Promise<Record<
   );
   return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
 }
+
+/**
+ * Forgets alarms and delivery records older than `days` (a bounded batch per call): the table is a
+ * recent record for people and the daily report, not an archive; system.alerts keeps the history.
+ * A warning still waiting for its batch is kept whatever its age.
+ */
+export async function pruneAlarms(pool: Pool, days: number, limit = 1000): Promise<number> {
+  const { rowCount } = await pool.query(
+    `DELETE FROM alarms WHERE alarm_id IN (
+       SELECT alarm_id FROM alarms
+       WHERE raised_at < now() - make_interval(days => $1)
+         AND (route <> 'batch' OR batch_sent_at IS NOT NULL)
+       LIMIT $2)`,
+    [days, limit],
+  );
+  await pool.query(
+    `DELETE FROM alarm_deliveries WHERE ctid IN (
+       SELECT ctid FROM alarm_deliveries WHERE finished_at < now() - make_interval(days => $1) LIMIT $2)`,
+    [days, limit],
+  );
+  return rowCount ?? 0;
+}

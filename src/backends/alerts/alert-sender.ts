@@ -9,6 +9,7 @@ import {
   claimWarningBatch,
   deliveredChannels,
   markBatchSent,
+  pruneAlarms,
   recordAlarm,
   recordDelivery,
 } from './alarm-store';
@@ -36,7 +37,12 @@ export interface AlertSenderDeps {
   batchLimit?: number;
   /** A claimed batch not sent after this long is claimed again (its sender died). */
   staleBatchSeconds: number;
+  /** How long the alarms table keeps an alarm. */
+  retentionDays?: number;
 }
+
+// A month of alarms answers "what happened lately"; system.alerts keeps the full history.
+export const ALARM_RETENTION_DAYS = 30;
 
 /** The one way every alarm source reaches people (README "Alerting"). */
 export interface AlertSender {
@@ -45,6 +51,8 @@ export interface AlertSender {
   send(alarm: Alarm, signal?: AbortSignal): Promise<AlarmDispatch>;
   /** Sends the waiting warnings as one message per channel; returns how many went out. */
   flushWarnings(): Promise<number>;
+  /** Forgets alarms and delivery records older than ALARM_RETENTION_DAYS; returns how many alarms. */
+  prune(): Promise<number>;
   close(): void;
 }
 
@@ -153,6 +161,10 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
         'warning batch sent',
       );
       return alarms.length;
+    },
+
+    prune() {
+      return pruneAlarms(pool, deps.retentionDays ?? ALARM_RETENTION_DAYS);
     },
 
     close() {

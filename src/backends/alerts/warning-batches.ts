@@ -8,8 +8,8 @@ export interface WarningBatches {
 }
 
 /**
- * Sends the waiting warnings every ALERT_WARNING_BATCH_SECONDS. Every worker runs one; the table
- * hands each warning to one of them. A failed flush (PostgreSQL away) is logged and the warnings
+ * Sends the waiting warnings every ALERT_WARNING_BATCH_SECONDS, and forgets alarms older than
+ * ALARM_RETENTION_DAYS. Every worker runs one; the table hands each warning to one of them. A failed flush (PostgreSQL away) is logged and the warnings
  * wait for the next tick: they are in the table, not in this process.
  */
 export function startWarningBatches(sender: AlertSender, intervalMs: number, logger: Logger): WarningBatches {
@@ -20,6 +20,7 @@ export function startWarningBatches(sender: AlertSender, intervalMs: number, log
     busy = true;
     running = sender
       .flushWarnings()
+      .then(() => sender.prune())
       .catch((err: unknown) =>
         logger.warn({ err: errorMessage(err) }, 'warning batch not sent; trying next interval'),
       )
