@@ -1,3 +1,4 @@
+import { AlertingConfig, alertingSettings, parseAlertingConfig } from './config/alerting';
 import { BridgeConfig, bridgeSettings, parseBridgeConfig } from './config/bridge';
 import { GuardianConfig, guardianSettings, parseGuardianConfig } from './config/guardian';
 import { IngestConfig, ingestSettings, parseIngestConfig } from './config/ingest';
@@ -19,6 +20,7 @@ export interface Config {
   kafka: KafkaConfig;
   runtime: RuntimeConfig;
   guardian: GuardianConfig;
+  alerting: AlertingConfig;
   bridge: BridgeConfig;
   ingest: IngestConfig;
   video: VideoConfig;
@@ -34,6 +36,7 @@ const settingsOfConfig: { [K in keyof Config]: Settings } = {
   kafka: kafkaSettings,
   runtime: runtimeSettings,
   guardian: guardianSettings,
+  alerting: alertingSettings,
   bridge: bridgeSettings,
   ingest: ingestSettings,
   video: videoSettings,
@@ -49,6 +52,7 @@ export const settingGroups: Record<string, Settings> = {
   Kafka: kafkaSettings,
   Runtime: runtimeSettings,
   'Auto-response': guardianSettings,
+  Alerting: alertingSettings,
   'Kafka bridge': bridgeSettings,
   'Incoming events': ingestSettings,
   'Video analysis': videoSettings,
@@ -74,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const kafka = parseKafkaConfig(env);
   const runtime = parseRuntimeConfig(env);
   const guardian = parseGuardianConfig(env);
+  const alerting = parseAlertingConfig(env);
   const bridge = parseBridgeConfig(env);
   const ingest = parseIngestConfig(env);
   const video = parseVideoConfig(env);
@@ -86,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafka,
     runtime,
     guardian,
+    alerting,
     bridge,
     ingest,
     video,
@@ -109,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafka: kafka.values,
     runtime: runtime.values,
     guardian: guardian.values,
+    alerting: alerting.values,
     bridge: bridge.values,
     ingest: ingest.values,
     video: video.values,

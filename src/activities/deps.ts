@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { AlertSender } from '../backends/alerts';
 import type { EventPublisher } from '../clients/event-publisher';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -17,4 +18,6 @@ export interface ActivityDeps {
   publisher: EventPublisher;
   /** Counters for the worker's /metrics; defaults to the process-wide ones (processWorkerMetrics). */
   workerMetrics?: WorkerMetrics;
+  /** Where alarms reach people; built from the ALERT_* settings when absent (alertSenderOf). */
+  alertSender?: AlertSender;
 }

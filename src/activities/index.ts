@@ -1,6 +1,11 @@
 import { createGuardianActivities } from './guardian';
 import { createReportActivities } from './report';
-import { createVideoActivities, splitVideoActivities, type VideoActivityDeps } from './video';
+import {
+  createVideoActivities,
+  createVideoFleetAlarmActivities,
+  splitVideoActivities,
+  type VideoActivityDeps,
+} from './video';
 
 export type { ActivityDeps } from './deps';
 export type { VideoActivityDeps } from './video';
@@ -11,6 +16,7 @@ export function createActivities(deps: VideoActivityDeps) {
     ...createGuardianActivities(deps),
     ...createReportActivities(deps),
     ...createVideoActivities(deps),
+    ...createVideoFleetAlarmActivities(deps),
   };
 }
 
@@ -29,7 +35,7 @@ export function createActivitiesByGroup(
   const all: Record<ActivityGroup, () => object> = {
     guardian: () => createGuardianActivities(deps),
     report: () => createReportActivities(deps),
-    video: () => video.rest,
+    video: () => ({ ...video.rest, ...createVideoFleetAlarmActivities(deps) }),
     'video-detector': () => video.detectorHost,
   };
   return Object.fromEntries(groups.map((group) => [group, all[group]()]));

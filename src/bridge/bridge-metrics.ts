@@ -55,6 +55,27 @@ export function createBridgeMetrics(registry = new MetricsRegistry()) {
       'Kafka consumer crashes, by whether it was restarted.',
     ),
     httpRequests: registry.counter('bridge_http_requests_total', 'HTTP requests, by path and status code.'),
+    alarmsSent: registry.counter(
+      'bridge_alarms_sent_total',
+      'Alarms the bridge raised (duplicate jobs) that a channel accepted, by channel.',
+    ),
+    alarmFailures: registry.counter(
+      'bridge_alarm_delivery_failures_total',
+      'Attempts to deliver a bridge alarm to a channel that failed, by channel.',
+    ),
+    alarmsUndelivered: registry.counter(
+      'bridge_alarms_undelivered_total',
+      'Bridge alarms a channel was given up on (recorded in alarm_deliveries), by channel.',
+    ),
+  };
+}
+
+/** The bridge's alarm counters, as the alert sender reports deliveries. */
+export function bridgeAlarmObserver(metrics: BridgeMetrics) {
+  return {
+    alarmSent: (_source: string, channel: string) => metrics.alarmsSent.inc({ channel }),
+    alarmFailed: (_source: string, channel: string) => metrics.alarmFailures.inc({ channel }),
+    alarmUndelivered: (_source: string, channel: string) => metrics.alarmsUndelivered.inc({ channel }),
   };
 }
 

@@ -1,11 +1,13 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import { createConfiguredAlertSender } from '../backends/alerts';
 import type { EventPublisher } from '../clients/event-publisher';
 import type { Tracing } from '../clients/tracing';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { BridgeMetrics, createBridgeMetrics } from './bridge-metrics';
+import { BridgeMetrics, bridgeAlarmObserver, createBridgeMetrics } from './bridge-metrics';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { createDeadLetterWriter } from './dead-letter-writer';
 import { DeliveredSample, EventPipeline } from './event-pipeline';
@@ -29,6 +31,8 @@ export interface BridgeDeps {
   temporalClient: Client;
   /** Set when tracing is on (OTEL_*): every event gets its span and carries its trace to the guardian. */
   tracer?: Tracer;
+  /** PostgreSQL, for the alarms table: without it the duplicate-job alarm goes to Kafka only. */
+  pool?: Pool;
 }
 
 export interface BridgeOptions {
@@ -58,6 +62,9 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
   const logger = deps.logger.child({ component: 'bridge' });
   const settings = config.bridge;
   const metrics = createBridgeMetrics();
+  const alertSender = deps.pool
+    ? createConfiguredAlertSender(config, deps.pool, logger, bridgeAlarmObserver(metrics))
+    : undefined;
   const mutex = new KeyedMutex();
   const limit = new ConcurrencyLimit(settings.maxInFlight);
   const ingest = ingestSettingsFromConfig(config);
@@ -88,6 +95,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     ),
     publisher: deps.publisher,
     alertsTopic: config.kafka.topicAlerts,
+    alertSender,
     metrics,
     logger,
     onDelivered: options.onDelivered,
@@ -194,7 +202,11 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
   };
 
   // A second stop (SIGTERM after SIGINT) waits for the first instead of starting another.
-  const stop = () => (stopped ??= stopOnce());
+  const stop = () =>
+    (stopped ??= stopOnce().finally(async () => {
+      await pipeline.alarmsSettled();
+      alertSender?.close();
+    }));
 
   return { metrics, http: http && { host: http.host, port: http.port }, done, health, stop };
 }
@@ -208,6 +220,7 @@ export function bridgeDepsFromContext(ctx: {
   publisher: EventPublisher;
   temporal: { client: Client };
   tracing?: Tracing;
+  pool?: Pool;
 }): BridgeDeps {
   return {
     config: ctx.config,
@@ -217,5 +230,6 @@ export function bridgeDepsFromContext(ctx: {
     publisher: ctx.publisher,
     temporalClient: ctx.temporal.client,
     tracer: ctx.tracing?.enabled ? ctx.tracing.tracer : undefined,
+    pool: ctx.pool,
   };
 }

@@ -5,7 +5,9 @@ import type { BridgeMetrics } from './bridge-metrics';
 import type { DeadLetter, DeadLetterWriter } from './dead-letter-writer';
 import type { Delivery } from './event-routing';
 import type { EventOrigin } from './event-origin';
+import type { AlertSender } from '../backends/alerts';
 import { deterministicUuid } from '../backends/deterministic-id';
+import { errorMessage } from '../domain/error-message';
 import type { DeliveryResult, GuardianDelivery, TemporalDelivery } from './temporal-delivery';
 import { traceDelivery } from './delivery-spans';
 
@@ -25,6 +27,8 @@ export interface EventPipelineDeps {
   deadLetters: DeadLetterWriter;
   publisher: EventPublisher;
   alertsTopic: string;
+  /** Where the duplicate-job alarm reaches people (README "Alerting"); Kafka only without it. */
+  alertSender?: AlertSender;
   metrics: BridgeMetrics;
   logger: Logger;
   onDelivered?: (sample: DeliveredSample) => void;
@@ -58,7 +62,15 @@ function deliveryPerformance(workflow: Delivery['workflow'], readAtMs: number, a
  * and counted.
  */
 export class EventPipeline {
+  /** Duplicate-job alarms on their way to people: awaited on stop, never by the partition. */
+  private readonly alarmsInFlight = new Set<Promise<void>>();
+
   constructor(private readonly deps: EventPipelineDeps) {}
+
+  /** Resolves when every alarm this pipeline handed to the alert sender is delivered or given up on. */
+  async alarmsSettled(): Promise<void> {
+    await Promise.all([...this.alarmsInFlight]);
+  }
 
   /** Throws TransientDeliveryError (retry later) or RejectedDeliveryError (dead-letter it). */
   async deliver(delivery: Delivery, origin: EventOrigin): Promise<DeliveryResult> {
@@ -151,21 +163,26 @@ export class EventPipeline {
   }
 
   /**
-   * README "Video analysis" lists "duplicate job detected" as an alarm: say so on system.alerts. Best effort —
-   * the duplicate is already logged and counted, and a Kafka hiccup must not hold up the partition.
+   * README "Video analysis" lists "duplicate job detected" as an alarm the reference sends at once:
+   * on system.alerts, and to people through the alert sender. Best effort for the partition — the
+   * duplicate is already logged and counted, and neither a Kafka hiccup nor a slow channel may
+   * hold it up, so the channels' delivery runs beside it (bounded by the sender's retry budget).
    */
   private async publishDuplicateAlert(delivery: Extract<Delivery, { workflow: 'video' }>, detail?: string) {
     const { event, input, workflowId } = delivery;
+    const alertId = deterministicUuid('duplicate-video-job', event.event_id);
+    const title = `Duplicate video upload: ${input.videoKey}`;
+    const message = `The upload of ${input.videoKey} was delivered again (event ${event.event_id}); ${detail ?? 'no second job was started'}.`;
     try {
       await this.deps.publisher.publish(
         this.deps.alertsTopic,
         input.videoKey,
         'duplicate_job_detected',
         {
-          alert_id: deterministicUuid('duplicate-video-job', event.event_id),
-          title: `Duplicate video upload: ${input.videoKey}`,
-          message: `The upload of ${input.videoKey} was delivered again (event ${event.event_id}); ${detail ?? 'no second job was started'}.`,
-          priority: 'low',
+          alert_id: alertId,
+          title,
+          message,
+          priority: 'high',
           video_key: input.videoKey,
           workflow_id: workflowId,
           source_event: event,
@@ -178,5 +195,30 @@ export class EventPipeline {
         'could not publish the duplicate-job alert',
       );
     }
+    const sender = this.deps.alertSender;
+    if (!sender) return;
+    const sending = sender
+      .send({
+        alarmId: alertId,
+        source: 'bridge',
+        subject: input.videoKey,
+        kind: 'duplicate_job',
+        title,
+        message,
+        priority: 'high',
+        time: new Date().toISOString(),
+        immediate: true,
+        details: { video_key: input.videoKey, workflow_id: workflowId, source_event_id: event.event_id },
+      })
+      .then(
+        () => undefined,
+        (err: unknown) =>
+          this.deps.logger.warn(
+            { err: errorMessage(err), eventId: event.event_id },
+            'duplicate-job alarm not sent',
+          ),
+      )
+      .finally(() => this.alarmsInFlight.delete(sending));
+    this.alarmsInFlight.add(sending);
   }
 }

@@ -149,13 +149,6 @@ export const guardianSettings = {
     expects: 'a positive integer',
     defaultText: '20',
   }),
-  alertWebhookUrl: setting({
-    env: 'ALERT_WEBHOOK_URL',
-    schema: httpUrl.optional(),
-    description: 'Slack-compatible incoming webhook for alerts (alerts always go to Kafka too).',
-    expects: 'an http(s) URL',
-    secret: true,
-  }),
 };
 
 export type GuardianConfig = SettingsValues<typeof guardianSettings>;

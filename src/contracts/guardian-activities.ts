@@ -82,7 +82,12 @@ export interface AlertRequest {
 }
 
 export interface AlertResult {
+  /** system.alerts, and the channels to people that accepted it now. */
   deliveredTo: string[];
+  /** How it travels to people: at once, in the next warning batch, or into the daily report. */
+  route?: 'now' | 'batch' | 'summary';
+  /** Channels given up on (recorded in alarm_deliveries and counted). */
+  undelivered?: string[];
 }
 
 /** An alert of a batch that did not reach every channel, and why. */
@@ -117,7 +122,7 @@ export interface GuardianActivities {
   /** Serves the previous stable version; publishes model.deployed. */
   rollbackModel(request: RollbackRequest): Promise<RollbackResult>;
   scaleService(request: ScaleRequest): Promise<ScaleResult>;
-  /** To system.alerts and the configured webhook. */
+  /** To system.alerts and, routed by priority, the configured channels (README "Alerting"). */
   sendAlert(request: AlertRequest): Promise<AlertResult>;
   /** Several alerts, each delivered once per channel; fails naming the alerts that did not arrive. */
   sendAlerts(requests: AlertRequest[]): Promise<{ delivered: number }>;

@@ -1,8 +1,8 @@
+import type { AlarmSource } from '../contracts/alarms';
 import type { DecisionRecord } from '../contracts/guardian-activities';
 import { Counter, Histogram, MetricsRegistry } from './prometheus-registry';
 
-/** Where an alarm came from: the guardian's ALERT and failure alerts, video analysis, the daily report. */
-export type AlarmSource = 'guardian' | 'video' | 'report';
+export type { AlarmSource } from '../contracts/alarms';
 
 /** The statuses a decision ends in (README "What the guardian does with a decision"). */
 const OUTCOMES = new Set(['succeeded', 'failed', 'skipped', 'scheduled', 'cancelled', 'dry-run', 'paused']);
@@ -40,15 +40,19 @@ export class WorkerMetrics {
   );
   private readonly alarmsSent: Counter = this.registry.counter(
     'alarms_sent_total',
-    'Alarms delivered, by source (guardian, video, report) and channel (kafka, webhook).',
+    'Alarms delivered, by source (guardian, video, report, bridge) and channel (kafka, slack, discord, webhook, email).',
   );
   private readonly alarmFailures: Counter = this.registry.counter(
     'alarm_delivery_failures_total',
     'Attempts to deliver an alarm to a channel that failed, by source and channel.',
   );
+  private readonly alarmsUndelivered: Counter = this.registry.counter(
+    'alarms_undelivered_total',
+    'Alarms a channel was given up on (refused, or still failing after ALERT_DELIVERY_ATTEMPTS), by source and channel; each is in alarm_deliveries.',
+  );
   private readonly alarmLatency: Histogram = this.registry.histogram(
     'alarm_delivery_latency_seconds',
-    'From the moment an alarm was raised (the decision, the report) until a channel accepted it.',
+    'From the moment an alarm was raised (the decision, the report) until a channel accepted it; alarms sent at once (batched warnings wait by design).',
     LATENCY_BUCKETS,
   );
 
@@ -76,6 +80,10 @@ export class WorkerMetrics {
 
   alarmFailed(source: AlarmSource, channel: string): void {
     this.alarmFailures.inc({ source, channel });
+  }
+
+  alarmUndelivered(source: AlarmSource, channel: string): void {
+    this.alarmsUndelivered.inc({ source, channel });
   }
 
   render(): string {

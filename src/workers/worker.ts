@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, State, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivitiesByGroup } from '../activities';
+import { temporalFailureCounter } from '../activities/video/fleet-failure-count';
+import { createConfiguredAlertSender, startWarningBatches } from '../backends/alerts';
 import { createVideoPool } from '../clients/postgres';
 import { temporalConnectionOptions } from '../clients/temporal';
 import { WORKER_ROLES, type RoleConfig, type WorkerRole } from '../config/roles';
 import { taskQueues } from '../config/task-queues';
+import { processWorkerMetrics } from '../metrics/worker-metrics';
 import type { ServiceContext } from './service-context';
 import { activityGroupIndex, activityPerformanceInterceptor } from './activity-performance';
 import { planWorkers, type QueueWorkerPlan } from './worker-plan';
@@ -43,12 +46,31 @@ export async function startWorker(
   const videoPool = createVideoPool(ctx.pool, ctx.config.video.dbConnectTimeoutSeconds, (err) =>
     activityLogger.warn({ err: err.message }, 'idle PostgreSQL connection of video analysis failed'),
   );
+  // One sender for every activity of the process; its timer sends the waiting warnings.
+  const alertSender = createConfiguredAlertSender(ctx.config, ctx.pool, activityLogger, processWorkerMetrics);
+  const warningBatches = startWarningBatches(
+    alertSender,
+    ctx.config.alerting.warningBatchSeconds * 1000,
+    activityLogger,
+  );
   const deps = {
     config: ctx.config,
     logger: activityLogger,
     pool: ctx.pool,
     videoPool,
     publisher: ctx.publisher,
+    alertSender,
+    // Reported with the process's own client: a failure is counted whether or not its activity still runs.
+    fleetFailures: temporalFailureCounter({
+      taskQueue: taskQueues(ctx.config).video,
+      threshold: ctx.config.video.dbFailureAlertCount,
+      windowMinutes: ctx.config.video.dbFailureWindowMinutes,
+      client: () => ctx.temporal.client,
+    }),
+  };
+  const closeAlerting = async () => {
+    await warningBatches.stop();
+    alertSender.close();
   };
   const workers: Worker[] = [];
   try {
@@ -80,6 +102,7 @@ export async function startWorker(
   } catch (err) {
     await connection.close();
     await videoPool.end();
+    await closeAlerting();
     throw err;
   }
   // One stopping worker stops the others: a process is healthy with all its queues or none.
@@ -94,6 +117,7 @@ export async function startWorker(
     .finally(async () => {
       await connection.close();
       await videoPool.end();
+      await closeAlerting();
     });
   return {
     workers,

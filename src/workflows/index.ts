@@ -2,3 +2,4 @@
 export * from './video-analysis';
 export * from './daily-report';
 export * from './guardian';
+export * from './fleet-alarms';

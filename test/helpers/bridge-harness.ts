@@ -6,6 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
 import { BridgeOptions, RunningBridge, startBridge } from '../../src/bridge/bridge';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
+import { createPgPool } from '../../src/clients/postgres';
 import { createTemporalClient } from '../../src/clients/temporal';
 import type { Config } from '../../src/config';
 import { createLogger, Logger } from '../../src/logger';
@@ -183,6 +184,8 @@ export async function startInProcessBridge(
   const temporal = await createTemporalClient(t.config.temporal, t.config.temporal.address!, {
     native: true,
   });
+  // The alarms table, as the product's bridge has it (a pool connects on first use only).
+  const pool = createPgPool({ connectionString: process.env.DATABASE_URL! }, () => undefined);
   const bridge = await startBridge(
     {
       config: t.config,
@@ -192,6 +195,7 @@ export async function startInProcessBridge(
       publisher: createKafkaEventPublisher(producer),
       temporalClient: temporal.client,
       tracer: options.tracer,
+      pool,
     },
     { httpPort: 0, ...options },
   );
@@ -201,6 +205,7 @@ export async function startInProcessBridge(
       const clean = await bridge.stop();
       await producer.disconnect();
       await temporal.close();
+      await pool.end();
       return clean;
     },
   };

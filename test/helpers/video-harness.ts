@@ -7,7 +7,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { workflowBundle } from './workflow-bundle';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { createVideoActivities } from '../../src/activities/video';
+import { createVideoActivities, createVideoFleetAlarmActivities } from '../../src/activities/video';
+import { temporalFailureCounter } from '../../src/activities/video/fleet-failure-count';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
 import { createKafka, createProducer } from '../../src/clients/kafka';
 import { createPgPool, createVideoPool } from '../../src/clients/postgres';
@@ -65,7 +66,7 @@ export interface VideoHarnessOptions {
 }
 
 /** Only the video workflow, so other features' work in progress cannot break it. */
-const videoWorkflowBundle = () => workflowBundle(require.resolve('../../src/workflows/video-analysis'));
+const videoWorkflowBundle = () => workflowBundle(require.resolve('../fixtures/video-fleet-workflows'));
 
 export async function openVideoHarness(options: VideoHarnessOptions = {}): Promise<VideoHarness> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'video-it-'));
@@ -97,6 +98,13 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
   const publisher = createKafkaEventPublisher(producer);
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection });
+  // The fleet's count of this test's workers: on its own queue, so no other test's failures add up.
+  const fleetFailures = temporalFailureCounter({
+    taskQueue,
+    threshold: config.video.dbFailureAlertCount,
+    windowMinutes: config.video.dbFailureWindowMinutes,
+    client: () => client,
+  });
   const workers: RunningVideoWorker[] = [];
   const children: ChildProcess[] = [];
 
@@ -116,7 +124,10 @@ export async function openVideoHarness(options: VideoHarnessOptions = {}): Promi
         connection: nativeConnection,
         taskQueue,
         workflowBundle: await videoWorkflowBundle(),
-        activities: createVideoActivities({ config, logger, pool, videoPool, publisher }),
+        activities: {
+          ...createVideoActivities({ config, logger, pool, videoPool, publisher, fleetFailures }),
+          ...createVideoFleetAlarmActivities({ config, logger, pool, videoPool, publisher }),
+        },
         shutdownGraceTime: '1s',
       });
       const done = worker.run().finally(() => nativeConnection.close());
@@ -233,7 +244,7 @@ export async function eventually(
 }
 
 /** Alerts published for one video on the real alerts topic, read from its beginning. */
-export async function recordAlerts(h: VideoHarness, videoKey: string) {
+export async function recordAlerts(h: VideoHarness, ...keys: string[]) {
   const received: Array<Record<string, unknown>> = [];
   const consumer = h.kafka.consumer({
     groupId: uniqueName('video-alerts'),
@@ -244,7 +255,7 @@ export async function recordAlerts(h: VideoHarness, videoKey: string) {
   await consumer.subscribe({ topic: h.config.kafka.topicAlerts, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      if (message.key?.toString() !== videoKey || !message.value) return;
+      if (!keys.includes(message.key?.toString() ?? '') || !message.value) return;
       received.push(JSON.parse(message.value.toString()) as Record<string, unknown>);
     },
   });

@@ -13,9 +13,26 @@ import {
   useInProcessBridge,
 } from '../helpers/bridge-harness';
 import { uniqueName } from '../helpers/stack';
+import { startScriptedReceiver } from '../helpers/fake-alert-receivers';
+import { createPgPool } from '../../src/clients/postgres';
+import { migrate } from '../../src/db/migrate';
 
 describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
-  const world = useInProcessBridge();
+  // A JSON webhook where the duplicate-job alarm must arrive at once; its URL is known only once it
+  // listens, so the settings object is filled in before the bridge world reads it.
+  let receiver: Awaited<ReturnType<typeof startScriptedReceiver>>;
+  const env: NodeJS.ProcessEnv = {};
+  beforeAll(async () => {
+    receiver = await startScriptedReceiver([{ status: 200, body: {} }]);
+    env.ALERT_JSON_WEBHOOK_URL = receiver.hookUrl;
+    const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
+    await migrate(pool);
+    await pool.end();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  const world = useInProcessBridge({ env });
 
   it('starts one video job per upload: a redelivery while it runs or after it finished starts nothing; only a re-analysis request starts a new run, once', async () => {
     const videoId = uniqueName('video');
@@ -46,8 +63,21 @@ describe('Kafka bridge: duplicate deliveries (real Kafka + Temporal)', () => {
       await readTopic(world.t.kafka, world.t.topics.alerts, (ms) => ms.filter(isDuplicateAlert).length >= 2)
     ).filter(isDuplicateAlert);
     expect(alerts.map((a) => JSON.parse(a.value!.toString()))).toEqual([
-      expect.objectContaining({ workflow_id: workflowId, video_key: videoId, priority: 'low' }),
-      expect.objectContaining({ workflow_id: workflowId, video_key: videoId, priority: 'low' }),
+      expect.objectContaining({ workflow_id: workflowId, video_key: videoId, priority: 'high' }),
+      expect.objectContaining({ workflow_id: workflowId, video_key: videoId, priority: 'high' }),
+    ]);
+    // …and reaches people at once, not in the next warning batch: one message per duplicate.
+    await waitFor(
+      'both duplicate alarms at the webhook',
+      async () => receiver.requests.filter((r) => r.rawBody.includes(videoId)).length,
+      (n) => n === 2,
+    );
+    const sent = receiver.requests
+      .filter((r) => r.rawBody.includes(videoId))
+      .map((r) => (r.body as { alerts: Array<Record<string, unknown>> }).alerts[0]);
+    expect(sent).toEqual([
+      expect.objectContaining({ source: 'bridge', kind: 'duplicate_job', subject: videoId }),
+      expect.objectContaining({ source: 'bridge', kind: 'duplicate_job', subject: videoId }),
     ]);
 
     // After the job finished, the same upload again still starts nothing.

@@ -41,13 +41,20 @@ describe('sendAlert', () => {
       ...overrides,
     };
   }
-  const withWebhook = () => createGuardianActivities(t.depsWith({ ALERT_WEBHOOK_URL: webhook.webhookUrl }));
+  const withWebhook = () =>
+    createGuardianActivities(
+      t.depsWith({
+        ALERT_WEBHOOK_URL: webhook.webhookUrl,
+        ALERT_DELIVERY_ATTEMPTS: '3',
+        ALERT_RETRY_INITIAL_SECONDS: '0.05',
+      }),
+    );
   const postsFor = (alertId: string) => webhook.requests.filter((r) => r.rawBody.includes(alertId));
 
   it('publishes the alert on system.alerts and posts it to the Slack webhook', async () => {
     const model = uniqueName('alert-model');
     const req = alert(model);
-    expect(await withWebhook().sendAlert(req)).toEqual({ deliveredTo: ['kafka', 'webhook'] });
+    expect(await withWebhook().sendAlert(req)).toEqual({ deliveredTo: ['kafka', 'slack'], route: 'now' });
 
     const [received] = await topics.waitFor((e) => e.event.alert_id === req.alertId);
     expect(received.topic).toBe('system.alerts');
@@ -92,24 +99,26 @@ describe('sendAlert', () => {
   it('without ALERT_WEBHOOK_URL the alert goes to Kafka only', async () => {
     const req = alert(uniqueName('alert-kafka-only'), { priority: 'low', sourceEvent: undefined });
     const { sendAlert } = createGuardianActivities(t.depsWith({ ALERT_WEBHOOK_URL: '' }));
-    expect(await sendAlert(req)).toEqual({ deliveredTo: ['kafka'] });
+    expect(await sendAlert(req)).toEqual({ deliveredTo: ['kafka'], route: 'summary' });
     const [received] = await topics.waitFor((e) => e.event.alert_id === req.alertId);
     expect(received.event).toMatchObject({ priority: 'low', source_event: null, source_event_id: null });
     expect(postsFor(req.alertId)).toHaveLength(0);
   });
 
-  it('a webhook that is down is retried without publishing to Kafka a second time', async () => {
+  it('a webhook that is down is retried with backoff, and a retried activity does not publish to Kafka again', async () => {
     const req = alert(uniqueName('alert-retry'));
     webhook.respondWith(503, 'upstream connect error');
-    await expect(withWebhook().sendAlert(req)).rejects.toMatchObject({
-      type: 'BackendUnavailable',
-      nonRetryable: false,
-      message: expect.stringMatching(/reached kafka but not the webhook: .*HTTP 503/),
+    // Given up on after ALERT_DELIVERY_ATTEMPTS: recorded, and the guardian is not held up.
+    expect(await withWebhook().sendAlert(req)).toEqual({
+      deliveredTo: ['kafka'],
+      route: 'now',
+      undelivered: ['slack'],
     });
+    expect(postsFor(req.alertId)).toHaveLength(3);
     webhook.respondWith(200, 'ok');
-    expect(await withWebhook().sendAlert(req)).toEqual({ deliveredTo: ['kafka', 'webhook'] });
+    expect(await withWebhook().sendAlert(req)).toEqual({ deliveredTo: ['kafka', 'slack'], route: 'now' });
 
-    expect(postsFor(req.alertId)).toHaveLength(2);
+    expect(postsFor(req.alertId)).toHaveLength(4);
     await topics.waitFor((e) => e.event.alert_id === req.alertId);
     // Give a duplicate time to show up before asserting there is none.
     await topics.waitFor((e) => e.event.alert_id === req.alertId, 2, 2_000);
@@ -122,7 +131,7 @@ describe('sendAlert', () => {
     const first = new MockActivityEnvironment();
     const beats: unknown[] = [];
     first.on('heartbeat', (d: unknown) => beats.push(d));
-    expect(await first.run(sendAlert, req)).toEqual({ deliveredTo: ['kafka'] });
+    expect(await first.run(sendAlert, req)).toEqual({ deliveredTo: ['kafka'], route: 'now' });
     expect(beats).toEqual([{ deliveredTo: ['kafka'] }]);
     await topics.waitFor((e) => e.event.alert_id === req.alertId);
 
@@ -134,7 +143,7 @@ describe('sendAlert', () => {
       key,
     );
     const retry = new MockActivityEnvironment({ heartbeatDetails: { deliveredTo: ['kafka'] } });
-    expect(await retry.run(sendAlert, req)).toEqual({ deliveredTo: ['kafka'] });
+    expect(await retry.run(sendAlert, req)).toEqual({ deliveredTo: ['kafka'], route: 'now' });
     const { rows } = await t.pool.query(
       'SELECT status FROM guardian_action_ledger WHERE action = $1 AND model_name = $2 AND action_key = $3',
       key,
@@ -145,20 +154,29 @@ describe('sendAlert', () => {
     expect(topics.received.filter((e) => e.event.alert_id === req.alertId)).toHaveLength(1);
   });
 
-  it('a webhook that refuses the alert fails non-retryably, without ever showing its URL', async () => {
+  it('a webhook that refuses the alert is recorded as undelivered at once, without ever showing its URL', async () => {
     const req = alert(uniqueName('alert-refused'));
     webhook.respondWith(404, 'no_service');
     const logsBefore = t.logs.length;
-    const failure = await withWebhook()
-      .sendAlert(req)
-      .then(
-        () => undefined,
-        (err: unknown) => err as Error & { type?: string; nonRetryable?: boolean },
-      );
-    expect(failure).toMatchObject({ type: 'BackendRejected', nonRetryable: true });
-    expect(failure!.message).toMatch(/HTTP 404 to POST to the alert webhook: no_service/);
-    expect(failure!.message).not.toContain('s3cr3t-webhook-token');
-    expect(failure!.message).not.toContain(webhook.url);
-    expect(JSON.stringify(t.logs.slice(logsBefore))).not.toContain('s3cr3t-webhook-token');
+    expect(await withWebhook().sendAlert(req)).toEqual({
+      deliveredTo: ['kafka'],
+      route: 'now',
+      undelivered: ['slack'],
+    });
+    expect(postsFor(req.alertId)).toHaveLength(1);
+    const { rows } = await t.pool.query(
+      `SELECT status, attempts, error FROM alarm_deliveries WHERE delivery_id = $1 AND channel = 'slack'`,
+      [req.alertId],
+    );
+    expect(rows).toEqual([
+      {
+        status: 'undelivered',
+        attempts: 1,
+        error: expect.stringMatching(/HTTP 404 to POST to the slack webhook: no_service/),
+      },
+    ]);
+    const recorded = JSON.stringify(rows) + JSON.stringify(t.logs.slice(logsBefore));
+    expect(recorded).not.toContain('s3cr3t-webhook-token');
+    expect(recorded).not.toContain(webhook.url);
   });
 });

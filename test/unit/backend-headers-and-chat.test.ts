@@ -14,14 +14,17 @@ describe('what backends send stays safe for any model name', () => {
   });
 
   it('escapes an event’s words in the Slack notification text, so they cannot ping a channel', () => {
-    const message = slackMessage({
-      alertId: 'a1',
-      modelName: '<!channel>',
-      title: 'drift <!here> & more',
-      message: '<@U123>',
-      priority: 'high',
-      time: '2026-03-02T10:00:00Z',
-    });
+    const message = slackMessage([
+      {
+        alarmId: 'a1',
+        source: 'guardian',
+        subject: '<!channel>',
+        title: 'drift <!here> & more',
+        message: '<@U123>',
+        priority: 'high',
+        time: '2026-03-02T10:00:00Z',
+      },
+    ]);
     expect(message.text).not.toMatch(/<!/);
     expect(message.text).toContain('&lt;!channel&gt;');
     // Only mrkdwn is parsed for mentions (plain_text shows them as written).

@@ -104,6 +104,25 @@ describe('configuration', () => {
       ['ALERT_WEBHOOK_URL is invalid: expected an http(s) URL'],
     ],
     [
+      'e-mail alarms without sender and recipients',
+      { ALERT_SMTP_HOST: 'smtp.example.com' },
+      ['ALERT_SMTP_HOST is set: ALERT_EMAIL_FROM and ALERT_EMAIL_TO are required too'],
+    ],
+    [
+      'an SMTP login without its password, and a recipient that is no address',
+      {
+        ALERT_SMTP_HOST: 'smtp.example.com',
+        ALERT_SMTP_USER: 'guardian',
+        ALERT_EMAIL_FROM: 'guardian@example.com',
+        ALERT_EMAIL_TO: 'oncall@example.com, nobody',
+      },
+      [
+        'ALERT_EMAIL_TO="oncall@example.com, nobody" is invalid: expected a comma-separated list of addresses',
+        'ALERT_SMTP_HOST is set: ALERT_EMAIL_FROM and ALERT_EMAIL_TO are required too',
+        'ALERT_SMTP_USER is set: ALERT_SMTP_PASSWORD is required too',
+      ],
+    ],
+    [
       'bad topic name',
       { KAFKA_TOPIC_DRIFT: 'drift events!' },
       [

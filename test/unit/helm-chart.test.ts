@@ -135,6 +135,9 @@ describeWithGo('Helm chart deploy/helm/mlops-guardian', () => {
       'KAFKA_SASL_PASSWORD',
       'MLFLOW_TRACKING_TOKEN',
       'ALERT_WEBHOOK_URL',
+      'ALERT_DISCORD_WEBHOOK_URL',
+      'ALERT_JSON_WEBHOOK_URL',
+      'ALERT_SMTP_PASSWORD',
       'BRIDGE_HTTP_TOKEN',
       'OTEL_EXPORTER_OTLP_HEADERS',
     ]) {
@@ -277,6 +280,9 @@ const SECRET_EXAMPLES: Record<string, string> = {
   KAFKA_SASL_PASSWORD: 'password',
   MLFLOW_TRACKING_TOKEN: 'token',
   ALERT_WEBHOOK_URL: 'https://hooks.example.com/T000/B000',
+  ALERT_DISCORD_WEBHOOK_URL: 'https://discord.example.com/api/webhooks/1/t0k3n',
+  ALERT_JSON_WEBHOOK_URL: 'https://alerts.example.com/hook/t0k3n',
+  ALERT_SMTP_PASSWORD: 'smtp-password',
   BRIDGE_HTTP_TOKEN: 'a-long-ingest-token',
   OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer a-collector-token',
 };

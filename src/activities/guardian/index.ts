@@ -5,6 +5,7 @@ import { createScalingBackend } from '../../backends/scaling';
 import { createTrainingBackend } from '../../backends/training';
 import { configuredSecretValues } from '../../config';
 import { createSecretScrubber } from '../../redaction/secret-scrubber';
+import { alertSenderOf } from '../alerting';
 import type { ActivityDeps } from '../deps';
 import { createRaiseMonitoring } from './raise-monitoring';
 import { createRecordDecision } from './record-decision';
@@ -21,14 +22,15 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
   const { config, pool, publisher, logger } = deps;
   const scrubber = createSecretScrubber(configuredSecretValues(config));
   const alertChannels = createAlertChannels(config, publisher);
+  const alertSender = alertSenderOf(deps);
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
     rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
-    sendAlert: createSendAlert(deps, alertChannels),
-    sendAlerts: createSendAlerts(createAlertDelivery(deps, alertChannels)),
+    sendAlert: createSendAlert(deps, alertChannels, alertSender),
+    sendAlerts: createSendAlerts(createAlertDelivery(deps, alertChannels, alertSender)),
     raiseMonitoring: createRaiseMonitoring(deps, createMonitoringBackend(config.guardian, pool)),
   };
 }

@@ -1,8 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { markDone, runOnce } from '../../backends/action-ledger';
-import type { AlertChannel } from '../../backends/alerts';
+import type { AlertChannel, AlertSender } from '../../backends/alerts';
+import type { Alarm } from '../../contracts/alarms';
 import { processWorkerMetrics } from '../../metrics/worker-metrics';
+import { deliveryDeadline } from '../alerting';
 import type { ActivityDeps } from '../deps';
 import { withAlertAnnotations } from './alert-annotations';
 import type { AlertRequest, AlertResult } from '../../contracts/guardian-activities';
@@ -59,20 +61,45 @@ export function currentActivity(): Context | undefined {
 /** Delivers one alert to every channel once, recording each delivery in `progress`. */
 export type AlertDelivery = (request: AlertRequest, progress: DeliveryProgress) => Promise<AlertResult>;
 
+/** A guardian alert as the alert sender carries it to people. */
+export function guardianAlarm(request: AlertRequest): Alarm {
+  const source = request.sourceEvent;
+  return {
+    alarmId: request.alertId,
+    source: 'guardian',
+    subject: request.modelName,
+    kind: 'guardian_alert',
+    title: request.title,
+    message: request.message,
+    priority: request.priority,
+    time: request.time,
+    details: {
+      model_name: request.modelName,
+      ...(typeof source?.event_id === 'string' ? { source_event_id: source.event_id } : {}),
+      ...(typeof source?.event_type === 'string' ? { source_event_type: source.event_type } : {}),
+    },
+  };
+}
+
 /**
- * ALERT: to system.alerts and, when configured, the webhook. Each channel gets an alert once:
- * a retry after the webhook failed does not publish to Kafka again (nor counts it again).
+ * ALERT: to system.alerts (once per alert: a retry does not publish again), then to people through
+ * the alert sender, which routes it by priority and records each channel's delivery. A channel that
+ * stays down is recorded as undelivered, not retried by the guardian: the activity still succeeds.
  * An alert answering a Prometheus alert quotes its summary and description.
  */
-export function createSendAlert(deps: ActivityDeps, channels: AlertChannel[]) {
-  const deliver = createAlertDelivery(deps, channels);
+export function createSendAlert(deps: ActivityDeps, channels: AlertChannel[], sender: AlertSender) {
+  const deliver = createAlertDelivery(deps, channels, sender);
   return async function sendAlert(request: AlertRequest): Promise<AlertResult> {
     return deliver(request, singleAlertProgress(currentActivity()));
   };
 }
 
 /** The delivery of one alert, for `sendAlert` and `sendAlerts` alike. */
-export function createAlertDelivery(deps: ActivityDeps, channels: AlertChannel[]): AlertDelivery {
+export function createAlertDelivery(
+  deps: ActivityDeps,
+  channels: AlertChannel[],
+  sender: AlertSender,
+): AlertDelivery {
   const metrics = deps.workerMetrics ?? processWorkerMetrics;
   return async function deliverAlert(original, progress) {
     const request = withAlertAnnotations(original);
@@ -123,7 +150,21 @@ export function createAlertDelivery(deps: ActivityDeps, channels: AlertChannel[]
       }
       deliveredTo.push(channel.name);
     }
-    log.info({ priority: request.priority, delivered_to: deliveredTo }, 'alert sent');
-    return { deliveredTo };
+    const dispatch = await sender.send(guardianAlarm(request), deliveryDeadline());
+    const undelivered = dispatch.undelivered.map((u) => u.channel);
+    log.info(
+      {
+        priority: request.priority,
+        route: dispatch.route,
+        delivered_to: [...deliveredTo, ...dispatch.deliveredTo],
+        undelivered,
+      },
+      'alert sent',
+    );
+    return {
+      deliveredTo: [...deliveredTo, ...dispatch.deliveredTo],
+      route: dispatch.route,
+      ...(undelivered.length > 0 ? { undelivered } : {}),
+    };
   };
 }

@@ -1,8 +1,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
 import { DailyReport, humanSummary } from '../../domain/log-analysis';
 import type { ActivityDeps } from '../deps';
+import { informationAlarmsText, readInformationAlarms } from './information-alarms';
 import { renderReportHtml } from './render-html';
 import { REPORT_OUTPUT_FAILURE, WrittenReport } from '../../contracts/report-activities';
 
@@ -20,17 +22,25 @@ async function writeAtomically(file: string, content: string): Promise<void> {
 
 const NOT_FIXABLE_BY_RETRY = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST']);
 
-/** Writes the JSON and HTML report (overwriting an earlier run for the same date). */
-export function createWriteDailyReport(deps: Pick<ActivityDeps, 'config' | 'logger'>) {
+/**
+ * Writes the JSON and HTML report (overwriting an earlier run for the same date). With PostgreSQL
+ * (the worker, not `report run`), the day's information alarms join it: low-priority alarms go
+ * to nobody's channel, so the daily report is where a person sees them.
+ */
+export function createWriteDailyReport(deps: Pick<ActivityDeps, 'config' | 'logger'> & { pool?: Pool }) {
   return async function writeDailyReport(report: DailyReport): Promise<WrittenReport> {
     const dir = path.resolve(deps.config.report.outputDir);
     const stem = reportFileStem(report.reportDate);
     const jsonPath = path.join(dir, `${stem}.json`);
     const htmlPath = path.join(dir, `${stem}.html`);
-    const summary = humanSummary(report);
+    const information = deps.pool ? await readInformationAlarms(deps.pool, report.window) : undefined;
+    const summary = information
+      ? `${humanSummary(report)}\n${informationAlarmsText(information)}`
+      : humanSummary(report);
+    const written = information ? { ...report, informationAlarms: information } : report;
     try {
       await mkdir(dir, { recursive: true });
-      await writeAtomically(jsonPath, JSON.stringify(report, null, 2) + '\n');
+      await writeAtomically(jsonPath, JSON.stringify(written, null, 2) + '\n');
       await writeAtomically(htmlPath, renderReportHtml(report, summary));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;

@@ -7,18 +7,27 @@ type GuardDeps = Omit<VideoActivityContext, 'withDatabase' | 'detector'>;
 
 /**
  * Database actions of the video activities: errors become typed failures, and connection
- * failures are counted; more than VIDEO_DB_FAILURE_ALERT_COUNT within the window raise one alarm.
+ * failures are counted for the whole fleet (fleetFailureCountWorkflow), which alarms on more than
+ * VIDEO_DB_FAILURE_ALERT_COUNT within the window. This process counts them too, for its /metrics,
+ * and alarms on its own count only when Temporal cannot take the report either.
  */
 export function createDatabaseGuard(ctx: GuardDeps): VideoActivityContext['withDatabase'] {
   const { video, log, metrics } = ctx;
+  const windowMs = video.dbFailureWindowMinutes * 60_000;
 
   function alarmOnConnectionFailures(job: VideoJobRef, lastError: string): void {
-    const windowMs = video.dbFailureWindowMinutes * 60_000;
     const inWindow = metrics.recordDbConnectionFailure(windowMs);
     log.warn(
       { videoKey: job.videoKey, inWindow, windowMinutes: video.dbFailureWindowMinutes },
       'PostgreSQL connection failure',
     );
+    ctx.fleetFailures.report(lastError).catch((err: Error) => {
+      log.warn({ err: err.message }, 'fleet failure count unreachable; this process alarms on its own count');
+      alarmInThisProcess(job, lastError, inWindow);
+    });
+  }
+
+  function alarmInThisProcess(job: VideoJobRef, lastError: string, inWindow: number): void {
     if (inWindow <= video.dbFailureAlertCount || !metrics.claimAlert('db_connection_failures', windowMs))
       return;
     const alert = {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { createDetectorClient, type DetectorClient } from '../../clients/detector';
 import type { VideoActivities } from '../../contracts/video-activities';
+import { alertSenderOf } from '../alerting';
 import type { ActivityDeps } from '../deps';
 import type { VideoActivityContext } from './context';
 import { createDatabaseGuard } from './database-guard';
@@ -8,7 +9,9 @@ import { detectPersonsBatch } from './detect-persons';
 import { detectorNotConfigured } from './detector-failures';
 import { processWorkerMetrics } from '../../metrics/worker-metrics';
 import { taskQueues } from '../../config/task-queues';
+import { type FleetFailureCounter, temporalFailureCounter } from './fleet-failure-count';
 import { processVideoMetrics, type VideoMetrics } from './metrics';
+import { createFleetAlarmActivities } from './raise-fleet-alarm';
 import { createVideoJobSettings } from './video-job-settings';
 import {
   createClaimVideoJob,
@@ -23,6 +26,8 @@ export interface VideoActivityDeps extends ActivityDeps {
   videoPool: Pool;
   /** Defaults to the process-wide metrics (what a /metrics endpoint reads). */
   metrics?: VideoMetrics;
+  /** Defaults to the fleet's counting workflow, signalled with the activity's Temporal client. */
+  fleetFailures?: FleetFailureCounter;
 }
 
 /** The video analysis activities, each built from the injected clients and settings. */
@@ -37,6 +42,14 @@ export function createVideoActivities(deps: VideoActivityDeps): VideoActivities 
     alertsTopic: deps.config.kafka.topicAlerts,
     metrics: deps.metrics ?? processVideoMetrics,
     workerMetrics: deps.workerMetrics ?? processWorkerMetrics,
+    alertSender: alertSenderOf(deps),
+    fleetFailures:
+      deps.fleetFailures ??
+      temporalFailureCounter({
+        taskQueue: taskQueues(deps.config).video,
+        threshold: video.dbFailureAlertCount,
+        windowMinutes: video.dbFailureWindowMinutes,
+      }),
   };
   const ctx: VideoActivityContext = {
     ...base,
@@ -64,6 +77,17 @@ export function createVideoActivities(deps: VideoActivityDeps): VideoActivities 
 }
 
 export type { VideoActivities } from '../../contracts/video-activities';
+
+/** The fleet's DB-failure alarm activity: on the video queue, where the counting workflow runs. */
+export function createVideoFleetAlarmActivities(deps: VideoActivityDeps) {
+  return createFleetAlarmActivities({
+    publisher: deps.publisher,
+    alertsTopic: deps.config.kafka.topicAlerts,
+    alertSender: alertSenderOf(deps),
+    workerMetrics: deps.workerMetrics ?? processWorkerMetrics,
+    log: deps.logger.child({ component: 'fleet-alarms' }),
+  });
+}
 
 /**
  * The activities that run on the detector's host (VIDEO_DETECTOR_TASK_QUEUE): the model and

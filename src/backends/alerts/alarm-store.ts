@@ -1,0 +1,150 @@
+import type { Pool } from 'pg';
+import type { Alarm, AlarmRoute } from '../../contracts/alarms';
+
+/** Records an alarm once (by id); true when this call inserted it. */
+export async function recordAlarm(pool: Pool, alarm: Alarm, route: AlarmRoute): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `INSERT INTO alarms (alarm_id, source, subject, kind, priority, route, title, message, details, raised_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (alarm_id) DO NOTHING`,
+    [
+      alarm.alarmId,
+      alarm.source,
+      alarm.subject,
+      alarm.kind ?? null,
+      alarm.priority,
+      route,
+      alarm.title,
+      alarm.message,
+      JSON.stringify(alarm.details ?? {}),
+      alarm.time,
+    ],
+  );
+  return rowCount === 1;
+}
+
+/** Channels a message already reached (an earlier attempt of the same send). */
+export async function deliveredChannels(pool: Pool, deliveryId: string): Promise<string[]> {
+  const { rows } = await pool.query<{ channel: string }>(
+    `SELECT channel FROM alarm_deliveries WHERE delivery_id = $1 AND status = 'delivered'`,
+    [deliveryId],
+  );
+  return rows.map((r) => r.channel);
+}
+
+export interface DeliveryRecord {
+  deliveryId: string;
+  channel: string;
+  status: 'delivered' | 'undelivered';
+  attempts: number;
+  alarmCount: number;
+  error?: string;
+}
+
+/** One message on one channel, delivered or given up on; a later delivery overwrites a give-up. */
+export async function recordDelivery(pool: Pool, d: DeliveryRecord): Promise<void> {
+  await pool.query(
+    `INSERT INTO alarm_deliveries (delivery_id, channel, status, attempts, alarm_count, error)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (delivery_id, channel) DO UPDATE
+       SET status = EXCLUDED.status, attempts = alarm_deliveries.attempts + EXCLUDED.attempts,
+           error = EXCLUDED.error, finished_at = now()
+       WHERE alarm_deliveries.status <> 'delivered'`,
+    [d.deliveryId, d.channel, d.status, d.attempts, d.alarmCount, d.error ?? null],
+  );
+}
+
+interface AlarmRow {
+  alarm_id: string;
+  source: Alarm['source'];
+  subject: string;
+  kind: string | null;
+  priority: Alarm['priority'];
+  title: string;
+  message: string;
+  details: Record<string, unknown>;
+  raised_at: Date;
+}
+
+function alarmOf(row: AlarmRow): Alarm {
+  return {
+    alarmId: row.alarm_id,
+    source: row.source,
+    subject: row.subject,
+    ...(row.kind ? { kind: row.kind } : {}),
+    priority: row.priority,
+    title: row.title,
+    message: row.message,
+    time: row.raised_at.toISOString(),
+    details: row.details,
+  };
+}
+
+/**
+ * Claims the waiting warnings for one batch: every unclaimed one, and those of a batch claimed
+ * more than `staleAfterSeconds` ago that never went out (its sender died). SKIP LOCKED lets every
+ * worker flush on its own timer without two of them sending the same warning.
+ */
+export async function claimWarningBatch(
+  pool: Pool,
+  batchId: string,
+  limit: number,
+  staleAfterSeconds: number,
+): Promise<Alarm[]> {
+  const { rows } = await pool.query<AlarmRow>(
+    `UPDATE alarms SET batch_id = $1, batch_claimed_at = now()
+     WHERE alarm_id IN (
+       SELECT alarm_id FROM alarms
+       WHERE route = 'batch' AND batch_sent_at IS NULL
+         AND (batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))
+       ORDER BY raised_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING alarm_id, source, subject, kind, priority, title, message, details, raised_at`,
+    [batchId, limit, staleAfterSeconds],
+  );
+  return rows.map(alarmOf).sort((a, b) => a.time.localeCompare(b.time));
+}
+
+export async function markBatchSent(pool: Pool, batchId: string): Promise<void> {
+  await pool.query('UPDATE alarms SET batch_sent_at = now() WHERE batch_id = $1', [batchId]);
+}
+
+/** Information alarms (route `summary`) raised in [from, to), oldest first: for the daily report. */
+export async function summaryAlarms(pool: Pool, from: Date, to: Date, limit = 200): Promise<Alarm[]> {
+  const { rows } = await pool.query<AlarmRow>(
+    `SELECT alarm_id, source, subject, kind, priority, title, message, details, raised_at FROM alarms
+     WHERE route = 'summary' AND raised_at >= $1 AND raised_at < $2 ORDER BY raised_at LIMIT $3`,
+    [from, to, limit],
+  );
+  return rows.map(alarmOf);
+}
+
+/** Messages given up on since `since`, by channel: the undelivered count a person can look up. */
+export async function undeliveredSince(pool: Pool, since: Date): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ channel: string; n: string }>(
+    `SELECT channel, count(*) AS n FROM alarm_deliveries
+     WHERE status = 'undelivered' AND finished_at >= $1 GROUP BY channel`,
+    [since],
+  );
+  return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
+}
+
+/**
+ * Forgets alarms and delivery records older than `days` (a bounded batch per call): the table is a
+ * recent record for people and the daily report, not an archive; system.alerts keeps the history.
+ * A warning still waiting for its batch is kept whatever its age.
+ */
+export async function pruneAlarms(pool: Pool, days: number, limit = 1000): Promise<number> {
+  const { rowCount } = await pool.query(
+    `DELETE FROM alarms WHERE alarm_id IN (
+       SELECT alarm_id FROM alarms
+       WHERE raised_at < now() - make_interval(days => $1)
+         AND (route <> 'batch' OR batch_sent_at IS NOT NULL)
+       LIMIT $2)`,
+    [days, limit],
+  );
+  await pool.query(
+    `DELETE FROM alarm_deliveries WHERE ctid IN (
+       SELECT ctid FROM alarm_deliveries WHERE finished_at < now() - make_interval(days => $1) LIMIT $2)`,
+    [days, limit],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { Alarm, AlarmDispatch, AlarmSource } from '../../contracts/alarms';
+import { alarmRoute } from '../../domain/alerting/alarm-route';
+import { errorMessage } from '../../domain/error-message';
+import type { Logger } from '../../logger';
+import type { AlarmChannel } from './alarm-channel';
+import {
+  claimWarningBatch,
+  deliveredChannels,
+  markBatchSent,
+  pruneAlarms,
+  recordAlarm,
+  recordDelivery,
+} from './alarm-store';
+import { deliverWithRetry, type DeliveryRetryPolicy } from './delivery-retry';
+
+/** What counts deliveries (the worker's and the bridge's /metrics). */
+export interface AlarmDeliveryObserver {
+  /** A channel accepted an alarm; `raisedAt` gives its latency (alarms sent at once only). */
+  alarmSent(source: AlarmSource, channel: string, raisedAt?: string): void;
+  /** One attempt on a channel failed (it may be tried again). */
+  alarmFailed(source: AlarmSource, channel: string): void;
+  /** A channel was given up on for this alarm: recorded in alarm_deliveries. */
+  alarmUndelivered(source: AlarmSource, channel: string): void;
+}
+
+export interface AlertSenderDeps {
+  channels: AlarmChannel[];
+  pool: Pool;
+  retry: DeliveryRetryPolicy;
+  observer: AlarmDeliveryObserver;
+  logger: Logger;
+  /** Removes configured secrets from error text before it is logged or stored. */
+  scrub?: (text: string) => string;
+  /** Warnings per batch message; more wait for the next one. */
+  batchLimit?: number;
+  /** A claimed batch not sent after this long is claimed again (its sender died). */
+  staleBatchSeconds: number;
+  /** How long the alarms table keeps an alarm. */
+  retentionDays?: number;
+}
+
+// A month of alarms answers "what happened lately"; system.alerts keeps the full history.
+export const ALARM_RETENTION_DAYS = 30;
+
+/** The one way every alarm source reaches people (README "Alerting"). */
+export interface AlertSender {
+  readonly channelNames: string[];
+  /** Sends at once, queues for the next warning batch, or keeps for the daily report, by priority. */
+  send(alarm: Alarm, signal?: AbortSignal): Promise<AlarmDispatch>;
+  /** Sends the waiting warnings as one message per channel; returns how many went out. */
+  flushWarnings(): Promise<number>;
+  /** Forgets alarms and delivery records older than ALARM_RETENTION_DAYS; returns how many alarms. */
+  prune(): Promise<number>;
+  close(): void;
+}
+
+export function createAlertSender(deps: AlertSenderDeps): AlertSender {
+  const { channels, pool, retry, observer, logger } = deps;
+  const scrub = deps.scrub ?? ((text: string) => text);
+  const log = logger.child({ component: 'alert-sender' });
+
+  /** The bookkeeping that must not stop an alarm: PostgreSQL may be the very thing that is down. */
+  async function bestEffort<T>(what: string, fallback: T, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      log.warn({ err: scrub(errorMessage(err)) }, `alarm bookkeeping failed (${what}); sending anyway`);
+      return fallback;
+    }
+  }
+
+  /** One message (an alarm or a batch) to every channel that has not had it, all at once. */
+  async function deliver(alarms: Alarm[], deliveryId: string, latencyFrom?: string, signal?: AbortSignal) {
+    const done = await bestEffort('reading earlier deliveries', [], () =>
+      deliveredChannels(pool, deliveryId),
+    );
+    const outcomes = await Promise.all(
+      channels.map(async (channel) => {
+        if (done.includes(channel.name)) return { channel: channel.name, ok: true as const };
+        const outcome = await deliverWithRetry(
+          channel,
+          alarms,
+          deliveryId,
+          retry,
+          () => alarms.forEach((a) => observer.alarmFailed(a.source, channel.name)),
+          signal,
+        );
+        const error = outcome.ok ? undefined : scrub(outcome.error);
+        await bestEffort('recording the delivery', undefined, () =>
+          recordDelivery(pool, {
+            deliveryId,
+            channel: channel.name,
+            status: outcome.ok ? 'delivered' : 'undelivered',
+            attempts: outcome.attempts,
+            alarmCount: alarms.length,
+            error,
+          }),
+        );
+        for (const alarm of alarms) {
+          if (outcome.ok) observer.alarmSent(alarm.source, channel.name, latencyFrom);
+          else observer.alarmUndelivered(alarm.source, channel.name);
+        }
+        if (!outcome.ok)
+          log.error(
+            { delivery_id: deliveryId, channel: channel.name, attempts: outcome.attempts, err: error },
+            `alarm undelivered on ${channel.name}: ${outcome.permanent ? 'refused' : 'gave up after retries'}`,
+          );
+        return outcome.ok
+          ? { channel: channel.name, ok: true as const }
+          : { channel: channel.name, ok: false as const, error: error! };
+      }),
+    );
+    return {
+      deliveredTo: outcomes.filter((o) => o.ok).map((o) => o.channel),
+      undelivered: outcomes.flatMap((o) => (o.ok ? [] : [{ channel: o.channel, error: o.error }])),
+    };
+  }
+
+  return {
+    channelNames: channels.map((c) => c.name),
+
+    async send(alarm, signal) {
+      const route = alarmRoute(alarm);
+      if (route === 'summary') {
+        // Information for the daily report: it must be in the table, or the caller retries.
+        await recordAlarm(pool, alarm, route);
+        return { route, deliveredTo: [], undelivered: [] };
+      }
+      if (route === 'batch') {
+        try {
+          await recordAlarm(pool, alarm, route);
+          return { route, deliveredTo: [], undelivered: [] };
+        } catch (err) {
+          // Without PostgreSQL a warning cannot wait for its batch: better early than never.
+          log.warn(
+            { alarm_id: alarm.alarmId, err: scrub(errorMessage(err)) },
+            'warning not queued; sent at once',
+          );
+        }
+      } else {
+        await bestEffort('recording the alarm', false, () => recordAlarm(pool, alarm, route));
+      }
+      return { route: 'now', ...(await deliver([alarm], alarm.alarmId, alarm.time, signal)) };
+    },
+
+    async flushWarnings() {
+      const batchId = `batch:${randomUUID()}`;
+      const alarms = await claimWarningBatch(pool, batchId, deps.batchLimit ?? 200, deps.staleBatchSeconds);
+      if (alarms.length === 0) return 0;
+      const { deliveredTo, undelivered } = await deliver(alarms, batchId);
+      await markBatchSent(pool, batchId);
+      log.info(
+        {
+          batch_id: batchId,
+          warnings: alarms.length,
+          delivered_to: deliveredTo,
+          undelivered: undelivered.map((u) => u.channel),
+        },
+        'warning batch sent',
+      );
+      return alarms.length;
+    },
+
+    prune() {
+      return pruneAlarms(pool, deps.retentionDays ?? ALARM_RETENTION_DAYS);
+    },
+
+    close() {
+      for (const channel of channels) channel.close?.();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * An alarm on its way to people, whoever raised it (README "Alerting"). Activities and the bridge
+ * build one from their own alert shapes and hand it to the one alert sender.
+ */
+
+import type { AlarmRoute } from '../domain/alerting/alarm-route';
+import type { AlertPriorityLevel } from '../domain/policy/actions';
+
+/** Where an alarm came from: the guardian's ALERT and failure alerts, video analysis, the daily report, the bridge. */
+export type AlarmSource = 'guardian' | 'video' | 'report' | 'bridge';
+
+export interface Alarm {
+  /** Stable for the condition it reports, so a retried send is the same alarm (and not sent twice). */
+  alarmId: string;
+  source: AlarmSource;
+  /** What it is about: a model, a video key, a report date, `fleet`. */
+  subject: string;
+  /** What kind of alarm (`db_connection_failures`, `duplicate_job`), when the source has kinds. */
+  kind?: string;
+  title: string;
+  message: string;
+  priority: AlertPriorityLevel;
+  /** ISO-8601: when the alarm was raised (its delivery latency is measured from here). */
+  time: string;
+  /** Send at once whatever its priority: a duplicate job is worth a person's attention now. */
+  immediate?: boolean;
+  /** A few facts for the JSON webhook and the table (ids, counts); never secrets. */
+  details?: Record<string, unknown>;
+}
+
+export type { AlarmRoute } from '../domain/alerting/alarm-route';
+
+/** What the sender did with one alarm. */
+export interface AlarmDispatch {
+  route: AlarmRoute;
+  /** Channels that accepted it (now; for a batch, later). */
+  deliveredTo: string[];
+  /** Channels that refused it or could not be reached after every attempt: recorded and counted. */
+  undelivered: { channel: string; error: string }[];
+}

@@ -1,0 +1,1 @@
+export { failureObserved, fleetFailureCountWorkflow } from './workflow';
