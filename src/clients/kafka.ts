@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, KafkaConfig as KafkaJsConfig, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
-import { KafkaConfig, kafkaTransportWarnings, kafkaUsesTls } from '../config/kafka';
+import { KafkaConfig, kafkaUsesTls } from '../config/kafka';
 import type { Logger } from '../logger';
 import { readPemFile } from './pem-file';
 
@@ -68,7 +68,6 @@ export function saslOptions(config: KafkaConfig): SASLOptions | undefined {
 /** A kafkajs client whose own log lines go through our (redacting) logger. */
 export function createKafka(config: KafkaConfig, brokers: string[], logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
-  for (const warning of kafkaTransportWarnings(config)) logger.warn({ component: 'kafka' }, warning);
   const options: KafkaJsConfig = {
     clientId: config.clientId,
     brokers,

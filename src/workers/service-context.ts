@@ -8,6 +8,7 @@ import { createTemporalClient, TemporalClientHandle } from '../clients/temporal'
 import { installTracing, type Tracing } from '../clients/tracing';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { Config } from '../config';
+import { kafkaTransportWarnings } from '../config/kafka';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logger';
 import { LocalStack, ServiceEndpoints, startLocalStack } from '../local-services/local-stack';
@@ -37,6 +38,8 @@ export async function openServiceContext(
   logger: Logger,
   options: { headless?: boolean } = {},
 ): Promise<ServiceContext> {
+  // Once per process, at start: every Kafka client of the process shares these settings.
+  for (const warning of kafkaTransportWarnings(config.kafka)) logger.warn({ component: 'kafka' }, warning);
   const stack: LocalStack = await startLocalStack(config, logger, options);
   const closers: Array<() => Promise<void>> = [() => stack.stop()];
   // However the process ends (signal, crash, main finished), these close with it — once.
