@@ -4,6 +4,7 @@ import { createKafkaEventPublisher, EventPublisher } from '../clients/event-publ
 import { createKafka, createProducer } from '../clients/kafka';
 import { createPgPool } from '../clients/postgres';
 import { postgresTlsOptions } from '../clients/postgres-tls';
+import { explainPostgresTlsError } from '../clients/postgres-tls-errors';
 import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
 import { installTracing, type Tracing } from '../clients/tracing';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
@@ -62,7 +63,10 @@ export async function openServiceContext(
       (err) => logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'),
     );
     closers.push(() => pool.end());
-    const applied = await migrate(pool);
+    const applied = await migrate(pool).catch((err: unknown) => {
+      // The first connection is where a wrong CA or host name shows: say which setting to fix.
+      throw (config.runtime.databaseUrl && explainPostgresTlsError(err, config.runtime)) || err;
+    });
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
     const kafka = createKafka(config.kafka, stack.kafkaBrokers, logger);
