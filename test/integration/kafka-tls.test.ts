@@ -158,6 +158,11 @@ describe('Kafka over TLS and SASL (a real broker with a test CA)', () => {
       KAFKA_SASL_OAUTHBEARER_TOKEN_PATH: tokenFile,
     };
     expect(await roundTrip(ports.saslSsl, env)).toBe(`over ${ports.saslSsl}`);
+    // A token the broker refuses is reported as such, naming where it came from.
+    fs.writeFileSync(tokenFile, unsecuredJwt('mlops-guardian', -600));
+    expect(await connectError(ports.saslSsl, env)).toMatch(
+      /SASL OAUTHBEARER authentication failed: the broker refused the token from KAFKA_SASL_OAUTHBEARER_TOKEN_PATH=".*kafka-token" \(status invalid_token\)/,
+    );
   });
 
   it('warns once, at start, that SASL PLAIN without TLS sends the password in clear — and still works', async () => {
