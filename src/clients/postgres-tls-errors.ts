@@ -1,16 +1,6 @@
 import { ConfigError } from '../config';
 import type { RuntimeConfig } from '../config/runtime';
-
-/** Node's codes for a certificate chain that does not lead to a trusted CA. */
-const UNTRUSTED_CHAIN = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-]);
+import { tlsVerificationFailure } from './tls-verification-failure';
 
 type TlsSettings = Pick<RuntimeConfig, 'databaseUrl' | 'databaseSslMode' | 'databaseSslCaPath'>;
 
@@ -29,28 +19,27 @@ function serverOf(databaseUrl: string | undefined): string {
  * nor DATABASE_SSL_CA_PATH. Undefined for errors that are not about TLS verification.
  */
 export function explainPostgresTlsError(err: unknown, config: TlsSettings): ConfigError | undefined {
-  const { code, message } = err as NodeJS.ErrnoException;
   const server = serverOf(config.databaseUrl);
   const mode = config.databaseSslMode ?? (config.databaseSslCaPath ? 'verify-full' : 'the URL’s sslmode');
   const ca = config.databaseSslCaPath
     ? `the CA in DATABASE_SSL_CA_PATH=${JSON.stringify(config.databaseSslCaPath)}`
     : "the system's trusted CAs (set DATABASE_SSL_CA_PATH for a private CA)";
-  if (code && UNTRUSTED_CHAIN.has(code)) {
-    return new ConfigError([
-      `PostgreSQL at ${server} presented a TLS certificate that does not chain to ${ca} (${message}): expected the CA that signed the server's certificate`,
-    ]);
+  const failure = tlsVerificationFailure(err);
+  switch (failure?.kind) {
+    case 'untrusted-chain':
+      return new ConfigError([
+        `PostgreSQL at ${server} presented a TLS certificate that does not chain to ${ca} (${failure.detail}): expected the CA that signed the server's certificate`,
+      ]);
+    case 'outside-validity':
+      return new ConfigError([
+        `PostgreSQL at ${server} presented a TLS certificate outside its validity (${failure.detail})`,
+      ]);
+    case 'wrong-host':
+      return new ConfigError([
+        `PostgreSQL at ${server} presented a TLS certificate for another host (${failure.detail}): DATABASE_SSL_MODE=${mode} checks the name; connect by a name the certificate carries`,
+      ]);
   }
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return new ConfigError([
-      `PostgreSQL at ${server} presented a TLS certificate outside its validity (${message})`,
-    ]);
-  }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new ConfigError([
-      `PostgreSQL at ${server} presented a TLS certificate for another host (${message}): DATABASE_SSL_MODE=${mode} checks the name; connect by a name the certificate carries`,
-    ]);
-  }
-  if (/does not support SSL/i.test(message ?? '')) {
+  if (/does not support SSL/i.test((err as Error | undefined)?.message ?? '')) {
     return new ConfigError([
       `PostgreSQL at ${server} does not serve TLS, and DATABASE_SSL_MODE=${mode} requires it: turn ssl on at the server, or set DATABASE_SSL_MODE=disable`,
     ]);

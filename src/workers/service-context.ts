@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createKafkaEventPublisher, EventPublisher } from '../clients/event-publisher';
 import { createKafka, createProducer } from '../clients/kafka';
+import { explainKafkaTlsError } from '../clients/kafka-tls-errors';
 import { createPgPool } from '../clients/postgres';
 import { postgresTlsOptions } from '../clients/postgres-tls';
 import { explainPostgresTlsError } from '../clients/postgres-tls-errors';
@@ -70,7 +71,9 @@ export async function openServiceContext(
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
     const kafka = createKafka(config.kafka, stack.kafkaBrokers, logger);
-    const producer = await createProducer(kafka);
+    const producer = await createProducer(kafka).catch((err: unknown) => {
+      throw explainKafkaTlsError(err, config.kafka, stack.kafkaBrokers) ?? err;
+    });
     closers.push(() => producer.disconnect());
 
     // Native: the bridge makes one Temporal call per event, at half the CPU of the Node gRPC client.

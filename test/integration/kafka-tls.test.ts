@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createKafka, createProducer } from '../../src/clients/kafka';
 import { guardianWorkflowId } from '../../src/contracts/workflows';
+import { ConfigError } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { KafkaBroker, startKafkaBroker } from '../../src/local-services/kafka-broker';
 import { findFreePort } from '../../src/local-services/ports';
@@ -125,11 +126,30 @@ describe('Kafka over TLS and SASL (a real broker with a test CA)', () => {
     }
   });
 
-  it('is refused without the client certificate, and with a CA that did not sign the broker', async () => {
-    // The broker's TLS alert: it asked for a certificate and got none.
-    expect(await connectError(ports.mtls, { KAFKA_SSL_CA_PATH: ca.caCert })).toMatch(/alert bad certificate/);
-    expect(await connectError(ports.mtls, { ...mtlsEnv(), KAFKA_SSL_CA_PATH: ca.strangerCaCert })).toMatch(
-      /unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE/,
+  /** The start-up error of the product's service context with these Kafka settings. */
+  async function startError(env: NodeJS.ProcessEnv): Promise<Error> {
+    const config = testConfig(env);
+    const ctx = await openServiceContext(config, quiet, { headless: true }).catch((err: Error) => err);
+    if (ctx instanceof Error) return ctx;
+    await ctx.close();
+    throw new Error('expected the start to fail');
+  }
+
+  it('stops the start naming the setting when the CA is wrong or the client certificate missing', async () => {
+    const brokers = `127.0.0.1:${ports.mtls}`;
+    const wrongCa = await startError({
+      KAFKA_BROKERS: brokers,
+      ...mtlsEnv(),
+      KAFKA_SSL_CA_PATH: ca.strangerCaCert,
+    });
+    expect(wrongCa).toBeInstanceOf(ConfigError);
+    expect(wrongCa.message).toContain(
+      `Kafka at ${brokers} presented a TLS certificate that does not chain to the CA in KAFKA_SSL_CA_PATH=${JSON.stringify(ca.strangerCaCert)} (Connection error: unable to verify the first certificate)`,
+    );
+    const noClientCert = await startError({ KAFKA_BROKERS: brokers, KAFKA_SSL_CA_PATH: ca.caCert });
+    expect(noClientCert).toBeInstanceOf(ConfigError);
+    expect(noClientCert.message).toMatch(
+      /Kafka at 127\.0\.0\.1:\d+ requires a client certificate \(TLS alert from the server: bad certificate\): set KAFKA_SSL_CERT_PATH and KAFKA_SSL_KEY_PATH/,
     );
   });
 
