@@ -7,6 +7,7 @@ import { createPgPool } from '../clients/postgres';
 import { postgresTlsOptions } from '../clients/postgres-tls';
 import { explainPostgresTlsError } from '../clients/postgres-tls-errors';
 import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
+import { explainTemporalTlsError } from '../clients/temporal-tls-errors';
 import { installTracing, type Tracing } from '../clients/tracing';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { Config } from '../config';
@@ -83,6 +84,8 @@ export async function openServiceContext(
       interceptors: tracing.enabled
         ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] }
         : undefined,
+    }).catch(async (err: unknown) => {
+      throw (await explainTemporalTlsError(config.temporal, stack.temporalAddress)) ?? err;
     });
     closers.push(() => temporal.close());
 
