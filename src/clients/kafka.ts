@@ -1,8 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
-import { Kafka, KafkaConfig as KafkaJsConfig, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
-import { KafkaConfig, kafkaTransportWarnings, kafkaUsesTls } from '../config/kafka';
+import {
+  Kafka,
+  KafkaConfig as KafkaJsConfig,
+  logLevel,
+  Mechanism,
+  Partitioners,
+  Producer,
+  SASLOptions,
+} from 'kafkajs';
+import { KafkaConfig, kafkaUsesTls } from '../config/kafka';
 import type { Logger } from '../logger';
+import { oauthBearerAuthenticator } from './kafka-oauthbearer';
 import { readPemFile } from './pem-file';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -44,11 +53,21 @@ function oauthBearerFromFile(path: string) {
   };
 }
 
-export function saslOptions(config: KafkaConfig): SASLOptions | undefined {
+/** OAUTHBEARER with the token file, and an authenticator that reports a refused token as such. */
+export type OauthBearerSasl = Extract<SASLOptions, { mechanism: 'oauthbearer' }> & Mechanism;
+
+export function saslOptions(
+  config: KafkaConfig,
+): Exclude<SASLOptions, { mechanism: 'oauthbearer' }> | OauthBearerSasl | undefined {
   if (config.saslMechanism === 'oauthbearer' && config.saslOauthbearerTokenPath) {
+    const oauthBearerProvider = oauthBearerFromFile(config.saslOauthbearerTokenPath);
     return {
       mechanism: 'oauthbearer',
-      oauthBearerProvider: oauthBearerFromFile(config.saslOauthbearerTokenPath),
+      oauthBearerProvider,
+      authenticationProvider: oauthBearerAuthenticator(
+        oauthBearerProvider,
+        `KAFKA_SASL_OAUTHBEARER_TOKEN_PATH=${JSON.stringify(config.saslOauthbearerTokenPath)}`,
+      ),
     };
   }
   if (!config.saslMechanism || !config.saslUsername || !config.saslPassword) return undefined;
@@ -68,7 +87,6 @@ export function saslOptions(config: KafkaConfig): SASLOptions | undefined {
 /** A kafkajs client whose own log lines go through our (redacting) logger. */
 export function createKafka(config: KafkaConfig, brokers: string[], logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
-  for (const warning of kafkaTransportWarnings(config)) logger.warn({ component: 'kafka' }, warning);
   const options: KafkaJsConfig = {
     clientId: config.clientId,
     brokers,

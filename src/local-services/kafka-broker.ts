@@ -7,6 +7,12 @@ import { ManagedProcess, startManagedProcess, stopStaleProcess } from './managed
 import { assertPortFree, findFreePort, isPortOpen, waitUntil } from './ports';
 import { provision } from './provision';
 import { LocalServiceError } from './errors';
+import {
+  KafkaSecureListeners,
+  scramFormatArgs,
+  secureListenerPorts,
+  secureListenerProperties,
+} from './kafka-secure-listeners';
 
 const execFileAsync = promisify(execFile);
 
@@ -20,6 +26,8 @@ export interface KafkaBroker {
 export interface KafkaBrokerOptions {
   dataDir: string;
   port: number;
+  /** TLS and SASL listeners beside the plain one (off unless asked for). */
+  secure?: KafkaSecureListeners;
   /** Server properties that replace the defaults below (fault drills and tests only). */
   overrides?: Record<string, string>;
 }
@@ -28,16 +36,20 @@ function serverProperties(
   dataDir: string,
   port: number,
   controllerPort: number,
+  secure: KafkaSecureListeners | undefined,
   overrides: Record<string, string> = {},
 ): string {
+  const extra = secure ? secureListenerProperties(secure) : { listeners: [], protocols: [], settings: [] };
+  const clientListeners = [`PLAINTEXT://127.0.0.1:${port}`, ...extra.listeners];
   const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=${[...clientListeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}`,
+    `advertised.listeners=${clientListeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=${['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...extra.protocols].join(',')}`,
+    ...extra.settings,
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${path.join(dataDir, 'log')}`,
     'num.partitions=4',
@@ -62,6 +74,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   const pidFile = path.join(dataDir, 'kafka.pid');
   await stopStaleProcess(pidFile, 'kafka.Kafka');
   await assertPortFree(options.port, 'Kafka broker', 'LOCAL_KAFKA_PORT');
+  for (const secure of secureListenerPorts(options.secure)) {
+    await assertPortFree(secure, 'Kafka broker (secure listener)', 'LOCAL_KAFKA_PORT');
+  }
 
   // The controller port is remembered: KRaft metadata names it, so it must not change between runs.
   const controllerPortFile = path.join(dataDir, 'controller.port');
@@ -75,7 +90,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   const propertiesFile = path.join(dataDir, 'server.properties');
   fs.writeFileSync(
     propertiesFile,
-    serverProperties(dataDir, options.port, controllerPort, options.overrides),
+    serverProperties(dataDir, options.port, controllerPort, options.secure, options.overrides),
   );
 
   if (!fs.existsSync(path.join(dataDir, 'log', 'meta.properties'))) {
@@ -90,6 +105,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
         clusterId,
         '-c',
         propertiesFile,
+        ...scramFormatArgs(options.secure),
       ]);
     } catch (err) {
       throw new LocalServiceError(`formatting Kafka storage in ${dataDir} failed: ${(err as Error).message}`);
@@ -105,7 +121,9 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     env: { ...process.env, KAFKA_HEAP_OPTS: process.env.KAFKA_HEAP_OPTS ?? '-Xmx768m -Xms256m' },
   });
   try {
-    await waitUntil('Kafka broker', () => isPortOpen(options.port), {
+    const ports = [options.port, ...secureListenerPorts(options.secure)];
+    const allOpen = async () => (await Promise.all(ports.map((p) => isPortOpen(p)))).every(Boolean);
+    await waitUntil('Kafka broker', allOpen, {
       timeoutMs: 90_000,
       abortReason: proc.exitDescription,
     });

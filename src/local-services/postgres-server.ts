@@ -31,6 +31,11 @@ export interface PostgresServerOptions {
    * data. Only for throwaway test servers; the product's own server keeps the default (true).
    */
   fsync?: boolean;
+  /**
+   * Serve TLS (ssl=on) with this certificate and unencrypted key (PEM files), beside plain
+   * connections: to try, and test, DATABASE_SSL_MODE and DATABASE_SSL_CA_PATH locally.
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /**
@@ -100,6 +105,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
         '-k',
         data.dir,
         ...(fsync ? [] : ['-c', 'fsync=off']),
+        ...(options.tls ? tlsArgs(options.tls, data.dir) : []),
         '-c',
         'max_connections=200',
       ],
@@ -144,6 +150,21 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
     fallbackFrom: data.fallbackFrom,
     stop,
   };
+}
+
+/**
+ * Server options for TLS. PostgreSQL refuses a key file that others can read, and as root it runs
+ * as `postgres`, which must own it: both files are copied beside the data, owned by the server.
+ */
+function tlsArgs(tls: { certFile: string; keyFile: string }, dir: string): string[] {
+  const certFile = path.join(dir, 'server.crt');
+  const keyFile = path.join(dir, 'server.key');
+  fs.copyFileSync(tls.certFile, certFile);
+  fs.copyFileSync(tls.keyFile, keyFile);
+  fs.chmodSync(keyFile, 0o600);
+  const user = serverUser();
+  if (user) for (const file of [certFile, keyFile]) fs.chownSync(file, user.uid, user.gid);
+  return ['-c', 'ssl=on', '-c', `ssl_cert_file=${certFile}`, '-c', `ssl_key_file=${keyFile}`];
 }
 
 /** initdb with the superuser's password set from the start: no moment without authentication. */

@@ -2,12 +2,16 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createKafkaEventPublisher, EventPublisher } from '../clients/event-publisher';
 import { createKafka, createProducer } from '../clients/kafka';
+import { explainKafkaTlsError } from '../clients/kafka-tls-errors';
 import { createPgPool } from '../clients/postgres';
 import { postgresTlsOptions } from '../clients/postgres-tls';
+import { explainPostgresTlsError } from '../clients/postgres-tls-errors';
 import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
+import { explainTemporalTlsError } from '../clients/temporal-tls-errors';
 import { installTracing, type Tracing } from '../clients/tracing';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { Config } from '../config';
+import { kafkaTransportWarnings } from '../config/kafka';
 import { migrate } from '../db/migrate';
 import type { Logger } from '../logger';
 import { LocalStack, ServiceEndpoints, startLocalStack } from '../local-services/local-stack';
@@ -37,6 +41,8 @@ export async function openServiceContext(
   logger: Logger,
   options: { headless?: boolean } = {},
 ): Promise<ServiceContext> {
+  // Once per process, at start: every Kafka client of the process shares these settings.
+  for (const warning of kafkaTransportWarnings(config.kafka)) logger.warn({ component: 'kafka' }, warning);
   const stack: LocalStack = await startLocalStack(config, logger, options);
   const closers: Array<() => Promise<void>> = [() => stack.stop()];
   // However the process ends (signal, crash, main finished), these close with it — once.
@@ -59,11 +65,16 @@ export async function openServiceContext(
       (err) => logger.warn({ err: err.message }, 'idle PostgreSQL connection failed'),
     );
     closers.push(() => pool.end());
-    const applied = await migrate(pool);
+    const applied = await migrate(pool).catch((err: unknown) => {
+      // The first connection is where a wrong CA or host name shows: say which setting to fix.
+      throw (config.runtime.databaseUrl && explainPostgresTlsError(err, config.runtime)) || err;
+    });
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
     const kafka = createKafka(config.kafka, stack.kafkaBrokers, logger);
-    const producer = await createProducer(kafka);
+    const producer = await createProducer(kafka).catch((err: unknown) => {
+      throw explainKafkaTlsError(err, config.kafka, stack.kafkaBrokers) ?? err;
+    });
     closers.push(() => producer.disconnect());
 
     // Native: the bridge makes one Temporal call per event, at half the CPU of the Node gRPC client.
@@ -73,6 +84,8 @@ export async function openServiceContext(
       interceptors: tracing.enabled
         ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] }
         : undefined,
+    }).catch(async (err: unknown) => {
+      throw (await explainTemporalTlsError(config.temporal, stack.temporalAddress)) ?? err;
     });
     closers.push(() => temporal.close());
 

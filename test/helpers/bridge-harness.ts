@@ -6,6 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
 import { BridgeOptions, RunningBridge, startBridge } from '../../src/bridge/bridge';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
+import { kafkaTlsOptions, saslOptions } from '../../src/clients/kafka';
 import { createPgPool } from '../../src/clients/postgres';
 import { createTemporalClient } from '../../src/clients/temporal';
 import type { Config } from '../../src/config';
@@ -83,6 +84,9 @@ export async function createBridgeTestEnv(
   const kafka = new Kafka({
     clientId: prefix,
     brokers: kafkaBrokers.split(','),
+    // The product's own TLS and SASL options, so a test's broker may ask for them.
+    ssl: kafkaTlsOptions(config.kafka),
+    sasl: saslOptions(config.kafka),
     logLevel: process.env.KAFKAJS_TEST_LOG === '1' ? logLevel.INFO : logLevel.NOTHING,
   });
   const admin = kafka.admin();
