@@ -1,4 +1,5 @@
 import { createAlertChannels } from '../../backends/alerts';
+import { createMetricsSource } from '../../backends/evaluation';
 import { createMonitoringBackend } from '../../backends/monitoring';
 import { createModelRegistry } from '../../backends/registry';
 import { createScalingBackend } from '../../backends/scaling';
@@ -6,6 +7,8 @@ import { createTrainingBackend } from '../../backends/training';
 import { configuredSecretValues } from '../../config';
 import { createSecretScrubber } from '../../redaction/secret-scrubber';
 import type { ActivityDeps } from '../deps';
+import { createMeasureCandidate } from './measure-candidate';
+import { createPromoteModel } from './promote-model';
 import { createRaiseMonitoring } from './raise-monitoring';
 import { createRecordDecision } from './record-decision';
 import { createRecordDecisions } from './record-decisions';
@@ -21,11 +24,14 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
   const { config, pool, publisher, logger } = deps;
   const scrubber = createSecretScrubber(configuredSecretValues(config));
   const alertChannels = createAlertChannels(config, publisher);
+  const registry = createModelRegistry(config.guardian, pool);
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
-    rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
+    rollbackModel: createRollbackModel(deps, registry),
+    measureCandidate: createMeasureCandidate(deps, registry, createMetricsSource(config.guardian)),
+    promoteModel: createPromoteModel(deps, registry),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
     sendAlert: createSendAlert(deps, alertChannels),
     sendAlerts: createSendAlerts(createAlertDelivery(deps, alertChannels)),
