@@ -16,7 +16,7 @@ export function evaluationClashes(guardian: GuardianConfig): string[] {
     problems.push('EVALUATION_METRICS_SOURCE=mlflow needs MLFLOW_TRACKING_URI');
   if (source === 'training' && !guardian.trainingServiceUrl)
     problems.push(
-      'EVALUATION_METRICS_SOURCE=training reads the metrics from the HTTP training service: set TRAINING_SERVICE_URL, or choose mlflow or service',
+      'EVALUATION_METRICS_SOURCE=training reads the metrics from the HTTP training service: set TRAINING_SERVICE_URL, or choose builtin, mlflow or service',
     );
   return problems;
 }

@@ -105,11 +105,11 @@ export const guardianSettings = {
   }),
   evaluationMetricsSource: setting({
     env: 'EVALUATION_METRICS_SOURCE',
-    schema: z.enum(['training', 'mlflow', 'service']).default('training'),
+    schema: z.enum(['builtin', 'training', 'mlflow', 'service']).default('builtin'),
     description:
-      "Where the two versions' metric comes from: training (the training service's job result: `metrics` and `champion_metrics`), mlflow (the run metrics of both versions in MLFLOW_TRACKING_URI) or service (EVALUATION_SERVICE_URL).",
-    expects: 'training, mlflow or service',
-    defaultText: 'training',
+      "Where the two versions' metric comes from: builtin (the PostgreSQL table model_version_metrics), training (the training service's job result: `metrics` and `champion_metrics`), mlflow (the run metrics of both versions in MLFLOW_TRACKING_URI) or service (EVALUATION_SERVICE_URL).",
+    expects: 'builtin, training, mlflow or service',
+    defaultText: 'builtin',
   }),
   evaluationServiceUrl: setting({
     env: 'EVALUATION_SERVICE_URL',

@@ -1,4 +1,5 @@
 import { createGuardianActivities } from '../../src/activities/guardian';
+import { createPostgresVersionMetrics } from '../../src/backends/evaluation/postgres-version-metrics';
 import { createPostgresRegistry } from '../../src/backends/registry/postgres-registry';
 import {
   EVALUATION_METRIC_MISSING_FAILURE,
@@ -16,8 +17,8 @@ import {
 import { uniqueName } from '../helpers/stack';
 
 /**
- * measureCandidate on each metrics source (the training service's result, an HTTP evaluation
- * service) against small real HTTP servers, with the champion read from the built-in registry
+ * measureCandidate on each metrics source (the built-in table; the training service's result and
+ * an HTTP evaluation service, as small real HTTP servers), with the champion read from the built-in registry
  * in PostgreSQL; promoteModel moving that registry's serving row and publishing model.deployed.
  */
 
@@ -87,7 +88,10 @@ describe('measuring a candidate and promoting it', () => {
 
   it("reads the candidate's and the champion's metric from the training service's job result", async () => {
     const { request } = await servedModel('eval-training');
-    const { measureCandidate } = activities({ TRAINING_SERVICE_URL: trainingService.url });
+    const { measureCandidate } = activities({
+      EVALUATION_METRICS_SOURCE: 'training',
+      TRAINING_SERVICE_URL: trainingService.url,
+    });
     expect(await measureCandidate(request)).toEqual({
       metric: 'auc',
       candidateVersion: '4',
@@ -99,13 +103,37 @@ describe('measuring a candidate and promoting it', () => {
 
   it('fails non-retryably, naming the metric and the job, when the training result has no such metric', async () => {
     const { request } = await servedModel('eval-no-metrics');
-    const { measureCandidate } = activities({ TRAINING_SERVICE_URL: trainingService.url });
+    const { measureCandidate } = activities({
+      EVALUATION_METRICS_SOURCE: 'training',
+      TRAINING_SERVICE_URL: trainingService.url,
+    });
     await expect(measureCandidate(request)).rejects.toMatchObject({
       type: EVALUATION_METRIC_MISSING_FAILURE,
       nonRetryable: true,
       message: expect.stringContaining(
         `the result of training job ${request.trainingJobId} has no metric 'auc'`,
       ),
+    });
+  });
+
+  it('reads both versions from the built-in metrics table, the default source', async () => {
+    const { model, request } = await servedModel('eval-builtin');
+    const table = createPostgresVersionMetrics(t.pool);
+    await table.record(model, '3', 'auc', 0.87);
+    await table.record(model, '4', 'auc', 0.5);
+    await table.record(model, '4', 'auc', 0.89); // corrected: the last value counts
+    const { measureCandidate } = activities({});
+    expect(await measureCandidate(request)).toEqual({
+      metric: 'auc',
+      candidateVersion: '4',
+      candidate: 0.89,
+      championVersion: '3',
+      champion: 0.87,
+    });
+    await expect(measureCandidate({ ...request, metric: 'f1' })).rejects.toMatchObject({
+      type: EVALUATION_METRIC_MISSING_FAILURE,
+      nonRetryable: true,
+      message: expect.stringContaining("model_version_metrics (version 4) has no metric 'f1'"),
     });
   });
 
@@ -134,7 +162,10 @@ describe('measuring a candidate and promoting it', () => {
 
   it('promotes on the built-in registry: serving row moved, version registered, model.deployed with the evaluation', async () => {
     const { model, registry, request } = await servedModel('eval-promote-pg');
-    const { measureCandidate, promoteModel } = activities({ TRAINING_SERVICE_URL: trainingService.url });
+    const { measureCandidate, promoteModel } = activities({
+      EVALUATION_METRICS_SOURCE: 'training',
+      TRAINING_SERVICE_URL: trainingService.url,
+    });
     const verdict = judgeCandidate(
       { metric: 'auc', direction: 'higher', minImprovement: 0, promotion: 'auto' },
       await measureCandidate(request),

@@ -177,8 +177,10 @@ describe('evaluation settings', () => {
   });
 
   it('refuse a metrics source without its backend, and a tolerance beside a minimum improvement', () => {
-    expect(problemsOf({ EVALUATION_METRIC: 'auc' })).toEqual([
-      'EVALUATION_METRICS_SOURCE=training reads the metrics from the HTTP training service: set TRAINING_SERVICE_URL, or choose mlflow or service',
+    // The built-in table needs nothing but the PostgreSQL the product already uses.
+    expect(problemsOf({ EVALUATION_METRIC: 'auc' })).toEqual([]);
+    expect(problemsOf({ EVALUATION_METRIC: 'auc', EVALUATION_METRICS_SOURCE: 'training' })).toEqual([
+      'EVALUATION_METRICS_SOURCE=training reads the metrics from the HTTP training service: set TRAINING_SERVICE_URL, or choose builtin, mlflow or service',
     ]);
     expect(
       problemsOf({

@@ -30,7 +30,7 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
     recordDecisions: createRecordDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
     rollbackModel: createRollbackModel(deps, registry),
-    measureCandidate: createMeasureCandidate(deps, registry, createMetricsSource(config.guardian)),
+    measureCandidate: createMeasureCandidate(deps, registry, createMetricsSource(config.guardian, pool)),
     promoteModel: createPromoteModel(deps, registry),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
     sendAlert: createSendAlert(deps, alertChannels),

@@ -1,10 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
 import type { GuardianConfig } from '../../config/guardian';
 import { BACKEND_NOT_CONFIGURED_FAILURE } from '../../contracts/backend-failures';
 import { mlflowTarget } from '../registry/mlflow-registry';
 import { createHttpEvaluationService } from './http-evaluation-service';
 import { createMlflowRunMetrics } from './mlflow-run-metrics';
 import type { MetricsSource } from './metrics-source';
+import { createPostgresVersionMetrics } from './postgres-version-metrics';
 import { createTrainingResultMetrics } from './training-result-metrics';
 
 export type { MetricsQuery, MetricsSource } from './metrics-source';
@@ -14,11 +16,14 @@ export type { MetricsQuery, MetricsSource } from './metrics-source';
  * source without its URL; should one be missing anyway (a guardian whose settings ask for
  * evaluation, on a worker configured without it), measuring fails non-retryably naming it.
  */
-export function createMetricsSource(config: GuardianConfig): () => MetricsSource {
+export function createMetricsSource(config: GuardianConfig, pool: Pool): () => MetricsSource {
   const timeoutMs = config.backendRequestTimeoutSeconds * 1000;
   let source: MetricsSource | undefined;
   let missing = '';
   switch (config.evaluationMetricsSource) {
+    case 'builtin':
+      source = createPostgresVersionMetrics(pool);
+      break;
     case 'training':
       if (config.trainingServiceUrl)
         source = createTrainingResultMetrics({

@@ -19,9 +19,12 @@ export interface MeasuredPair {
   champion?: number;
 }
 
-/** Where the numbers that judge a candidate come from: the training result, MLflow runs, or an evaluation service. */
+/**
+ * Where the numbers that judge a candidate come from: the built-in table, the training result,
+ * MLflow runs, or an evaluation service.
+ */
 export interface MetricsSource {
-  readonly kind: 'training' | 'mlflow' | 'service';
+  readonly kind: 'builtin' | 'training' | 'mlflow' | 'service';
   /** Throws a non-retryable EVALUATION_METRIC_MISSING_FAILURE when a version has no value of the metric. */
   measure(query: MetricsQuery): Promise<MeasuredPair>;
 }
