@@ -7,6 +7,7 @@ import {
 } from '../../src/contracts/guardian-activities';
 import { judgeCandidate } from '../../src/domain/evaluation/judge-candidate';
 import { type FakeHttpServer, startFakeHttpServer } from '../helpers/fake-http-server';
+import { startFakeMlflowServer } from '../helpers/fake-mlflow-server';
 import { FakeTrainingServer, startFakeTrainingServer } from '../helpers/fake-training-server';
 import {
   GuardianTestContext,
@@ -158,6 +159,43 @@ describe('measuring a candidate and promoting it', () => {
       type: EVALUATION_METRIC_MISSING_FAILURE,
       message: expect.stringContaining("the evaluation service answer has no metric 'precision'"),
     });
+  });
+
+  it('names the MLflow version and run whose metrics lack the metric, and a version that names no run', async () => {
+    const mlflow = await startFakeMlflowServer();
+    try {
+      const model = uniqueName('eval-mlflow-missing');
+      mlflow.models.set(model, {
+        versions: [{ version: '3', runId: 'run-3' }, { version: '4', runId: 'run-4' }, { version: '5' }],
+        aliases: new Map([['champion', '3']]),
+      });
+      mlflow.runs.set('run-3', { auc: 0.9 });
+      mlflow.runs.set('run-4', { f1: 0.7 });
+      const { measureCandidate } = activities({
+        EVALUATION_METRICS_SOURCE: 'mlflow',
+        MLFLOW_TRACKING_URI: mlflow.url,
+      });
+      const request: EvaluationRequest = {
+        modelName: model,
+        metric: 'auc',
+        candidateVersion: '4',
+        trainingJobId: 'job-x',
+        triggeringEventId: uniqueName('evt'),
+      };
+      await expect(measureCandidate(request)).rejects.toMatchObject({
+        type: EVALUATION_METRIC_MISSING_FAILURE,
+        nonRetryable: true,
+        message: expect.stringContaining(`MLflow (model ${model} version 4), run run-4, has no metric 'auc'`),
+      });
+      await expect(measureCandidate({ ...request, candidateVersion: '5' })).rejects.toMatchObject({
+        type: EVALUATION_METRIC_MISSING_FAILURE,
+        message: expect.stringContaining('whose version names no run'),
+      });
+      // The alias was only read, never moved.
+      expect(mlflow.models.get(model)!.aliases.get('champion')).toBe('3');
+    } finally {
+      await mlflow.close();
+    }
   });
 
   it('promotes on the built-in registry: serving row moved, version registered, model.deployed with the evaluation', async () => {
