@@ -69,6 +69,63 @@ export const guardianSettings = {
       'EVENT_TYPE=N/WINDOW, comma-separated, e.g. data_drift_detected=2/30m,model_performance_degraded=3/1h',
     defaultText: '(none)',
   }),
+  evaluationMetric: setting({
+    env: 'EVALUATION_METRIC',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_.\-/ ]{1,250}$/)
+      .optional(),
+    description:
+      'After a successful RETRAIN, compare the new version with the serving (champion) version on this metric and promote it only if it passes (README "Evaluate and promote"). Unset: no evaluation, a retrain ends when training does.',
+    expects: 'a metric name, e.g. auc',
+    defaultText: '(none)',
+  }),
+  evaluationDirection: setting({
+    env: 'EVALUATION_DIRECTION',
+    schema: z.enum(['higher', 'lower']).default('higher'),
+    description: 'Which way EVALUATION_METRIC is better: higher (auc, accuracy) or lower (loss, error rate).',
+    expects: 'higher or lower',
+    defaultText: 'higher',
+  }),
+  evaluationMinImprovement: setting({
+    env: 'EVALUATION_MIN_IMPROVEMENT',
+    schema: z.coerce.number().finite().default(0),
+    description:
+      "How much better than the champion the candidate must be, in the metric's units; 0 lets an equal candidate pass.",
+    expects: 'a number, e.g. 0.005',
+    defaultText: '0',
+  }),
+  evaluationTolerance: setting({
+    env: 'EVALUATION_TOLERANCE',
+    schema: z.coerce.number().finite().min(0).optional(),
+    description:
+      'Instead of a minimum improvement: pass unless the candidate is worse than the champion by more than this (not with EVALUATION_MIN_IMPROVEMENT).',
+    expects: 'a number of at least 0, e.g. 0.01',
+    defaultText: '(none)',
+  }),
+  evaluationMetricsSource: setting({
+    env: 'EVALUATION_METRICS_SOURCE',
+    schema: z.enum(['builtin', 'training', 'mlflow', 'service']).default('builtin'),
+    description:
+      "Where the two versions' metric comes from: builtin (the PostgreSQL table model_version_metrics), training (the training service's job result: `metrics` and `champion_metrics`), mlflow (the run metrics of both versions in MLFLOW_TRACKING_URI) or service (EVALUATION_SERVICE_URL).",
+    expects: 'builtin, training, mlflow or service',
+    defaultText: 'builtin',
+  }),
+  evaluationServiceUrl: setting({
+    env: 'EVALUATION_SERVICE_URL',
+    schema: httpUrl.optional(),
+    description:
+      'HTTP evaluation service that measures a candidate and the champion (POST /evaluations), for EVALUATION_METRICS_SOURCE=service.',
+    expects: 'an http(s) URL',
+  }),
+  promotionMode: setting({
+    env: 'PROMOTION_MODE',
+    schema: z.enum(['auto']).default('auto'),
+    description:
+      'What a candidate that passed evaluation does: auto promotes it at once. Promotion after a person approves is not available yet.',
+    expects: 'auto (promotion after approval is not available yet)',
+    defaultText: 'auto',
+  }),
   trainingServiceUrl: setting({
     env: 'TRAINING_SERVICE_URL',
     schema: httpUrl.optional(),

@@ -4,6 +4,7 @@
  * against real backends, and workflow tests replace them with recording fakes.
  */
 
+import type { MeasuredMetrics, Verdict } from '../domain/evaluation/judge-candidate';
 import type { AlertPriorityLevel } from '../domain/policy/actions';
 
 export type AlertPriority = AlertPriorityLevel;
@@ -51,6 +52,35 @@ export interface RollbackResult {
 
 /** ApplicationFailure type thrown (non-retryable) when the registry has no earlier stable version. */
 export const NO_STABLE_VERSION_FAILURE = 'NoStableVersion';
+
+/** What a retrained candidate is measured on, against whatever version serves now. */
+export interface EvaluationRequest {
+  modelName: string;
+  metric: string;
+  candidateVersion: string;
+  /** The training job that produced the candidate (its result may carry the metrics). */
+  trainingJobId: string;
+  triggeringEventId: string;
+}
+
+/** ApplicationFailure type (non-retryable) when a source has no value of the metric for a version. */
+export const EVALUATION_METRIC_MISSING_FAILURE = 'EvaluationMetricMissing';
+
+/** A candidate that passed evaluation, to be served in place of the champion. */
+export interface PromotionRequest {
+  modelName: string;
+  toVersion: string;
+  reason: string;
+  triggeringEventId: string;
+  /** The numbers behind the promotion, published with model.deployed. */
+  verdict: Verdict;
+}
+
+export interface PromotionResult {
+  /** What served before; absent when nothing did. */
+  fromVersion?: string;
+  toVersion: string;
+}
 
 export interface ScaleRequest {
   modelName: string;
@@ -121,6 +151,10 @@ export interface GuardianActivities {
   runTrainingJob(request: TrainingRequest): Promise<TrainingResult>;
   /** Serves the previous stable version; publishes model.deployed. */
   rollbackModel(request: RollbackRequest): Promise<RollbackResult>;
+  /** The metric of a retrained candidate and of the serving (champion) version, from the configured source. */
+  measureCandidate(request: EvaluationRequest): Promise<MeasuredMetrics>;
+  /** Serves a candidate that passed evaluation; publishes model.deployed with the evaluation. */
+  promoteModel(request: PromotionRequest): Promise<PromotionResult>;
   scaleService(request: ScaleRequest): Promise<ScaleResult>;
   /** To system.alerts and, routed by priority, the configured channels (README "Alerting"). */
   sendAlert(request: AlertRequest): Promise<AlertResult>;

@@ -4,10 +4,14 @@ export interface FakeModelVersion {
   version: string;
   tags?: Record<string, string>;
   status?: string;
+  /** The run that produced the version (model-versions/get answers it as run_id). */
+  runId?: string;
 }
 
 export interface FakeMlflowServer extends FakeHttpServer {
   models: Map<string, { versions: FakeModelVersion[]; aliases: Map<string, string> }>;
+  /** Each run's latest metric values, by run id (runs/get answers them as run.data.metrics). */
+  runs: Map<string, Record<string, number>>;
 }
 
 function versionJson(name: string, v: FakeModelVersion) {
@@ -17,15 +21,17 @@ function versionJson(name: string, v: FakeModelVersion) {
     status: v.status ?? 'READY',
     current_stage: 'None',
     tags: Object.entries(v.tags ?? {}).map(([key, value]) => ({ key, value })),
+    ...(v.runId ? { run_id: v.runId } : {}),
   };
 }
 
 /**
- * The MLflow Model Registry endpoints the product uses (REST API 2.0): get a version by alias,
- * search versions (paged, `name='...'` filters only) and set an alias.
+ * The MLflow endpoints the product uses (REST API 2.0): get a version by alias, search versions
+ * (paged, `name='...'` filters only), set an alias, get one version, and get a run's metrics.
  */
 export async function startFakeMlflowServer(pageSize = 2): Promise<FakeMlflowServer> {
   const models: FakeMlflowServer['models'] = new Map();
+  const runs: FakeMlflowServer['runs'] = new Map();
   const notFound = (message: string) => ({
     status: 404,
     body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message },
@@ -53,6 +59,31 @@ export async function startFakeMlflowServer(pageSize = 2): Promise<FakeMlflowSer
         body: { model_versions: page, ...(more ? { next_page_token: String(start + pageSize) } : {}) },
       };
     }
+    if (req.method === 'GET' && req.path === '/api/2.0/mlflow/model-versions/get') {
+      const name = req.query.get('name') ?? '';
+      const found = models.get(name)?.versions.find((v) => v.version === req.query.get('version'));
+      if (!found)
+        return notFound(`Model Version (name=${name}, version=${req.query.get('version')}) not found`);
+      return { status: 200, body: { model_version: versionJson(name, found) } };
+    }
+    if (req.method === 'GET' && req.path === '/api/2.0/mlflow/runs/get') {
+      const runId = req.query.get('run_id') ?? '';
+      const metrics = runs.get(runId);
+      if (!metrics) return notFound(`Run '${runId}' not found`);
+      return {
+        status: 200,
+        body: {
+          run: {
+            info: { run_id: runId, status: 'FINISHED' },
+            data: {
+              metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: 1, step: 0 })),
+              params: [],
+              tags: [],
+            },
+          },
+        },
+      };
+    }
     if (req.method === 'POST' && req.path === '/api/2.0/mlflow/registered-models/alias') {
       const body = req.body as { name: string; alias: string; version: string };
       const model = models.get(body.name);
@@ -64,5 +95,5 @@ export async function startFakeMlflowServer(pageSize = 2): Promise<FakeMlflowSer
     }
     return { status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND', message: `${req.method} ${req.path}` } };
   });
-  return { ...server, models };
+  return { ...server, models, runs };
 }

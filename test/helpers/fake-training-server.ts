@@ -3,7 +3,14 @@ import { FakeHttpServer, startFakeHttpServer } from './fake-http-server';
 /** How a submitted job behaves: how many polls it stays running, then how it ends. */
 export interface FakeJobScript {
   runningPolls: number;
-  end: { status: 'succeeded' | 'failed' | 'cancelled'; detail?: string; new_version?: string };
+  end: {
+    status: 'succeeded' | 'failed' | 'cancelled';
+    detail?: string;
+    new_version?: string;
+    // What a training service that evaluates its own candidate reports with the result.
+    metrics?: Record<string, number>;
+    champion_metrics?: Record<string, number>;
+  };
 }
 
 export interface FakeTrainingServer extends FakeHttpServer {

@@ -50,6 +50,11 @@ export class RecordingBackends {
   private readonly attempts = new Map<string, number>();
   /** Training outcome per model (default: succeeded). */
   readonly trainingFails = new Set<string>();
+  /** What measureCandidate reports per model (default: candidate 0.9 vs champion 0.85, version 10 serving). */
+  readonly measurements = new Map<
+    string,
+    { candidate: number; champion?: number; championVersion?: string }
+  >();
   /** Each audit activity (recordDecisions) that ran: whose rows, and how many. */
   readonly auditWrites: Array<{ modelName: string; rows: number }> = [];
   /** Each batch of alerts (sendAlerts) that ran: whose, and how many. */
@@ -118,6 +123,27 @@ export class RecordingBackends {
       rollbackModel: async (request) => {
         this.call('rollbackModel', request);
         return { fromVersion: '7', toVersion: '6' };
+      },
+      measureCandidate: async (request) => {
+        this.call('measureCandidate', request);
+        const m = this.measurements.get(request.modelName) ?? {
+          candidate: 0.9,
+          champion: 0.85,
+          championVersion: '10',
+        };
+        return {
+          metric: request.metric,
+          candidateVersion: request.candidateVersion,
+          candidate: m.candidate,
+          ...(m.championVersion !== undefined && m.champion !== undefined
+            ? { championVersion: m.championVersion, champion: m.champion }
+            : {}),
+        };
+      },
+      promoteModel: async (request) => {
+        this.call('promoteModel', request);
+        const from = request.verdict.championVersion;
+        return from ? { fromVersion: from, toVersion: request.toVersion } : { toVersion: request.toVersion };
       },
       scaleService: async (request) => {
         this.call('scaleService', request);

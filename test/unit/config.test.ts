@@ -188,6 +188,38 @@ describe('configuration', () => {
   });
 });
 
+describe('evaluation settings', () => {
+  it('accept only the auto promotion mode for now, saying so', () => {
+    expect(problemsOf({ PROMOTION_MODE: 'approval' })).toEqual([
+      'PROMOTION_MODE="approval" is invalid: expected auto (promotion after approval is not available yet)',
+    ]);
+  });
+
+  it('refuse a metrics source without its backend, and a tolerance beside a minimum improvement', () => {
+    // The built-in table needs nothing but the PostgreSQL the product already uses.
+    expect(problemsOf({ EVALUATION_METRIC: 'auc' })).toEqual([]);
+    expect(problemsOf({ EVALUATION_METRIC: 'auc', EVALUATION_METRICS_SOURCE: 'training' })).toEqual([
+      'EVALUATION_METRICS_SOURCE=training reads the metrics from the HTTP training service: set TRAINING_SERVICE_URL, or choose builtin, mlflow or service',
+    ]);
+    expect(
+      problemsOf({
+        EVALUATION_METRIC: 'auc',
+        EVALUATION_METRICS_SOURCE: 'service',
+        EVALUATION_MIN_IMPROVEMENT: '0.01',
+        EVALUATION_TOLERANCE: '0.02',
+      }),
+    ).toEqual([
+      'EVALUATION_TOLERANCE and EVALUATION_MIN_IMPROVEMENT exclude each other: set one of them',
+      'EVALUATION_METRICS_SOURCE=service needs EVALUATION_SERVICE_URL',
+    ]);
+    expect(problemsOf({ EVALUATION_METRIC: 'auc', EVALUATION_METRICS_SOURCE: 'mlflow' })).toEqual([
+      'EVALUATION_METRICS_SOURCE=mlflow needs MLFLOW_TRACKING_URI',
+    ]);
+    // Without EVALUATION_METRIC nothing is evaluated, so the source needs nothing.
+    expect(problemsOf({ EVALUATION_METRICS_SOURCE: 'mlflow' })).toEqual([]);
+  });
+});
+
 describe('configuredSecretValues', () => {
   it('has nothing to hide in the local default configuration', () => {
     expect(configuredSecretValues(loadConfig({}))).toEqual([]);

@@ -1,4 +1,5 @@
 import { createAlertChannels } from '../../backends/alerts';
+import { createMetricsSource } from '../../backends/evaluation';
 import { createMonitoringBackend } from '../../backends/monitoring';
 import { createModelRegistry } from '../../backends/registry';
 import { createScalingBackend } from '../../backends/scaling';
@@ -7,6 +8,8 @@ import { configuredSecretValues } from '../../config';
 import { createSecretScrubber } from '../../redaction/secret-scrubber';
 import { alertSenderOf } from '../alerting';
 import type { ActivityDeps } from '../deps';
+import { createMeasureCandidate } from './measure-candidate';
+import { createPromoteModel } from './promote-model';
 import { createRaiseMonitoring } from './raise-monitoring';
 import { createRecordDecision } from './record-decision';
 import { createRecordDecisions } from './record-decisions';
@@ -23,11 +26,14 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
   const scrubber = createSecretScrubber(configuredSecretValues(config));
   const alertChannels = createAlertChannels(config, publisher);
   const alertSender = alertSenderOf(deps);
+  const registry = createModelRegistry(config.guardian, pool);
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
-    rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
+    rollbackModel: createRollbackModel(deps, registry),
+    measureCandidate: createMeasureCandidate(deps, registry, createMetricsSource(config.guardian, pool)),
+    promoteModel: createPromoteModel(deps, registry),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),
     sendAlert: createSendAlert(deps, alertChannels, alertSender),
     sendAlerts: createSendAlerts(createAlertDelivery(deps, alertChannels, alertSender)),

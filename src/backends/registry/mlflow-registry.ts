@@ -2,7 +2,22 @@ import { z } from 'zod';
 import { callHttpBackend, HttpBackendTarget, parseReply } from '../http/http-backend';
 import { ModelRegistry, noStableVersion, RollbackPlan, ServingChange } from './model-registry';
 
-const API = ['api', '2.0', 'mlflow'];
+/** The REST API 2.0 prefix of every MLflow call. */
+export const MLFLOW_API = ['api', '2.0', 'mlflow'];
+
+/** How every MLflow call is made: the tracking server, its bearer token, the request timeout. */
+export function mlflowTarget(options: {
+  trackingUri: string;
+  token?: string;
+  timeoutMs: number;
+}): HttpBackendTarget {
+  return {
+    label: 'MLflow',
+    baseUrl: options.trackingUri,
+    timeoutMs: options.timeoutMs,
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
+  };
+}
 
 const modelVersion = z.object({
   name: z.string(),
@@ -49,17 +64,19 @@ function nameFilter(modelName: string): string {
  * points at; stable versions carry the tag stable=true; rollback moves the alias.
  */
 export function createMlflowRegistry(options: MlflowRegistryOptions): ModelRegistry {
-  const target: HttpBackendTarget = {
-    label: 'MLflow',
-    baseUrl: options.trackingUri,
-    timeoutMs: options.timeoutMs,
-    headers: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
+  const target = mlflowTarget(options);
+  const serve = async (modelName: string, version: string): Promise<void> => {
+    await callHttpBackend(target, {
+      method: 'POST',
+      path: [...MLFLOW_API, 'registered-models', 'alias'],
+      body: { name: modelName, alias: options.servingAlias, version },
+    });
   };
 
   async function servingVersion(modelName: string): Promise<ModelVersion | undefined> {
     const reply = await callHttpBackend(target, {
       method: 'GET',
-      path: [...API, 'registered-models', 'alias'],
+      path: [...MLFLOW_API, 'registered-models', 'alias'],
       query: { name: modelName, alias: options.servingAlias },
       accept: [404],
     });
@@ -74,7 +91,7 @@ export function createMlflowRegistry(options: MlflowRegistryOptions): ModelRegis
       if (pageToken) query.page_token = pageToken;
       const reply = await callHttpBackend(target, {
         method: 'GET',
-        path: [...API, 'model-versions', 'search'],
+        path: [...MLFLOW_API, 'model-versions', 'search'],
         query,
       });
       const body = parseReply(target, reply, searchReply);
@@ -110,11 +127,16 @@ export function createMlflowRegistry(options: MlflowRegistryOptions): ModelRegis
     },
 
     async serve(modelName: string, version: string, _change: ServingChange): Promise<void> {
-      await callHttpBackend(target, {
-        method: 'POST',
-        path: [...API, 'registered-models', 'alias'],
-        body: { name: modelName, alias: options.servingAlias, version },
-      });
+      await serve(modelName, version);
+    },
+
+    async servingVersion(modelName: string): Promise<string | undefined> {
+      return (await servingVersion(modelName))?.version;
+    },
+
+    // The training run registered the version in MLflow: promoting it is moving the alias.
+    async promote(modelName: string, version: string, _change: ServingChange): Promise<void> {
+      await serve(modelName, version);
     },
   };
 }

@@ -22,6 +22,13 @@ export interface ModelRegistry {
   planRollback(modelName: string): Promise<RollbackPlan>;
   /** Makes `version` the serving version; doing it twice changes nothing. */
   serve(modelName: string, version: string, change: ServingChange): Promise<void>;
+  /** The version served now (the champion a candidate is judged against), if any. */
+  servingVersion(modelName: string): Promise<string | undefined>;
+  /**
+   * Serves a newly trained version that passed evaluation, registering it first where the
+   * registry only serves versions it knows; doing it twice changes nothing.
+   */
+  promote(modelName: string, version: string, change: ServingChange): Promise<void>;
 }
 
 /** The typed failure of a rollback with nowhere to go. */

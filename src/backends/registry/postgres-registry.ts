@@ -12,7 +12,7 @@ export interface RegisteredVersion {
  * order, a stable flag per version, and the version each model serves.
  */
 export function createPostgresRegistry(pool: Pool) {
-  return {
+  const registry = {
     kind: 'postgres' as const,
 
     async planRollback(modelName: string): Promise<RollbackPlan> {
@@ -76,6 +76,16 @@ export function createPostgresRegistry(pool: Pool) {
       return rows[0]?.version;
     },
 
+    /** Registered as not yet stable: a rollback returns to it only once an operator marks it stable. */
+    async promote(modelName: string, version: string, change: ServingChange): Promise<void> {
+      await pool.query(
+        `INSERT INTO model_versions (model_name, version, stable, description) VALUES ($1, $2, false, $3)
+         ON CONFLICT (model_name, version) DO NOTHING`,
+        [modelName, version, `promoted after evaluation: ${change.reason}`],
+      );
+      await registry.serve(modelName, version, change);
+    },
+
     /** Every version of a model in registration order. */
     async versions(modelName: string): Promise<RegisteredVersion[]> {
       const { rows } = await pool.query<{ version: string; stable: boolean; serving: boolean }>(
@@ -87,6 +97,7 @@ export function createPostgresRegistry(pool: Pool) {
       return rows;
     },
   } satisfies ModelRegistry & Record<string, unknown>;
+  return registry;
 }
 
 export type PostgresRegistry = ReturnType<typeof createPostgresRegistry>;

@@ -1,4 +1,5 @@
 import { clipText } from '../clip-text';
+import { evaluationProblems, type EvaluationSettings } from '../evaluation/evaluation-settings';
 import type { BusinessHours } from './business-hours';
 import { hysteresisProblems, type HysteresisRules } from './hysteresis';
 import { type MaintenanceWindow, parseClockTime } from './maintenance-window';
@@ -20,6 +21,11 @@ export interface GuardianSettings {
    * settings of guardians started before it: no rule, every detection acts as before.
    */
   hysteresis?: HysteresisRules;
+  /**
+   * How a retrained candidate is judged and promoted. Absent (the default, and in the settings of
+   * guardians started before it): a retrain ends when training does.
+   */
+  evaluation?: EvaluationSettings;
 }
 
 /** The defaults of README "The policy" (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
@@ -38,6 +44,7 @@ export interface GuardianSettingsInput {
   maintenanceWindow?: Partial<MaintenanceWindow>;
   dryRun?: boolean;
   hysteresis?: HysteresisRules;
+  evaluation?: EvaluationSettings;
 }
 
 /** Fills gaps with defaults and validates; throws an Error naming every bad field. */
@@ -52,6 +59,7 @@ export function resolveGuardianSettings(input: GuardianSettingsInput = {}): Guar
     dryRun: input.dryRun ?? DEFAULT_GUARDIAN_SETTINGS.dryRun,
     hysteresis: input.hysteresis ?? {},
   };
+  if (input.evaluation) settings.evaluation = input.evaluation;
   const problems = settingsProblems(settings);
   if (problems.length > 0) throw new Error(`invalid guardian settings: ${problems.join('; ')}`);
   return settings;
@@ -86,6 +94,7 @@ export function settingsProblems(settings: GuardianSettings): string[] {
       problems.push('hysteresis must be an object of event type → { detections, windowMinutes }');
     else problems.push(...hysteresisProblems(settings.hysteresis));
   }
+  if (settings.evaluation !== undefined) problems.push(...evaluationProblems(settings.evaluation));
   return problems;
 }
 
@@ -100,6 +109,12 @@ export interface GuardianSettingsSource {
     maintenanceWindowEnd: string;
     dryRun: boolean;
     hysteresis: HysteresisRules;
+    /** Unset: no evaluation after a retrain. */
+    evaluationMetric?: string;
+    evaluationDirection: EvaluationSettings['direction'];
+    evaluationMinImprovement: number;
+    evaluationTolerance?: number;
+    promotionMode: EvaluationSettings['promotion'];
   };
 }
 
@@ -118,6 +133,15 @@ export function guardianSettingsFromConfig(config: GuardianSettingsSource): Guar
     },
     dryRun: config.guardian.dryRun,
     hysteresis: config.guardian.hysteresis,
+    evaluation: config.guardian.evaluationMetric
+      ? {
+          metric: config.guardian.evaluationMetric,
+          direction: config.guardian.evaluationDirection,
+          minImprovement: config.guardian.evaluationMinImprovement,
+          tolerance: config.guardian.evaluationTolerance,
+          promotion: config.guardian.promotionMode,
+        }
+      : undefined,
   });
 }
 

@@ -1,5 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { type GuardianActivities, NO_STABLE_VERSION_FAILURE } from '../../contracts/guardian-activities';
+import {
+  EVALUATION_METRIC_MISSING_FAILURE,
+  type GuardianActivities,
+  NO_STABLE_VERSION_FAILURE,
+} from '../../contracts/guardian-activities';
 
 /*
  * Every activity of the guardian with explicit timeouts and a bounded retry policy. Each call
@@ -39,6 +43,22 @@ export const deployment = proxyActivities<GuardianActivities>({
     maximumInterval: '30 seconds',
     maximumAttempts: 5,
     nonRetryableErrorTypes: [NO_STABLE_VERSION_FAILURE],
+  },
+});
+
+/**
+ * Measuring a retrained candidate: reads from MLflow, the training service or an evaluation
+ * service, which may take a while on a big holdout set. A backend that is down is retried with
+ * backoff for a few minutes, then reported (the champion stays); a missing metric is not retried.
+ */
+export const evaluation = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [EVALUATION_METRIC_MISSING_FAILURE],
   },
 });
 

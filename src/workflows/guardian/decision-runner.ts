@@ -85,7 +85,7 @@ export class DecisionRunner {
       try {
         await startChild(modelRetrainWorkflow, {
           workflowId,
-          args: [{ guardianWorkflowId, request }],
+          args: [{ guardianWorkflowId, request, evaluation: this.state.settings.evaluation }],
           parentClosePolicy: 'ABANDON',
           staticSummary: `RETRAIN ${this.modelName} (${request.priority} priority) for decision ${entry.id}`,
         });

@@ -77,6 +77,7 @@ export function settingsAfter(
     maintenanceWindow: { ...current.maintenanceWindow, ...patch.maintenanceWindow },
     dryRun: patch.dryRun ?? current.dryRun,
     hysteresis: patch.hysteresis ?? current.hysteresis,
+    evaluation: patch.evaluation ?? current.evaluation,
   });
 }
 

@@ -1,6 +1,8 @@
-import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched } from '@temporalio/workflow';
+import type { EvaluationSettings } from '../../domain/evaluation/evaluation-settings';
 import { errorMessage } from '../../domain/error-message';
 import { actionFinishedSignal } from './definitions';
+import { EVALUATE_PROMOTE_PATCH, retrainEvaluateAndPromote } from './evaluate-and-promote';
 import { type ActionRequest, carryOut } from './run-action';
 import type { ActionOutcome } from '../../contracts/guardian-messages';
 
@@ -8,14 +10,22 @@ export interface RetrainInput {
   /** The guardian to report to (by workflow id: it reaches whichever run is current). */
   guardianWorkflowId: string;
   request: ActionRequest;
+  /** The guardian's evaluation settings; absent (the default): the retrain ends when training does. */
+  evaluation?: EvaluationSettings;
 }
 
 /**
  * RETRAIN for one guardian decision, as a child workflow: training runs for hours, and the
- * guardian must stay free to continue-as-new meanwhile. Reports the outcome to the guardian.
+ * guardian must stay free to continue-as-new meanwhile. With evaluation settings it then judges
+ * the candidate and promotes it or keeps the champion. Reports the outcome to the guardian.
  */
 export async function modelRetrainWorkflow(input: RetrainInput): Promise<ActionOutcome> {
-  const outcome = await carryOut(input.request);
+  const { evaluation } = input;
+  // Only runs that ask for evaluation take the new path (and mark their history with the patch).
+  const outcome =
+    evaluation && patched(EVALUATE_PROMOTE_PATCH)
+      ? await carryOut(input.request, (request) => retrainEvaluateAndPromote(request, evaluation))
+      : await carryOut(input.request);
   try {
     await getExternalWorkflowHandle(input.guardianWorkflowId).signal(actionFinishedSignal, outcome);
   } catch (err) {

@@ -1,5 +1,9 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { type AlertRequest, NO_STABLE_VERSION_FAILURE } from '../../contracts/guardian-activities';
+import {
+  type AlertRequest,
+  NO_STABLE_VERSION_FAILURE,
+  type TrainingResult,
+} from '../../contracts/guardian-activities';
 import type { ActionOutcome } from '../../contracts/guardian-messages';
 import { alertPriorityFor, type ResponseAction } from '../../domain/policy';
 import { errorMessage } from '../../domain/error-message';
@@ -68,6 +72,37 @@ export function actionAlert(request: ActionRequest): AlertRequest {
 }
 
 /**
+ * The training job of a RETRAIN, followed to its end. Throws ActionFailed when the job failed;
+ * activity failures propagate (runAction and the evaluation steps word them).
+ */
+export async function runTraining(request: ActionRequest): Promise<TrainingResult> {
+  const { modelName } = request;
+  const result = await training.runTrainingJob.executeWithOptions(
+    {
+      summary: `RETRAIN ${modelName} (${request.priority} priority, event ${shortId(request.triggeringEventId)})`,
+    },
+    [
+      {
+        modelName,
+        modelVersion: request.modelVersion,
+        reason: request.reason,
+        priority: request.priority,
+        triggeringEventId: request.triggeringEventId,
+      },
+    ],
+  );
+  if (result.status !== 'succeeded') {
+    throw new ActionFailed(`training job ${result.jobId} failed${result.detail ? `: ${result.detail}` : ''}`);
+  }
+  return result;
+}
+
+/** A succeeded training job as the history shows it. */
+export function describeTraining(result: TrainingResult): string {
+  return `training job ${result.jobId} succeeded${result.newVersion ? `, new version ${result.newVersion}` : ''}`;
+}
+
+/**
  * Runs one response through its activity and returns a one-line result for the history.
  * Throws ActionFailed when the backend gave up (after retries) or reported a failed job.
  */
@@ -76,26 +111,8 @@ export async function runAction(request: ActionRequest): Promise<string> {
   const tag = `event ${shortId(request.triggeringEventId)}`;
   try {
     switch (action) {
-      case 'RETRAIN': {
-        const result = await training.runTrainingJob.executeWithOptions(
-          { summary: `RETRAIN ${modelName} (${request.priority} priority, ${tag})` },
-          [
-            {
-              modelName,
-              modelVersion: request.modelVersion,
-              reason: request.reason,
-              priority: request.priority,
-              triggeringEventId: request.triggeringEventId,
-            },
-          ],
-        );
-        if (result.status !== 'succeeded') {
-          throw new ActionFailed(
-            `training job ${result.jobId} failed${result.detail ? `: ${result.detail}` : ''}`,
-          );
-        }
-        return `training job ${result.jobId} succeeded${result.newVersion ? `, new version ${result.newVersion}` : ''}`;
-      }
+      case 'RETRAIN':
+        return describeTraining(await runTraining(request));
       case 'ROLLBACK': {
         const result = await deployment.rollbackModel.executeWithOptions(
           { summary: `ROLLBACK ${modelName} to its previous stable version (${tag})` },
@@ -173,12 +190,16 @@ export async function sendAlertSafely(
 }
 
 /**
- * Runs the action; when it fails (after retries) sends a failure alert instead of throwing, so
- * the guardian records a failed decision and keeps going.
+ * Runs the action (by `run`, runAction unless a caller adds steps); when it fails (after
+ * retries) sends a failure alert instead of throwing, so the guardian records a failed decision
+ * and keeps going.
  */
-export async function carryOut(request: ActionRequest): Promise<ActionOutcome> {
+export async function carryOut(
+  request: ActionRequest,
+  run: (request: ActionRequest) => Promise<string> = runAction,
+): Promise<ActionOutcome> {
   try {
-    return { id: request.id, status: 'succeeded', result: await runAction(request) };
+    return { id: request.id, status: 'succeeded', result: await run(request) };
   } catch (err) {
     const message = errorMessage(err);
     const alert = await sendAlertSafely({
