@@ -7,6 +7,7 @@ import { configuredSecretValues } from '../../config';
 import { createSecretScrubber } from '../../redaction/secret-scrubber';
 import type { ActivityDeps } from '../deps';
 import { createRaiseMonitoring } from './raise-monitoring';
+import { createRecallDecisions } from './recall-decisions';
 import { createRecordDecision } from './record-decision';
 import { createRecordDecisions } from './record-decisions';
 import { createRollbackModel } from './rollback-model';
@@ -24,6 +25,7 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
+    recallDecisions: createRecallDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
     rollbackModel: createRollbackModel(deps, createModelRegistry(config.guardian, pool)),
     scaleService: createScaleService(deps, createScalingBackend(config.guardian, pool)),

@@ -19,9 +19,11 @@ import {
 } from './definitions';
 import { newestFirst } from './history';
 import { BATCHED_WRITES_PATCH } from './batched-writes';
+import { IdleEnd, IDLE_END_AND_RECALL_PATCH } from './idle-end';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
 import { validateOperatorCommand } from './operator-command';
+import { recallFromAuditTrail } from './recall';
 import type { GuardianRunInput } from '../../contracts/guardian-messages';
 
 const DEFAULT_EVENTS_PER_RUN = 500;
@@ -42,6 +44,10 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   // Decided once, before the first command, for the whole run (see BATCHED_WRITES_PATCH).
   const guardian = new ModelGuardian(input.modelName, state, patched(BATCHED_WRITES_PATCH));
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
+  // Decided once per run, like the patch above; absent in runs begun before it (IdleEnd).
+  const lifetime = patched(IDLE_END_AND_RECALL_PATCH)
+    ? new IdleEnd(input.idleMinutes, input.settings, state, () => guardian.isIdle())
+    : undefined;
 
   const signals = [
     // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
@@ -67,6 +73,8 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
 
   if (state.previousRuns === 0) upsertSearchAttributes([{ key: MODEL_NAME, value: input.modelName }]);
   guardian.describe();
+  // Signals that arrive meanwhile queue; the loop decides them once the memory is back.
+  if (lifetime && !input.carried) await recallFromAuditTrail(input.modelName, state);
 
   let processedThisRun = 0;
   let drainingSince: number | undefined;
@@ -102,16 +110,25 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     guardian.flushWrites();
     if (readyForNewRun()) break;
 
-    const wake = () => state.queuedEvents.length > 0 || readyForNewRun() || guardian.wantsFlush;
+    lifetime?.arm();
+    const wake = () =>
+      state.queuedEvents.length > 0 ||
+      readyForNewRun() ||
+      guardian.wantsFlush ||
+      (lifetime?.wantsLook() ?? false);
     const pendingAt = state.policy.pendingRetrain?.runAt;
     if (pendingAt === undefined) await condition(wake);
     else await condition(wake, Math.max(pendingAt - Date.now(), 1));
+    // Idle for GUARDIAN_IDLE_MINUTES: end; the next event starts a new guardian, which recalls.
+    if (lifetime?.isDue()) return;
   }
 
   // Signals that arrived meanwhile travel in `queuedEvents`: nothing is lost between runs.
   await continueAsNew<typeof modelGuardianWorkflow>({
     modelName: input.modelName,
     eventsPerRun: input.eventsPerRun,
+    settings: input.settings,
+    idleMinutes: input.idleMinutes,
     carried: { ...state, previousRuns: state.previousRuns + 1 },
   });
 }
