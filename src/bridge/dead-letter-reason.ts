@@ -8,6 +8,7 @@ export type DeadLetterReason =
   | 'schema_violation'
   | 'unroutable'
   | 'model_not_allowed'
+  | 'guardian_cap_reached'
   | 'rejected_by_temporal';
 
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
@@ -16,6 +17,7 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'schema_violation',
   'unroutable',
   'model_not_allowed',
+  'guardian_cap_reached',
   'rejected_by_temporal',
 ];
 
