@@ -87,6 +87,7 @@ export class RecordingBackends {
    * the PostgreSQL recall query reads it: responses since `since` and the newest `recentLimit`.
    */
   private recall(request: RecallRequest): DecisionRecord[] {
+    this.throwIfFailing(request.modelName, 'recallDecisions');
     const rows = new Map<string, DecisionRecord>();
     for (const c of this.callsFor(request.modelName, 'recordDecision')) {
       const record = c.request as unknown as DecisionRecord;
@@ -114,7 +115,11 @@ export class RecordingBackends {
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
     this.calls.push({ name, modelName: request.modelName, request: { ...request }, attempt });
-    const failure = this.failures.get(`${request.modelName}/${name}`);
+    this.throwIfFailing(request.modelName, name);
+  }
+
+  private throwIfFailing(modelName: string, name: ActivityName): void {
+    const failure = this.failures.get(`${modelName}/${name}`);
     if (!failure) return;
     if (failure.kind === 'retryable') throw new Error(failure.message);
     throw ApplicationFailure.create({ message: failure.message, type: failure.type, nonRetryable: true });

@@ -49,6 +49,20 @@ describe('recall from the audit trail', () => {
   });
 });
 
+describe('recall that fails', () => {
+  it('goes on with an empty memory when the audit trail cannot be read, and decides its events', async () => {
+    const g = t.guardian('recall-fails');
+    t.backends.failFor(g.modelName, 'recallDecisions', {
+      kind: 'non-retryable',
+      type: 'AuditTrailUnreadable',
+      message: 'relation guardian_decisions is gone',
+    });
+    const event = degradationEvent({ model: g.modelName, severity: 'HIGH', drop: 0.12 });
+    expect(await g.decide(event, t.backends)).toMatchObject({ action: 'ROLLBACK', status: 'succeeded' });
+    expect(t.backends.recalls.filter((r) => r.modelName === g.modelName)).toEqual([]);
+  });
+});
+
 describe('idle end', () => {
   it('ends a guardian idle for GUARDIAN_IDLE_MINUTES, and the next event finds its cooldown', async () => {
     const g = t.guardian('idle', { settings: ALL_DAY, idleMinutes: 5 });
