@@ -95,11 +95,22 @@ export class RecordingBackends {
     }
     const all = [...rows.values()].sort((a, b) => Date.parse(a.decidedAt) - Date.parse(b.decidedAt));
     const recent = new Set(all.slice(-request.recentLimit));
+    const acted = (r: DecisionRecord) => !['skipped', 'paused'].includes(String(r.details.status));
+    const scheduled = all.filter((r) => r.details.status === 'scheduled').at(-1);
+    const ended = scheduled
+      ? all.find(
+          (r) =>
+            r !== scheduled &&
+            Date.parse(r.decidedAt) >= Date.parse(scheduled.decidedAt) &&
+            (r.eventId === `${scheduled.eventId}:window-run` || (r.action === 'RETRAIN' && acted(r))),
+        )
+      : undefined;
     const picked = all.filter(
       (r) =>
         recent.has(r) ||
-        (Date.parse(r.decidedAt) >= Date.parse(request.since) &&
-          !['skipped', 'paused'].includes(String(r.details.status))),
+        r === scheduled ||
+        r === ended ||
+        (Date.parse(r.decidedAt) >= Date.parse(request.since) && acted(r)),
     );
     this.recalls.push({ modelName: request.modelName, rows: picked.length });
     return picked;

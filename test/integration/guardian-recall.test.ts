@@ -80,17 +80,23 @@ describe('guardian memory across restarts (Kafka → bridge → guardian → Pos
     expect((await product.auditRows(model)).filter((r) => r.executed)).toHaveLength(1);
   });
 
-  it('reads back every response since the given time and the newest decisions, cut to what the guardian needs', async () => {
-    const model = uniqueName('recall-sql');
-    const { recordDecisions, recallDecisions } = createGuardianActivities({
+  function auditActivities() {
+    return createGuardianActivities({
       config: t.config,
       logger: createLogger({ level: 'error', pretty: false }),
       pool: product.pool,
       publisher: { publish: async () => undefined } as never,
     });
-    const at = (minute: number) =>
-      new Date(Date.parse('2026-03-02T10:00:00Z') + minute * 60_000).toISOString();
-    const row = (eventId: string, minute: number, status: string, extra: Partial<DecisionRecord> = {}) => ({
+  }
+  const at = (minute: number) => new Date(Date.parse('2026-03-02T10:00:00Z') + minute * 60_000).toISOString();
+  const rowOfModel =
+    (model: string) =>
+    (
+      eventId: string,
+      minute: number,
+      status: string,
+      extra: Partial<DecisionRecord> = {},
+    ): DecisionRecord => ({
       modelName: model,
       eventId,
       eventType: 'model_performance_degraded',
@@ -102,6 +108,11 @@ describe('guardian memory across restarts (Kafka → bridge → guardian → Pos
       details: { status, origin: 'event', extraFields: { blob: 'x'.repeat(10_000) } },
       ...extra,
     });
+
+  it('reads back every response since the given time and the newest decisions, cut to what the guardian needs', async () => {
+    const model = uniqueName('recall-sql');
+    const { recordDecisions, recallDecisions } = auditActivities();
+    const row = rowOfModel(model);
     await recordDecisions([
       row('old-response', 0, 'succeeded'),
       row('response', 30, 'failed'),
@@ -118,5 +129,40 @@ describe('guardian memory across restarts (Kafka → bridge → guardian → Pos
       action: 'ROLLBACK',
       decidedAt: at(30),
     });
+  });
+
+  it('reads back the newest deferred retrain of the last two days, and the decision that ended it', async () => {
+    const { recordDecisions, recallDecisions } = auditActivities();
+    const drift = { eventType: 'data_drift_detected', action: 'RETRAIN', severity: 'MEDIUM' };
+    const deferred = (row: ReturnType<typeof rowOfModel>, id: string, minute: number) =>
+      row(id, minute, 'scheduled', {
+        ...drift,
+        details: { status: 'scheduled', origin: 'event', runAt: at(minute + 900) },
+      });
+
+    const waiting = uniqueName('recall-window');
+    const w = rowOfModel(waiting);
+    await recordDecisions([
+      deferred(w, 'too-old', -3 * 24 * 60),
+      deferred(w, 'medium', -120),
+      ...Array.from({ length: 5 }, (_, i) => w(`skipped-${i}`, -100 + i, 'skipped', drift)),
+    ]);
+    const recalled = await recallDecisions({ modelName: waiting, since: at(0), recentLimit: 2 });
+    expect(recalled.map((r) => r.eventId)).toEqual(['medium', 'skipped-3', 'skipped-4']);
+    expect(recalled[0].details).toEqual({ status: 'scheduled', origin: 'event', runAt: at(780) });
+
+    const ran = uniqueName('recall-window-ran');
+    const r = rowOfModel(ran);
+    await recordDecisions([
+      deferred(r, 'medium', -600),
+      r('medium:window-run', -400, 'paused', {
+        ...drift,
+        details: { status: 'paused', origin: 'maintenance-window' },
+      }),
+      ...Array.from({ length: 5 }, (_, i) => r(`skipped-${i}`, -300 + i, 'skipped', drift)),
+    ]);
+    expect(
+      (await recallDecisions({ modelName: ran, since: at(0), recentLimit: 1 })).map((x) => x.eventId),
+    ).toEqual(['medium', 'medium:window-run', 'skipped-4']);
   });
 });

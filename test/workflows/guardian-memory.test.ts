@@ -13,13 +13,15 @@ jest.setTimeout(300_000);
 
 const MIN = 60_000;
 
-const t = useGuardianWorkflowEnv(async ({ env }) => {
-  // Noon UTC: business hours, outside the maintenance window.
+/** Moves the clock to the next noon UTC: business hours, outside the maintenance window. */
+async function skipToNoon(env: Parameters<typeof skipTo>[0]): Promise<void> {
   const now = await env.currentTimeMs();
   const noon = new Date(now);
   noon.setUTCHours(12, 0, 0, 0);
   await skipTo(env, noon.getTime() > now ? noon.getTime() : noon.getTime() + 24 * 3600_000);
-});
+}
+
+const t = useGuardianWorkflowEnv(async ({ env }) => skipToNoon(env));
 
 async function statusOf(handle: { describe(): Promise<{ status: { name: string } }> }): Promise<string> {
   return (await handle.describe()).status.name;
@@ -46,6 +48,31 @@ describe('recall from the audit trail', () => {
     const view = await g.waitUntilIdle(2);
     expect(view.counters).toMatchObject({ processedEvents: 1, duplicateEvents: 1 });
     expect(view.cooldowns.map((c) => c.eventId)).toEqual([first.event_id]);
+  });
+});
+
+describe('recall of a deferred retrain', () => {
+  it('runs the retrain deferred before the guardian was terminated at its maintenance window', async () => {
+    const g = t.guardian('recall-window');
+    t.fixtures.push(g);
+    const medium = driftEvent({ model: g.modelName, severity: 'MEDIUM' });
+    const deferred = await g.decide(medium, t.backends);
+    expect(deferred).toMatchObject({ status: 'scheduled' });
+
+    await g.handle.terminate('operator reset of the guardian');
+    const low = degradationEvent({ model: g.modelName, severity: 'LOW' });
+    await g.decide(low, t.backends);
+    expect((await g.state()).pendingRetrain).toMatchObject({
+      eventId: medium.event_id,
+      runAt: deferred.runAt,
+    });
+
+    await skipTo(t.env, Date.parse(deferred.runAt!) + 1_000);
+    const ran = await g.waitForEntry(`${medium.event_id}:window-run`, t.backends);
+    expect(ran.status).toBe('succeeded');
+    expect(
+      t.backends.callsFor(g.modelName, 'runTrainingJob').map((c) => c.request.triggeringEventId),
+    ).toEqual([medium.event_id]);
   });
 });
 
@@ -84,6 +111,7 @@ describe('idle end', () => {
   });
 
   it('does not end while a retrain waits for the maintenance window, nor without GUARDIAN_IDLE_MINUTES', async () => {
+    await skipToNoon(t.env);
     const waiting = t.guardian('idle-waiting', { settings: ALL_DAY, idleMinutes: 5 });
     const forever = t.guardian('idle-never');
     // MEDIUM drift at noon: deferred to the 02:00 window.

@@ -1,6 +1,7 @@
-import { isResponseAction } from './actions';
+import { isResponseAction, isSeverity } from './actions';
 import { activeCooldowns, cooldownKey, type Cooldowns, startCooldown } from './cooldowns';
 import { pruneResponses, type RecentResponse } from './frequency-limit';
+import type { PendingRetrain } from './policy-state';
 
 /**
  * A guardian that starts without carried state (it ended idle, or an operator terminated or
@@ -20,6 +21,11 @@ export interface RecalledDecision {
   decidedAt: number;
   /** For an operator's clear-cooldown: the key it cleared. */
   clearedCooldown?: string;
+  /** For a retrain deferred to the maintenance window (status `scheduled`). */
+  severity?: string;
+  runAt?: number;
+  modelVersion?: string;
+  reason?: string;
 }
 
 /**
@@ -37,6 +43,8 @@ export interface RecalledMemory {
   recentResponses: RecentResponse[];
   /** Event ids the trail has decisions for (a redelivery after the restart is a duplicate). */
   eventIds: string[];
+  /** The retrain deferred to the maintenance window that has neither run nor been replaced. */
+  pendingRetrain?: PendingRetrain;
 }
 
 /**
@@ -59,5 +67,37 @@ export function rebuildPolicyMemory(decisions: readonly RecalledDecision[], now:
   }
   cooldowns = activeCooldowns(cooldowns, now);
   const eventIds = ordered.filter((d) => d.origin === 'event').map((d) => d.id);
-  return { cooldowns, recentResponses: pruneResponses(responses, now), eventIds };
+  const pendingRetrain = stillPendingRetrain(ordered);
+  return {
+    cooldowns,
+    recentResponses: pruneResponses(responses, now),
+    eventIds,
+    ...(pendingRetrain ? { pendingRetrain } : {}),
+  };
+}
+
+/**
+ * The newest deferred retrain, unless a later decision ended it: its own window run, or any
+ * retrain that ran after it (an urgent one, or an operator's), which cancels the deferred one.
+ */
+function stillPendingRetrain(ordered: readonly RecalledDecision[]): PendingRetrain | undefined {
+  const scheduled = [...ordered].reverse().find((d) => d.origin === 'event' && d.status === 'scheduled');
+  if (!scheduled || scheduled.runAt === undefined || !isSeverity(scheduled.severity)) return undefined;
+  const ended = ordered.some(
+    (d) =>
+      d !== scheduled &&
+      d.decidedAt >= scheduled.decidedAt &&
+      (d.id === `${scheduled.id}:window-run` ||
+        (d.action === 'RETRAIN' && d.origin !== 'maintenance-window' && RESPONSE_STATUSES.has(d.status))),
+  );
+  if (ended) return undefined;
+  return {
+    eventId: scheduled.id,
+    eventType: scheduled.eventType,
+    severity: scheduled.severity,
+    ...(scheduled.modelVersion !== undefined ? { modelVersion: scheduled.modelVersion } : {}),
+    decidedAt: scheduled.decidedAt,
+    runAt: scheduled.runAt,
+    reason: scheduled.reason ?? 'a retrain deferred to the maintenance window, recalled from the audit trail',
+  };
 }

@@ -20,7 +20,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * A guardian that starts without carried state — its model's first run, the first after it
  * ended idle, or after an operator terminated or reset it — reads its model's recent decisions
  * back from the audit trail: the cooldowns still running, the responses in the frequency window,
- * the event ids already answered and the last decisions for its history. If the trail cannot be
+ * the event ids already answered, a retrain still waiting for the maintenance window and the
+ * last decisions for its history. If the trail cannot be
  * read, it says so in its log and starts with an empty memory rather than not at all.
  */
 export async function recallFromAuditTrail(modelName: string, state: GuardianCarriedState): Promise<void> {
@@ -46,6 +47,9 @@ export async function recallFromAuditTrail(modelName: string, state: GuardianCar
   state.policy.cooldowns = { ...recalled.cooldowns, ...state.policy.cooldowns };
   state.policy.recentResponses = [...recalled.recentResponses, ...state.policy.recentResponses];
   state.seenEventIds = [...recalled.eventIds, ...state.seenEventIds].slice(-SEEN_EVENT_IDS_LIMIT);
+  // A deferred retrain that has neither run nor been replaced runs at its window (at once if that has passed).
+  if (recalled.pendingRetrain && !state.policy.pendingRetrain)
+    state.policy.pendingRetrain = recalled.pendingRetrain;
   state.history.unshift(...records.slice(-RECALLED_HISTORY_LIMIT).map(entryOf));
   log.info('guardian memory recalled from the audit trail', {
     modelName,
@@ -69,6 +73,9 @@ function recalledDecisionOf(record: DecisionRecord) {
     status: detail(record, 'status') ?? (record.executed ? 'succeeded' : 'skipped'),
     decidedAt: Date.parse(record.decidedAt),
     clearedCooldown: detail(record, 'clearedCooldown'),
+    severity: record.severity,
+    runAt: detail(record, 'runAt') !== undefined ? Date.parse(detail(record, 'runAt')!) : undefined,
+    reason: record.reason,
   };
 }
 

@@ -103,4 +103,52 @@ describe('rebuilding the policy memory from the audit trail', () => {
     expect(memory.cooldowns).toEqual({});
     expect(memory.recentResponses).toEqual([]);
   });
+
+  describe('a retrain deferred to the maintenance window', () => {
+    const deferred = row({
+      id: 'medium-drift',
+      eventType: 'data_drift_detected',
+      action: 'RETRAIN',
+      status: 'scheduled',
+      severity: 'MEDIUM',
+      runAt: T0 + 14 * 60 * MIN,
+      reason: 'MEDIUM drift: retrain deferred to the maintenance window',
+    });
+
+    it('is pending again while neither its window run nor a later retrain is in the trail', () => {
+      expect(rebuildPolicyMemory([deferred], T0 + MIN).pendingRetrain).toEqual({
+        eventId: 'medium-drift',
+        eventType: 'data_drift_detected',
+        severity: 'MEDIUM',
+        decidedAt: T0,
+        runAt: T0 + 14 * 60 * MIN,
+        reason: 'MEDIUM drift: retrain deferred to the maintenance window',
+      });
+    });
+
+    it('is not pending once it ran at its window (even paused) or a later retrain replaced it', () => {
+      const windowRun = row({
+        id: 'medium-drift:window-run',
+        origin: 'maintenance-window',
+        eventType: 'data_drift_detected',
+        action: 'RETRAIN',
+        status: 'paused',
+        decidedAt: T0 + 14 * 60 * MIN,
+      });
+      const urgent = row({
+        id: 'high-drift',
+        eventType: 'data_drift_detected',
+        action: 'RETRAIN',
+        decidedAt: T0 + MIN,
+      });
+      const forced = row({ id: 'operator:9', origin: 'operator', action: 'RETRAIN', decidedAt: T0 + MIN });
+      const skipped = row({ id: 'later-medium', action: 'RETRAIN', status: 'skipped', decidedAt: T0 + MIN });
+      expect(rebuildPolicyMemory([deferred, windowRun], T0 + 15 * 60 * MIN).pendingRetrain).toBeUndefined();
+      expect(rebuildPolicyMemory([deferred, urgent], T0 + 2 * MIN).pendingRetrain).toBeUndefined();
+      expect(rebuildPolicyMemory([deferred, forced], T0 + 2 * MIN).pendingRetrain).toBeUndefined();
+      expect(rebuildPolicyMemory([deferred, skipped], T0 + 2 * MIN).pendingRetrain?.eventId).toBe(
+        'medium-drift',
+      );
+    });
+  });
 });
