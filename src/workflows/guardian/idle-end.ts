@@ -42,7 +42,11 @@ export class IdleEnd {
     private readonly state: GuardianCarriedState,
     private readonly runnerIdle: () => boolean,
   ) {
-    this.idleMs = Math.max(0, idleMinutes ?? 0) * MINUTE_MS;
+    // Anything but a positive number (absent, 0, a bad start input) means: never end.
+    this.idleMs =
+      typeof idleMinutes === 'number' && Number.isFinite(idleMinutes) && idleMinutes > 0
+        ? idleMinutes * MINUTE_MS
+        : 0;
     try {
       this.startSettings = JSON.stringify(resolveGuardianSettings(startSettings ?? {}));
     } catch {
