@@ -17,6 +17,7 @@ import { KafkaBridgeConsumer } from './kafka-bridge-consumer';
 import { KeyedMutex } from './keyed-mutex';
 import { guardianSettingsFromConfig } from '../domain/policy/settings';
 import { ingestSettingsFromConfig } from '../config/ingest';
+import { createGuardianCap } from './guardian-cap';
 import { createTemporalDelivery } from './temporal-delivery';
 import { taskQueues } from '../config/task-queues';
 
@@ -87,6 +88,8 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
       // A new guardian starts with the configured policy settings; a running one keeps its own
       // (operators change them with the guardian's update).
       guardianSettings: guardianSettingsFromConfig(config),
+      guardianIdleMinutes: config.guardian.idleMinutes,
+      guardianCap: createGuardianCap(temporalClient, config.temporal.taskQueue, config.guardian.maxActive),
     }),
     deadLetters: createDeadLetterWriter(
       deps.producer,

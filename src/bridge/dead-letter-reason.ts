@@ -9,6 +9,7 @@ export type DeadLetterReason =
   | 'field_too_long'
   | 'unroutable'
   | 'model_not_allowed'
+  | 'guardian_cap_reached'
   | 'rejected_by_temporal';
 
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
@@ -18,6 +19,7 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'field_too_long',
   'unroutable',
   'model_not_allowed',
+  'guardian_cap_reached',
   'rejected_by_temporal',
 ];
 

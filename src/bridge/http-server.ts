@@ -59,6 +59,8 @@ const KNOWN_PATHS = new Set(['/events', '/alertmanager', '/healthz', '/metrics']
 
 /** Seconds a client should wait before retrying after a 503. */
 const RETRY_AFTER_SECONDS = 5;
+/** After `guardian_cap_reached`: places free up only as idle guardians end, so ask for longer. */
+const CAP_RETRY_AFTER_SECONDS = 60;
 
 function send(
   res: ServerResponse,
@@ -177,6 +179,8 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     if (outcome.fate === 'rejected') {
       const { reason, detail, eventId } = outcome.rejection;
       logger.warn({ path: '/events', eventId, reason, detail }, 'HTTP event rejected');
+      // Past GUARDIAN_MAX_ACTIVE: retry later, when idle guardians have ended and freed places.
+      if (reason === 'guardian_cap_reached') throw new HttpError(503, reason, detail);
       // The client is told (nothing is dead-lettered): 422 when the event was valid but Temporal
       // refused it, 403 when its model may not have a guardian, 413 when the event as read is over
       // the size a guardian accepts.
@@ -302,7 +306,9 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
             ? { connection: 'close' }
             : err.status === 401
               ? { 'www-authenticate': 'Bearer' }
-              : {},
+              : err.status === 503
+                ? { 'retry-after': String(CAP_RETRY_AFTER_SECONDS) }
+                : {},
         );
         if (err.status === 413) res.once('finish', () => req.destroy());
         return err.status;

@@ -1,6 +1,6 @@
 import type { Rejection } from './dead-letter-reason';
 import type { Delivery, RouteResult } from './event-routing';
-import { type DeliveryResult, RejectedDeliveryError } from './temporal-delivery';
+import { type DeliveryResult, GuardianCapReachedError, RejectedDeliveryError } from './temporal-delivery';
 
 /**
  * What becomes of one incoming message, decided the same way for Kafka and HTTP: delivered to
@@ -24,7 +24,7 @@ export async function decideFate(
     return {
       fate: 'rejected',
       rejection: {
-        reason: 'rejected_by_temporal',
+        reason: err instanceof GuardianCapReachedError ? 'guardian_cap_reached' : 'rejected_by_temporal',
         detail: err.message,
         eventId: route.delivery.event.event_id,
       },

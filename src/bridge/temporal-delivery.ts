@@ -19,6 +19,7 @@ import {
 import type { GuardianSettingsInput } from '../domain/policy/settings';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { Delivery } from './event-routing';
+import type { GuardianCap } from './guardian-cap';
 
 /** What Temporal did with an event it accepted. */
 export type DeliveryOutcome = 'signalled' | 'started' | 'duplicate';
@@ -45,6 +46,17 @@ export class RejectedDeliveryError extends Error {
   }
 }
 
+/**
+ * The model has no running guardian and GUARDIAN_MAX_ACTIVE guardians run already: a new one is
+ * not started. Dead-lettered as `guardian_cap_reached` (HTTP: 503, retry later).
+ */
+export class GuardianCapReachedError extends RejectedDeliveryError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GuardianCapReachedError';
+  }
+}
+
 export type GuardianDelivery = Extract<Delivery, { workflow: 'guardian' }>;
 
 export interface TemporalDelivery {
@@ -63,6 +75,10 @@ export interface TemporalDeliveryOptions {
   callTimeoutMs: number;
   /** Policy settings (time zone, business hours, window, dry-run) for guardians this call starts. */
   guardianSettings?: GuardianSettingsInput;
+  /** GUARDIAN_IDLE_MINUTES for guardians this call starts. */
+  guardianIdleMinutes?: number;
+  /** GUARDIAN_MAX_ACTIVE: consulted before a guardian is started; absent: no cap. */
+  guardianCap?: GuardianCap;
 }
 
 /** One signal to a model's guardian, ready to send. */
@@ -87,6 +103,8 @@ function grpcCode(err: unknown): number | undefined {
 
 /** Sorts a failed call into "retry later" or "never going to work"; unknown failures are retried. */
 export function classifyTemporalError(err: unknown): TransientDeliveryError | RejectedDeliveryError {
+  // Already sorted (the guardian cap, a start that closed at once): kept as it is.
+  if (err instanceof RejectedDeliveryError || err instanceof TransientDeliveryError) return err;
   const message = (err as Error)?.message ?? String(err);
   if (grpcCode(err) === GRPC_INVALID_ARGUMENT) {
     const details = (isGrpcServiceError(err) ? err.details : undefined) ?? message;
@@ -104,7 +122,7 @@ export function classifyTemporalError(err: unknown): TransientDeliveryError | Re
  * video job.
  */
 export function createTemporalDelivery(options: TemporalDeliveryOptions): TemporalDelivery {
-  const { client, taskQueue, callTimeoutMs, guardianSettings } = options;
+  const { client, taskQueue, callTimeoutMs, guardianSettings, guardianIdleMinutes, guardianCap } = options;
   const videoTaskQueue = options.videoTaskQueue ?? taskQueue;
   const converter = client.options.loadedDataConverter;
 
@@ -194,7 +212,16 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
   async function signalGuardian(deliveries: GuardianDelivery[], traces?: EventTraceCarriers) {
     const signal = await guardianSignal(deliveries, traces);
     if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
-    const startInput: GuardianStartInput = { modelName: signal.modelName, settings: guardianSettings };
+    if (guardianCap && !(await withDeadline(() => guardianCap.allowsAnother()))) {
+      throw new GuardianCapReachedError(
+        `the model has no running guardian and ${guardianCap.max} guardians run already (GUARDIAN_MAX_ACTIVE): ${signal.workflowId} was not started`,
+      );
+    }
+    const startInput: GuardianStartInput = {
+      modelName: signal.modelName,
+      settings: guardianSettings,
+      idleMinutes: guardianIdleMinutes,
+    };
     // USE_EXISTING: a guardian another bridge (or the HTTP way in) started meanwhile is kept.
     // Untraced: a guardian lives for many events, each traced on its own, not within this one's.
     await context.with(suppressTracing(context.active()), () =>
@@ -207,6 +234,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
         }),
       ),
     );
+    guardianCap?.started();
     if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
     throw new TransientDeliveryError(`the guardian ${signal.workflowId} closed right after it started`);
   }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { parseHysteresisRules } from '../domain/policy/hysteresis';
-import { booleanFlag, environmentNameList, httpUrl, parseSettings, setting, SettingsValues } from './setting';
+import {
+  booleanFlag,
+  environmentNameList,
+  httpUrl,
+  parseSettings,
+  positiveInt,
+  setting,
+  SettingsValues,
+} from './setting';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 const hour = z.coerce.number().int().min(0).max(23);
@@ -125,6 +133,22 @@ export const guardianSettings = {
       'What a candidate that passed evaluation does: auto promotes it at once. Promotion after a person approves is not available yet.',
     expects: 'auto (promotion after approval is not available yet)',
     defaultText: 'auto',
+  }),
+  idleMinutes: setting({
+    env: 'GUARDIAN_IDLE_MINUTES',
+    schema: z.coerce.number().int().min(0).max(525_600).default(1440),
+    description:
+      "A guardian with nothing queued, running or waiting (no retrain, not paused, the settings it started with) for this long ends; the model's next event starts it again, and it rebuilds its cooldowns and recent decisions from the audit trail. 0: guardians never end. Read when a guardian starts.",
+    expects: 'a whole number of minutes (0 to 525600)',
+    defaultText: '1440',
+  }),
+  maxActive: setting({
+    env: 'GUARDIAN_MAX_ACTIVE',
+    schema: positiveInt.default(10_000),
+    description:
+      'Most guardians running at once (counted on TEMPORAL_TASK_QUEUE by a Temporal visibility query, shared by every bridge). Past it, an event for a model with no running guardian is dead-lettered as guardian_cap_reached (HTTP ingest answers 503 with Retry-After); models whose guardian runs are not affected.',
+    expects: 'a positive integer',
+    defaultText: '10000',
   }),
   trainingServiceUrl: setting({
     env: 'TRAINING_SERVICE_URL',

@@ -45,7 +45,7 @@ export const ingestSettings = {
       )
       .optional(),
     description:
-      'Model (or service) names that may have a guardian; events for any other are dead-lettered as model_not_allowed (HTTP 403). With GUARDIAN_MODEL_PATTERN, a name in either is allowed. Unset (both): every plain-text name.',
+      'Model (or service) names that may have a guardian; events for any other are dead-lettered as model_not_allowed (HTTP 403). With GUARDIAN_MODEL_PATTERN, a name in either is allowed. Unset (both): names of the default pattern (letters of any script, digits, emoji and _ . : @ / + -, no spaces; see "Which models get a guardian").',
     expects: 'a comma-separated list of names, e.g. fraud-detector,churn-model',
   }),
   modelNamePattern: setting({

@@ -142,11 +142,28 @@ export interface MonitoringResult {
   until: string;
 }
 
+/**
+ * What a guardian that starts without carried state (after ending idle, or after an operator
+ * terminated or reset it) reads back from its audit trail to rebuild its memory.
+ */
+export interface RecallRequest {
+  modelName: string;
+  /** ISO-8601: every response (and cleared cooldown) decided at or after this instant. */
+  since: string;
+  /** Also the newest this-many decisions, whatever their age and status, for the history. */
+  recentLimit: number;
+}
+
 export interface GuardianActivities {
   /** Idempotent by (modelName, eventId). */
   recordDecision(record: DecisionRecord): Promise<void>;
   /** Several decisions in one write; each idempotent by (modelName, eventId), the first write wins. */
   recordDecisions(records: DecisionRecord[]): Promise<void>;
+  /**
+   * Decisions of the model from the audit trail, oldest first and bounded in number and size:
+   * reasons shortened, details cut to the fields the guardian's memory needs.
+   */
+  recallDecisions(request: RecallRequest): Promise<DecisionRecord[]>;
   /** Submits a training job and follows it to completion with heartbeats; publishes model.training.started/completed. */
   runTrainingJob(request: TrainingRequest): Promise<TrainingResult>;
   /** Serves the previous stable version; publishes model.deployed. */

@@ -44,6 +44,8 @@ export interface DecisionEntry {
   /** What the action did, or why it failed. */
   result?: string;
   operator?: string;
+  /** An operator's clear-cooldown: the key it cleared (a guardian rebuilt from the audit trail honours it). */
+  clearedCooldown?: string;
   /**
    * What the bridge assumed to read the event and the producer's unknown fields, for the audit
    * record only: dropped once the record is written, so the history stays small.

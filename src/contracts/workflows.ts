@@ -47,6 +47,11 @@ export function guardianWorkflowId(modelName: string): string {
 export interface GuardianStartInput {
   modelName: string;
   settings?: GuardianSettingsInput;
+  /**
+   * GUARDIAN_IDLE_MINUTES: a guardian with nothing to do for this long ends, and the next event
+   * starts it again (it rebuilds its memory from the audit trail). Absent or 0: it never ends.
+   */
+  idleMinutes?: number;
 }
 
 /** Query: the guardian's state (cooldowns with end times, recent responses, pending retrain, paused, last decisions). */

@@ -4,7 +4,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createSendAlerts } from '../../src/activities/guardian/send-alerts';
-import type { GuardianActivities } from '../../src/contracts/guardian-activities';
+import type {
+  DecisionRecord,
+  GuardianActivities,
+  RecallRequest,
+} from '../../src/contracts/guardian-activities';
 import type { ModelEvent } from '../../src/domain/events';
 import type { GuardianSettingsInput } from '../../src/domain/policy';
 import {
@@ -59,6 +63,8 @@ export class RecordingBackends {
   readonly auditWrites: Array<{ modelName: string; rows: number }> = [];
   /** Each batch of alerts (sendAlerts) that ran: whose, and how many. */
   readonly alertWrites: Array<{ modelName: string; alerts: number }> = [];
+  /** Each recall (a guardian starting without carried state): whose, and how many rows it got. */
+  readonly recalls: Array<{ modelName: string; rows: number }> = [];
 
   failFor(modelName: string, name: ActivityName, failure: Failure): void {
     this.failures.set(`${modelName}/${name}`, failure);
@@ -81,6 +87,40 @@ export class RecordingBackends {
     return new Set(this.callsFor(modelName, 'recordDecision').map((c) => String(c.request.eventId)));
   }
 
+  /**
+   * The audit trail as the table keeps it (the first write per event id wins), read back the way
+   * the PostgreSQL recall query reads it: responses since `since` and the newest `recentLimit`.
+   */
+  private recall(request: RecallRequest): DecisionRecord[] {
+    this.throwIfFailing(request.modelName, 'recallDecisions');
+    const rows = new Map<string, DecisionRecord>();
+    for (const c of this.callsFor(request.modelName, 'recordDecision')) {
+      const record = c.request as unknown as DecisionRecord;
+      if (!rows.has(record.eventId)) rows.set(record.eventId, record);
+    }
+    const all = [...rows.values()].sort((a, b) => Date.parse(a.decidedAt) - Date.parse(b.decidedAt));
+    const recent = new Set(all.slice(-request.recentLimit));
+    const acted = (r: DecisionRecord) => !['skipped', 'paused'].includes(String(r.details.status));
+    const scheduled = all.filter((r) => r.details.status === 'scheduled').at(-1);
+    const ended = scheduled
+      ? all.find(
+          (r) =>
+            r !== scheduled &&
+            Date.parse(r.decidedAt) >= Date.parse(scheduled.decidedAt) &&
+            (r.eventId === `${scheduled.eventId}:window-run` || (r.action === 'RETRAIN' && acted(r))),
+        )
+      : undefined;
+    const picked = all.filter(
+      (r) =>
+        recent.has(r) ||
+        r === scheduled ||
+        r === ended ||
+        (Date.parse(r.decidedAt) >= Date.parse(request.since) && acted(r)),
+    );
+    this.recalls.push({ modelName: request.modelName, rows: picked.length });
+    return picked;
+  }
+
   /** Calls that reached the backend without failing (the last attempt of each). */
   actionsFor(modelName: string): RecordedCall[] {
     return this.callsFor(modelName).filter((c) => c.name !== 'recordDecision');
@@ -91,7 +131,11 @@ export class RecordingBackends {
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
     this.calls.push({ name, modelName: request.modelName, request: { ...request }, attempt });
-    const failure = this.failures.get(`${request.modelName}/${name}`);
+    this.throwIfFailing(request.modelName, name);
+  }
+
+  private throwIfFailing(modelName: string, name: ActivityName): void {
+    const failure = this.failures.get(`${modelName}/${name}`);
     if (!failure) return;
     if (failure.kind === 'retryable') throw new Error(failure.message);
     throw ApplicationFailure.create({ message: failure.message, type: failure.type, nonRetryable: true });
@@ -113,6 +157,7 @@ export class RecordingBackends {
         this.auditWrites.push({ modelName: records[0]?.modelName, rows: records.length });
         for (const record of records) this.call('recordDecision', record);
       },
+      recallDecisions: async (request) => this.recall(request),
       runTrainingJob: async (request) => {
         this.call('runTrainingJob', request);
         const n = this.callsFor(request.modelName, 'runTrainingJob').length;

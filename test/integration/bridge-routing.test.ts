@@ -99,6 +99,7 @@ describe('Kafka bridge: routing, dead letters and the HTTP way in (real Kafka + 
         businessHours: expect.objectContaining({ startHour: world.t.config.guardian.businessHoursStart }),
         dryRun: world.t.config.guardian.dryRun,
       }),
+      idleMinutes: world.t.config.guardian.idleMinutes,
     });
 
     const uploadJob = client.workflow.getHandle(videoWorkflowId(upload.video_id));

@@ -26,9 +26,14 @@ const files = fs.existsSync(HISTORY_FIXTURES_DIR)
   : [];
 
 describe('guardian history fixtures', () => {
-  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures', () => {
+  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall', () => {
     const kinds = new Set(files.map((f) => f.replace(/-\d+\.json$/, '')));
-    expect([...kinds].sort()).toEqual(['guardian-actions', 'guardian-lifecycle', 'guardian-time']);
+    expect([...kinds].sort()).toEqual([
+      'guardian-actions',
+      'guardian-lifecycle',
+      'guardian-memory',
+      'guardian-time',
+    ]);
   });
 
   it('replay without non-determinism against the current workflow code', async () => {

@@ -11,6 +11,7 @@ import type { ActivityDeps } from '../deps';
 import { createMeasureCandidate } from './measure-candidate';
 import { createPromoteModel } from './promote-model';
 import { createRaiseMonitoring } from './raise-monitoring';
+import { createRecallDecisions } from './recall-decisions';
 import { createRecordDecision } from './record-decision';
 import { createRecordDecisions } from './record-decisions';
 import { createRollbackModel } from './rollback-model';
@@ -30,6 +31,7 @@ export function createGuardianActivities(deps: ActivityDeps): GuardianActivities
   return {
     recordDecision: createRecordDecision(deps),
     recordDecisions: createRecordDecisions(deps),
+    recallDecisions: createRecallDecisions(deps),
     runTrainingJob: createRunTrainingJob(deps, createTrainingBackend(config.guardian, logger, scrubber)),
     rollbackModel: createRollbackModel(deps, registry),
     measureCandidate: createMeasureCandidate(deps, registry, createMetricsSource(config.guardian, pool)),

@@ -98,3 +98,13 @@ export const monitoring = proxyActivities<GuardianActivities>({
   scheduleToCloseTimeout: '10 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * Reading a restarted guardian's memory back from the audit trail: retried for up to 10 minutes
+ * (a database restart), while its events wait in the queue; then it goes on without that memory.
+ */
+export const memory = proxyActivities<GuardianActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});

@@ -63,6 +63,7 @@ export function auditRecordOf(modelName: string, entry: DecisionEntry, dryRun: b
       runAt: entry.runAt,
       result: entry.result,
       operator: entry.operator,
+      clearedCooldown: entry.clearedCooldown,
       dryRun: dryRun || undefined,
       assumptions: entry.input?.assumptions,
       extraFields: entry.input?.extras,

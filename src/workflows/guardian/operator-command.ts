@@ -126,6 +126,7 @@ export function applyStateCommand(
     case 'clear-cooldown': {
       const cooldown = state.policy.cooldowns[command.cooldownKey];
       delete state.policy.cooldowns[command.cooldownKey];
+      entry.clearedCooldown = command.cooldownKey;
       entry.result = `cooldown ${command.cooldownKey} cleared (it ran until ${iso(cooldown.until)})`;
       return;
     }

@@ -22,9 +22,11 @@ import { newestFirst } from './history';
 import { BATCHED_WRITES_PATCH } from './batched-writes';
 import { BOUNDED_STATE_PATCH, fitCarriedState } from './carry-budget';
 import { EventQueue } from './event-queue';
+import { IdleEnd, IDLE_END_AND_RECALL_PATCH } from './idle-end';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
 import { validateOperatorCommand } from './operator-command';
+import { recallFromAuditTrail } from './recall';
 import type { GuardianCarriedState, GuardianRunInput } from '../../contracts/guardian-messages';
 
 const DEFAULT_EVENTS_PER_RUN = 500;
@@ -48,6 +50,10 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   const guardian = new ModelGuardian(input.modelName, state, batchedWrites, boundedState);
   const queue = new EventQueue(state, boundedState, (reason, payload) => guardian.reject(reason, payload));
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
+  // Decided once per run, like the patch above; absent in runs begun before it (IdleEnd).
+  const lifetime = patched(IDLE_END_AND_RECALL_PATCH)
+    ? new IdleEnd(input.idleMinutes, input.settings, state, () => guardian.isIdle())
+    : undefined;
 
   const signals = [
     // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
@@ -71,6 +77,8 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
 
   if (state.previousRuns === 0) upsertSearchAttributes([{ key: MODEL_NAME, value: input.modelName }]);
   guardian.describe();
+  // Signals that arrive meanwhile queue; the loop decides them once the memory is back.
+  if (lifetime && !input.carried) await recallFromAuditTrail(input.modelName, state);
 
   let processedThisRun = 0;
   let drainingSince: number | undefined;
@@ -108,10 +116,17 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     guardian.flushWrites();
     if (readyForNewRun()) break;
 
-    const wake = () => state.queuedEvents.length > 0 || readyForNewRun() || guardian.wantsFlush;
+    lifetime?.arm();
+    const wake = () =>
+      state.queuedEvents.length > 0 ||
+      readyForNewRun() ||
+      guardian.wantsFlush ||
+      (lifetime?.wantsLook() ?? false);
     const pendingAt = state.policy.pendingRetrain?.runAt;
     if (pendingAt === undefined) await condition(wake);
     else await condition(wake, Math.max(pendingAt - Date.now(), 1));
+    // Idle for GUARDIAN_IDLE_MINUTES: end; the next event starts a new guardian, which recalls.
+    if (lifetime?.isDue()) return;
   }
 
   // Signals that arrived meanwhile travel in `queuedEvents`: nothing is lost between runs.
@@ -119,6 +134,8 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   await continueAsNew<typeof modelGuardianWorkflow>({
     modelName: input.modelName,
     eventsPerRun: input.eventsPerRun,
+    settings: input.settings,
+    idleMinutes: input.idleMinutes,
     carried: boundedState ? carriedWithinBudget(input.modelName, carried) : carried,
   });
 }

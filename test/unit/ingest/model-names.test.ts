@@ -26,10 +26,41 @@ function read(body: unknown, env: Record<string, string>) {
 }
 
 describe('which names may have a guardian', () => {
-  it('accepts every plain-text name without a rule, CJK and emoji included', () => {
-    for (const name of ['fraud-detector', '사기탐지', 'モデル🚀', 'a b']) {
+  it('accepts the names of the default pattern without a rule: any script, digits, emoji and _ . : @ / + -', () => {
+    for (const name of [
+      'fraud-detector',
+      'fraud_model.v2',
+      'team/churn@prod',
+      '10.0.0.1:9100',
+      '사기탐지',
+      'モデル🚀',
+      'Ελληνικά',
+      'café',
+      '👩‍💻-model',
+      '🇰🇷-fraud',
+      '👍🏽-votes',
+    ]) {
       expect(readEvent(incoming(drift(name)), ingestSettings())).toMatchObject({ ok: true });
     }
+  });
+
+  it('refuses, without a rule, names with spaces or characters that other tools read specially', () => {
+    for (const name of ['a b', '-leading', 'x<y>', 'a;b', "it's", '#general', 'a*', '$(id)']) {
+      expect(readEvent(incoming(drift(name)), ingestSettings())).toMatchObject({
+        ok: false,
+        reason: 'model_not_allowed',
+        detail: expect.stringContaining('without GUARDIAN_MODELS or GUARDIAN_MODEL_PATTERN'),
+      });
+    }
+    expect(readEvent(incoming(overload('job name')), ingestSettings())).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining("service 'job name' may not have a guardian"),
+    });
+  });
+
+  it('lets GUARDIAN_MODEL_PATTERN or GUARDIAN_MODELS admit a name the default pattern refuses', () => {
+    expect(read(drift('a b'), { GUARDIAN_MODEL_PATTERN: '[a-z ]+' })).toMatchObject({ ok: true });
+    expect(read(drift('a b'), { GUARDIAN_MODELS: 'a b' })).toMatchObject({ ok: true });
   });
 
   it('accepts the listed names and the pattern, and refuses every other with the reason', () => {
