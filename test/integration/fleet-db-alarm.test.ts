@@ -70,7 +70,12 @@ describe('the DB-failure alarm counts over the whole fleet', () => {
         details: { failures: 4, windowMinutes: 5, reporters: ['video-worker-1:1000', 'video-worker-2:1001'] },
       });
       expect(String(alarm.message)).toMatch(/Latest: Connection terminated unexpectedly/);
-      expect(metrics.render()).toContain('alarms_sent_total{channel="webhook",source="video"} 1');
+      // Counted once the webhook has answered, a moment after the receiver saw the request.
+      await eventually(
+        'the webhook delivery counted',
+        () => metrics.render().includes('alarms_sent_total{channel="webhook",source="video"} 1'),
+        30_000,
+      );
     } finally {
       worker.shutdown();
       await running.catch(() => undefined);
