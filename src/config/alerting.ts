@@ -94,6 +94,14 @@ export const alertingSettings = {
     expects: 'a positive number of seconds',
     defaultText: '300',
   }),
+  inhibitMinutes: setting({
+    env: 'ALERT_INHIBIT_MINUTES',
+    schema: z.coerce.number().int().min(0).max(1440).default(30),
+    description:
+      'A critical alarm for a model inhibits lower-priority alarms for the same model raised within this many minutes after it (recorded as inhibited, not sent); 0 turns inhibition off.',
+    expects: 'an integer from 0 to 1440',
+    defaultText: '30',
+  }),
   deliveryAttempts: setting({
     env: 'ALERT_DELIVERY_ATTEMPTS',
     schema: z.coerce.number().int().min(1).max(20).default(4),

@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Alarm, AlarmDispatch, AlarmSource } from '../../contracts/alarms';
+import type { Alarm, AlarmDispatch, AlarmSource, AlarmSuppression } from '../../contracts/alarms';
 import { alarmRoute } from '../../domain/alerting/alarm-route';
+import { inhibits } from '../../domain/alerting/inhibition';
 import { errorMessage } from '../../domain/error-message';
 import type { Logger } from '../../logger';
 import type { AlarmChannel } from './alarm-channel';
+import { alarmLabels } from './alarm-labels';
 import {
   claimWarningBatch,
   deliveredChannels,
+  firingCritical,
   markBatchSent,
   pruneAlarms,
   recordAlarm,
   recordDelivery,
 } from './alarm-store';
 import { deliverWithRetry, type DeliveryRetryPolicy } from './delivery-retry';
+import { matchingSilence } from './silence-store';
 
 /** What counts deliveries (the worker's and the bridge's /metrics). */
 export interface AlarmDeliveryObserver {
@@ -23,6 +27,8 @@ export interface AlarmDeliveryObserver {
   alarmFailed(source: AlarmSource, channel: string): void;
   /** A channel was given up on for this alarm: recorded in alarm_deliveries. */
   alarmUndelivered(source: AlarmSource, channel: string): void;
+  /** An alarm recorded but not sent: a silence matched it, or a firing critical alarm inhibits it. */
+  alarmSuppressed?(source: AlarmSource, reason: AlarmSuppression['reason']): void;
 }
 
 export interface AlertSenderDeps {
@@ -39,6 +45,8 @@ export interface AlertSenderDeps {
   staleBatchSeconds: number;
   /** How long the alarms table keeps an alarm. */
   retentionDays?: number;
+  /** A critical alarm inhibits lower ones for its subject for this long after it fired; 0: never. */
+  inhibitMinutes?: number;
 }
 
 // A month of alarms answers "what happened lately"; system.alerts keeps the full history.
@@ -69,6 +77,46 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
       log.warn({ err: scrub(errorMessage(err)) }, `alarm bookkeeping failed (${what}); sending anyway`);
       return fallback;
     }
+  }
+
+  /**
+   * What holds an alarm back, checked at send time: an active silence, else a critical alarm for
+   * the same subject that fired within ALERT_INHIBIT_MINUTES. When PostgreSQL cannot say, the
+   * alarm is sent: a page too many beats a page lost.
+   */
+  async function suppressionOf(alarm: Alarm): Promise<AlarmSuppression | undefined> {
+    return bestEffort('checking silences and inhibitions', undefined, async () => {
+      const silence = await matchingSilence(pool, alarmLabels(alarm));
+      if (silence) return { reason: 'silenced' as const, by: silence.silenceId };
+      const minutes = deps.inhibitMinutes ?? 0;
+      if (minutes <= 0 || alarm.priority === 'critical') return undefined;
+      const raisedAt = new Date(alarm.time);
+      const firing = await firingCritical(pool, alarm.subject, raisedAt, minutes);
+      const target = { model: alarm.subject, priority: alarm.priority, raisedAt };
+      if (
+        firing &&
+        firing.alarmId !== alarm.alarmId &&
+        inhibits({ ...firing, model: alarm.subject, priority: 'critical' }, target, minutes)
+      )
+        return { reason: 'inhibited' as const, by: firing.alarmId };
+      return undefined;
+    });
+  }
+
+  /** Records a held-back alarm (it is never lost) and says so in the log and the metrics. */
+  async function holdBack(alarm: Alarm, route: AlarmDispatch['route'], suppressed: AlarmSuppression) {
+    await recordAlarm(pool, alarm, route, suppressed);
+    observer.alarmSuppressed?.(alarm.source, suppressed.reason);
+    log.info(
+      {
+        alarm_id: alarm.alarmId,
+        subject: alarm.subject,
+        priority: alarm.priority,
+        [suppressed.reason + '_by']: suppressed.by,
+      },
+      `alarm ${suppressed.reason}, not sent`,
+    );
+    return { route, deliveredTo: [], undelivered: [], suppressed };
   }
 
   /** One message (an alarm or a batch) to every channel that has not had it, all at once. */
@@ -127,6 +175,19 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
         // Information for the daily report: it must be in the table, or the caller retries.
         await recordAlarm(pool, alarm, route);
         return { route, deliveredTo: [], undelivered: [] };
+      }
+      // Only what reaches people is held back; information alarms reach nobody already.
+      const suppressed = await suppressionOf(alarm);
+      if (suppressed) {
+        try {
+          return await holdBack(alarm, route, suppressed);
+        } catch (err) {
+          // Not recorded, so not held back: it goes out rather than vanish.
+          log.warn(
+            { alarm_id: alarm.alarmId, err: scrub(errorMessage(err)) },
+            `alarm ${suppressed.reason} but not recorded; sent anyway`,
+          );
+        }
       }
       if (route === 'batch') {
         try {

@@ -16,6 +16,7 @@ import { slackMessage } from './slack-message';
 export type { AlarmChannel } from './alarm-channel';
 export type { AlertChannel } from './alert-channel';
 export type { AlarmDeliveryObserver, AlertSender } from './alert-sender';
+export { createSilence, expireSilence, listSilences, type Silence, SilenceNotFound } from './silence-store';
 export { startWarningBatches, type WarningBatches } from './warning-batches';
 
 /** The guardian's record of truth: every alert on system.alerts, whatever its priority. */
@@ -68,5 +69,6 @@ export function createConfiguredAlertSender(
     },
     // Two intervals and a minute: long enough for a slow send, short enough not to lose a batch.
     staleBatchSeconds: 2 * a.warningBatchSeconds + 60,
+    inhibitMinutes: a.inhibitMinutes,
   });
 }
