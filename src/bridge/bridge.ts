@@ -152,6 +152,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
         logger,
         health,
         isStopping: () => stopping,
+        pool: deps.pool,
       });
     }
   } catch (err) {
