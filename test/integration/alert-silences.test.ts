@@ -153,6 +153,22 @@ describe('silences and inhibition on the alert path (real PostgreSQL, a real web
     });
   });
 
+  it('a warning waiting for its batch is held back by a silence created meanwhile', async () => {
+    const model = uniqueName('fraud');
+    const { sender, metrics } = senderWith();
+    const waiting = alarm(model, { priority: 'medium' });
+    const other = alarm(uniqueName('churn'), { priority: 'medium' });
+    expect(await sender.send(waiting)).toEqual({ route: 'batch', deliveredTo: [], undelivered: [] });
+    await sender.send(other);
+    const s = await silence({ model });
+    await sender.flushWarnings();
+    sender.close();
+    expect(posted(waiting.alarmId)).toBe(0);
+    expect(posted(other.alarmId)).toBe(1);
+    expect(await row(waiting.alarmId)).toMatchObject({ suppressed: 'silenced', suppressed_by: s.silenceId });
+    expect(metrics.render()).toContain('alarms_suppressed_total{reason="silenced",source="guardian"} 1');
+  });
+
   it('a firing critical inhibits lower-priority alarms for the same model, naming itself', async () => {
     const model = uniqueName('fraud');
     const { sender, metrics } = senderWith({ ALERT_INHIBIT_MINUTES: '30' });

@@ -111,6 +111,19 @@ export async function claimWarningBatch(
   return rows.map(alarmOf).sort((a, b) => a.time.localeCompare(b.time));
 }
 
+/** Marks a claimed alarm as held back after all (a silence created while it waited for its batch). */
+export async function markSuppressed(
+  pool: Pool,
+  alarmId: string,
+  suppression: AlarmSuppression,
+): Promise<void> {
+  await pool.query('UPDATE alarms SET suppressed = $2, suppressed_by = $3 WHERE alarm_id = $1', [
+    alarmId,
+    suppression.reason,
+    suppression.by,
+  ]);
+}
+
 export async function markBatchSent(pool: Pool, batchId: string): Promise<void> {
   await pool.query('UPDATE alarms SET batch_sent_at = now() WHERE batch_id = $1', [batchId]);
 }

@@ -11,6 +11,7 @@ import {
   claimWarningBatch,
   deliveredChannels,
   firingCritical,
+  markSuppressed,
   markBatchSent,
   pruneAlarms,
   recordAlarm,
@@ -208,8 +209,27 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
 
     async flushWarnings() {
       const batchId = `batch:${randomUUID()}`;
-      const alarms = await claimWarningBatch(pool, batchId, deps.batchLimit ?? 200, deps.staleBatchSeconds);
-      if (alarms.length === 0) return 0;
+      const claimed = await claimWarningBatch(pool, batchId, deps.batchLimit ?? 200, deps.staleBatchSeconds);
+      // A silence created while a warning waited holds it back too: silences count when a message goes out.
+      const alarms: Alarm[] = [];
+      for (const alarm of claimed) {
+        const silence = await matchingSilence(pool, alarmLabels(alarm));
+        if (!silence) {
+          alarms.push(alarm);
+          continue;
+        }
+        const suppressed = { reason: 'silenced' as const, by: silence.silenceId };
+        await markSuppressed(pool, alarm.alarmId, suppressed);
+        observer.alarmSuppressed?.(alarm.source, 'silenced');
+        log.info(
+          { alarm_id: alarm.alarmId, silenced_by: silence.silenceId },
+          'waiting warning silenced, not sent',
+        );
+      }
+      if (alarms.length === 0) {
+        if (claimed.length > 0) await markBatchSent(pool, batchId);
+        return 0;
+      }
       const { deliveredTo, undelivered } = await deliver(alarms, batchId);
       await markBatchSent(pool, batchId);
       log.info(
