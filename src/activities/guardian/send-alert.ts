@@ -176,6 +176,7 @@ export function createAlertDelivery(
         route: dispatch.route,
         delivered_to: [...deliveredTo, ...dispatch.deliveredTo],
         undelivered,
+        ...(dispatch.suppressed ? { suppressed: dispatch.suppressed } : {}),
       },
       'alert sent',
     );
@@ -183,6 +184,7 @@ export function createAlertDelivery(
       deliveredTo: [...deliveredTo, ...dispatch.deliveredTo],
       route: dispatch.route,
       ...(undelivered.length > 0 ? { undelivered } : {}),
+      ...(dispatch.suppressed ? { suppressed: dispatch.suppressed } : {}),
     };
   };
 }

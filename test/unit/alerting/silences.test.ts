@@ -1,3 +1,4 @@
+import { durationMs } from '../../../src/cli/silence';
 import { alarmLabels } from '../../../src/backends/alerts/alarm-labels';
 import { alertAction, guardianAlarm } from '../../../src/activities/guardian/send-alert';
 import { inhibits } from '../../../src/domain/alerting/inhibition';
@@ -152,5 +153,12 @@ describe('alarm labels', () => {
         time: NOW.toISOString(),
       }),
     ).toEqual({ model: 'job-7', eventType: 'duplicate_job', priority: 'high', source: 'bridge' });
+  });
+});
+
+describe('silence --ends-in', () => {
+  it('reads 30s, 90m, 2h, 1.5d and refuses anything else', () => {
+    expect(['30s', '90m', '2h', '1.5d'].map(durationMs)).toEqual([30_000, 5_400_000, 7_200_000, 129_600_000]);
+    expect(['', 'soon', '2', '-1h', '0m', '2 weeks'].map(durationMs)).toEqual(Array(6).fill(undefined));
   });
 });
