@@ -28,3 +28,10 @@ ALTER TABLE alarms
   ADD COLUMN suppressed_by text;
 -- The inhibition lookup: recent critical alarms of a subject.
 CREATE INDEX alarms_critical_subject ON alarms (subject, raised_at) WHERE priority = 'critical';
+
+-- Grouping (ALERT_GROUP_WAIT_SECONDS): a critical alarm waits in its group (model + event type)
+-- until group_due_at, then the whole group goes out as one message, claimed like a warning batch.
+ALTER TABLE alarms
+  ADD COLUMN group_key    text,
+  ADD COLUMN group_due_at timestamptz;
+CREATE INDEX alarms_waiting_groups ON alarms (group_due_at) WHERE group_due_at IS NOT NULL AND batch_sent_at IS NULL;

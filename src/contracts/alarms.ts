@@ -39,6 +39,8 @@ export interface AlarmDispatch {
   undelivered: { channel: string; error: string }[];
   /** Held back from people (recorded in the alarms table, counted): by a silence or an inhibiting alarm. */
   suppressed?: AlarmSuppression;
+  /** A critical alarm waiting in its group (ALERT_GROUP_WAIT_SECONDS): the group goes out at `sendAt`. */
+  grouped?: { groupKey: string; sendAt: string };
 }
 
 /** Why an alarm was recorded but not sent, naming what held it back. */

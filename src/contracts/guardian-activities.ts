@@ -121,6 +121,8 @@ export interface AlertResult {
   undelivered?: string[];
   /** Held back from people by a silence or an inhibiting critical alarm (still on system.alerts). */
   suppressed?: AlarmSuppression;
+  /** A critical alert waiting in its group (ALERT_GROUP_WAIT_SECONDS), and when the group goes out. */
+  grouped?: { groupKey: string; sendAt: string };
 }
 
 /** An alert of a batch that did not reach every channel, and why. */

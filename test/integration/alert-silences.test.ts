@@ -6,6 +6,7 @@ import {
   expireSilence,
   listSilences,
   SilenceNotFound,
+  startWarningBatches,
 } from '../../src/backends/alerts';
 import { createPgPool } from '../../src/clients/postgres';
 import type { Alarm } from '../../src/contracts/alarms';
@@ -195,6 +196,52 @@ describe('silences and inhibition on the alert path (real PostgreSQL, a real web
       suppressed_by: critical.alarmId,
     });
     expect(metrics.render()).toContain('alarms_suppressed_total{reason="inhibited",source="guardian"} 2');
+  });
+
+  it('critical alarms of one model and event type within ALERT_GROUP_WAIT_SECONDS go out as one message', async () => {
+    const model = uniqueName('fraud');
+    const { sender } = senderWith({ ALERT_GROUP_WAIT_SECONDS: '2' });
+    const first = alarm(model);
+    const second = alarm(model);
+    const otherType = alarm(model, {
+      details: { model_name: model, source_event_type: 'data_drift_detected' },
+    });
+    const dispatch = await sender.send(first);
+    expect(dispatch).toMatchObject({
+      route: 'now',
+      deliveredTo: [],
+      grouped: { groupKey: `${model}|performance_degradation` },
+    });
+    expect((await sender.send(second)).grouped?.sendAt).toBe(dispatch.grouped?.sendAt);
+    expect((await sender.send(otherType)).grouped?.groupKey).toBe(`${model}|data_drift_detected`);
+
+    // Not before the group is due.
+    expect(await sender.flushGroups()).toBe(0);
+    expect(posted(first.alarmId) + posted(second.alarmId) + posted(otherType.alarmId)).toBe(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    expect(await sender.flushGroups()).toBe(3);
+    expect(await sender.flushGroups()).toBe(0);
+    sender.close();
+    const both = webhook.requests.filter((r) => r.rawBody.includes(first.alarmId));
+    expect(both).toHaveLength(1);
+    const body = both[0].body as { batch_id: string; alerts: { alert_id: string }[] };
+    expect(body.batch_id).toMatch(/^group:/);
+    expect(body.alerts.map((a) => a.alert_id).sort()).toEqual([first.alarmId, second.alarmId].sort());
+    expect(posted(otherType.alarmId)).toBe(1);
+  });
+
+  it("the workers' group tick sends a due group without anyone asking", async () => {
+    const { sender } = senderWith({ ALERT_GROUP_WAIT_SECONDS: '1' });
+    const ticks = startWarningBatches(sender, 600_000, logger, 200);
+    const a = alarm(uniqueName('fraud'));
+    expect((await sender.send(a)).grouped).toBeDefined();
+    const deadline = Date.now() + 15_000;
+    while (posted(a.alarmId) === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    await ticks.stop();
+    sender.close();
+    expect(posted(a.alarmId)).toBe(1);
   });
 
   it('inhibition ends after ALERT_INHIBIT_MINUTES, and 0 turns it off', async () => {

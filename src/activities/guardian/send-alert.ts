@@ -177,6 +177,7 @@ export function createAlertDelivery(
         delivered_to: [...deliveredTo, ...dispatch.deliveredTo],
         undelivered,
         ...(dispatch.suppressed ? { suppressed: dispatch.suppressed } : {}),
+        ...(dispatch.grouped ? { grouped: dispatch.grouped } : {}),
       },
       'alert sent',
     );
@@ -185,6 +186,7 @@ export function createAlertDelivery(
       route: dispatch.route,
       ...(undelivered.length > 0 ? { undelivered } : {}),
       ...(dispatch.suppressed ? { suppressed: dispatch.suppressed } : {}),
+      ...(dispatch.grouped ? { grouped: dispatch.grouped } : {}),
     };
   };
 }

@@ -8,12 +8,14 @@ import type { Logger } from '../../logger';
 import type { AlarmChannel } from './alarm-channel';
 import { alarmLabels } from './alarm-labels';
 import {
+  claimDueGroup,
   claimWarningBatch,
   deliveredChannels,
   firingCritical,
   markSuppressed,
   markBatchSent,
   pruneAlarms,
+  queueInGroup,
   recordAlarm,
   recordDelivery,
 } from './alarm-store';
@@ -48,6 +50,8 @@ export interface AlertSenderDeps {
   retentionDays?: number;
   /** A critical alarm inhibits lower ones for its subject for this long after it fired; 0: never. */
   inhibitMinutes?: number;
+  /** A critical alarm waits this long for others of its group (model + event type); 0: sent at once. */
+  groupWaitSeconds?: number;
 }
 
 // A month of alarms answers "what happened lately"; system.alerts keeps the full history.
@@ -60,6 +64,8 @@ export interface AlertSender {
   send(alarm: Alarm, signal?: AbortSignal): Promise<AlarmDispatch>;
   /** Sends the waiting warnings as one message per channel; returns how many went out. */
   flushWarnings(): Promise<number>;
+  /** Sends every group of critical alarms that is due, one message per group; returns how many alarms. */
+  flushGroups(): Promise<number>;
   /** Forgets alarms and delivery records older than ALARM_RETENTION_DAYS; returns how many alarms. */
   prune(): Promise<number>;
   close(): void;
@@ -118,6 +124,25 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
       `alarm ${suppressed.reason}, not sent`,
     );
     return { route, deliveredTo: [], undelivered: [], suppressed };
+  }
+
+  /** A silence created while an alarm waited holds it back too: silences count when a message goes out. */
+  async function notSilenced(claimed: Alarm[]): Promise<Alarm[]> {
+    const alarms: Alarm[] = [];
+    for (const alarm of claimed) {
+      const silence = await matchingSilence(pool, alarmLabels(alarm));
+      if (!silence) {
+        alarms.push(alarm);
+        continue;
+      }
+      await markSuppressed(pool, alarm.alarmId, { reason: 'silenced', by: silence.silenceId });
+      observer.alarmSuppressed?.(alarm.source, 'silenced');
+      log.info(
+        { alarm_id: alarm.alarmId, silenced_by: silence.silenceId },
+        'waiting alarm silenced, not sent',
+      );
+    }
+    return alarms;
   }
 
   /** One message (an alarm or a batch) to every channel that has not had it, all at once. */
@@ -190,6 +215,26 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
           );
         }
       }
+      const groupWait = deps.groupWaitSeconds ?? 0;
+      if (route === 'now' && alarm.priority === 'critical' && groupWait > 0) {
+        const labels = alarmLabels(alarm);
+        const groupKey = `${labels.model}|${labels.eventType ?? ''}`;
+        try {
+          const sendAt = await queueInGroup(pool, alarm, groupKey, groupWait);
+          return {
+            route,
+            deliveredTo: [],
+            undelivered: [],
+            grouped: { groupKey, sendAt: sendAt.toISOString() },
+          };
+        } catch (err) {
+          // Without PostgreSQL a critical alarm cannot wait for its group: it goes out alone, now.
+          log.warn(
+            { alarm_id: alarm.alarmId, err: scrub(errorMessage(err)) },
+            'alarm not grouped; sent at once',
+          );
+        }
+      }
       if (route === 'batch') {
         try {
           await recordAlarm(pool, alarm, route);
@@ -210,22 +255,7 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
     async flushWarnings() {
       const batchId = `batch:${randomUUID()}`;
       const claimed = await claimWarningBatch(pool, batchId, deps.batchLimit ?? 200, deps.staleBatchSeconds);
-      // A silence created while a warning waited holds it back too: silences count when a message goes out.
-      const alarms: Alarm[] = [];
-      for (const alarm of claimed) {
-        const silence = await matchingSilence(pool, alarmLabels(alarm));
-        if (!silence) {
-          alarms.push(alarm);
-          continue;
-        }
-        const suppressed = { reason: 'silenced' as const, by: silence.silenceId };
-        await markSuppressed(pool, alarm.alarmId, suppressed);
-        observer.alarmSuppressed?.(alarm.source, 'silenced');
-        log.info(
-          { alarm_id: alarm.alarmId, silenced_by: silence.silenceId },
-          'waiting warning silenced, not sent',
-        );
-      }
+      const alarms = await notSilenced(claimed);
       if (alarms.length === 0) {
         if (claimed.length > 0) await markBatchSent(pool, batchId);
         return 0;
@@ -242,6 +272,32 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
         'warning batch sent',
       );
       return alarms.length;
+    },
+
+    async flushGroups() {
+      let sent = 0;
+      // A bounded number of groups per tick; the rest go out on the next one.
+      for (let i = 0; i < 50; i++) {
+        const groupId = `group:${randomUUID()}`;
+        const claimed = await claimDueGroup(pool, groupId, deps.batchLimit ?? 200, deps.staleBatchSeconds);
+        if (claimed.length === 0) break;
+        const alarms = await notSilenced(claimed);
+        if (alarms.length > 0) {
+          const { deliveredTo, undelivered } = await deliver(alarms, groupId, alarms[0].time);
+          log.info(
+            {
+              group_id: groupId,
+              alarms: alarms.length,
+              delivered_to: deliveredTo,
+              undelivered: undelivered.map((u) => u.channel),
+            },
+            'alarm group sent',
+          );
+        }
+        await markBatchSent(pool, groupId);
+        sent += alarms.length;
+      }
+      return sent;
     },
 
     prune() {

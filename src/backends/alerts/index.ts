@@ -40,7 +40,7 @@ export function createAlarmChannels(config: Config): AlarmChannel[] {
   if (a.jsonWebhookUrl)
     channels.push(
       createHttpAlarmChannel('webhook', a.jsonWebhookUrl, timeoutMs, (alarms, id) =>
-        jsonWebhookMessage(alarms, id.startsWith('batch:') ? id : undefined),
+        jsonWebhookMessage(alarms, id.startsWith('batch:') || id.startsWith('group:') ? id : undefined),
       ),
     );
   if (a.smtpHost) channels.push(createEmailAlarmChannel(a, timeoutMs));
@@ -70,5 +70,6 @@ export function createConfiguredAlertSender(
     // Two intervals and a minute: long enough for a slow send, short enough not to lose a batch.
     staleBatchSeconds: 2 * a.warningBatchSeconds + 60,
     inhibitMinutes: a.inhibitMinutes,
+    groupWaitSeconds: a.groupWaitSeconds,
   });
 }
