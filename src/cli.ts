@@ -20,6 +20,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'print the configuration reference (Markdown table)',
     load: () => import('./cli/config-docs'),
   },
+  silence: {
+    summary: 'silences of alarms: add (matchers, comment, end), list, expire',
+    load: () => import('./cli/silence'),
+  },
   report: {
     summary: 'daily log report: now, backfill, pause, resume, describe; run (no Temporal)',
     load: () => import('./cli/report'),

@@ -63,6 +63,10 @@ export function createBridgeMetrics(registry = new MetricsRegistry()) {
       'bridge_alarm_delivery_failures_total',
       'Attempts to deliver a bridge alarm to a channel that failed, by channel.',
     ),
+    alarmsSuppressed: registry.counter(
+      'bridge_alarms_suppressed_total',
+      'Bridge alarms recorded but not sent, by reason (silenced, inhibited).',
+    ),
     alarmsUndelivered: registry.counter(
       'bridge_alarms_undelivered_total',
       'Bridge alarms a channel was given up on (recorded in alarm_deliveries), by channel.',
@@ -76,6 +80,7 @@ export function bridgeAlarmObserver(metrics: BridgeMetrics) {
     alarmSent: (_source: string, channel: string) => metrics.alarmsSent.inc({ channel }),
     alarmFailed: (_source: string, channel: string) => metrics.alarmFailures.inc({ channel }),
     alarmUndelivered: (_source: string, channel: string) => metrics.alarmsUndelivered.inc({ channel }),
+    alarmSuppressed: (_source: string, reason: string) => metrics.alarmsSuppressed.inc({ reason }),
   };
 }
 

@@ -155,6 +155,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
         logger,
         health,
         isStopping: () => stopping,
+        pool: deps.pool,
       });
     }
   } catch (err) {

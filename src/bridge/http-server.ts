@@ -1,4 +1,5 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
+import type { Pool } from 'pg';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { IncomingEvent, IngestSettings } from '../domain/ingest/read-event';
 import type { Logger } from '../logger';
@@ -9,6 +10,7 @@ import type { Delivery } from './event-routing';
 import { routeEvent } from './event-routing';
 import { decideFate } from './message-fate';
 import { refusePost } from './http-guard';
+import { answerSilences, isSilencePath } from './silence-endpoints';
 import { isLoopbackHost } from '../config/bridge';
 import type { EventOrigin } from './event-origin';
 import type { EventPipeline } from './event-pipeline';
@@ -41,6 +43,8 @@ export interface BridgeHttpOptions {
   logger: Logger;
   health(): BridgeHealth;
   isStopping(): boolean;
+  /** Where silences are kept (GET/POST /silences); without it those endpoints answer 501. */
+  pool?: Pool;
 }
 
 export type BridgeHttpServer = HttpListener;
@@ -55,7 +59,7 @@ class HttpError extends Error {
   }
 }
 
-const KNOWN_PATHS = new Set(['/events', '/alertmanager', '/healthz', '/metrics']);
+const KNOWN_PATHS = new Set(['/events', '/alertmanager', '/healthz', '/metrics', '/silences']);
 
 /** Seconds a client should wait before retrying after a 503. */
 const RETRY_AFTER_SECONDS = 5;
@@ -291,10 +295,35 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
           postsInFlight--;
         }
       }
+      if (isSilencePath(path)) {
+        if (req.method === 'POST') {
+          const refusal = refusePost(req, guard);
+          if (refusal) {
+            logger.warn({ path, status: refusal.status, reason: refusal.code }, 'HTTP request refused');
+            throw new HttpError(refusal.status, refusal.code, refusal.detail);
+          }
+        }
+        const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+        const [status, body] = await answerSilences(
+          options.pool,
+          req.method ?? 'GET',
+          path,
+          query,
+          async () => {
+            const decoded = decodeJson(await readBody(req, options.maxBodyBytes), options.maxBodyBytes);
+            if (!decoded.ok)
+              throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
+            return decoded.json;
+          },
+        );
+        if (status >= 400) logger.warn({ path, status, body }, 'silence request refused');
+        send(res, status, body);
+        return status;
+      }
       throw new HttpError(
         404,
         'not_found',
-        `no such endpoint: ${path} (try POST /events, POST /alertmanager, GET /healthz, GET /metrics)`,
+        `no such endpoint: ${path} (try POST /events, POST /alertmanager, GET /healthz, GET /metrics, GET/POST /silences)`,
       );
     } catch (err) {
       if (err instanceof HttpError) {
@@ -340,7 +369,8 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     void handle(req, res).then((status) => {
       const path = (req.url ?? '/').split('?')[0];
       // Known paths only: a scanner probing random URLs must not create a metric series per URL.
-      metrics.httpRequests.inc({ path: KNOWN_PATHS.has(path) ? path : 'other', status });
+      const known = KNOWN_PATHS.has(path) ? path : isSilencePath(path) ? '/silences/:id/expire' : 'other';
+      metrics.httpRequests.inc({ path: known, status });
     });
   });
   const listener = await listenBounded(server, options.host, options.port);

@@ -7,12 +7,10 @@
 import { parseArgs } from 'node:util';
 import type { DecisionRecord } from '../contracts/guardian-activities';
 import { readDecisionHistory } from '../backends/audit/decision-log';
-import path from 'node:path';
 import { createPgPool } from '../clients/postgres';
 import { postgresTlsOptions } from '../clients/postgres-tls';
-import { Config, loadConfig } from '../config';
-import { localPostgresUrl } from '../local-services/postgres-password';
-import { PROJECT_ROOT } from '../local-services/provision';
+import { loadConfig } from '../config';
+import { localDatabaseUrl } from './cli-database';
 import { scrubCredentialPatterns } from '../redaction/secret-scrubber';
 
 const USAGE = `usage: mlops-guardian history MODEL [--limit N] [--json]
@@ -26,12 +24,6 @@ const MAX_LIMIT = 10_000;
 export function formatDecision(d: DecisionRecord): string {
   const outcome = d.executed ? 'executed' : 'skipped ';
   return `${d.decidedAt}  ${d.eventType.padEnd(28)} ${d.severity.padEnd(8)} ${d.action.padEnd(10)} ${outcome}  ${d.reason}  [${d.eventId}]`;
-}
-
-/** The database `npm start` runs when DATABASE_URL is unset, with its generated password. */
-function localAuditUrl(config: Config): string {
-  const stateDir = path.join(path.resolve(PROJECT_ROOT, config.runtime.localServicesDir), 'postgres');
-  return localPostgresUrl(stateDir, config.runtime.localPostgresPort, 'mlops');
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -56,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig();
   let url: string;
   try {
-    url = config.runtime.databaseUrl ?? localAuditUrl(config);
+    url = config.runtime.databaseUrl ?? localDatabaseUrl(config);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;

@@ -94,6 +94,22 @@ export const alertingSettings = {
     expects: 'a positive number of seconds',
     defaultText: '300',
   }),
+  inhibitMinutes: setting({
+    env: 'ALERT_INHIBIT_MINUTES',
+    schema: z.coerce.number().int().min(0).max(1440).default(30),
+    description:
+      'A critical alarm for a model inhibits lower-priority alarms for the same model raised within this many minutes after it (recorded as inhibited, not sent); 0 turns inhibition off.',
+    expects: 'an integer from 0 to 1440',
+    defaultText: '30',
+  }),
+  groupWaitSeconds: setting({
+    env: 'ALERT_GROUP_WAIT_SECONDS',
+    schema: z.coerce.number().int().min(0).max(3600).default(0),
+    description:
+      'A critical alarm waits this long for others with the same model and event type, then the group goes out as one message listing all; 0 sends each critical alarm at once. Warnings are grouped by ALERT_WARNING_BATCH_SECONDS.',
+    expects: 'an integer from 0 to 3600',
+    defaultText: '0',
+  }),
   deliveryAttempts: setting({
     env: 'ALERT_DELIVERY_ATTEMPTS',
     schema: z.coerce.number().int().min(1).max(20).default(4),

@@ -37,4 +37,15 @@ export interface AlarmDispatch {
   deliveredTo: string[];
   /** Channels that refused it or could not be reached after every attempt: recorded and counted. */
   undelivered: { channel: string; error: string }[];
+  /** Held back from people (recorded in the alarms table, counted): by a silence or an inhibiting alarm. */
+  suppressed?: AlarmSuppression;
+  /** A critical alarm waiting in its group (ALERT_GROUP_WAIT_SECONDS): the group goes out at `sendAt`. */
+  grouped?: { groupKey: string; sendAt: string };
+}
+
+/** Why an alarm was recorded but not sent, naming what held it back. */
+export interface AlarmSuppression {
+  reason: 'silenced' | 'inhibited';
+  /** The silence id, or the id of the critical alarm that inhibits it. */
+  by: string;
 }

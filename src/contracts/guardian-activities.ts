@@ -4,6 +4,7 @@
  * against real backends, and workflow tests replace them with recording fakes.
  */
 
+import type { AlarmSuppression } from './alarms';
 import type { MeasuredMetrics, Verdict } from '../domain/evaluation/judge-candidate';
 import type { AlertPriorityLevel } from '../domain/policy/actions';
 
@@ -118,6 +119,10 @@ export interface AlertResult {
   route?: 'now' | 'batch' | 'summary';
   /** Channels given up on (recorded in alarm_deliveries and counted). */
   undelivered?: string[];
+  /** Held back from people by a silence or an inhibiting critical alarm (still on system.alerts). */
+  suppressed?: AlarmSuppression;
+  /** A critical alert waiting in its group (ALERT_GROUP_WAIT_SECONDS), and when the group goes out. */
+  grouped?: { groupKey: string; sendAt: string };
 }
 
 /** An alert of a batch that did not reach every channel, and why. */

@@ -50,6 +50,10 @@ export class WorkerMetrics {
     'alarms_undelivered_total',
     'Alarms a channel was given up on (refused, or still failing after ALERT_DELIVERY_ATTEMPTS), by source and channel; each is in alarm_deliveries.',
   );
+  private readonly alarmsSuppressed: Counter = this.registry.counter(
+    'alarms_suppressed_total',
+    'Alarms recorded in the alarms table but not sent, by source and reason (silenced, inhibited).',
+  );
   private readonly alarmLatency: Histogram = this.registry.histogram(
     'alarm_delivery_latency_seconds',
     'From the moment an alarm was raised (the decision, the report) until a channel accepted it; alarms sent at once (batched warnings wait by design).',
@@ -80,6 +84,10 @@ export class WorkerMetrics {
 
   alarmFailed(source: AlarmSource, channel: string): void {
     this.alarmFailures.inc({ source, channel });
+  }
+
+  alarmSuppressed(source: AlarmSource, reason: 'silenced' | 'inhibited'): void {
+    this.alarmsSuppressed.inc({ source, reason });
   }
 
   alarmUndelivered(source: AlarmSource, channel: string): void {

@@ -52,6 +52,10 @@ export async function startWorker(
     alertSender,
     ctx.config.alerting.warningBatchSeconds * 1000,
     activityLogger,
+    // A group goes out within a tick of its due time: every 5 s, or the wait itself when shorter.
+    ctx.config.alerting.groupWaitSeconds > 0
+      ? Math.min(5, ctx.config.alerting.groupWaitSeconds) * 1000
+      : undefined,
   );
   const deps = {
     config: ctx.config,

@@ -82,6 +82,9 @@ describe('one alert path: Slack, Discord, JSON webhook and e-mail', () => {
       ALERT_RETRY_INITIAL_SECONDS: '0.05',
       ALERT_RETRY_MAX_SECONDS: '0.2',
       BACKEND_REQUEST_TIMEOUT_SECONDS: '5',
+      // These tests share subjects across cases: a critical of one would inhibit the next one's warnings
+      // (alert-silences.test.ts tests inhibition).
+      ALERT_INHIBIT_MINUTES: '0',
       ...overrides,
     });
     return { sender: createConfiguredAlertSender(config, pool, logger, metrics), metrics };

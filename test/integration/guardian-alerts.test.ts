@@ -1,6 +1,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createGuardianActivities } from '../../src/activities/guardian';
+import { createSilence } from '../../src/backends/alerts';
 import type { AlertRequest } from '../../src/contracts/guardian-activities';
+import { validateSilence } from '../../src/domain/alerting/silence-matchers';
 import { FakeWebhookServer, startFakeWebhookServer } from '../helpers/fake-webhook-server';
 import { uniqueName } from '../helpers/stack';
 import {
@@ -94,6 +96,29 @@ describe('sendAlert', () => {
       },
     });
     expect(JSON.stringify(body.blocks[2])).toContain('data_drift_detected `evt-drift-1`');
+  });
+
+  it('a silenced alert is still published on system.alerts but not posted, and says which silence', async () => {
+    const model = uniqueName('alert-silenced');
+    const checked = validateSilence(
+      {
+        matchers: { model, eventType: 'data_drift_detected', action: 'ALERT' },
+        creator: 'ana',
+        comment: 'known drift while the feature store is migrated',
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+      new Date(),
+    );
+    if (!checked.ok) throw new Error(checked.error);
+    const silence = await createSilence(t.pool, checked.silence);
+    const req = alert(model, { alertId: `${uniqueName('decision')}:alert` });
+    expect(await withWebhook().sendAlert(req)).toEqual({
+      deliveredTo: ['kafka'],
+      route: 'now',
+      suppressed: { reason: 'silenced', by: silence.silenceId },
+    });
+    await topics.waitFor((e) => e.event.alert_id === req.alertId);
+    expect(postsFor(req.alertId)).toHaveLength(0);
   });
 
   it('without ALERT_WEBHOOK_URL the alert goes to Kafka only', async () => {

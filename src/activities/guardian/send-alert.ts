@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { markDone, runOnce } from '../../backends/action-ledger';
 import type { AlertChannel, AlertSender } from '../../backends/alerts';
 import type { Alarm } from '../../contracts/alarms';
+import { isResponseAction } from '../../domain/policy/actions';
 import { processWorkerMetrics } from '../../metrics/worker-metrics';
 import { deliveryDeadline } from '../alerting';
 import type { ActivityDeps } from '../deps';
@@ -61,9 +62,25 @@ export function currentActivity(): Context | undefined {
 /** Delivers one alert to every channel once, recording each delivery in `progress`. */
 export type AlertDelivery = (request: AlertRequest, progress: DeliveryProgress) => Promise<AlertResult>;
 
+/**
+ * The guardian action an alert reports, for silences that match on action. The alert id's suffix
+ * says which alert it is (the workflow names them so): an ALERT action's own alert, a failed
+ * action (its title starts with the action), a rejected retrain. A drift alert reports no action.
+ */
+export function alertAction(request: AlertRequest): string | undefined {
+  if (request.alertId.endsWith(':alert')) return 'ALERT';
+  if (request.alertId.endsWith(':evaluation-rejected')) return 'RETRAIN';
+  if (request.alertId.endsWith(':failure')) {
+    const first = request.title.split(' ')[0];
+    return isResponseAction(first) ? first : undefined;
+  }
+  return undefined;
+}
+
 /** A guardian alert as the alert sender carries it to people. */
 export function guardianAlarm(request: AlertRequest): Alarm {
   const source = request.sourceEvent;
+  const action = alertAction(request);
   return {
     alarmId: request.alertId,
     source: 'guardian',
@@ -75,6 +92,7 @@ export function guardianAlarm(request: AlertRequest): Alarm {
     time: request.time,
     details: {
       model_name: request.modelName,
+      ...(action ? { action } : {}),
       ...(typeof source?.event_id === 'string' ? { source_event_id: source.event_id } : {}),
       ...(typeof source?.event_type === 'string' ? { source_event_type: source.event_type } : {}),
     },
@@ -158,6 +176,8 @@ export function createAlertDelivery(
         route: dispatch.route,
         delivered_to: [...deliveredTo, ...dispatch.deliveredTo],
         undelivered,
+        ...(dispatch.suppressed ? { suppressed: dispatch.suppressed } : {}),
+        ...(dispatch.grouped ? { grouped: dispatch.grouped } : {}),
       },
       'alert sent',
     );
@@ -165,6 +185,8 @@ export function createAlertDelivery(
       deliveredTo: [...deliveredTo, ...dispatch.deliveredTo],
       route: dispatch.route,
       ...(undelivered.length > 0 ? { undelivered } : {}),
+      ...(dispatch.suppressed ? { suppressed: dispatch.suppressed } : {}),
+      ...(dispatch.grouped ? { grouped: dispatch.grouped } : {}),
     };
   };
 }

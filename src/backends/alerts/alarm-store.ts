@@ -1,11 +1,17 @@
 import type { Pool } from 'pg';
-import type { Alarm, AlarmRoute } from '../../contracts/alarms';
+import type { Alarm, AlarmRoute, AlarmSuppression } from '../../contracts/alarms';
 
-/** Records an alarm once (by id); true when this call inserted it. */
-export async function recordAlarm(pool: Pool, alarm: Alarm, route: AlarmRoute): Promise<boolean> {
+/** Records an alarm once (by id), with what held it back if anything; true when this call inserted it. */
+export async function recordAlarm(
+  pool: Pool,
+  alarm: Alarm,
+  route: AlarmRoute,
+  suppression?: AlarmSuppression,
+): Promise<boolean> {
   const { rowCount } = await pool.query(
-    `INSERT INTO alarms (alarm_id, source, subject, kind, priority, route, title, message, details, raised_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (alarm_id) DO NOTHING`,
+    `INSERT INTO alarms (alarm_id, source, subject, kind, priority, route, title, message, details, raised_at,
+                         suppressed, suppressed_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (alarm_id) DO NOTHING`,
     [
       alarm.alarmId,
       alarm.source,
@@ -17,6 +23,8 @@ export async function recordAlarm(pool: Pool, alarm: Alarm, route: AlarmRoute): 
       alarm.message,
       JSON.stringify(alarm.details ?? {}),
       alarm.time,
+      suppression?.reason ?? null,
+      suppression?.by ?? null,
     ],
   );
   return rowCount === 1;
@@ -94,13 +102,93 @@ export async function claimWarningBatch(
     `UPDATE alarms SET batch_id = $1, batch_claimed_at = now()
      WHERE alarm_id IN (
        SELECT alarm_id FROM alarms
-       WHERE route = 'batch' AND batch_sent_at IS NULL
+       WHERE route = 'batch' AND batch_sent_at IS NULL AND suppressed IS NULL
          AND (batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))
        ORDER BY raised_at LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING alarm_id, source, subject, kind, priority, title, message, details, raised_at`,
     [batchId, limit, staleAfterSeconds],
   );
   return rows.map(alarmOf).sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/**
+ * Records a critical alarm to wait in its group: it goes out when the group is due, which is
+ * `waitSeconds` after the group's first waiting alarm (a later one joins that wait). Returns when.
+ */
+export async function queueInGroup(
+  pool: Pool,
+  alarm: Alarm,
+  groupKey: string,
+  waitSeconds: number,
+): Promise<Date> {
+  await pool.query(
+    `INSERT INTO alarms (alarm_id, source, subject, kind, priority, route, title, message, details, raised_at,
+                         group_key, group_due_at)
+     VALUES ($1, $2, $3, $4, $5, 'now', $6, $7, $8, $9, $10,
+       coalesce((SELECT min(group_due_at) FROM alarms WHERE group_key = $10 AND group_due_at IS NOT NULL
+                   AND batch_id IS NULL AND suppressed IS NULL),
+                now() + make_interval(secs => $11)))
+     ON CONFLICT (alarm_id) DO NOTHING`,
+    [
+      alarm.alarmId,
+      alarm.source,
+      alarm.subject,
+      alarm.kind ?? null,
+      alarm.priority,
+      alarm.title,
+      alarm.message,
+      JSON.stringify(alarm.details ?? {}),
+      alarm.time,
+      groupKey,
+      waitSeconds,
+    ],
+  );
+  const { rows } = await pool.query<{ group_due_at: Date }>(
+    'SELECT group_due_at FROM alarms WHERE alarm_id = $1',
+    [alarm.alarmId],
+  );
+  return rows[0]?.group_due_at ?? new Date();
+}
+
+/**
+ * Claims the alarms of one group that is due (or whose claim went stale: its sender died), as
+ * claimWarningBatch does for warnings; an empty list when no group is due.
+ */
+export async function claimDueGroup(
+  pool: Pool,
+  batchId: string,
+  limit: number,
+  staleAfterSeconds: number,
+): Promise<Alarm[]> {
+  const { rows } = await pool.query<AlarmRow>(
+    `UPDATE alarms SET batch_id = $1, batch_claimed_at = now()
+     WHERE alarm_id IN (
+       SELECT alarm_id FROM alarms
+       WHERE group_due_at IS NOT NULL AND batch_sent_at IS NULL AND suppressed IS NULL
+         AND (batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))
+         AND group_key = (
+           SELECT group_key FROM alarms
+           WHERE group_due_at <= now() AND batch_sent_at IS NULL AND suppressed IS NULL
+             AND (batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))
+           ORDER BY group_due_at LIMIT 1)
+       ORDER BY raised_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING alarm_id, source, subject, kind, priority, title, message, details, raised_at`,
+    [batchId, limit, staleAfterSeconds],
+  );
+  return rows.map(alarmOf).sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/** Marks a claimed alarm as held back after all (a silence created while it waited for its batch). */
+export async function markSuppressed(
+  pool: Pool,
+  alarmId: string,
+  suppression: AlarmSuppression,
+): Promise<void> {
+  await pool.query('UPDATE alarms SET suppressed = $2, suppressed_by = $3 WHERE alarm_id = $1', [
+    alarmId,
+    suppression.reason,
+    suppression.by,
+  ]);
 }
 
 export async function markBatchSent(pool: Pool, batchId: string): Promise<void> {
@@ -115,6 +203,26 @@ export async function summaryAlarms(pool: Pool, from: Date, to: Date, limit = 20
     [from, to, limit],
   );
   return rows.map(alarmOf);
+}
+
+/**
+ * The latest critical alarm for a subject raised in the `minutes` before `at` (and not after it):
+ * the one that inhibits lower-priority alarms for that subject.
+ */
+export async function firingCritical(
+  pool: Pool,
+  subject: string,
+  at: Date,
+  minutes: number,
+): Promise<{ alarmId: string; raisedAt: Date } | undefined> {
+  const { rows } = await pool.query<{ alarm_id: string; raised_at: Date }>(
+    `SELECT alarm_id, raised_at FROM alarms
+     WHERE priority = 'critical' AND subject = $1
+       AND raised_at <= $2 AND raised_at >= $2::timestamptz - make_interval(mins => $3)
+     ORDER BY raised_at DESC LIMIT 1`,
+    [subject, at, minutes],
+  );
+  return rows[0] ? { alarmId: rows[0].alarm_id, raisedAt: rows[0].raised_at } : undefined;
 }
 
 /** Messages given up on since `since`, by channel: the undelivered count a person can look up. */
@@ -137,7 +245,8 @@ export async function pruneAlarms(pool: Pool, days: number, limit = 1000): Promi
     `DELETE FROM alarms WHERE alarm_id IN (
        SELECT alarm_id FROM alarms
        WHERE raised_at < now() - make_interval(days => $1)
-         AND (route <> 'batch' OR batch_sent_at IS NOT NULL)
+         AND (route <> 'batch' OR batch_sent_at IS NOT NULL OR suppressed IS NOT NULL)
+         AND (group_due_at IS NULL OR batch_sent_at IS NOT NULL)
        LIMIT $2)`,
     [days, limit],
   );

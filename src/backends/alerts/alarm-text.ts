@@ -13,9 +13,12 @@ export function sourceEventText(alarm: Alarm): string | undefined {
   return `${typeof type === 'string' ? type : 'event'} ${id}`;
 }
 
-/** The headline of a warning batch: how many, and from where. */
+/** The headline of a warning batch or a group of critical alarms: how many, and from where. */
 export function digestTitle(alarms: Alarm[]): string {
   const sources = [...new Set(alarms.map((a) => a.source))].sort().join(', ');
+  // A group of critical alarms (ALERT_GROUP_WAIT_SECONDS) is about one subject and event type.
+  if (alarms.every((a) => a.priority === 'critical'))
+    return `${alarms.length} critical alarms for ${alarms[0].subject} from mlops-guardian (${sources})`;
   return `${alarms.length} warning${alarms.length === 1 ? '' : 's'} from mlops-guardian (${sources})`;
 }
 

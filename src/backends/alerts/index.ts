@@ -16,6 +16,7 @@ import { slackMessage } from './slack-message';
 export type { AlarmChannel } from './alarm-channel';
 export type { AlertChannel } from './alert-channel';
 export type { AlarmDeliveryObserver, AlertSender } from './alert-sender';
+export { createSilence, expireSilence, listSilences, type Silence, SilenceNotFound } from './silence-store';
 export { startWarningBatches, type WarningBatches } from './warning-batches';
 
 /** The guardian's record of truth: every alert on system.alerts, whatever its priority. */
@@ -39,7 +40,7 @@ export function createAlarmChannels(config: Config): AlarmChannel[] {
   if (a.jsonWebhookUrl)
     channels.push(
       createHttpAlarmChannel('webhook', a.jsonWebhookUrl, timeoutMs, (alarms, id) =>
-        jsonWebhookMessage(alarms, id.startsWith('batch:') ? id : undefined),
+        jsonWebhookMessage(alarms, id.startsWith('batch:') || id.startsWith('group:') ? id : undefined),
       ),
     );
   if (a.smtpHost) channels.push(createEmailAlarmChannel(a, timeoutMs));
@@ -68,5 +69,7 @@ export function createConfiguredAlertSender(
     },
     // Two intervals and a minute: long enough for a slow send, short enough not to lose a batch.
     staleBatchSeconds: 2 * a.warningBatchSeconds + 60,
+    inhibitMinutes: a.inhibitMinutes,
+    groupWaitSeconds: a.groupWaitSeconds,
   });
 }
