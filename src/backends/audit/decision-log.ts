@@ -62,15 +62,20 @@ export async function readDecisionHistory(
       ORDER BY decided_at DESC, id DESC LIMIT $2`,
     [modelName, limit],
   );
-  return rows.map((r) => ({
-    modelName: r.model_name,
-    eventId: r.event_id,
-    eventType: r.event_type,
-    severity: r.severity,
-    action: r.action,
-    executed: r.executed,
-    reason: r.reason,
+  return rows.map(decisionRecordOf);
+}
+
+/** A `guardian_decisions` row (model_name … details) as the guardian's DecisionRecord. */
+export function decisionRecordOf(r: Record<string, unknown>): DecisionRecord {
+  return {
+    modelName: r.model_name as string,
+    eventId: r.event_id as string,
+    eventType: r.event_type as string,
+    severity: r.severity as string,
+    action: r.action as string,
+    executed: r.executed as boolean,
+    reason: r.reason as string,
     decidedAt: (r.decided_at as Date).toISOString(),
-    details: r.details,
-  }));
+    details: r.details as Record<string, unknown>,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DecisionRecord, RecallRequest } from '../../contracts/guardian-activities';
+import { decisionRecordOf } from './decision-log';
 
 /** Most responses recalled: enough for every cooldown key of an hour, and a bounded activity result. */
 export const RECALLED_RESPONSES_LIMIT = 400;
@@ -51,15 +52,5 @@ export async function recallDecisions(pool: Pool, request: RecallRequest): Promi
       ORDER BY decided_at, id`,
     [request.modelName, request.since, RECALLED_RESPONSES_LIMIT, request.recentLimit, RECALLED_REASON_CHARS],
   );
-  return rows.map((r) => ({
-    modelName: r.model_name,
-    eventId: r.event_id,
-    eventType: r.event_type,
-    severity: r.severity,
-    action: r.action,
-    executed: r.executed,
-    reason: r.reason,
-    decidedAt: (r.decided_at as Date).toISOString(),
-    details: r.details,
-  }));
+  return rows.map(decisionRecordOf);
 }
