@@ -224,7 +224,7 @@ export async function postgresDownDrill(): Promise<DrillRun> {
       120_000,
     );
     await sleep(1_000);
-    await pg.stop();
+    await pg.stop({ keepData: true });
     pg = undefined;
     blocker.release(true);
     const stoppedAt = Date.now();

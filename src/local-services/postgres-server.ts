@@ -19,8 +19,17 @@ export interface PostgresServer {
   /** Where its files are: LOCAL_SERVICES_DIR/postgres, or a throwaway directory (see fallbackFrom). */
   dataDir: string;
   fallbackFrom?: PostgresDataDir['fallbackFrom'];
-  stop(): Promise<void>;
+  /**
+   * Stops the server. A throwaway data directory (see fallbackFrom) is removed, unless
+   * `keepData`: then the next start on the same dataDir in this process uses it again, as a
+   * server restarted on the asked directory would find its data (it is still removed when this
+   * process exits).
+   */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
+
+/** Throwaway data directories kept by `stop({ keepData: true })`, by state directory. */
+const keptThrowawayDirs = new Map<string, PostgresDataDir>();
 
 export interface PostgresServerOptions {
   dataDir: string;
@@ -71,17 +80,23 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   fs.mkdirSync(stateDir, { recursive: true });
   const password = ensurePostgresPassword(stateDir);
   await stopStaleProcess(pidFile, 'postgres', 'SIGINT');
-  removeStaleThrowawayDir(stateDir);
+  const kept = keptThrowawayDirs.get(stateDir);
+  keptThrowawayDirs.delete(stateDir);
+  if (!kept) removeStaleThrowawayDir(stateDir);
   await assertPortFree(options.port, 'PostgreSQL', 'LOCAL_POSTGRES_PORT');
-  const data = preparePostgresDataDir(stateDir);
-  if (data.fallbackFrom) {
+  const data = kept && fs.existsSync(kept.dir) ? kept : preparePostgresDataDir(stateDir);
+  if (data.fallbackFrom && data !== kept) {
     fs.writeFileSync(path.join(stateDir, THROWAWAY_POINTER), data.dir);
     removeOnExit(data.dir);
   }
   const pgData = path.join(data.dir, 'pgdata');
   let proc: ManagedProcess | undefined;
-  const stop = async () => {
+  const stop = async (stopOptions: { keepData?: boolean } = {}) => {
     await proc?.stop();
+    if (stopOptions.keepData && data.fallbackFrom) {
+      keptThrowawayDirs.set(stateDir, data);
+      return;
+    }
     data.removeIfThrowaway();
     fs.rmSync(path.join(stateDir, THROWAWAY_POINTER), { force: true });
   };

@@ -31,4 +31,37 @@ describe('local PostgreSQL in a clone other users cannot enter', () => {
     }
     expect(fs.existsSync(server.dataDir)).toBe(false);
   });
+
+  asRoot(
+    'keeps the throwaway data for a restart in this process when asked, as a restart on the asked directory would',
+    async () => {
+      const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'private-clone-'));
+      const servicesDir = path.join(clone, '.services', 'data');
+      const port = await findFreePort();
+      const query = async (url: string, sql: string) => {
+        const client = new Client({ connectionString: url });
+        await client.connect();
+        try {
+          return (await client.query(sql)).rows;
+        } finally {
+          await client.end();
+        }
+      };
+      let server = await startPostgresServer({ dataDir: servicesDir, port });
+      const first = server.dataDir;
+      try {
+        await query(server.databaseUrl, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('before')");
+        await server.stop({ keepData: true });
+        expect(fs.existsSync(first)).toBe(true);
+
+        server = await startPostgresServer({ dataDir: servicesDir, port });
+        expect(server.dataDir).toBe(first);
+        expect(await query(server.databaseUrl, 'SELECT note FROM kept')).toEqual([{ note: 'before' }]);
+      } finally {
+        await server.stop();
+        fs.rmSync(clone, { recursive: true, force: true });
+      }
+      expect(fs.existsSync(first)).toBe(false);
+    },
+  );
 });

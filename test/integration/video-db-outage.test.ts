@@ -108,7 +108,7 @@ describe('video analysis while PostgreSQL is down', () => {
     try {
       const handle = await h.startJob({ videoKey, objectKey });
       await eventually('the first chunk saved', async () => (await savedRows(h, videoKey)) === CHUNK_ROWS);
-      await pg.stop();
+      await pg.stop({ keepData: true });
       const lastFailure = await saveRetrying(handle);
       expect(lastFailure).toMatch(/^PostgreSQL saving detections: /);
       pg = await startPostgresServer({ dataDir, port });
@@ -140,7 +140,7 @@ describe('video analysis while PostgreSQL is down', () => {
     try {
       const failedRun = await h.startJob({ videoKey, objectKey });
       await eventually('the first chunk saved', async () => (await savedRows(h, videoKey)) === CHUNK_ROWS);
-      await pg.stop();
+      await pg.stop({ keepData: true });
 
       let failure: ApplicationFailure | undefined;
       try {
