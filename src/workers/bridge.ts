@@ -1,10 +1,9 @@
 import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
-import { ConfigError, configuredSecretValues, loadConfig } from '../config';
-import { createSecretScrubber } from '../redaction/secret-scrubber';
+import { ConfigError, loadConfig } from '../config';
 import { LocalServiceError } from '../local-services/errors';
-import { logFileSettingsOf, LogFileError, openLogFiles } from '../logging/log-files';
-import { createLogger } from '../logger';
+import { LogFileError } from '../logging/log-files';
 import { exitProcess, installExitPath, onExit, whileStartingUp } from './exit-path';
+import { createProcessLogger } from './process-logger';
 import { openServiceContext } from './service-context';
 import { installTemporalRuntime } from './temporal-runtime';
 
@@ -16,16 +15,7 @@ import { installTemporalRuntime } from './temporal-runtime';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const fileSettings = logFileSettingsOf(config.runtime, 'mlops-guardian-bridge');
-  const files = fileSettings ? openLogFiles(fileSettings) : undefined;
-  const logger = createLogger({
-    level: config.runtime.logLevel,
-    pretty: config.runtime.logPretty,
-    scrubber: createSecretScrubber(configuredSecretValues(config)),
-    ...(files ? { files } : {}),
-  });
-  if (files)
-    logger.info({ file: files.all.path, errors: files.errors.path }, 'logs are written to files too');
+  const logger = createProcessLogger(config, 'mlops-guardian-bridge');
   // Whatever hangs, the process is gone within a bounded time (its offsets stay uncommitted).
   installExitPath(logger, { graceMs: config.bridge.shutdownTimeoutMs + 20_000, cleanStopOnSignal: true });
   installTemporalRuntime(logger);

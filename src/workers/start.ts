@@ -1,10 +1,10 @@
 import { bridgeDepsFromContext, startBridge } from '../bridge/bridge';
-import { Config, ConfigError, configuredSecretValues, loadConfig } from '../config';
-import { createSecretScrubber } from '../redaction/secret-scrubber';
+import { Config, ConfigError, loadConfig } from '../config';
 import { LocalServiceError } from '../local-services/errors';
-import { logFileSettingsOf, LogFileError, openLogFiles } from '../logging/log-files';
-import { createLogger, Logger } from '../logger';
+import { LogFileError } from '../logging/log-files';
+import type { Logger } from '../logger';
 import { exitProcess, installExitPath, onExit, whileStartingUp } from './exit-path';
+import { createProcessLogger } from './process-logger';
 import { installReportSchedule } from './report-schedule';
 import { openServiceContext, ServiceContext } from './service-context';
 import { installTemporalRuntime } from './temporal-runtime';
@@ -66,16 +66,7 @@ async function startEverything(config: Config, logger: Logger): Promise<ServiceC
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const fileSettings = logFileSettingsOf(config.runtime, 'mlops-guardian');
-  const files = fileSettings ? openLogFiles(fileSettings) : undefined;
-  const logger = createLogger({
-    level: config.runtime.logLevel,
-    pretty: config.runtime.logPretty,
-    scrubber: createSecretScrubber(configuredSecretValues(config)),
-    ...(files ? { files } : {}),
-  });
-  if (files)
-    logger.info({ file: files.all.path, errors: files.errors.path }, 'logs are written to files too');
+  const logger = createProcessLogger(config, 'mlops-guardian');
   // Signals are taken from the first moment: a stop asked for while local services are still
   // starting waits for start-up to settle, so nothing we started is left running.
   installExitPath(logger);
