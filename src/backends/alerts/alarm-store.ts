@@ -98,12 +98,34 @@ export async function claimWarningBatch(
   limit: number,
   staleAfterSeconds: number,
 ): Promise<Alarm[]> {
+  return claimAlarms(
+    pool,
+    "route = 'batch' AND batch_sent_at IS NULL AND suppressed IS NULL",
+    batchId,
+    limit,
+    staleAfterSeconds,
+  );
+}
+
+/** Not claimed, or claimed by a batch that is `$3` seconds stale (its sender died). */
+const CLAIMABLE = '(batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))';
+
+/**
+ * Claims up to `limit` claimable alarms matching `waiting` (SQL over `alarms`), oldest first, for
+ * batch `batchId`; SKIP LOCKED keeps two workers from claiming the same alarm.
+ */
+async function claimAlarms(
+  pool: Pool,
+  waiting: string,
+  batchId: string,
+  limit: number,
+  staleAfterSeconds: number,
+): Promise<Alarm[]> {
   const { rows } = await pool.query<AlarmRow>(
     `UPDATE alarms SET batch_id = $1, batch_claimed_at = now()
      WHERE alarm_id IN (
        SELECT alarm_id FROM alarms
-       WHERE route = 'batch' AND batch_sent_at IS NULL AND suppressed IS NULL
-         AND (batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))
+       WHERE ${waiting} AND ${CLAIMABLE}
        ORDER BY raised_at LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING alarm_id, source, subject, kind, priority, title, message, details, raised_at`,
     [batchId, limit, staleAfterSeconds],
@@ -160,22 +182,17 @@ export async function claimDueGroup(
   limit: number,
   staleAfterSeconds: number,
 ): Promise<Alarm[]> {
-  const { rows } = await pool.query<AlarmRow>(
-    `UPDATE alarms SET batch_id = $1, batch_claimed_at = now()
-     WHERE alarm_id IN (
-       SELECT alarm_id FROM alarms
-       WHERE group_due_at IS NOT NULL AND batch_sent_at IS NULL AND suppressed IS NULL
-         AND (batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))
-         AND group_key = (
-           SELECT group_key FROM alarms
-           WHERE group_due_at <= now() AND batch_sent_at IS NULL AND suppressed IS NULL
-             AND (batch_id IS NULL OR batch_claimed_at < now() - make_interval(secs => $3))
-           ORDER BY group_due_at LIMIT 1)
-       ORDER BY raised_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-     RETURNING alarm_id, source, subject, kind, priority, title, message, details, raised_at`,
-    [batchId, limit, staleAfterSeconds],
+  return claimAlarms(
+    pool,
+    `group_due_at IS NOT NULL AND batch_sent_at IS NULL AND suppressed IS NULL
+     AND group_key = (
+       SELECT group_key FROM alarms
+       WHERE group_due_at <= now() AND batch_sent_at IS NULL AND suppressed IS NULL AND ${CLAIMABLE}
+       ORDER BY group_due_at LIMIT 1)`,
+    batchId,
+    limit,
+    staleAfterSeconds,
   );
-  return rows.map(alarmOf).sort((a, b) => a.time.localeCompare(b.time));
 }
 
 /** Marks a claimed alarm as held back after all (a silence created while it waited for its batch). */
