@@ -110,6 +110,14 @@ export const alertingSettings = {
     expects: 'an integer from 0 to 3600',
     defaultText: '0',
   }),
+  groupIntervalSeconds: setting({
+    env: 'ALERT_GROUP_INTERVAL_SECONDS',
+    schema: z.coerce.number().int().min(0).max(86400).default(0),
+    description:
+      "Alertmanager's group_interval: a new group of critical alarms (same model and event type) goes out no sooner than this long after that key's last group, so a flapping model pages once per interval, not once per ALERT_GROUP_WAIT_SECONDS; 0 waits only ALERT_GROUP_WAIT_SECONDS. Used only when ALERT_GROUP_WAIT_SECONDS is above 0.",
+    expects: 'an integer from 0 to 86400',
+    defaultText: '0',
+  }),
   deliveryAttempts: setting({
     env: 'ALERT_DELIVERY_ATTEMPTS',
     schema: z.coerce.number().int().min(1).max(20).default(4),

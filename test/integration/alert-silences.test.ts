@@ -231,6 +231,32 @@ describe('silences and inhibition on the alert path (real PostgreSQL, a real web
     expect(posted(otherType.alarmId)).toBe(1);
   });
 
+  it('a new group of a key waits ALERT_GROUP_INTERVAL_SECONDS after its last group went out', async () => {
+    const model = uniqueName('fraud');
+    const { sender } = senderWith({ ALERT_GROUP_WAIT_SECONDS: '1', ALERT_GROUP_INTERVAL_SECONDS: '30' });
+    const first = alarm(model);
+    await sender.send(first);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(await sender.flushGroups()).toBe(1);
+    const sentAt = Date.now();
+
+    // The key's next alarm opens a group due 30 s after the last one went out, not 1 s from now.
+    const next = await sender.send(alarm(model));
+    const dueIn = Date.parse(next.grouped!.sendAt) - sentAt;
+    expect(dueIn).toBeGreaterThan(25_000);
+    expect(dueIn).toBeLessThan(35_000);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(await sender.flushGroups()).toBe(0);
+
+    // Another key of the same model has no recent group: only the wait.
+    const otherKey = await sender.send(
+      alarm(model, { details: { model_name: model, source_event_type: 'data_drift_detected' } }),
+    );
+    expect(Date.parse(otherKey.grouped!.sendAt) - Date.now()).toBeLessThan(5_000);
+    sender.close();
+    expect(posted(first.alarmId)).toBe(1);
+  });
+
   it("the workers' group tick sends a due group without anyone asking", async () => {
     const { sender } = senderWith({ ALERT_GROUP_WAIT_SECONDS: '1' });
     const ticks = startWarningBatches(sender, 600_000, logger, 200);

@@ -135,13 +135,16 @@ async function claimAlarms(
 
 /**
  * Records a critical alarm to wait in its group: it goes out when the group is due, which is
- * `waitSeconds` after the group's first waiting alarm (a later one joins that wait). Returns when.
+ * `waitSeconds` after the group's first waiting alarm (a later one joins that wait), and no
+ * sooner than `intervalSeconds` after the key's last group went out (greatest() ignores the
+ * NULL of a key never sent). Returns when.
  */
 export async function queueInGroup(
   pool: Pool,
   alarm: Alarm,
   groupKey: string,
   waitSeconds: number,
+  intervalSeconds = 0,
 ): Promise<Date> {
   await pool.query(
     `INSERT INTO alarms (alarm_id, source, subject, kind, priority, route, title, message, details, raised_at,
@@ -149,7 +152,9 @@ export async function queueInGroup(
      VALUES ($1, $2, $3, $4, $5, 'now', $6, $7, $8, $9, $10,
        coalesce((SELECT min(group_due_at) FROM alarms WHERE group_key = $10 AND group_due_at IS NOT NULL
                    AND batch_id IS NULL AND suppressed IS NULL),
-                now() + make_interval(secs => $11)))
+                greatest(now() + make_interval(secs => $11),
+                         (SELECT max(batch_sent_at) FROM alarms WHERE group_key = $10 AND batch_sent_at IS NOT NULL)
+                           + make_interval(secs => $12))))
      ON CONFLICT (alarm_id) DO NOTHING`,
     [
       alarm.alarmId,
@@ -163,6 +168,7 @@ export async function queueInGroup(
       alarm.time,
       groupKey,
       waitSeconds,
+      intervalSeconds,
     ],
   );
   const { rows } = await pool.query<{ group_due_at: Date }>(

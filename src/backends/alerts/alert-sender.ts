@@ -52,6 +52,8 @@ export interface AlertSenderDeps {
   inhibitMinutes?: number;
   /** A critical alarm waits this long for others of its group (model + event type); 0: sent at once. */
   groupWaitSeconds?: number;
+  /** A new group goes out no sooner than this long after its key's last group (group_interval); 0: no such wait. */
+  groupIntervalSeconds?: number;
 }
 
 // A month of alarms answers "what happened lately"; system.alerts keeps the full history.
@@ -220,7 +222,7 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
         const labels = alarmLabels(alarm);
         const groupKey = `${labels.model}|${labels.eventType ?? ''}`;
         try {
-          const sendAt = await queueInGroup(pool, alarm, groupKey, groupWait);
+          const sendAt = await queueInGroup(pool, alarm, groupKey, groupWait, deps.groupIntervalSeconds ?? 0);
           return {
             route,
             deliveredTo: [],

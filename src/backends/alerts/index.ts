@@ -71,5 +71,6 @@ export function createConfiguredAlertSender(
     staleBatchSeconds: 2 * a.warningBatchSeconds + 60,
     inhibitMinutes: a.inhibitMinutes,
     groupWaitSeconds: a.groupWaitSeconds,
+    groupIntervalSeconds: a.groupIntervalSeconds,
   });
 }
