@@ -219,8 +219,9 @@ async function main(): Promise<void> {
   const stopWorker = worker.next('stopped');
   worker.process.send({ type: 'stop' });
   const workerStopped = await stopWorker;
+  // The default fleet keeps the file README quotes; another size gets its own, so both can be kept.
   writeBenchResult(
-    'decision',
+    MODELS === 100 ? 'decision' : `decision-${MODELS}-models`,
     {
       rates,
       highestRateHeldP99Within250Ms: held(250),
