@@ -5,6 +5,8 @@ ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Everything downloaded or built lives here (git-ignored) unless overridden.
 CACHE_DIR="${MLOPS_SERVICES_DIR:-$ROOT_DIR/.services}"
 mkdir -p "$CACHE_DIR"
+# The Kafka 4 release the bridge suite also runs on (`npm test`); the main run stays on 3.9.
+KAFKA4_VERSION="${KAFKA4_VERSION:-4.4.0}"
 
 die() {
   echo "error: $*" >&2

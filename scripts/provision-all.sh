@@ -5,6 +5,7 @@ here="$(dirname "$0")"
 bash "$here/provision-temporal-cli.sh" >/dev/null
 bash "$here/provision-test-server.sh" >/dev/null
 bash "$here/provision-kafka.sh" >/dev/null
+KAFKA_VERSION="$KAFKA4_VERSION" bash "$here/provision-kafka.sh" >/dev/null
 bash "$here/provision-postgres.sh" >/dev/null
 bash "$here/provision-ffmpeg.sh" >/dev/null
 # The Helm chart checks (test/unit/helm-chart.test.ts).
