@@ -19,7 +19,13 @@ export function forkBenchChild(
 ): BenchChild {
   const child = fork(entry, [], {
     env,
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    // BENCH_CHILD_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles each child:
+    // Node refuses --cpu-prof in NODE_OPTIONS.
+    execArgv: [
+      '-r',
+      'ts-node/register/transpile-only',
+      ...(env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const forget = onExit(path.basename(entry), () => stopChildren([child]));
