@@ -31,8 +31,15 @@ export interface ChunkAnalysisHooks {
   note(message: string, fields: Record<string, unknown>): void;
 }
 
-/** Reads the chunk into one aggregate (see the module comment). */
-export async function analyseChunk(job: ChunkAnalysisJob, hooks: ChunkAnalysisHooks): Promise<LogAggregate> {
+/**
+ * Reads the chunk into one aggregate (see the module comment). `copies` may be tables left by an
+ * earlier analysis on the same thread: they are cleared first.
+ */
+export async function analyseChunk(
+  job: ChunkAnalysisJob,
+  hooks: ChunkAnalysisHooks,
+  copies: RecordCopies = new RecordCopies(),
+): Promise<LogAggregate> {
   const { input, resume, maxLineBytes } = job;
   let lastBeat = Date.now();
   const throttled = (beat: () => void) => {
@@ -41,7 +48,7 @@ export async function analyseChunk(job: ChunkAnalysisJob, hooks: ChunkAnalysisHo
     lastBeat = Date.now();
   };
 
-  const copies = new RecordCopies();
+  copies.clear();
   if (resume && input.chunk.segments.length > 1 && resume.segment < input.chunk.segments.length) {
     // Which records were seen before the resume point is too much to heartbeat: read those
     // lines again, into a throwaway aggregate, so copies after the point are still known.

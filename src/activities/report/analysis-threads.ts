@@ -16,13 +16,21 @@ const IDLE_MS = 30_000;
 /** How often a wait for a thread is reported (well within an activity's heartbeat timeout). */
 const WAITING_TICK_MS = 5_000;
 
+/**
+ * A thread's young generation, in MiB. The analysis makes a string per block of lines and drops
+ * it at once: a small young generation collects that often and cheaply, where V8's default let
+ * each thread hold tens of MB of dead strings (measured: about 50 MB less resident memory for
+ * two threads, the same CPU).
+ */
+const YOUNG_GENERATION_MB = 6;
+
 /** The thread's entry, beside this file: compiled JavaScript in production, TypeScript from source. */
 function startThread(): Worker {
   const extension = path.extname(__filename);
   const entry = path.join(__dirname, `analysis-thread${extension}`);
   // From source (tests, ts-node) the thread compiles its modules the same way.
   const execArgv = extension === '.ts' ? ['--require', 'ts-node/register/transpile-only'] : [];
-  return new Worker(entry, { execArgv });
+  return new Worker(entry, { execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
 }
 
 interface PooledThread {

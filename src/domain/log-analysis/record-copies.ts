@@ -99,6 +99,17 @@ export class RecordCopies {
     this.current = new KeyCounts(keysKept);
   }
 
+  /**
+   * Forgets every record but keeps the tables at their size: an analysis thread reuses one
+   * RecordCopies chunk after chunk, instead of growing new tables each time while the last
+   * chunk's wait for a collection (tens of MB of resident memory per thread).
+   */
+  clear(): void {
+    this.most.clear();
+    this.current.clear();
+    this.currentSource = undefined;
+  }
+
   /** Whether `record`, read from `source`, is new, a copy of one counted before, or past the key limit. */
   check(record: LogRecord, source: string): CopyCheck {
     keyOf(record, this.key);
