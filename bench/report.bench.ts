@@ -490,6 +490,7 @@ async function main(): Promise<void> {
         timeZone: TZ,
         chunkMiB: config.report.chunkMb,
         parallelChunks: config.report.parallelChunks,
+        analysisThreads: config.report.analysisThreads,
         maxLineKiB: config.report.maxLineKb,
         peakRssScope:
           MODE === 'direct'

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { booleanFlag, ianaTimeZone, parseSettings, positiveInt, setting, SettingsValues } from './setting';
 
@@ -63,6 +64,13 @@ export const reportSettings = {
     description: 'Analysis activities a report runs at the same time.',
     expects: 'a positive integer',
     defaultText: '2',
+  }),
+  analysisThreads: setting({
+    env: 'REPORT_ANALYSIS_THREADS',
+    schema: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+    description:
+      "Threads a worker analyses log chunks on, so parallel chunks use several cores; 0 analyses on the activity's own thread. Unset: the machine's CPU count.",
+    expects: 'an integer from 0 to 64',
   }),
   maxLineKb: setting({
     env: 'REPORT_MAX_LINE_KB',

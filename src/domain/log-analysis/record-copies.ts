@@ -20,9 +20,9 @@
  * a copy; JSON lines below error are not checked, since an error log holds none of them.
  *
  * Keys are 53-bit hashes (no line text is held); at most KEYS_KEPT per analysis, so memory stays
- * bounded (a few dozen bytes a key, key-counts.ts); records beyond that are counted without the check.
+ * bounded (a few dozen bytes a key, copy-counts.ts); records beyond that are counted without the check.
  */
-import { KeyCounts } from './key-counts';
+import { CopyCounts } from './copy-counts';
 import type { LogRecord } from './log-line';
 import type { RoutineTextLines } from './routine-text-line';
 
@@ -87,16 +87,21 @@ function keyOfRoutine(line: RoutineTextLines, text: string, h: Int32Array): void
 }
 
 export class RecordCopies {
-  /** Key → the most lines with that key any one file has shown so far. */
-  private readonly most: KeyCounts;
-  /** Key → lines with that key in the file being read (a subset of the keys in `most`). */
-  private readonly current: KeyCounts;
+  /** Per key: the most lines any one file has shown so far, and the lines in the file being read. */
+  private readonly counts = new CopyCounts();
   private currentSource: string | undefined;
   private readonly key = new Int32Array(2);
 
-  constructor(private readonly keysKept = KEYS_KEPT) {
-    this.most = new KeyCounts(keysKept);
-    this.current = new KeyCounts(keysKept);
+  constructor(private readonly keysKept = KEYS_KEPT) {}
+
+  /**
+   * Forgets every record but keeps the table at its size: an analysis thread reuses one
+   * RecordCopies chunk after chunk, instead of growing a new table each time while the last
+   * chunk's waits for a collection (tens of MB of resident memory per thread).
+   */
+  clear(): void {
+    this.counts.clear();
+    this.currentSource = undefined;
   }
 
   /** Whether `record`, read from `source`, is new, a copy of one counted before, or past the key limit. */
@@ -113,18 +118,22 @@ export class RecordCopies {
 
   /** The verdict for the key in `this.key`. */
   private checkKey(source: string): CopyCheck {
+    const counts = this.counts;
     if (source !== this.currentSource) {
-      this.current.clear();
+      counts.nextFile();
       this.currentSource = source;
     }
     const high = this.key[1] >>> 11;
     const low = this.key[0];
-    const most = this.most.get(high, low);
-    if (most === 0 && this.most.size >= this.keysKept) return 'unchecked';
-    const inThisFile = this.current.get(high, low) + 1;
-    this.current.set(high, low, inThisFile);
+    let slot = counts.find(high, low);
+    const most = counts.mostAt(slot);
+    if (most === 0) {
+      if (counts.size >= this.keysKept) return 'unchecked';
+      slot = counts.add(slot, high, low, 1);
+    }
+    const inThisFile = counts.countInFile(slot);
     if (most !== 0 && inThisFile <= most) return 'copy';
-    this.most.set(high, low, inThisFile);
+    counts.setMost(slot, inThisFile);
     return 'new';
   }
 }
