@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DetectorClient } from '../../clients/detector';
 import type { VideoConfig } from '../../config/video';
 import { detectorFailure } from './detector-failures';
-import { ensureFramesExtracted } from './frames';
+import { ensureFramesExtracted, ffmpegStandbyOf } from './frames';
 import { keepHeartbeating } from './heartbeat';
 import type {
   DetectBatchRequest,
@@ -33,7 +33,7 @@ export async function detectPersonsBatch(
     const manifest = await ensureFramesExtracted({
       workRoot: config.workDir,
       sourceDir: config.sourceDir,
-      ffmpegPath: config.ffmpegPath,
+      standby: ffmpegStandbyOf(config),
       job: request.job,
       source: request.source,
       frameRate: request.frameRate,

@@ -5,7 +5,7 @@ import { jobWorkDir } from '../../backends/video/work-dir';
 import type { VideoActivities } from '../../contracts/video-activities';
 import type { VideoActivityContext } from './context';
 import { detectorFailure } from './detector-failures';
-import { ensureFramesExtracted } from './frames';
+import { ensureFramesExtracted, ffmpegStandbyOf } from './frames';
 import { keepHeartbeating } from './heartbeat';
 
 /** Step 1: warms the detector up (loads the model onto the GPU). */
@@ -37,7 +37,7 @@ export function createExtractFrames({ video, log }: VideoActivityContext): Video
       const manifest = await ensureFramesExtracted({
         workRoot: video.workDir,
         sourceDir: video.sourceDir,
-        ffmpegPath: video.ffmpegPath,
+        standby: ffmpegStandbyOf(video),
         job,
         source,
         frameRate,
