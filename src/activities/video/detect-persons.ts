@@ -11,7 +11,7 @@ import type {
   DetectBatchResult,
   PersonDetection,
 } from '../../contracts/video-activities';
-import { framePath, jobWorkDir } from '../../backends/video/work-dir';
+import { framePath, jobWorkDir, removeJobWorkDir } from '../../backends/video/work-dir';
 
 const PERSON = 'person';
 
@@ -73,7 +73,15 @@ export async function detectPersonsBatch(
         }),
       );
     }
-    return { detections, detectorMs };
+    if (!request.removeFramesAfter) return { detections, detectorMs };
+    // The job's last batch: nothing reads these frames any more (a retry extracts them again).
+    phase = 'removing the frames';
+    // Not removed (a file system error): the workflow's clean-up step tries again and reports it.
+    const framesRemoved = await removeJobWorkDir(config.workDir, request.job).then(
+      () => true,
+      () => false,
+    );
+    return { detections, detectorMs, framesRemoved };
   } catch (err) {
     // Cancellation (the job was cancelled, the worker shuts down) passes through untouched.
     if (ctx.cancellationSignal.aborted) throw err;

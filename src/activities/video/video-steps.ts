@@ -1,7 +1,5 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { jobWorkDir } from '../../backends/video/work-dir';
+import { removeJobWorkDir } from '../../backends/video/work-dir';
 import type { VideoActivities } from '../../contracts/video-activities';
 import type { VideoActivityContext } from './context';
 import { detectorFailure } from './detector-failures';
@@ -61,14 +59,7 @@ export function createCleanUpVideoJob({
   log,
 }: VideoActivityContext): VideoActivities['cleanUpVideoJob'] {
   return async function cleanUpVideoJob(job) {
-    const dir = jobWorkDir(video.workDir, job);
-    const existed = await fs
-      .stat(dir)
-      .then(() => true)
-      .catch(() => false);
-    await fs.rm(dir, { recursive: true, force: true });
-    // The per-video parent goes too once no other run of the video uses it.
-    await fs.rmdir(path.dirname(dir)).catch(() => undefined);
+    const { dir, existed } = await removeJobWorkDir(video.workDir, job);
     log.info({ videoKey: job.videoKey, dir, existed }, 'work directory removed');
     return { removed: existed };
   };

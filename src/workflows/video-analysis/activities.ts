@@ -90,6 +90,17 @@ export function videoActivityProxies(s: VideoJobSettings, detectorTaskQueue?: st
       startToCloseTimeout: (s.dbRetry.connectTimeoutSeconds + 60) * 1000,
       retry: databaseRetryPolicy(s),
     }),
+    /**
+     * Saves detections inside the workflow task that received them (no round trip to the
+     * server). Safe as a local activity: every insert is idempotent, so running a chunk again
+     * after a lost answer or a worker crash saves nothing twice. Waits between attempts of a
+     * second or more become server timers, so a long database outage does not hold the task.
+     */
+    localSave: proxyLocalActivities<Pick<VideoActivities, 'saveDetections'>>({
+      startToCloseTimeout: (s.dbRetry.connectTimeoutSeconds + 60) * 1000,
+      retry: databaseRetryPolicy(s),
+      localRetryThreshold: '1s',
+    }),
     housekeeping: proxyActivities<VideoActivities>(housekeepingOptions),
     // Removes the frames, so it runs where they were extracted.
     cleanUp: proxyActivities<VideoActivities>({ ...housekeepingOptions, ...onDetectorHost }),

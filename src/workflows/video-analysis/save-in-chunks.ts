@@ -23,7 +23,7 @@ export function lastDatabaseError(err: unknown): string {
 }
 
 export async function saveInChunks(
-  database: VideoActivityProxies['database'],
+  database: Pick<VideoActivityProxies['database'], 'saveDetections'>,
   job: VideoJobRef,
   detections: PersonDetection[],
   settings: VideoJobSettings,
