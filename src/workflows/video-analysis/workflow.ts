@@ -245,7 +245,9 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
       }
       const saved = await step(4, () =>
         saveInChunks(
-          lastBatchCleansUp ? acts.localSave : acts.database,
+          lastBatchCleansUp
+            ? { kind: 'local first', localSave: acts.localSave, databaseRetries: acts.databaseRetries }
+            : { kind: 'activity', database: acts.database },
           job,
           detections,
           settings,
