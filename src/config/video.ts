@@ -48,6 +48,14 @@ export const videoSettings = {
     expects: 'an executable name or path',
     defaultText: 'ffmpeg',
   }),
+  ffmpegStandby: setting({
+    env: 'VIDEO_FFMPEG_STANDBY',
+    schema: z.coerce.number().int().min(0).max(16).default(1),
+    description:
+      "ffmpeg processes each worker keeps started, waiting for the next frame extraction (saves ffmpeg's start-up, most of a short video's extraction). 0: ffmpeg starts when a job needs it.",
+    expects: 'an integer from 0 to 16',
+    defaultText: '1',
+  }),
   detectorRequestTimeoutSeconds: setting({
     env: 'VIDEO_DETECTOR_TIMEOUT_SECONDS',
     schema: positiveNumber.default(120),

@@ -82,6 +82,11 @@ export interface DetectBatchRequest {
   /** 1-based, inclusive. */
   firstFrame: number;
   count: number;
+  /**
+   * The job's last batch: once the detector has answered, the job's work directory is removed
+   * (nothing needs the frames any more), which spares the clean-up its own round trip.
+   */
+  removeFramesAfter?: boolean;
 }
 
 export interface PersonDetection {
@@ -98,6 +103,8 @@ export interface DetectBatchResult {
   detections: PersonDetection[];
   /** Time spent waiting for the detector, for progress and benchmarks. */
   detectorMs: number;
+  /** The job's work directory was removed (asked by removeFramesAfter; absent from older workers). */
+  framesRemoved?: boolean;
 }
 
 export interface SaveChunkRequest {

@@ -9,6 +9,7 @@ import { temporalConnectionOptions } from '../clients/temporal';
 import { WORKER_ROLES, type RoleConfig, type WorkerRole } from '../config/roles';
 import { taskQueues } from '../config/task-queues';
 import { processWorkerMetrics } from '../metrics/worker-metrics';
+import { stopFfmpegStandbys } from '../backends/video/ffmpeg-standby';
 import type { ServiceContext } from './service-context';
 import { activityGroupIndex, activityPerformanceInterceptor } from './activity-performance';
 import { planWorkers, type QueueWorkerPlan } from './worker-plan';
@@ -122,6 +123,7 @@ export async function startWorker(
       await connection.close();
       await videoPool.end();
       await closeAlerting();
+      stopFfmpegStandbys();
     });
   return {
     workers,

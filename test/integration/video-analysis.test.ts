@@ -103,6 +103,13 @@ describe('video analysis on the real stack', () => {
         rowsSaved: persons,
       });
       expect(h.leftoverWorkDirs()).toEqual([]);
+      // The last batch removed the frames and the saves went through as local activities: no
+      // clean-up or save activity was scheduled after the detection.
+      const scheduled = ((await handle.fetchHistory()).events ?? [])
+        .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+        .filter(Boolean);
+      expect(scheduled).not.toContain('cleanUpVideoJob');
+      expect(scheduled).not.toContain('saveDetections');
       const job = await h.pool.query(
         'SELECT status, frames, detections FROM video_analysis_jobs WHERE video_key = $1',
         [videoKey],

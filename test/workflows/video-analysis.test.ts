@@ -43,7 +43,8 @@ jest.setTimeout(Number(process.env.VIDEO_TEST_TIMEOUT_MS ?? 120_000));
 /**
  * Histories of earlier workflow code, replayed by the last test: a change that would break jobs
  * in flight fails there. RECORD_VIDEO_HISTORIES=<name> writes this run's histories as
- * video-analysis-<name>-<case>.json (the `step-by-step` ones predate 'video-overlapped-steps').
+ * video-analysis-<name>-<case>.json (the `step-by-step` ones predate 'video-overlapped-steps', the
+ * `overlapped` ones 'video-last-batch-cleans-up').
  */
 const HISTORIES_DIR = path.resolve(__dirname, '../fixtures/histories');
 
@@ -95,6 +96,8 @@ interface FakeOptions {
   extractionNeverEnds?: boolean;
   /** Settings on top of SETTINGS, e.g. re-runs. */
   settings?: Partial<VideoJobSettings>;
+  /** The detector host removes the frames when asked (current workers); older ones ignore it. */
+  removesFramesWhenAsked?: boolean;
 }
 
 /** One person on every frame, so detections = frames. */
@@ -174,6 +177,10 @@ function fakeActivities(rec: Recorder, opts: FakeOptions): VideoActivities {
         confidence: 0.9,
         box: { x: 0, y: 0, width: 1, height: 1 },
       }));
+      if (opts.removesFramesWhenAsked && req.removeFramesAfter) {
+        rec.steps.push('frames removed by the last batch');
+        return { detections, detectorMs: 5, framesRemoved: true };
+      }
       return { detections, detectorMs: 5 };
     },
     async saveDetections(req: SaveChunkRequest) {
@@ -319,6 +326,49 @@ describe('videoAnalysisWorkflow (time-skipping)', () => {
       expect.objectContaining({ status: 'completed', frames: 40, detections: 40 }),
     ]);
     expect(rec.alerts).toEqual([]);
+  });
+
+  it('lets the last batch remove the frames and saves as local activities: one workflow task from the last answer to the result', async () => {
+    const rec = newRecorder();
+    const { result, history } = await withWorker(
+      fakeActivities(rec, { frameCount: 40, oomAbove: 10, removesFramesWhenAsked: true }),
+      async (tq) => {
+        const handle = await start(tq);
+        const result = (await handle.result()) as VideoAnalysisResult;
+        const history = await handle.fetchHistory();
+        await Worker.runReplayHistory({ workflowBundle }, history, handle.workflowId);
+        await keepHistory(handle, 'frames-removed');
+        return { result, history };
+      },
+    );
+    expect(result).toMatchObject({ status: 'completed', frames: 40, detections: 40, rowsInserted: 40 });
+    // Only the batch that ends at the last frame asks for the removal; halved batches do not.
+    expect(rec.detectCalls.map((c) => [c.firstFrame, c.count, c.removeFramesAfter === true])).toEqual([
+      [1, 32, false],
+      [1, 16, false],
+      [1, 8, false],
+      [9, 8, false],
+      [17, 8, false],
+      [25, 8, false],
+      [33, 8, true],
+    ]);
+    expect(rec.saved.map((d) => d.frame)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    // The frames are gone with the last batch: no clean-up activity runs after it.
+    expect(rec.steps.slice(3)).toEqual(['frames removed by the last batch']);
+    expect(rec.cleanups).toBe(0);
+    expect(rec.outcomes).toEqual([expect.objectContaining({ status: 'completed' })]);
+
+    const events = history.events ?? [];
+    const scheduled = events
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((name): name is string => Boolean(name));
+    expect(scheduled).not.toContain('saveDetections');
+    expect(scheduled).not.toContain('cleanUpVideoJob');
+    // After the last batch's answer: one workflow task, which saves, records and completes.
+    const lastAnswer = events.map((e) => Boolean(e.activityTaskCompletedEventAttributes)).lastIndexOf(true);
+    const after = events.slice(lastAnswer + 1);
+    expect(after.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+    expect(after.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
   });
 
   it('fails with a clear message when even a batch of 1 frame runs out of GPU memory, and still cleans up', async () => {

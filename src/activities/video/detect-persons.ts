@@ -4,14 +4,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DetectorClient } from '../../clients/detector';
 import type { VideoConfig } from '../../config/video';
 import { detectorFailure } from './detector-failures';
-import { ensureFramesExtracted } from './frames';
+import { ensureFramesExtracted, ffmpegStandbyOf } from './frames';
 import { keepHeartbeating } from './heartbeat';
 import type {
   DetectBatchRequest,
   DetectBatchResult,
   PersonDetection,
 } from '../../contracts/video-activities';
-import { framePath, jobWorkDir } from '../../backends/video/work-dir';
+import { framePath, jobWorkDir, removeJobWorkDir } from '../../backends/video/work-dir';
 
 const PERSON = 'person';
 
@@ -33,7 +33,7 @@ export async function detectPersonsBatch(
     const manifest = await ensureFramesExtracted({
       workRoot: config.workDir,
       sourceDir: config.sourceDir,
-      ffmpegPath: config.ffmpegPath,
+      standby: ffmpegStandbyOf(config),
       job: request.job,
       source: request.source,
       frameRate: request.frameRate,
@@ -73,7 +73,15 @@ export async function detectPersonsBatch(
         }),
       );
     }
-    return { detections, detectorMs };
+    if (!request.removeFramesAfter) return { detections, detectorMs };
+    // The job's last batch: nothing reads these frames any more (a retry extracts them again).
+    phase = 'removing the frames';
+    // Not removed (a file system error): the workflow's clean-up step tries again and reports it.
+    const framesRemoved = await removeJobWorkDir(config.workDir, request.job).then(
+      () => true,
+      () => false,
+    );
+    return { detections, detectorMs, framesRemoved };
   } catch (err) {
     // Cancellation (the job was cancelled, the worker shuts down) passes through untouched.
     if (ctx.cancellationSignal.aborted) throw err;

@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { extractFrameFiles, probeVideo, type VideoInfo } from '../../backends/video/ffmpeg';
+import { ffmpegStandbyFor, type FfmpegStandby } from '../../backends/video/ffmpeg-standby';
+import type { VideoConfig } from '../../config/video';
 import {
   ExtractedFrames,
   VIDEO_NOT_FOUND,
@@ -18,20 +20,36 @@ import { framesDir, framesManifestPath, jobWorkDir } from '../../backends/video/
  * one to report, and ffmpeg's own error stands when ffprobe finds nothing wrong.
  */
 async function extractOnce(options: EnsureFramesOptions, video: string, dir: string): Promise<VideoInfo> {
-  const { ffmpegPath, signal } = options;
+  const { standby, signal } = options;
   let info: VideoInfo | undefined;
   try {
-    info = await extractFrameFiles(ffmpegPath, video, dir, options.frameRate, signal, options.onProgress);
+    ({ info } = await extractFrameFiles({
+      standby,
+      file: video,
+      outDir: dir,
+      frameRate: options.frameRate,
+      signal,
+      onFrame: options.onProgress,
+    }));
   } catch (err) {
     if (signal.aborted) throw err;
-    const verdict = await probeVideo(ffmpegPath, video, signal).then(
+    const verdict = await probeVideo(standby.ffmpegPath, video, signal).then(
       () => undefined,
       (probeErr: unknown) => probeErr,
     );
     if (verdict instanceof ApplicationFailure && verdict.type === VIDEO_UNREADABLE) throw verdict;
     throw err;
   }
-  return info ?? (await probeVideo(ffmpegPath, video, signal));
+  return info ?? (await probeVideo(standby.ffmpegPath, video, signal));
+}
+
+/** The process's waiting ffmpeg processes for these settings (VIDEO_FFMPEG_STANDBY). */
+export function ffmpegStandbyOf(video: VideoConfig): FfmpegStandby {
+  return ffmpegStandbyFor({
+    ffmpegPath: video.ffmpegPath,
+    workRoot: video.workDir,
+    waiting: video.ffmpegStandby,
+  });
 }
 
 export interface FramesManifest extends ExtractedFrames {
@@ -42,7 +60,8 @@ export interface FramesManifest extends ExtractedFrames {
 export interface EnsureFramesOptions {
   workRoot: string;
   sourceDir: string;
-  ffmpegPath: string;
+  /** Where ffmpeg comes from (ffmpegStandbyFor; ffprobe is next to it). */
+  standby: FfmpegStandby;
   job: VideoJobRef;
   source: VideoSourceRef;
   frameRate: number;
@@ -79,10 +98,11 @@ export async function ensureFramesExtracted(options: EnsureFramesOptions): Promi
     );
   }
   const video = await realVideoPathInside(options.sourceDir, named);
-  // A half-finished earlier attempt may have left frames behind: start from an empty directory.
+  // A half-finished earlier attempt may have left frames behind: they go, and the new ones are
+  // moved in complete.
   const dir = framesDir(jobDir);
   await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(jobDir, { recursive: true });
 
   const info = await extractOnce(options, video, dir);
   const names = (await fs.readdir(dir)).filter((n) => /^frame_\d{6}\.jpg$/.test(n)).sort();
@@ -94,7 +114,8 @@ export async function ensureFramesExtracted(options: EnsureFramesOptions): Promi
   }
   const manifest: FramesManifest = {
     frameCount: names.length,
-    durationSeconds: info.durationSeconds,
+    // A concat list (how ffmpeg is given its video) hides the duration: the frames tell it then.
+    durationSeconds: info.durationSeconds || names.length / options.frameRate,
     width: info.width,
     height: info.height,
     frameRate: options.frameRate,

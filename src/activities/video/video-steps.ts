@@ -1,11 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { jobWorkDir } from '../../backends/video/work-dir';
+import { removeJobWorkDir } from '../../backends/video/work-dir';
 import type { VideoActivities } from '../../contracts/video-activities';
 import type { VideoActivityContext } from './context';
 import { detectorFailure } from './detector-failures';
-import { ensureFramesExtracted } from './frames';
+import { ensureFramesExtracted, ffmpegStandbyOf } from './frames';
 import { keepHeartbeating } from './heartbeat';
 
 /** Step 1: warms the detector up (loads the model onto the GPU). */
@@ -37,7 +35,7 @@ export function createExtractFrames({ video, log }: VideoActivityContext): Video
       const manifest = await ensureFramesExtracted({
         workRoot: video.workDir,
         sourceDir: video.sourceDir,
-        ffmpegPath: video.ffmpegPath,
+        standby: ffmpegStandbyOf(video),
         job,
         source,
         frameRate,
@@ -61,14 +59,7 @@ export function createCleanUpVideoJob({
   log,
 }: VideoActivityContext): VideoActivities['cleanUpVideoJob'] {
   return async function cleanUpVideoJob(job) {
-    const dir = jobWorkDir(video.workDir, job);
-    const existed = await fs
-      .stat(dir)
-      .then(() => true)
-      .catch(() => false);
-    await fs.rm(dir, { recursive: true, force: true });
-    // The per-video parent goes too once no other run of the video uses it.
-    await fs.rmdir(path.dirname(dir)).catch(() => undefined);
+    const { dir, existed } = await removeJobWorkDir(video.workDir, job);
     log.info({ videoKey: job.videoKey, dir, existed }, 'work directory removed');
     return { removed: existed };
   };

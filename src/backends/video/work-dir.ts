@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { VideoJobRef } from '../../contracts/video-activities';
 
@@ -27,4 +28,19 @@ export function framePath(jobDir: string, frame: number): string {
 /** Written last by a complete extraction: its presence means the frames are all there. */
 export function framesManifestPath(jobDir: string): string {
   return path.join(jobDir, 'frames.json');
+}
+
+/** Removes the job's work directory, and the video's once no other run uses it; says whether it was there. */
+export async function removeJobWorkDir(
+  workRoot: string,
+  job: VideoJobRef,
+): Promise<{ dir: string; existed: boolean }> {
+  const dir = jobWorkDir(workRoot, job);
+  const existed = await fs
+    .stat(dir)
+    .then(() => true)
+    .catch(() => false);
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.rmdir(path.dirname(dir)).catch(() => undefined);
+  return { dir, existed };
 }

@@ -37,6 +37,19 @@ export function databaseRetryPolicy(s: VideoJobSettings): RetryPolicy {
 }
 
 /**
+ * The configured database policy without its first attempt (made as a local activity): the
+ * attempts come at the same times, the first wait being a workflow timer before these start.
+ */
+export function databaseRetriesAfterFirst(s: VideoJobSettings): RetryPolicy {
+  const policy = databaseRetryPolicy(s);
+  return {
+    ...policy,
+    maximumAttempts: Math.max(1, s.dbRetry.maximumAttempts - 1),
+    initialInterval: s.dbRetry.initialIntervalSeconds * s.dbRetry.backoffCoefficient * 1000,
+  };
+}
+
+/**
  * The activity proxies of one job, grouped by what they talk to. `detectorTaskQueue` sends the
  * detector host's activities (model, frames, batches, clean-up) to the GPU workers' queue;
  * undefined keeps them on the workflow's own queue, as runs recorded before it did.
@@ -89,6 +102,21 @@ export function videoActivityProxies(s: VideoJobSettings, detectorTaskQueue?: st
     outcome: proxyLocalActivities<Pick<VideoActivities, 'recordVideoJobOutcome'>>({
       startToCloseTimeout: (s.dbRetry.connectTimeoutSeconds + 60) * 1000,
       retry: databaseRetryPolicy(s),
+    }),
+    /**
+     * A chunk's first save attempt, inside the workflow task that received the detections (no
+     * round trip to the server). Safe as a local activity: every insert is idempotent, so running
+     * it again after a lost answer or a worker crash saves nothing twice. One attempt only: the
+     * retries are `databaseRetries`, visible in the Web UI like any activity's.
+     */
+    localSave: proxyLocalActivities<Pick<VideoActivities, 'saveDetections'>>({
+      startToCloseTimeout: (s.dbRetry.connectTimeoutSeconds + 60) * 1000,
+      retry: { maximumAttempts: 1 },
+    }),
+    /** The attempts after a failed local save: the configured policy from its second attempt on. */
+    databaseRetries: proxyActivities<VideoActivities>({
+      startToCloseTimeout: (s.dbRetry.connectTimeoutSeconds + 60) * 1000,
+      retry: databaseRetriesAfterFirst(s),
     }),
     housekeeping: proxyActivities<VideoActivities>(housekeepingOptions),
     // Removes the frames, so it runs where they were extracted.

@@ -25,7 +25,15 @@ export interface DetectInBatchesInput {
   frameRate: number;
   frameCount: number;
   initialBatchSize: number;
+  /** The last batch removes the job's frames once the detector has answered. */
+  removeFramesAfterLast?: boolean;
   onProgress(progress: BatchProgress): void;
+}
+
+export interface DetectedPersons {
+  detections: PersonDetection[];
+  /** The last batch removed the job's frames: the clean-up has nothing left to do. */
+  framesRemoved: boolean;
 }
 
 function isOutOfMemory(err: unknown): boolean {
@@ -40,7 +48,7 @@ function isOutOfMemory(err: unknown): boolean {
 export async function detectInBatches(
   detector: VideoActivityProxies['detector'],
   input: DetectInBatchesInput,
-): Promise<PersonDetection[]> {
+): Promise<DetectedPersons> {
   const detections: PersonDetection[] = [];
   const progress: BatchProgress = {
     framesDetected: 0,
@@ -51,16 +59,30 @@ export async function detectInBatches(
   };
   input.onProgress({ ...progress });
   let next = 1;
+  let framesRemoved = false;
   while (next <= input.frameCount) {
     const count = Math.min(progress.batchSize, input.frameCount - next + 1);
     const last = next + count - 1;
+    // Only set when asked, so runs recorded before it schedule the same input.
+    const removeFrames =
+      input.removeFramesAfterLast && last === input.frameCount ? { removeFramesAfter: true } : {};
     try {
       const result = await detector.detectPersons.executeWithOptions(
         // Merged into the proxy's options: the Web UI shows which frames each attempt covers.
         { summary: `detect frames ${next}-${last} of ${input.frameCount} (batch size ${count})` },
-        [{ job: input.job, source: input.source, frameRate: input.frameRate, firstFrame: next, count }],
+        [
+          {
+            job: input.job,
+            source: input.source,
+            frameRate: input.frameRate,
+            firstFrame: next,
+            count,
+            ...removeFrames,
+          },
+        ],
       );
       for (const d of result.detections) detections.push(d);
+      framesRemoved = result.framesRemoved === true;
       next = last + 1;
       progress.framesDetected = last;
       progress.detections = detections.length;
@@ -86,5 +108,5 @@ export async function detectInBatches(
       input.onProgress({ ...progress });
     }
   }
-  return detections;
+  return { detections, framesRemoved };
 }

@@ -43,6 +43,13 @@ export const DETECTOR_TASK_QUEUE_PATCH = 'video-detector-task-queue';
  */
 export const OVERLAPPED_STEPS_PATCH = 'video-overlapped-steps';
 
+/**
+ * Marks runs whose last detector batch removes the frames and whose detections are saved as
+ * local activities: from the last batch's answer to the result, one workflow task instead of
+ * three (save, then clean-up and outcome). Runs recorded before it clean up and save as before.
+ */
+export const LAST_BATCH_CLEANS_UP_PATCH = 'video-last-batch-cleans-up';
+
 /** Workflow failure type for anything that is not already a typed failure of a step. */
 export const VIDEO_ANALYSIS_FAILED = 'VideoAnalysisFailed';
 
@@ -211,13 +218,15 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
       );
       progress.update({ framesExtracted: frames.frameCount });
 
-      const detections = await step(3, () =>
+      const lastBatchCleansUp = overlapped && patched(LAST_BATCH_CLEANS_UP_PATCH);
+      const { detections, framesRemoved } = await step(3, () =>
         detectInBatches(acts.detector, {
           job,
           source,
           frameRate: settings.frameRate,
           frameCount: frames.frameCount,
           initialBatchSize: settings.initialBatchSize,
+          removeFramesAfterLast: lastBatchCleansUp,
           onProgress: (p) => {
             progress.update(p);
             report();
@@ -225,17 +234,28 @@ export async function videoAnalysisWorkflow(input: VideoAnalysisInput): Promise<
         }),
       );
 
-      // The frames are not needed once detection is done: they are removed while the detections
-      // are saved (step 5 then only waits for it). Not cancellable, like the clean-up at the end.
-      if (overlapped) {
+      if (framesRemoved) {
+        // The last batch removed them: step 5 has nothing left to do.
+        cleaning = Promise.resolve({ removed: true });
+      } else if (overlapped) {
+        // The frames are not needed once detection is done: they are removed while the detections
+        // are saved (step 5 then only waits for it). Not cancellable, like the clean-up at the end.
         cleaning = CancellationScope.nonCancellable(() => acts.cleanUp.cleanUpVideoJob(job));
         cleaning.catch(() => undefined); // Awaited in step 5; a failure is logged there.
       }
       const saved = await step(4, () =>
-        saveInChunks(acts.database, job, detections, settings, (rowsSaved) => {
-          progress.update({ rowsSaved });
-          report();
-        }),
+        saveInChunks(
+          lastBatchCleansUp
+            ? { kind: 'local first', localSave: acts.localSave, databaseRetries: acts.databaseRetries }
+            : { kind: 'activity', database: acts.database },
+          job,
+          detections,
+          settings,
+          (rowsSaved) => {
+            progress.update({ rowsSaved });
+            report();
+          },
+        ),
       );
       const snap = progress.snapshot(Date.now());
       result = {
