@@ -15,17 +15,8 @@ import {
   type SimulatedDecision,
 } from '../domain/policy';
 import { LoopSimulation } from '../domain/simulation/loop-simulation';
-import {
-  alertJson,
-  describeAlerting,
-  describeEvaluation,
-  formatAlerts,
-  formatNotification,
-  formatRetrainEnd,
-  notificationJson,
-  retrainEndJson,
-  retrainLabel,
-} from './simulate-loop-output';
+import { describeAlerting, describeEvaluation } from './simulate-loop-output';
+import { LoopPrinter } from './simulate-loop-printer';
 
 const USAGE = `usage: mlops-guardian simulate FILE [--time-zone TZ] [--alerts] [--silences FILE] [--json]
 
@@ -147,7 +138,7 @@ function formatText(d: SimulatedDecision): string {
   return `${ran}${d.timestamp}  ${d.model_name}  ${d.event_type}  ${d.severity}  →  ${verdict}\n    ${d.reason}\n`;
 }
 
-/** `mlops-guardian simulate FILE [--time-zone TZ] [--json]`: the policy over a JSONL file. */
+/** `mlops-guardian simulate FILE [--time-zone TZ] [--alerts] [--silences FILE] [--json]`: the loop over a JSONL file. */
 export async function run(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
@@ -189,20 +180,8 @@ export async function run(args: string[]): Promise<number> {
     alerts: alerting ? { settings: alerting, silences } : undefined,
   });
   const counts = { events: 0, executed: 0, deferred: 0, skipped: 0, duplicates: 0, invalid: 0 };
-  const ends = { results: 0, promoted: 0, rejected: 0, failed: 0, trained: 0 };
-  const fates: Record<string, number> = {};
-  let messages = 0;
   const out = (text: string) => process.stdout.write(text);
-  const emitAlerts = (alerts: Parameters<typeof formatAlerts>[0]) => {
-    for (const a of alerts) fates[a.fate.fate] = (fates[a.fate.fate] ?? 0) + 1;
-    if (!options.json) out(formatAlerts(alerts));
-  };
-  const emitNotifications = (notifications: Parameters<typeof formatNotification>[0][]) => {
-    for (const n of notifications) {
-      if (n.alarms.length > 0) messages++;
-      out(options.json ? `${JSON.stringify(notificationJson(n))}\n` : formatNotification(n));
-    }
-  };
+  const loop = new LoopPrinter(options.json, alerting !== undefined, out);
   if (!options.json) {
     const { businessHours: b, maintenanceWindow: w } = settings;
     out(
@@ -222,20 +201,9 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`${options.file}:${step.line}: ${step.error}\n`);
       continue;
     }
-    emitNotifications(step.notifications);
+    loop.notifications(step.notifications);
     if (step.kind === 'retrain-end') {
-      ends.results++;
-      ends[step.end.outcome.outcome]++;
-      if (options.json) {
-        out(`${JSON.stringify(retrainEndJson(step.end, alerting ? step.alerts : undefined))}\n`);
-      } else {
-        for (const run of step.windowRuns)
-          out(
-            `  ${new Date(run.startedAt).toISOString()}  ${run.modelName}  scheduled RETRAIN of event ${run.triggeringEventId} ran in the maintenance window\n`,
-          );
-        out(formatRetrainEnd(step.end));
-      }
-      emitAlerts(step.alerts);
+      loop.retrainEnd(step);
       continue;
     }
     const d = step.decision;
@@ -245,50 +213,21 @@ export async function run(args: string[]): Promise<number> {
     else if (d.outcome === 'skip') counts.skipped++;
     else if (d.outcome === 'defer') counts.deferred++;
     else counts.executed++;
-    if (options.json) {
-      out(
-        `${JSON.stringify({
-          ...d,
-          ...(step.awaitsTrainingResult ? { awaits_training_result: true } : {}),
-          ...(alerting ? { alerts: step.alerts.map(alertJson) } : {}),
-        })}\n`,
-      );
-    } else {
+    if (options.json) out(`${JSON.stringify({ ...d, ...loop.decisionJson(step) })}\n`);
+    else {
       out(formatText(d));
-      if (step.awaitsTrainingResult)
-        out(
-          `    evaluation on ${settings.evaluation?.metric}: the outcome depends on the training result (a model_training_completed line)\n`,
-        );
+      loop.decisionText(step, settings.evaluation?.metric);
     }
-    emitAlerts(step.alerts);
   }
 
   const end = simulation.finish();
-  emitNotifications(end.notifications);
-  const awaiting = settings.evaluation ? end.stillTraining : [];
-  for (const r of awaiting) {
-    if (options.json)
-      out(
-        `${JSON.stringify({ kind: 'awaiting_training_result', model_name: r.modelName, retrain_of: r.triggeringEventId, line: r.line })}\n`,
-      );
-    else
-      out(
-        `${r.modelName}: the evaluation of the RETRAIN of ${retrainLabel(r)} depends on its training result; the input has none\n`,
-      );
-  }
+  loop.notifications(end.notifications);
+  loop.awaiting(settings.evaluation ? end.stillTraining : []);
 
   const summary =
     `${counts.events} events: ${counts.executed} executed, ${counts.deferred} deferred to the maintenance window, ` +
     `${counts.skipped} skipped, ${counts.duplicates} duplicate; ${counts.invalid} invalid line${counts.invalid === 1 ? '' : 's'}\n` +
-    (ends.results > 0
-      ? `${ends.results} training result${ends.results === 1 ? '' : 's'}: ${ends.promoted} promoted, ${ends.rejected} rejected, ` +
-        `${ends.failed} failed, ${ends.trained} not evaluated\n`
-      : '') +
-    (alerting
-      ? `${Object.values(fates).reduce((a, b) => a + b, 0)} alerts: ${fates.sent ?? 0} sent at once, ` +
-        `${fates.grouped ?? 0} grouped, ${fates.batched ?? 0} batched, ${fates.report ?? 0} into the daily report, ` +
-        `${fates.silenced ?? 0} silenced, ${fates.inhibited ?? 0} inhibited; ${messages} waiting message${messages === 1 ? '' : 's'} went out\n`
-      : '');
+    loop.summary();
   if (options.json) process.stderr.write(summary);
   else out(`\n${summary}`);
   return counts.invalid > 0 ? 1 : 0;
