@@ -4,17 +4,21 @@ import { deterministicUuid } from '../backends/deterministic-id';
 import { ConfigError, loadConfig } from '../config';
 import { ingestSettingsFromConfig } from '../config/ingest';
 import type { IngestSettings } from '../domain/ingest/read-event';
+import type { AlarmTimelineSettings, TimelineSilence } from '../domain/alerting/alarm-timeline';
+import { readSimulatedSilences } from '../domain/alerting/simulated-silences';
 import {
   describeBusinessHours,
   guardianSettingsFromConfig,
   isValidTimeZone,
-  PolicySimulation,
   type GuardianSettings,
   type HysteresisRules,
   type SimulatedDecision,
 } from '../domain/policy';
+import { LoopSimulation } from '../domain/simulation/loop-simulation';
+import { describeAlerting, describeEvaluation } from './simulate-loop-output';
+import { LoopPrinter } from './simulate-loop-printer';
 
-const USAGE = `usage: mlops-guardian simulate FILE [--time-zone TZ] [--json]
+const USAGE = `usage: mlops-guardian simulate FILE [--time-zone TZ] [--alerts] [--silences FILE] [--json]
 
 Feeds a JSONL file of timestamped model events through the auto-response policy (the code the
 guardian runs) and prints the decision for each event, with its reason. No Temporal needed.
@@ -24,11 +28,22 @@ CloudEvents (structured) and Evidently / alibi-detect drift reports are accepted
 assumed to read them is part of each reason (naive timestamps: PRODUCER_TIME_ZONE, else the
 policy's zone).
 
-  --time-zone TZ   IANA zone for business hours and the maintenance window (default: TIME_ZONE)
-  --json           one JSON object per input event on stdout (problems go to stderr)
+A line with "event_type": "model_training_completed" is the result of the model's oldest
+RETRAIN still training (or the one its triggering_event_id names): with EVALUATION_METRIC set,
+its metrics, champion_version and champion_metrics are judged as the retrain judges them.
 
-Policy settings come from the environment as for the worker: BUSINESS_HOURS_START/END,
-BUSINESS_HOURS_CRITICAL_OVERRIDE, MAINTENANCE_WINDOW_START/END, TIME_ZONE.
+  --time-zone TZ   IANA zone for business hours and the maintenance window (default: TIME_ZONE)
+  --alerts         also show the alerts sent and what reaches people: warning batches, groups
+                   (ALERT_GROUP_WAIT_SECONDS), inhibition by a critical alert, silences
+  --silences FILE  silences in force (implies --alerts): a JSON array or one object per line,
+                   as POST /silences takes them or \`silence list --json\` prints them
+  --json           one JSON object per input line on stdout (problems go to stderr); with
+                   --alerts, also one per message that went out ("kind": "notification")
+
+Settings come from the environment as for the worker: BUSINESS_HOURS_START/END,
+BUSINESS_HOURS_CRITICAL_OVERRIDE, MAINTENANCE_WINDOW_START/END, TIME_ZONE, GUARDIAN_HYSTERESIS,
+EVALUATION_METRIC/DIRECTION/MIN_IMPROVEMENT/TOLERANCE, ALERT_WARNING_BATCH_SECONDS,
+ALERT_INHIBIT_MINUTES, ALERT_GROUP_WAIT_SECONDS.
 Exit status: 0 all lines decided, 1 some lines were invalid, 2 bad usage or unreadable file.
 `;
 
@@ -36,15 +51,24 @@ interface Options {
   file: string;
   timeZone?: string;
   json: boolean;
+  alerts: boolean;
+  silencesFile?: string;
 }
 
 function parseArgs(args: string[]): Options | string {
   let file: string | undefined;
   let timeZone: string | undefined;
   let json = false;
+  let alerts = false;
+  let silencesFile: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--json') json = true;
+    else if (arg === '--alerts') alerts = true;
+    else if (arg === '--silences') {
+      silencesFile = args[++i];
+      if (!silencesFile) return `${arg} needs a file, e.g. --silences silences.jsonl`;
+    } else if (arg.startsWith('--silences=')) silencesFile = arg.slice('--silences='.length);
     else if (arg === '--time-zone' || arg === '--tz') {
       timeZone = args[++i];
       if (!timeZone) return `${arg} needs a value, e.g. --time-zone Europe/Berlin`;
@@ -57,7 +81,30 @@ function parseArgs(args: string[]): Options | string {
   if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
     return `--time-zone '${timeZone}' is not an IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)`;
   }
-  return { file, timeZone, json };
+  return { file, timeZone, json, alerts: alerts || silencesFile !== undefined, silencesFile };
+}
+
+/** The alert sender's settings, as the worker reads them. */
+function alertingSettingsFor(): AlarmTimelineSettings {
+  const { alerting } = loadConfig(process.env);
+  return {
+    warningBatchSeconds: alerting.warningBatchSeconds,
+    inhibitMinutes: alerting.inhibitMinutes,
+    groupWaitSeconds: alerting.groupWaitSeconds,
+  };
+}
+
+/** Silences from `--silences FILE`; a message naming every bad entry when any is bad. */
+function silencesFrom(file: string | undefined): TimelineSilence[] | string {
+  if (file === undefined) return [];
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return `cannot read ${file}: ${(err as Error).message}`;
+  }
+  const read = readSimulatedSilences(text);
+  return read.ok ? read.silences : read.errors.map((e) => `${file}: ${e}`).join('\n');
 }
 
 function settingsFor(options: Options): { policy: GuardianSettings; ingest: IngestSettings } {
@@ -91,7 +138,7 @@ function formatText(d: SimulatedDecision): string {
   return `${ran}${d.timestamp}  ${d.model_name}  ${d.event_type}  ${d.severity}  →  ${verdict}\n    ${d.reason}\n`;
 }
 
-/** `mlops-guardian simulate FILE [--time-zone TZ] [--json]`: the policy over a JSONL file. */
+/** `mlops-guardian simulate FILE [--time-zone TZ] [--alerts] [--silences FILE] [--json]`: the loop over a JSONL file. */
 export async function run(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
@@ -104,10 +151,17 @@ export async function run(args: string[]): Promise<number> {
   }
   let settings: GuardianSettings;
   let ingest: IngestSettings;
+  let alerting: AlarmTimelineSettings | undefined;
   try {
     ({ policy: settings, ingest } = settingsFor(options));
+    if (options.alerts) alerting = alertingSettingsFor();
   } catch (err) {
     process.stderr.write(`simulate: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
+    return 2;
+  }
+  const silences = silencesFrom(options.silencesFile);
+  if (typeof silences === 'string') {
+    process.stderr.write(`simulate: silences not read, nothing simulated:\n${silences}\n`);
     return 2;
   }
   let input: NodeJS.ReadableStream;
@@ -120,17 +174,21 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const simulation = new PolicySimulation(settings, {
+  const simulation = new LoopSimulation(settings, {
     ingest,
     idOf: (text) => deterministicUuid('event-body', text),
+    alerts: alerting ? { settings: alerting, silences } : undefined,
   });
   const counts = { events: 0, executed: 0, deferred: 0, skipped: 0, duplicates: 0, invalid: 0 };
+  const out = (text: string) => process.stdout.write(text);
+  const loop = new LoopPrinter(options.json, alerting !== undefined, out);
   if (!options.json) {
     const { businessHours: b, maintenanceWindow: w } = settings;
-    process.stdout.write(
+    out(
       `policy: time zone ${settings.timeZone}, business hours ${describeBusinessHours(b)}` +
         `${b.criticalOverride ? ' (CRITICAL overrides)' : ''}, maintenance window ${w.start}–${w.end}` +
-        `${describeHysteresis(settings.hysteresis)}\n\n`,
+        `${describeHysteresis(settings.hysteresis)}${describeEvaluation(settings.evaluation)}\n` +
+        `${alerting ? describeAlerting(alerting, silences) : ''}\n`,
     );
   }
   let line = 0;
@@ -143,6 +201,11 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`${options.file}:${step.line}: ${step.error}\n`);
       continue;
     }
+    loop.notifications(step.notifications);
+    if (step.kind === 'retrain-end') {
+      loop.retrainEnd(step);
+      continue;
+    }
     const d = step.decision;
     if (step.warning) process.stderr.write(`${options.file}:${d.line}: warning: ${step.warning}\n`);
     counts.events++;
@@ -150,14 +213,23 @@ export async function run(args: string[]): Promise<number> {
     else if (d.outcome === 'skip') counts.skipped++;
     else if (d.outcome === 'defer') counts.deferred++;
     else counts.executed++;
-    process.stdout.write(options.json ? `${JSON.stringify(d)}\n` : formatText(d));
+    if (options.json) out(`${JSON.stringify({ ...d, ...loop.decisionJson(step) })}\n`);
+    else {
+      out(formatText(d));
+      loop.decisionText(step, settings.evaluation?.metric);
+    }
   }
+
+  const end = simulation.finish();
+  loop.notifications(end.notifications);
+  loop.awaiting(settings.evaluation ? end.stillTraining : []);
 
   const summary =
     `${counts.events} events: ${counts.executed} executed, ${counts.deferred} deferred to the maintenance window, ` +
-    `${counts.skipped} skipped, ${counts.duplicates} duplicate; ${counts.invalid} invalid line${counts.invalid === 1 ? '' : 's'}\n`;
+    `${counts.skipped} skipped, ${counts.duplicates} duplicate; ${counts.invalid} invalid line${counts.invalid === 1 ? '' : 's'}\n` +
+    loop.summary();
   if (options.json) process.stderr.write(summary);
-  else process.stdout.write(`\n${summary}`);
+  else out(`\n${summary}`);
   return counts.invalid > 0 ? 1 : 0;
 }
 

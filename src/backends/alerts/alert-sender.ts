@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Alarm, AlarmDispatch, AlarmSource, AlarmSuppression } from '../../contracts/alarms';
 import { alarmRoute } from '../../domain/alerting/alarm-route';
-import { inhibits } from '../../domain/alerting/inhibition';
+import { alarmGroupKey, waitsInGroup } from '../../domain/alerting/alarm-group';
+import { inhibits, mayBeInhibited } from '../../domain/alerting/inhibition';
 import { errorMessage } from '../../domain/error-message';
 import type { Logger } from '../../logger';
 import type { AlarmChannel } from './alarm-channel';
@@ -98,7 +99,7 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
       const silence = await matchingSilence(pool, alarmLabels(alarm));
       if (silence) return { reason: 'silenced' as const, by: silence.silenceId };
       const minutes = deps.inhibitMinutes ?? 0;
-      if (minutes <= 0 || alarm.priority === 'critical') return undefined;
+      if (!mayBeInhibited(alarm.priority, minutes)) return undefined;
       const raisedAt = new Date(alarm.time);
       const firing = await firingCritical(pool, alarm.subject, raisedAt, minutes);
       const target = { model: alarm.subject, priority: alarm.priority, raisedAt };
@@ -218,9 +219,8 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
         }
       }
       const groupWait = deps.groupWaitSeconds ?? 0;
-      if (route === 'now' && alarm.priority === 'critical' && groupWait > 0) {
-        const labels = alarmLabels(alarm);
-        const groupKey = `${labels.model}|${labels.eventType ?? ''}`;
+      if (waitsInGroup(route, alarm.priority, groupWait)) {
+        const groupKey = alarmGroupKey(alarmLabels(alarm));
         try {
           const sendAt = await queueInGroup(pool, alarm, groupKey, groupWait, deps.groupIntervalSeconds ?? 0);
           return {

@@ -4,7 +4,7 @@ import {
   type AlarmLabels,
   type SilenceMatchers,
   type SilenceRequest,
-  silenceMatches,
+  longestMatchingSilence,
 } from '../../domain/alerting/silence-matchers';
 
 /** A silence as stored and listed. */
@@ -126,5 +126,5 @@ export async function matchingSilence(pool: Pool, labels: AlarmLabels): Promise<
     [labels.model, labels.priority, labels.source],
   );
   // The SQL narrows; the domain rule decides (event type and action may be absent on an alarm).
-  return rows.map(silenceOf).find((s) => silenceMatches(s.matchers, labels));
+  return longestMatchingSilence(rows.map(silenceOf), labels);
 }

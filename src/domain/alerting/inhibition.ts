@@ -2,6 +2,11 @@ import type { AlertPriorityLevel } from '../policy/actions';
 
 const RANK: Record<AlertPriorityLevel, number> = { critical: 3, high: 2, medium: 1, low: 0 };
 
+/** Whether anything can inhibit this alarm: inhibition is on (minutes > 0) and it is not critical. */
+export function mayBeInhibited(priority: AlertPriorityLevel, windowMinutes: number): boolean {
+  return windowMinutes > 0 && priority !== 'critical';
+}
+
 /**
  * Alertmanager's inhibition rule, fixed: a critical alarm for a model that fired within the
  * window inhibits every lower-priority alarm for the same model. The person already paged for the

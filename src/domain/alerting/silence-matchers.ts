@@ -107,3 +107,20 @@ export function silenceMatches(matchers: SilenceMatchers, labels: AlarmLabels): 
 export function silenceActive(window: { startsAt: Date; endsAt: Date }, at: Date): boolean {
   return window.startsAt.getTime() <= at.getTime() && at.getTime() < window.endsAt.getTime();
 }
+
+/**
+ * Of the silences in force, the one that holds an alarm back: among those matching it, the one
+ * ending last, so the record names the silence that holds longest.
+ */
+export function longestMatchingSilence<T extends { matchers: SilenceMatchers; endsAt: Date | string }>(
+  silences: readonly T[],
+  labels: AlarmLabels,
+): T | undefined {
+  let found: T | undefined;
+  for (const silence of silences) {
+    if (!silenceMatches(silence.matchers, labels)) continue;
+    if (found === undefined || new Date(silence.endsAt).getTime() > new Date(found.endsAt).getTime())
+      found = silence;
+  }
+  return found;
+}

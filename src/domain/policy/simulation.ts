@@ -73,6 +73,25 @@ export class PolicySimulation {
     return this.feedEvent(read.event, line);
   }
 
+  /**
+   * Runs the model's deferred retrains whose maintenance window came by `now` (the guardian runs
+   * them on its own timer); returns them, oldest first.
+   */
+  runDueRetrains(modelName: string, now: number): PendingRetrain[] {
+    const state = this.models.get(modelName);
+    if (!state) return [];
+    const ran: PendingRetrain[] = [];
+    let policy = state.policy;
+    for (;;) {
+      const due = takeDueRetrain(policy, now);
+      if (!due.due) break;
+      ran.push(due.due);
+      policy = due.state;
+    }
+    if (ran.length > 0) this.models.set(modelName, { ...state, policy });
+    return ran;
+  }
+
   /** Decides one validated event at its own timestamp. */
   feedEvent(event: ModelEvent, line: number): SimulationStep {
     const now = Date.parse(event.timestamp);
@@ -86,14 +105,8 @@ export class PolicySimulation {
         ? `timestamp ${event.timestamp} is earlier than the previous event of ${event.model_name}; decided at its own time`
         : undefined;
 
-    const ran: PendingRetrain[] = [];
-    let policy = state.policy;
-    for (;;) {
-      const due = takeDueRetrain(policy, now);
-      if (!due.due) break;
-      ran.push(due.due);
-      policy = due.state;
-    }
+    const ran = this.runDueRetrains(event.model_name, now);
+    const policy = this.models.get(event.model_name)?.policy ?? state.policy;
 
     const result = evaluateEvent({ policy, seenEventIds: state.seenEventIds }, event, now, this.settings);
     this.models.set(event.model_name, { ...result.state, lastAt: Math.max(state.lastAt, now) });

@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const EVALUATION = path.join(ROOT, 'examples/retrain-evaluation.jsonl');
+const GROUPING = path.join(ROOT, 'examples/alert-grouping.jsonl');
+const SILENCES = path.join(ROOT, 'examples/silences.jsonl');
+const run = promisify(execFile);
+
+function cli(env: NodeJS.ProcessEnv, ...args: string[]) {
+  return run(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli.ts'), 'simulate', ...args],
+    { cwd: ROOT, env: { ...process.env, TIME_ZONE: 'UTC', LOG_LEVEL: 'silent', ...env } },
+  ).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      stdout: err.stdout,
+      stderr: err.stderr,
+    }),
+  );
+}
+
+const objects = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('simulate: evaluate → promote or reject after a RETRAIN', () => {
+  it('prints the verdict of each training result with the configured metric', async () => {
+    const { code, stdout } = await cli({ EVALUATION_METRIC: 'auc' }, EVALUATION);
+    expect(code).toBe(0);
+    expect(stdout).toContain('evaluation auc (higher is better, improvement ≥ 0)');
+    expect(stdout).toContain(
+      'training result of the RETRAIN of line 1 (event drift-fd-1)  →  promoted from version 11 to 12',
+    );
+    expect(stdout).toContain('→  rejected, version 4 keeps serving');
+    expect(stdout).toContain('improvement -0.018, needs improvement ≥ 0: failed');
+    expect(stdout).toContain("has no metric 'auc'");
+    expect(stdout).toContain(
+      'the evaluation of the RETRAIN of line 7 (event drift-fd-2) depends on its training result',
+    );
+    expect(stdout).toContain('3 training results: 1 promoted, 1 rejected, 1 failed, 0 not evaluated');
+  });
+
+  it('follows the settings: a tolerance lets the slightly worse candidate through', async () => {
+    const { stdout } = await cli({ EVALUATION_METRIC: 'auc', EVALUATION_TOLERANCE: '0.02' }, EVALUATION);
+    expect(stdout).toContain('3 training results: 2 promoted, 0 rejected, 1 failed');
+  });
+
+  it('without EVALUATION_METRIC a retrain ends with training, as in the worker', async () => {
+    const { stdout } = await cli({ EVALUATION_METRIC: '' }, EVALUATION);
+    expect(stdout).toContain('no evaluation (EVALUATION_METRIC is not set)');
+    expect(stdout).not.toContain('depends on its training result');
+  });
+
+  it('carries the verdict in --json', async () => {
+    const { stdout } = await cli({ EVALUATION_METRIC: 'auc' }, EVALUATION, '--json');
+    const ends = objects(stdout).filter((o) => o.kind === 'retrain_end');
+    expect(ends.map((o) => [o.retrain_of, o.outcome])).toEqual([
+      ['drift-fd-1', 'promoted'],
+      ['degr-cm-1', 'rejected'],
+      ['drift-rr-1', 'failed'],
+    ]);
+    expect(ends[0].verdict).toMatchObject({ metric: 'auc', candidate: 0.91, champion: 0.89, pass: true });
+    expect(objects(stdout).filter((o) => o.kind === 'awaiting_training_result')).toEqual([
+      { kind: 'awaiting_training_result', model_name: 'fraud-detector', retrain_of: 'drift-fd-2', line: 7 },
+    ]);
+  });
+});
+
+describe('simulate --alerts / --silences: what reaches people', () => {
+  it('groups, inhibits and silences the alerts its decisions send', async () => {
+    const { code, stdout } = await cli({ ALERT_GROUP_WAIT_SECONDS: '60' }, GROUPING, '--silences', SILENCES);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      '2026-03-02T23:11:00.000Z  group fraud-detector|data_drift_detected goes out: one message listing 3 alerts',
+    );
+    expect(stdout).toContain('inhibited by the critical alert fd-drift-2:drift');
+    expect(stdout).toContain('silenced by silence-1');
+    expect(stdout).toContain('silenced while it waited, by ranker-handover');
+    expect(stdout).toContain('into the daily report');
+    expect(stdout).toContain(
+      '9 alerts: 0 sent at once, 4 grouped, 2 batched, 1 into the daily report, 1 silenced, 1 inhibited',
+    );
+  });
+
+  it('sends critical alerts at once without a group wait', async () => {
+    const { stdout } = await cli({ ALERT_GROUP_WAIT_SECONDS: '0' }, GROUPING, '--alerts');
+    expect(stdout).toContain(
+      '9 alerts: 4 sent at once, 0 grouped, 3 batched, 1 into the daily report, 0 silenced, 1 inhibited',
+    );
+  });
+
+  it('carries every alert’s fate and every message in --json', async () => {
+    const { stdout } = await cli(
+      { ALERT_GROUP_WAIT_SECONDS: '60' },
+      GROUPING,
+      '--silences',
+      SILENCES,
+      '--json',
+    );
+    const all = objects(stdout);
+    const decisions = all.filter((o) => o.kind === undefined);
+    expect(decisions).toHaveLength(7);
+    const fates = decisions.flatMap((d) =>
+      (d.alerts as Array<{ alert_id: string; fate: string }>).map((a) => [a.alert_id, a.fate]),
+    );
+    expect(fates).toContainEqual(['fd-degr-1:alert', 'inhibited']);
+    expect(fates).toContainEqual(['cm-stale-1:alert', 'silenced']);
+    const messages = all.filter((o) => o.kind === 'notification');
+    expect(messages.map((m) => [m.type, m.at, (m.alerts as unknown[]).length])).toEqual([
+      ['group', '2026-03-02T23:11:00.000Z', 3],
+      ['batch', '2026-03-02T23:25:00.000Z', 1],
+      ['group', '2026-03-02T23:41:00.000Z', 1],
+    ]);
+    expect(messages[1].silenced_while_waiting).toEqual([
+      { alert_id: 'rr-drift-1:alert', by: 'ranker-handover' },
+    ]);
+  });
+
+  it('refuses a bad silences file before simulating anything', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-silences-'));
+    const file = path.join(dir, 'silences.jsonl');
+    fs.writeFileSync(
+      file,
+      '{"matchers": {}, "creator": "ana", "comment": "x", "endsAt": "2026-03-03T00:00:00Z"}\n',
+    );
+    const { code, stdout, stderr } = await cli({}, GROUPING, '--silences', file);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('silences.jsonl: line 1: a silence needs at least one matcher');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
