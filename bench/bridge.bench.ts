@@ -191,10 +191,7 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
       list.push({ key: model, value: JSON.stringify(modelEvent(model, n, topicIndex)) });
       byTopic.set(topics[topicIndex], list);
     }
-    await ctx.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await Promise.all([...byTopic].map(([topic, messages]) => ctx.producer.send(topic, messages)));
   };
   const waitForAll = async (timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
