@@ -95,7 +95,11 @@ export class KafkaBridgeConsumer {
   async start(): Promise<void> {
     await this.connectAndRun();
     this.options.logger.info(
-      { groupId: this.options.groupId, topics: [...this.options.topics.keys()] },
+      {
+        groupId: this.options.groupId,
+        topics: [...this.options.topics.keys()],
+        client: this.options.kafka.name,
+      },
       'Kafka bridge consumer started',
     );
   }
