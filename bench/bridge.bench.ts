@@ -131,14 +131,19 @@ async function temporalBaseline(client: Client, taskQueue: string, concurrency: 
   };
 }
 
-type BenchContext = Awaited<ReturnType<typeof openBenchContext>>;
+export type BenchContext = Awaited<ReturnType<typeof openBenchContext>>;
 
 /**
  * One configuration on the shared stack, on topics, a task queue and a consumer group of its own:
  * the Temporal ceiling, then the steady rate (after a warm-up that creates the guardians and lets
  * its backlog drain), then a burst drained as fast as the bridge can.
  */
-async function measureConfiguration({ ctx, config }: BenchContext, withWorker: boolean) {
+export async function measureConfiguration(
+  { ctx, config }: BenchContext,
+  withWorker: boolean,
+  options: { rate: number; env?: NodeJS.ProcessEnv } = { rate: RATE },
+) {
+  const { rate } = options;
   const run = `bench-${Date.now().toString(36)}`;
   const inputs = ['drift', 'degradation', 'system-metrics', 'system-health'];
   const topics = inputs.map((t) => `${run}.${t}`);
@@ -146,6 +151,7 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...options.env,
     TEMPORAL_ADDRESS: ctx.endpoints.temporalAddress,
     KAFKA_BROKERS: ctx.endpoints.kafkaBrokers.join(','),
     DATABASE_URL: ctx.endpoints.databaseUrl,
@@ -191,10 +197,7 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
       list.push({ key: model, value: JSON.stringify(modelEvent(model, n, topicIndex)) });
       byTopic.set(topics[topicIndex], list);
     }
-    await ctx.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await Promise.all([...byTopic].map(([topic, messages]) => ctx.producer.send(topic, messages)));
   };
   const waitForAll = async (timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
@@ -216,23 +219,23 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
   const cpuNow = () =>
     Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid && cpuSeconds(pid)]));
 
-  // Phase 1: a steady RATE. The warm-up creates the guardians (a start and a signal for each
+  // Phase 1: a steady rate. The warm-up creates the guardians (a start and a signal for each
   // model's first event) and warms the JIT of Kafka's broker; what queued meanwhile must drain
   // (to under a tenth of a second of events, for at most WARMUP_DRAIN_SECONDS more) before the
   // window opens, so the window measures the sustained rate, not the start-up.
   console.log(
-    `steady phase (${withWorker ? 'with' : 'without'} a worker): ${RATE} events/s across ${MODELS} models, ` +
+    `steady phase (${withWorker ? 'with' : 'without'} a worker): ${rate} events/s across ${MODELS} models, ` +
       `${WARMUP_SECONDS}s warm-up, ${MEASURE_SECONDS}s measured`,
   );
   const startedAt = Date.now();
   const produceDue = async () => {
-    const due = Math.floor(((Date.now() - startedAt) / 1000) * RATE);
+    const due = Math.floor(((Date.now() - startedAt) / 1000) * rate);
     if (due > produced) await produceBatch(due - produced);
     await new Promise((r) => setTimeout(r, TICK_MS));
   };
   const warmupUntil = startedAt + WARMUP_SECONDS * 1000;
   const drainUntil = warmupUntil + WARMUP_DRAIN_SECONDS * 1000;
-  while (Date.now() < warmupUntil || (Date.now() < drainUntil && produced - accepted.length > RATE / 10))
+  while (Date.now() < warmupUntil || (Date.now() < drainUntil && produced - accepted.length > rate / 10))
     await produceDue();
   const windowStart = Date.now();
   const windowEnd = windowStart + MEASURE_SECONDS * 1000;
@@ -250,7 +253,7 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
   const inWindow = accepted.filter(([p]) => p >= windowStart && p < windowEnd);
   const acceptedInWindow = accepted.filter(([, , , a]) => a >= windowStart && a < windowEnd).length;
   const steady = {
-    targetEventsPerSecond: RATE,
+    targetEventsPerSecond: rate,
     eventsPerSecond: Math.round((acceptedInWindow / MEASURE_SECONDS) * 10) / 10,
     warmupSeconds: (windowStart - startedAt) / 1000,
     backlogAtWindowStart,
@@ -308,7 +311,7 @@ async function measureConfiguration({ ctx, config }: BenchContext, withWorker: b
       temporalDevServer: pids.temporalDevServer && peakRssMiB(pids.temporalDevServer),
       kafkaBroker: pids.kafkaBroker && peakRssMiB(pids.kafkaBroker),
     },
-    targetMet: steady.eventsPerSecond >= RATE * 0.98 && steady.p99Ms < 250,
+    targetMet: steady.eventsPerSecond >= rate * 0.98 && steady.p99Ms < 250,
   };
 }
 
@@ -348,4 +351,5 @@ async function main(): Promise<void> {
 }
 
 // Ctrl-C, SIGTERM, SIGHUP or a failure: children and the local stack are stopped all the same.
-runToCompletion(createLogger({ level: 'warn', pretty: false }), main);
+// Also a library: the Kafka client comparison (kafka-clients.bench.ts) measures through it.
+if (require.main === module) runToCompletion(createLogger({ level: 'warn', pretty: false }), main);

@@ -108,10 +108,7 @@ async function main(): Promise<void> {
       list.push({ key: model, value: JSON.stringify(event), timestamp: String(now) });
       byTopic.set(topicOf(topic), list);
     }
-    await ctx.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await Promise.all([...byTopic].map(([topic, messages]) => ctx.producer.send(topic, messages)));
   };
   const produceFor = async (rate: number, seconds: number) => {
     const startedAt = Date.now();

@@ -26,7 +26,6 @@ import { createGzip } from 'node:zlib';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalyseLogChunk } from '../src/activities/report/analyse-log-chunk';
 import { createPlanDailyReport } from '../src/activities/report/plan-daily-report';
-import { ensureTopics } from '../src/clients/kafka';
 import { loadConfig } from '../src/config';
 import { LogAggregate, mergeAllAggregates, reportWindow } from '../src/domain/log-analysis';
 import { createLogger } from '../src/logger';
@@ -261,7 +260,7 @@ const { NativeConnection, Worker } = require('@temporalio/worker');
 const dist = process.env.BENCH_DIST;
 const { loadConfig } = require(dist + '/config');
 const { createLogger } = require(dist + '/logger');
-const { createKafka, createProducer } = require(dist + '/clients/kafka');
+const { createKafkaClient } = require(dist + '/clients/kafka');
 const { createKafkaEventPublisher } = require(dist + '/clients/event-publisher');
 const { createPgPool } = require(dist + '/clients/postgres');
 const { createReportActivities } = require(dist + '/activities/report');
@@ -277,7 +276,7 @@ if (process.env.BENCH_REPORT_PROBE) {
 (async () => {
   const config = loadConfig();
   const logger = createLogger({ level: 'warn', pretty: false });
-  const producer = await createProducer(createKafka(config.kafka, config.kafka.brokers, logger));
+  const producer = await (await createKafkaClient(config.kafka, config.kafka.brokers, logger)).createProducer();
   const pool = createPgPool({ connectionString: config.runtime.databaseUrl });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
@@ -346,7 +345,10 @@ async function runWorkflow(
   const { ctx, config } = await openBenchContext('report', env);
   let worker: ChildProcess | undefined;
   try {
-    await ensureTopics(ctx.kafka, [config.kafka.topicReports, config.kafka.topicAlerts], 1);
+    await ctx.kafka.ensureTopics([
+      { topic: config.kafka.topicReports, partitions: 1 },
+      { topic: config.kafka.topicAlerts, partitions: 1 },
+    ]);
     worker = await startWorkerProcess(scratch, {
       ...env,
       TEMPORAL_ADDRESS: ctx.endpoints.temporalAddress,

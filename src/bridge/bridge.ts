@@ -1,9 +1,9 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
-import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createConfiguredAlertSender } from '../backends/alerts';
 import type { EventPublisher } from '../clients/event-publisher';
+import type { KafkaClient, KafkaProducer } from '../clients/kafka-client';
 import type { Tracing } from '../clients/tracing';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -25,9 +25,9 @@ import { taskQueues } from '../config/task-queues';
 export interface BridgeDeps {
   config: Config;
   logger: Logger;
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** The process's shared producer: dead letters and duplicate alerts go through it. */
-  producer: Producer;
+  producer: KafkaProducer;
   publisher: EventPublisher;
   temporalClient: Client;
   /** Set when tracing is on (OTEL_*): every event gets its span and carries its trace to the guardian. */
@@ -219,8 +219,8 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
 export function bridgeDepsFromContext(ctx: {
   config: Config;
   logger: Logger;
-  kafka: Kafka;
-  producer: Producer;
+  kafka: KafkaClient;
+  producer: KafkaProducer;
   publisher: EventPublisher;
   temporal: { client: Client };
   tracing?: Tracing;

@@ -1,4 +1,4 @@
-import type { IHeaders, Producer } from 'kafkajs';
+import { KafkaHeaders, KafkaMessageTooLargeError, KafkaProducer } from '../clients/kafka-client';
 import type { Rejection } from './dead-letter-reason';
 import type { EventOrigin } from './event-origin';
 
@@ -7,7 +7,7 @@ export interface DeadLetter extends Rejection {
   value: Buffer | null;
   key?: Buffer | string | null;
   /** The original headers; kept as headers of the dead letter. */
-  headers?: IHeaders;
+  headers?: KafkaHeaders;
   origin: EventOrigin;
 }
 
@@ -30,23 +30,18 @@ export const DLQ_HEADERS = {
   truncated: 'dlq.truncated_from_bytes',
 } as const;
 
-function isMessageTooLarge(err: unknown): boolean {
-  const e = err as { type?: string; cause?: { type?: string } } | null;
-  return e?.type === 'MESSAGE_TOO_LARGE' || e?.cause?.type === 'MESSAGE_TOO_LARGE';
-}
-
 /**
  * Writes dead letters: the ORIGINAL bytes as the value (so a fixed consumer can replay them
  * as they were), the original key and headers, plus `dlq.*` headers saying where the message
  * came from and why it was rejected.
  */
 export function createDeadLetterWriter(
-  producer: Producer,
+  producer: KafkaProducer,
   topic: string,
   fallbackBytes: number,
 ): DeadLetterWriter {
-  function headersFor(letter: DeadLetter): IHeaders {
-    const h: IHeaders = { ...(letter.headers ?? {}) };
+  function headersFor(letter: DeadLetter): KafkaHeaders {
+    const h: KafkaHeaders = { ...(letter.headers ?? {}) };
     h[DLQ_HEADERS.reasonCode] = letter.reason;
     h[DLQ_HEADERS.reason] = letter.detail;
     h[DLQ_HEADERS.deadLetteredAt] = new Date().toISOString();
@@ -68,17 +63,13 @@ export function createDeadLetterWriter(
     async write(letter) {
       const headers = headersFor(letter);
       try {
-        await producer.send({
-          topic,
-          acks: -1,
-          messages: [{ key: letter.key ?? null, value: letter.value, headers }],
-        });
+        await producer.send(topic, [{ key: letter.key ?? null, value: letter.value, headers }]);
       } catch (err) {
         // A message larger than the broker accepts can still be dead-lettered: keep its head and say so.
-        if (!isMessageTooLarge(err) || !letter.value) throw err;
+        if (!(err instanceof KafkaMessageTooLargeError) || !letter.value) throw err;
         const value = letter.value.subarray(0, fallbackBytes);
         headers[DLQ_HEADERS.truncated] = String(letter.value.length);
-        await producer.send({ topic, acks: -1, messages: [{ key: letter.key ?? null, value, headers }] });
+        await producer.send(topic, [{ key: letter.key ?? null, value, headers }]);
       }
     },
   };

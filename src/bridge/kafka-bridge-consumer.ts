@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { ConsumedBatch, ConsumedMessage, GroupConsumer, KafkaClient } from '../clients/kafka-client';
 import type { Logger } from '../logger';
 import type { BridgeMetrics } from './bridge-metrics';
 import { CappedBackoff } from './capped-backoff';
@@ -14,10 +14,9 @@ import { messageBytes } from './message-bytes';
 import { LaneItem, PartitionLane } from './partition-lane';
 import { GuardianDelivery, RejectedDeliveryError, TransientDeliveryError } from './temporal-delivery';
 import { traceCarrierOf } from './delivery-spans';
-import { isBrokerOutage } from './broker-outage';
 
 export interface KafkaBridgeConsumerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   groupId: string;
   topics: TopicFamilies;
   /** Where a consumer group without committed offsets starts. */
@@ -72,11 +71,11 @@ interface Lane {
 /**
  * The Kafka side of the bridge: a consumer-group member on the input topics. Fetched messages
  * go to a lane per partition that delivers them beside the fetch loop; offsets are committed
- * (by us, never by kafkajs) only up to the first message not yet accepted by Temporal or
+ * (by us, never by the client library) only up to the first message not yet accepted by Temporal or
  * dead-lettered. A failing partition is paused and retried with capped backoff.
  */
 export class KafkaBridgeConsumer {
-  private consumer: Consumer | undefined;
+  private consumer: GroupConsumer | undefined;
   private readonly lanes = new Map<string, Lane>();
   private stopping = false;
   private running = false;
@@ -96,39 +95,36 @@ export class KafkaBridgeConsumer {
   async start(): Promise<void> {
     await this.connectAndRun();
     this.options.logger.info(
-      { groupId: this.options.groupId, topics: [...this.options.topics.keys()] },
+      {
+        groupId: this.options.groupId,
+        topics: [...this.options.topics.keys()],
+        client: this.options.kafka.name,
+      },
       'Kafka bridge consumer started',
     );
   }
 
-  /** A new kafkajs consumer in the group: at start, and again after a crash kafkajs does not restart. */
+  /** A new consumer in the group: at start, and again after a crash the client does not restart. */
   private async connectAndRun(): Promise<void> {
     const o = this.options;
-    const consumer = o.kafka.consumer({
+    // Set before it starts: its first join and batches pause and resume through it.
+    this.consumer = o.kafka.groupConsumer({
       groupId: o.groupId,
-      allowAutoTopicCreation: false,
-      // Short fetch waits keep shutdown quick; a fetch returns at once whenever data is there.
-      maxWaitTimeInMs: 500,
-      sessionTimeout: o.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
+      topics: [...o.topics.keys()],
+      fromBeginning: o.fromBeginning,
+      sessionTimeoutMs: o.sessionTimeoutMs,
+      partitionsConcurrently: o.partitionsConcurrently,
+      // We commit ourselves, only what Temporal accepted.
+      onBatch: (batch) => this.onBatch(batch),
+      onAssignment: (assignment) => this.onGroupJoin(assignment),
+      onCrash: (crash) => this.onCrash(crash),
     });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(payload.memberAssignment));
-    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...o.topics.keys()], fromBeginning: o.fromBeginning });
-    await consumer.run({
-      // We commit ourselves, only what Temporal accepted; kafkajs's "resolved" offset is just the fetch position.
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: o.partitionsConcurrently,
-      eachBatch: async (payload) => this.onBatch(payload),
-    });
+    await this.consumer.start();
     this.running = true;
   }
 
   /**
-   * Starts a consumer again after the cluster was unreachable for longer than kafkajs's retries.
+   * Starts a consumer again after the cluster was unreachable for longer than the client's retries.
    * Lanes stay as they are: the new member's group join reconciles them like any rebalance, and
    * offsets resume from the last commit (redeliveries are dropped by event id).
    */
@@ -188,21 +184,11 @@ export class KafkaBridgeConsumer {
   }
 
   private pauseFetching(partitions: Array<{ topic: string; partition: number }>): void {
-    for (const { topic, partition } of partitions) {
-      try {
-        this.consumer?.pause([{ topic, partitions: [partition] }]);
-      } catch {
-        // Not running (between a crash and its restart): nothing is being fetched anyway.
-      }
-    }
+    for (const { topic, partition } of partitions) this.consumer?.pause(topic, partition);
   }
 
   private resumeFetching(topic: string, partition: number): void {
-    try {
-      this.consumer?.resume([{ topic, partitions: [partition] }]);
-    } catch {
-      // Not running: a restarted consumer starts unpaused.
-    }
+    this.consumer?.resume(topic, partition);
   }
 
   private laneFor(topic: string, partition: number): Lane {
@@ -256,13 +242,11 @@ export class KafkaBridgeConsumer {
     return entry;
   }
 
-  private onBatch({ batch, resolveOffset }: EachBatchPayload): void {
+  private onBatch(batch: ConsumedBatch): void {
     if (this.stopping || batch.messages.length === 0) return;
     const entry = this.laneFor(batch.topic, batch.partition);
     entry.highWatermark = BigInt(batch.highWatermark);
     entry.lane.enqueue(batch.messages.map((m) => this.itemFor(batch.topic, batch.partition, m)));
-    // Only the fetch position (autoCommit is off): the next fetch continues after this batch.
-    resolveOffset(batch.lastOffset());
     this.updateLag(entry);
   }
 
@@ -294,7 +278,7 @@ export class KafkaBridgeConsumer {
         ({ e, point }) => point !== undefined && (e.lane.committed === undefined || point > e.lane.committed),
       );
     if (due.length === 0 || !this.consumer) return;
-    this.committing = this.consumer.commitOffsets(
+    this.committing = this.consumer.commit(
       due.map(({ e, point }) => ({ topic: e.topic, partition: e.partition, offset: point!.toString() })),
     );
     try {
@@ -318,7 +302,7 @@ export class KafkaBridgeConsumer {
       }
       entry.lane.halt();
       this.lanes.delete(id);
-      // kafkajs keeps a pause across rebalances: were the partition to come back, it must be fetched again.
+      // A client may keep a pause across rebalances: were the partition to come back, it must be fetched again.
       this.resumeFetching(entry.topic, entry.partition);
       this.options.metrics.consumerLag.remove({ topic: entry.topic, partition: entry.partition });
     }
@@ -332,19 +316,27 @@ export class KafkaBridgeConsumer {
     this.restartBackoff.reset();
   }
 
-  private onCrash(error: Error, kafkajsRestarts: boolean): void {
+  private onCrash({
+    error,
+    clientRestarts,
+    outage,
+  }: {
+    error: Error;
+    clientRestarts: boolean;
+    outage: boolean;
+  }): void {
     const { logger, metrics } = this.options;
-    const weRestart = !kafkajsRestarts && isBrokerOutage(error);
-    const restart = kafkajsRestarts || weRestart;
+    const weRestart = !clientRestarts && outage;
+    const restart = clientRestarts || weRestart;
     metrics.consumerCrashes.inc({ restarted: String(restart) });
     this.joined = false;
     this.crashedSinceJoin = true;
     this.lastCrash = { error: error.message, restart, at: new Date().toISOString() };
     if (this.stopping) return;
-    if (kafkajsRestarts) {
+    if (clientRestarts) {
       logger.error(
-        { err: error },
-        'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)',
+        { err: error, client: this.options.kafka.name },
+        `Kafka consumer crashed; ${this.options.kafka.name} restarts it (offsets resume from the last commit)`,
       );
     } else if (weRestart) {
       logger.error(
@@ -364,7 +356,7 @@ export class KafkaBridgeConsumer {
     this.options.metrics.pausedPartitions.set({}, paused);
   }
 
-  private itemFor(topic: string, partition: number, message: KafkaMessage): LaneItem {
+  private itemFor(topic: string, partition: number, message: ConsumedMessage): LaneItem {
     const { pipeline, metrics } = this.options;
     const route = classifyMessage(
       {

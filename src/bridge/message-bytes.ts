@@ -1,14 +1,16 @@
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedMessage, KafkaHeaders } from '../clients/kafka-client';
 
 /**
  * Bytes a fetched message holds in memory: its value, key and headers. The value alone would
  * let a producer fill a partition's buffer with large headers that nothing counted.
  */
-export function messageBytes(message: Pick<KafkaMessage, 'value' | 'key' | 'headers'>): number {
+export function messageBytes(
+  message: Pick<ConsumedMessage, 'value' | 'key'> & { headers?: KafkaHeaders },
+): number {
   return (message.value?.length ?? 0) + (message.key?.length ?? 0) + headerBytes(message.headers);
 }
 
-function headerBytes(headers: IHeaders | undefined): number {
+function headerBytes(headers: KafkaHeaders | undefined): number {
   let total = 0;
   for (const [name, value] of Object.entries(headers ?? {})) {
     total += Buffer.byteLength(name);

@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { KafkaHeaders } from '../clients/kafka-client';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { IngestSettings } from '../domain/ingest/read-event';
 import type { Rejection } from './dead-letter-reason';
@@ -42,7 +42,7 @@ export function decodeJson(
 }
 
 /** Kafka headers as text with lower-case names (first value of a repeated header). */
-export function headerText(headers: IHeaders | undefined): Record<string, string> {
+export function headerText(headers: KafkaHeaders | undefined): Record<string, string> {
   const text: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers ?? {})) {
     const value = Array.isArray(raw) ? raw[0] : raw;
@@ -56,8 +56,8 @@ export interface KafkaMessageView {
   partition: number;
   offset: string;
   value: Buffer | null | undefined;
-  headers?: IHeaders;
-  /** Epoch ms as text, as kafkajs gives it. */
+  headers?: KafkaHeaders;
+  /** Epoch ms as text, as the Kafka clients give it. */
   timestamp?: string;
 }
 

@@ -130,7 +130,7 @@ export class PartitionLane {
   }
 
   /**
-   * After a rebalance or a consumer restart kafkajs's own pause state may not match ours (it
+   * After a rebalance or a consumer restart the client's own pause state may not match ours (kafkajs
    * keeps pauses across rebalances, drops them on restart): un-pause, then pause again if needed.
    */
   resyncFetching(): void {

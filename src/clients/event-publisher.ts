@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
+import type { KafkaProducer } from './kafka-client';
 
 /** The common envelope of README "Kafka bridge" for events we publish. */
 export interface OutboundEvent {
@@ -25,7 +25,10 @@ export interface EventPublisher {
 }
 
 /** The one shared producer for alerts, training lifecycle, deployments and reports. */
-export function createKafkaEventPublisher(producer: Producer, source = 'mlops-guardian'): EventPublisher {
+export function createKafkaEventPublisher(
+  producer: KafkaProducer,
+  source = 'mlops-guardian',
+): EventPublisher {
   return {
     async publish(topic, key, eventType, payload, eventId) {
       const event: OutboundEvent = {
@@ -35,11 +38,7 @@ export function createKafkaEventPublisher(producer: Producer, source = 'mlops-gu
         timestamp: new Date().toISOString(),
         source,
       };
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [{ key, value: JSON.stringify(event), headers: { event_type: eventType } }],
-      });
+      await producer.send(topic, [{ key, value: JSON.stringify(event), headers: { event_type: eventType } }]);
       return event;
     },
   };

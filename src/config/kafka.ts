@@ -26,6 +26,14 @@ export const kafkaSettings = {
     description: 'Kafka bootstrap brokers. Unset: `npm start` runs a local single-node Kafka (KRaft).',
     expects: 'a comma-separated list of host:port, e.g. kafka-1:9092,kafka-2:9092',
   }),
+  client: setting({
+    env: 'KAFKA_CLIENT',
+    schema: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
+    description:
+      'The Kafka client library of every Kafka connection of the process: kafkajs, or @platformatic/kafka (needs Node.js >= 22.22). See "Kafka client" under Kafka bridge.',
+    expects: 'kafkajs or platformatic',
+    defaultText: 'kafkajs',
+  }),
   clientId: setting({
     env: 'KAFKA_CLIENT_ID',
     schema: z.string().min(1).default('mlops-guardian'),
@@ -148,12 +156,26 @@ export function parseKafkaConfig(env: NodeJS.ProcessEnv) {
       `KAFKA_SASL_MECHANISM=${saslMechanism} but KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is missing: expected both`,
     );
   }
+  const runtimeProblem = kafkaClientRuntimeProblem(result.values.client, process.versions.node);
+  if (runtimeProblem) result.errors.push(runtimeProblem);
   if (Boolean(sslCertPath) !== Boolean(sslKeyPath)) {
     result.errors.push(
       'KAFKA_SSL_CERT_PATH and KAFKA_SSL_KEY_PATH must be set together: expected both paths or neither',
     );
   }
   return result;
+}
+
+/** The oldest Node.js that @platformatic/kafka runs on (its `engines`: >= 22.22 on the 22 line). */
+const PLATFORMATIC_MIN_NODE: [number, number] = [22, 22];
+
+/** Why the chosen client cannot run on this Node.js version, or undefined when it can. */
+export function kafkaClientRuntimeProblem(client: string, nodeVersion: string): string | undefined {
+  if (client !== 'platformatic') return undefined;
+  const [major, minor] = nodeVersion.split('.').map(Number);
+  const [minMajor, minMinor] = PLATFORMATIC_MIN_NODE;
+  if (major > minMajor || (major === minMajor && minor >= minMinor)) return undefined;
+  return `KAFKA_CLIENT=platformatic needs Node.js >= ${minMajor}.${minMinor} (this process runs ${nodeVersion}): run on a newer Node.js, or set KAFKA_CLIENT=kafkajs`;
 }
 
 /** Whether the brokers are reached over TLS: asked for, or implied by a CA file or a client certificate. */

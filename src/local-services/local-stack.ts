@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import { allTopics } from '../config/kafka';
-import { createKafka, ensureTopics } from '../clients/kafka';
+import { createKafkaClient } from '../clients/kafka';
 import type { Logger } from '../logger';
 import { startKafkaBroker } from './kafka-broker';
 import { startPostgresServer } from './postgres-server';
 import { PROJECT_ROOT } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
+
+/** Partitions of each topic on the local broker: a few, so a second bridge has partitions to take over. */
+const LOCAL_TOPIC_PARTITIONS = 4;
 
 /** Where each service is, whether we started it or it was configured. */
 export interface ServiceEndpoints {
@@ -116,7 +119,10 @@ export async function startLocalStack(
       databaseUrl: config.runtime.databaseUrl ?? postgres!.databaseUrl,
     };
     if (kafka) {
-      await ensureTopics(createKafka(config.kafka, endpoints.kafkaBrokers, logger), allTopics(config.kafka));
+      const client = await createKafkaClient(config.kafka, endpoints.kafkaBrokers, logger);
+      await client.ensureTopics(
+        allTopics(config.kafka).map((topic) => ({ topic, partitions: LOCAL_TOPIC_PARTITIONS })),
+      );
     }
     return { ...endpoints, started: stops.map((s) => s.name), stop: stopAll };
   } catch (err) {

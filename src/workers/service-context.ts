@@ -1,7 +1,7 @@
-import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createKafkaEventPublisher, EventPublisher } from '../clients/event-publisher';
-import { createKafka, createProducer } from '../clients/kafka';
+import { createKafkaClient } from '../clients/kafka';
+import type { KafkaClient, KafkaProducer } from '../clients/kafka-client';
 import { explainKafkaTlsError } from '../clients/kafka-tls-errors';
 import { createPgPool } from '../clients/postgres';
 import { postgresTlsOptions } from '../clients/postgres-tls';
@@ -23,8 +23,8 @@ export interface ServiceContext {
   logger: Logger;
   endpoints: ServiceEndpoints;
   pool: Pool;
-  kafka: Kafka;
-  producer: Producer;
+  kafka: KafkaClient;
+  producer: KafkaProducer;
   publisher: EventPublisher;
   temporal: TemporalClientHandle;
   /** The process's tracing (OTEL_*), off unless configured; flushed when the context closes. */
@@ -71,8 +71,8 @@ export async function openServiceContext(
     });
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
-    const kafka = createKafka(config.kafka, stack.kafkaBrokers, logger);
-    const producer = await createProducer(kafka).catch((err: unknown) => {
+    const kafka = await createKafkaClient(config.kafka, stack.kafkaBrokers, logger);
+    const producer = await kafka.createProducer().catch((err: unknown) => {
       throw explainKafkaTlsError(err, config.kafka, stack.kafkaBrokers) ?? err;
     });
     closers.push(() => producer.disconnect());

@@ -6,7 +6,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
 import { BridgeOptions, RunningBridge, startBridge } from '../../src/bridge/bridge';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
-import { kafkaTlsOptions, saslOptions } from '../../src/clients/kafka';
+import { createKafkaClient } from '../../src/clients/kafka';
+import { kafkaTlsOptions } from '../../src/clients/kafka-tls-options';
+import { saslOptions } from '../../src/clients/kafkajs/kafkajs-sasl';
 import { createPgPool } from '../../src/clients/postgres';
 import { createTemporalClient } from '../../src/clients/temporal';
 import type { Config } from '../../src/config';
@@ -183,8 +185,9 @@ export async function startInProcessBridge(
 ): Promise<{ bridge: RunningBridge; stop(): Promise<boolean> }> {
   const logger =
     options.logger ?? createLogger({ level: process.env.BRIDGE_TEST_LOG_LEVEL ?? 'error', pretty: false });
-  const producer = t.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  // The product's own client (KAFKA_CLIENT picks it); the test's kafkajs client only produces and reads.
+  const kafka = await createKafkaClient(t.config.kafka, t.config.kafka.brokers!, logger);
+  const producer = await kafka.createProducer();
   const temporal = await createTemporalClient(t.config.temporal, t.config.temporal.address!, {
     native: true,
   });
@@ -194,7 +197,7 @@ export async function startInProcessBridge(
     {
       config: t.config,
       logger,
-      kafka: t.kafka,
+      kafka,
       producer,
       publisher: createKafkaEventPublisher(producer),
       temporalClient: temporal.client,

@@ -1,10 +1,12 @@
 import { Writable } from 'node:stream';
 import type { MockActivityEnvironment } from '@temporalio/testing';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
-import { createKafka, createProducer } from '../../src/clients/kafka';
+import { createKafkaClient } from '../../src/clients/kafka';
+import type { KafkaProducer } from '../../src/clients/kafka-client';
+import { createKafkajs } from '../../src/clients/kafkajs/kafkajs-client';
 import { createPgPool } from '../../src/clients/postgres';
 import type { Config } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
@@ -17,8 +19,9 @@ export type LogLine = Record<string, unknown> & { msg?: string };
 export interface GuardianTestContext {
   config: Config;
   pool: Pool;
+  /** kafkajs, for reading what the product published. */
   kafka: Kafka;
-  producer: Producer;
+  producer: KafkaProducer;
   logs: LogLine[];
   /** Deps for activities, with settings overridden as given (backends are chosen from them). */
   depsWith(overrides?: NodeJS.ProcessEnv): ActivityDeps;
@@ -38,8 +41,9 @@ export async function openGuardianTestContext(): Promise<GuardianTestContext> {
   const logger = createLogger({ level: 'debug', pretty: false }, sink);
   const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
   await migrate(pool);
-  const kafka = createKafka(config.kafka, process.env.KAFKA_BROKERS!.split(','), logger);
-  const producer = await createProducer(kafka);
+  const brokers = process.env.KAFKA_BROKERS!.split(',');
+  const kafka = createKafkajs(config.kafka, brokers, logger);
+  const producer = await (await createKafkaClient(config.kafka, brokers, logger)).createProducer();
   const publisher = createKafkaEventPublisher(producer);
   return {
     config,

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
-import { createProducer } from '../../src/clients/kafka';
+import { createKafkaClient } from '../../src/clients/kafka';
 import { createPgPool } from '../../src/clients/postgres';
 import { TRACING_OFF, type Tracing } from '../../src/clients/tracing';
 import { migrate } from '../../src/db/migrate';
@@ -40,7 +40,8 @@ export async function startProductOnStack(
 ): Promise<ProductOnStack> {
   const pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
   await migrate(pool);
-  const producer = await createProducer(t.kafka);
+  const kafka = await createKafkaClient(t.config.kafka, t.config.kafka.brokers!, logger);
+  const producer = await kafka.createProducer();
   const ctx = {
     config: t.config,
     logger,
@@ -50,7 +51,7 @@ export async function startProductOnStack(
       databaseUrl: process.env.DATABASE_URL!,
     },
     pool,
-    kafka: t.kafka,
+    kafka,
     producer,
     publisher: createKafkaEventPublisher(producer),
     temporal: { ...t.temporal, close: async () => undefined },

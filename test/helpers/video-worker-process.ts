@@ -4,7 +4,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createVideoActivities } from '../../src/activities/video';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
-import { createKafka, createProducer } from '../../src/clients/kafka';
+import { createKafkaClient } from '../../src/clients/kafka';
 import { createPgPool, createVideoPool } from '../../src/clients/postgres';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: 'warn', pretty: false });
   const pool = createPgPool({ connectionString: config.runtime.databaseUrl! }, () => undefined);
-  const producer = await createProducer(createKafka(config.kafka, config.kafka.brokers!, logger));
+  const producer = await (
+    await createKafkaClient(config.kafka, config.kafka.brokers!, logger)
+  ).createProducer();
   const connection = await NativeConnection.connect({ address: config.temporal.address! });
   const worker = await Worker.create({
     connection,

@@ -104,8 +104,11 @@ describe('Kafka bridge: Kafka stopped under a running bridge, then restarted', (
       60_000,
     );
     const messages = world.captured.lines.map((l) => l.msg);
+    // kafkajs restarts its consumer itself; @platformatic/kafka's stream ends and the bridge starts a new one.
     expect(messages).toContain(
-      'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)',
+      world.t.config.kafka.client === 'kafkajs'
+        ? 'Kafka consumer crashed; kafkajs restarts it (offsets resume from the last commit)'
+        : 'Kafka consumer crashed: the cluster stayed unreachable past its retries; the bridge starts it again (offsets resume from the last commit)',
     );
     expect(messages).toContain('Kafka consumer recovered: re-joined the group');
   }, 420_000);
@@ -135,7 +138,8 @@ describe('Kafka bridge: no group coordinator past kafkajs retries', () => {
       180_000,
     );
     expect(fatal).toBeUndefined();
-    expect(JSON.stringify(crashLine)).toContain('group coordinator');
+    // kafkajs: "Failed to find group coordinator"; @platformatic/kafka: "findGroupCoordinator failed 4 times".
+    expect(JSON.stringify(crashLine)).toMatch(/group ?coordinator/i);
     expect(running.bridge.health().status).not.toBe('unavailable');
 
     // The broker comes back able to host the group (same data, same port).

@@ -5,11 +5,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection, ScheduleHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { Consumer, Kafka, Producer } from 'kafkajs';
+import { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { createReportActivities } from '../../src/activities/report';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
-import { createKafka, createProducer, ensureTopics } from '../../src/clients/kafka';
+import { createKafkaClient } from '../../src/clients/kafka';
+import type { KafkaProducer } from '../../src/clients/kafka-client';
+import { createKafkajs } from '../../src/clients/kafkajs/kafkajs-client';
 import { createPgPool } from '../../src/clients/postgres';
 import type { Config } from '../../src/config';
 import { DailyReport, reportDateForRunAt } from '../../src/domain/log-analysis';
@@ -95,7 +97,7 @@ describe('daily log report on the Temporal dev server', () => {
   let connection: Connection;
   let client: Client;
   let kafka: Kafka;
-  let producer: Producer;
+  let producer: KafkaProducer;
   let pool: Pool;
   let worker: Worker;
   let workerRun: Promise<void>;
@@ -125,9 +127,14 @@ describe('daily log report on the Temporal dev server', () => {
     const logger = createLogger({ level: 'warn', pretty: false });
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
     client = new Client({ connection });
-    kafka = createKafka(config.kafka, process.env.KAFKA_BROKERS!.split(','), logger);
-    await ensureTopics(kafka, [config.kafka.topicReports, config.kafka.topicAlerts], 1);
-    producer = await createProducer(kafka);
+    const brokers = process.env.KAFKA_BROKERS!.split(',');
+    kafka = createKafkajs(config.kafka, brokers, logger);
+    const productKafka = await createKafkaClient(config.kafka, brokers, logger);
+    await productKafka.ensureTopics([
+      { topic: config.kafka.topicReports, partitions: 1 },
+      { topic: config.kafka.topicAlerts, partitions: 1 },
+    ]);
+    producer = await productKafka.createProducer();
     pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
     topics = await recordTopics(kafka, [config.kafka.topicReports, config.kafka.topicAlerts]);
     worker = await Worker.create({

@@ -5,7 +5,7 @@ import { temporalFailureCounter } from '../../src/activities/video/fleet-failure
 import { createFleetAlarmActivities } from '../../src/activities/video/raise-fleet-alarm';
 import { createConfiguredAlertSender } from '../../src/backends/alerts';
 import { createKafkaEventPublisher } from '../../src/clients/event-publisher';
-import { createKafka, createProducer } from '../../src/clients/kafka';
+import { createKafkaClient } from '../../src/clients/kafka';
 import { createPgPool } from '../../src/clients/postgres';
 import { migrate } from '../../src/db/migrate';
 import { createLogger } from '../../src/logger';
@@ -24,9 +24,9 @@ describe('the DB-failure alarm counts over the whole fleet', () => {
     const logger = createLogger({ level: 'silent', pretty: false });
     const pool: Pool = createPgPool({ connectionString: process.env.DATABASE_URL! });
     await migrate(pool);
-    const producer = await createProducer(
-      createKafka(config.kafka, process.env.KAFKA_BROKERS!.split(','), logger),
-    );
+    const producer = await (
+      await createKafkaClient(config.kafka, process.env.KAFKA_BROKERS!.split(','), logger)
+    ).createProducer();
     const metrics = new WorkerMetrics();
     const sender = createConfiguredAlertSender(config, pool, logger, metrics);
     const taskQueue = uniqueName('fleet-alarm');

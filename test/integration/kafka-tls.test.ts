@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKafka, createProducer } from '../../src/clients/kafka';
+import { createKafkaClient } from '../../src/clients/kafka';
+import { createKafkajs } from '../../src/clients/kafkajs/kafkajs-client';
 import { guardianWorkflowId } from '../../src/contracts/workflows';
 import { ConfigError } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -70,7 +71,7 @@ describe('Kafka over TLS and SASL (a real broker with a test CA)', () => {
   /** Connects the product's producer with these settings, sends one message and reads it back. */
   async function roundTrip(port: number, env: NodeJS.ProcessEnv): Promise<string> {
     const config = testConfig({ KAFKA_BROKERS: `127.0.0.1:${port}`, ...env });
-    const kafka = createKafka(config.kafka, config.kafka.brokers!, quiet);
+    const kafka = createKafkajs(config.kafka, config.kafka.brokers!, quiet);
     const topic = uniqueName('tls-round-trip');
     const admin = kafka.admin();
     await admin.connect();
@@ -79,9 +80,11 @@ describe('Kafka over TLS and SASL (a real broker with a test CA)', () => {
     } finally {
       await admin.disconnect();
     }
-    const producer = await createProducer(kafka);
+    const producer = await (
+      await createKafkaClient(config.kafka, config.kafka.brokers!, quiet)
+    ).createProducer();
     try {
-      await produce(producer, topic, [{ key: 'k', value: `over ${port}` }]);
+      await producer.send(topic, [{ key: 'k', value: `over ${port}` }]);
     } finally {
       await producer.disconnect();
     }
@@ -92,7 +95,7 @@ describe('Kafka over TLS and SASL (a real broker with a test CA)', () => {
   /** The error the product's client gets connecting with these settings and asking for the topics. */
   async function connectError(port: number, env: NodeJS.ProcessEnv): Promise<string> {
     const config = testConfig({ KAFKA_BROKERS: `127.0.0.1:${port}`, ...env });
-    const kafka = createKafka(config.kafka, config.kafka.brokers!, quiet);
+    const kafka = createKafkajs(config.kafka, config.kafka.brokers!, quiet);
     const admin = kafka.admin({ retry: { retries: 0 } });
     try {
       await admin.connect();
@@ -196,11 +199,8 @@ describe('Kafka over TLS and SASL (a real broker with a test CA)', () => {
     const ctx = await openServiceContext(config, captured.logger, { headless: true });
     try {
       const topic = uniqueName('sasl-plaintext');
-      const admin = ctx.kafka.admin();
-      await admin.connect();
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
-      await admin.disconnect();
-      await produce(ctx.producer, topic, [{ value: 'in clear' }]);
+      await ctx.kafka.ensureTopics([{ topic, partitions: 1 }]);
+      await ctx.producer.send(topic, [{ value: 'in clear' }]);
     } finally {
       await ctx.close();
     }

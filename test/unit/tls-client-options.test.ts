@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { kafkaTlsOptions, saslOptions } from '../../src/clients/kafka';
+import { kafkaTlsOptions } from '../../src/clients/kafka-tls-options';
+import { saslOptions } from '../../src/clients/kafkajs/kafkajs-sasl';
 import { postgresTlsOptions } from '../../src/clients/postgres-tls';
 import { temporalConnectionOptions } from '../../src/clients/temporal';
 import { ConfigError, loadConfig } from '../../src/config';

@@ -5,7 +5,7 @@ import {
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
-import { isBrokerOutage } from '../../src/bridge/broker-outage';
+import { isBrokerOutage } from '../../src/clients/kafkajs/broker-outage';
 
 /** kafkajs's error classes as its JavaScript builds them (its typings omit some constructor arguments). */
 function kafkajsError(ErrorClass: unknown, ...args: unknown[]): Error {
