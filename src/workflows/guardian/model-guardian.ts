@@ -129,6 +129,7 @@ export class ModelGuardian {
       reason: entry.reason,
       decidedAt: iso(now),
       sourceEvent: event as unknown as Record<string, unknown>,
+      ...(decision.rollbackTo ? { rollbackTo: decision.rollbackTo } : {}),
     });
   }
 
@@ -173,6 +174,12 @@ export class ModelGuardian {
       this.runner.finish(entry, {});
     }
     return { entry, state: this.view() };
+  }
+
+  /** Records an entry that is not a decision (a promotion watch that ran out) in the history and the audit trail. */
+  record(entry: DecisionEntry): void {
+    this.runner.finish(entry, {});
+    this.describe();
   }
 
   /** The state query: what an operator needs to understand the guardian right now. */
