@@ -1,5 +1,6 @@
 import type { EvaluationSettings } from '../../src/domain/evaluation/evaluation-settings';
 import type { GuardianSettingsInput } from '../../src/domain/policy';
+import { operatorCommandUpdate } from '../../src/workflows/guardian';
 import { degradationEvent, driftEvent, systemEvent } from '../unit/policy/model-events';
 import {
   ALL_DAY,
@@ -138,6 +139,23 @@ describe('watch after promotion', () => {
     expect((await g.state()).promotionWatch).toBeUndefined();
     const degraded = await g.decide(degradationEvent({ model: g.modelName, drop: 0.05 }), t.backends);
     expect(degraded).toMatchObject({ action: 'RETRAIN' });
+  });
+
+  it("an operator's forced ROLLBACK during the watch goes back to the replaced version and ends the watch", async () => {
+    const g = t.guardian('watch-forced', { settings: WATCHING });
+    await promote(g);
+    const { entry } = await g.handle.executeUpdate(operatorCommandUpdate, {
+      args: [
+        { command: 'force-action', action: 'ROLLBACK', reason: 'users report bad scores', operator: 'ana' },
+      ],
+    });
+    expect(entry.reason).toMatch(
+      /^forced by operator ana: users report bad scores; version 11 is under watch since its promotion \(until .+\): back to version 10$/,
+    );
+    const done = await g.waitForEntry(entry.id, t.backends);
+    expect(done).toMatchObject({ status: 'succeeded', result: 'rolled back from version 11 to 10' });
+    expect(rollbacksOf(g)).toEqual([expect.objectContaining({ toVersion: '10', fromVersion: '11' })]);
+    expect((await g.state()).promotionWatch).toBeUndefined();
   });
 
   it('replays every run without non-determinism', async () => {

@@ -153,6 +153,24 @@ export function overrideForWatch(
 }
 
 /**
+ * An operator's forced ROLLBACK during a watch undoes the promotion: it goes back to the replaced
+ * version and ends the watch. Returns the rollback and the state without the watch, or nothing.
+ */
+export function takeWatchRollback(
+  state: PolicyState,
+  now: number,
+): { state: PolicyState; rollbackTo: WatchRollback; reason: string } | undefined {
+  const watch = activeWatch(state, now);
+  if (!watch) return undefined;
+  const { promotionWatch: _ended, ...rest } = state;
+  return {
+    state: rest,
+    rollbackTo: { fromVersion: watch.toVersion, toVersion: watch.fromVersion },
+    reason: `version ${watch.toVersion} is under watch since its promotion (until ${iso(watch.until)}): back to version ${watch.fromVersion}`,
+  };
+}
+
+/**
  * The policy state after a decision, as to the watch: the rollback it asked for ends it;
  * anything else leaves it as it was (applyDecision does not know about it).
  */

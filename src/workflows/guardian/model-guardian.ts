@@ -15,6 +15,7 @@ import {
   LEGACY_POLICY_STATE_LIMITS,
   POLICY_STATE_LIMITS,
   takeDueRetrain,
+  takeWatchRollback,
   type ResponseAction,
 } from '../../domain/policy';
 import { CARRY_BUDGET } from './carry-budget';
@@ -226,6 +227,11 @@ export class ModelGuardian {
       entry.reason += `; cancels the retrain scheduled for ${iso(pending.runAt)} (event ${pending.eventId})`;
     }
     if (this.heldByDryRun(entry)) return;
+    const undo = command.action === 'ROLLBACK' ? takeWatchRollback(state.policy, Date.now()) : undefined;
+    if (undo) {
+      state.policy = undo.state;
+      entry.reason += `; ${undo.reason}`;
+    }
     entry.status = 'running';
     this.setLast(command.action, 'HIGH');
     this.runner.launch(entry, {
@@ -238,6 +244,7 @@ export class ModelGuardian {
       priority: 'high',
       reason: entry.reason,
       decidedAt: entry.decidedAt,
+      ...(undo ? { rollbackTo: undo.rollbackTo } : {}),
     });
   }
 

@@ -9,6 +9,7 @@ import {
   promotionWatchProblems,
   resolveGuardianSettings,
   startPromotionWatch,
+  takeWatchRollback,
 } from '../../../src/domain/policy';
 import { type ModelEvent, parseModelEvent } from '../../../src/domain/events';
 import { degradationEvent, driftEvent, systemEvent } from './model-events';
@@ -92,6 +93,19 @@ describe('starting a watch after a promotion', () => {
     expect(() => resolveGuardianSettings({ promotionWatchMinutes: -5 })).toThrow(
       /invalid guardian settings: promotionWatchMinutes must be a whole number/,
     );
+  });
+
+  it("turns an operator's rollback during the watch into a rollback to the replaced version, ending it", () => {
+    const watch = watchFrom(NOON);
+    const policy = { ...emptyPolicyState(), promotionWatch: watch };
+    expect(takeWatchRollback(policy, NOON + MIN)).toEqual({
+      state: emptyPolicyState(),
+      rollbackTo: { fromVersion: '4', toVersion: '3' },
+      reason:
+        'version 4 is under watch since its promotion (until 2024-05-06T12:30:00.000Z): back to version 3',
+    });
+    expect(takeWatchRollback(policy, NOON + 30 * MIN)).toBeUndefined();
+    expect(takeWatchRollback(emptyPolicyState(), NOON)).toBeUndefined();
   });
 
   it('says the version is stable when it ends', () => {
