@@ -134,6 +134,14 @@ export const guardianSettings = {
     expects: 'auto (promotion after approval is not available yet)',
     defaultText: 'auto',
   }),
+  promotionWatchMinutes: setting({
+    env: 'GUARDIAN_PROMOTION_WATCH_MINUTES',
+    schema: z.coerce.number().int().min(0).max(10_080).default(30),
+    description:
+      'After a retrain promotes a new version, watch it this long: a degradation or failed health check of the model rolls back to the version it replaced at once, past business hours, cooldowns, the frequency limit and hysteresis (README "Watch after promotion"). 0: no watch.',
+    expects: 'a whole number of minutes (0 to 10080)',
+    defaultText: '30',
+  }),
   idleMinutes: setting({
     env: 'GUARDIAN_IDLE_MINUTES',
     schema: z.coerce.number().int().min(0).max(525_600).default(1440),

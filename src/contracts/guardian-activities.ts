@@ -44,6 +44,13 @@ export interface RollbackRequest {
   modelName: string;
   reason: string;
   triggeringEventId: string;
+  /**
+   * Roll back to this version (a promotion watch returns to the champion the promotion replaced,
+   * stable-marked or not). Absent: the newest stable version registered before the serving one.
+   */
+  toVersion?: string;
+  /** With `toVersion`: the version expected to serve; if another one does, nothing changes. */
+  fromVersion?: string;
 }
 
 export interface RollbackResult {
@@ -53,6 +60,9 @@ export interface RollbackResult {
 
 /** ApplicationFailure type thrown (non-retryable) when the registry has no earlier stable version. */
 export const NO_STABLE_VERSION_FAILURE = 'NoStableVersion';
+
+/** ApplicationFailure type (non-retryable) of a watch's rollback when the watched version no longer serves. */
+export const SERVING_VERSION_CHANGED_FAILURE = 'ServingVersionChanged';
 
 /** What a retrained candidate is measured on, against whatever version serves now. */
 export interface EvaluationRequest {
@@ -171,7 +181,7 @@ export interface GuardianActivities {
   recallDecisions(request: RecallRequest): Promise<DecisionRecord[]>;
   /** Submits a training job and follows it to completion with heartbeats; publishes model.training.started/completed. */
   runTrainingJob(request: TrainingRequest): Promise<TrainingResult>;
-  /** Serves the previous stable version; publishes model.deployed. */
+  /** Serves the previous stable version (or the one asked for); publishes model.deployed. */
   rollbackModel(request: RollbackRequest): Promise<RollbackResult>;
   /** The metric of a retrained candidate and of the serving (champion) version, from the configured source. */
   measureCandidate(request: EvaluationRequest): Promise<MeasuredMetrics>;

@@ -1,13 +1,14 @@
 import type { GuardianSettings, GuardianSettingsInput, PolicyState, ResponseAction } from '../domain/policy';
 import type { GuardianStartInput } from './workflows';
 
-/** Where a history entry came from. */
-export type DecisionOrigin = 'event' | 'maintenance-window' | 'operator';
+/** Where a history entry came from (`promotion-watch`: a watch after promotion ran out). */
+export type DecisionOrigin = 'event' | 'maintenance-window' | 'operator' | 'promotion-watch';
 
 /**
  * running/succeeded/failed: an action the guardian ran · scheduled: deferred to the maintenance
  * window · cancelled: a scheduled retrain replaced by an urgent one · skipped: a guard suppressed
- * it · dry-run / paused: decided, nothing ran · operator: an operator command.
+ * it · dry-run / paused: decided, nothing ran · operator: an operator command · noted: not a
+ * decision, a fact the guardian records (a promotion watch ran out: the version is stable).
  */
 export type DecisionStatus =
   | 'running'
@@ -18,7 +19,8 @@ export type DecisionStatus =
   | 'skipped'
   | 'dry-run'
   | 'paused'
-  | 'operator';
+  | 'operator'
+  | 'noted';
 
 /** One entry of the guardian's bounded decision history (and of its audit trail row). */
 export interface DecisionEntry {
@@ -142,6 +144,14 @@ export interface GuardianStateView {
   recentRejections: RejectedSignal[];
   /** 1 for the first run, +1 per continue-as-new. */
   run: number;
+  /** The promotion under watch: a degradation before `until` rolls back to `fromVersion` at once. */
+  promotionWatch?: {
+    fromVersion: string;
+    toVersion: string;
+    promotedAt: string;
+    until: string;
+    decisionId: string;
+  };
 }
 
 interface CommandBase {
@@ -169,4 +179,6 @@ export interface ActionOutcome {
   id: string;
   status: 'succeeded' | 'failed';
   result: string;
+  /** A retrain that promoted its candidate: what served before and the promoted version. */
+  promotion?: { fromVersion?: string; toVersion: string };
 }

@@ -167,7 +167,8 @@ export class RecordingBackends {
       },
       rollbackModel: async (request) => {
         this.call('rollbackModel', request);
-        return { fromVersion: '7', toVersion: '6' };
+        // A promotion watch names both versions; otherwise the registry's plan: 7 serves, 6 is stable.
+        return { fromVersion: request.fromVersion ?? '7', toVersion: request.toVersion ?? '6' };
       },
       measureCandidate: async (request) => {
         this.call('measureCandidate', request);

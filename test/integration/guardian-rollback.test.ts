@@ -1,5 +1,9 @@
 import { createGuardianActivities } from '../../src/activities/guardian';
-import { NO_STABLE_VERSION_FAILURE, RollbackRequest } from '../../src/contracts/guardian-activities';
+import {
+  NO_STABLE_VERSION_FAILURE,
+  RollbackRequest,
+  SERVING_VERSION_CHANGED_FAILURE,
+} from '../../src/contracts/guardian-activities';
 import { createPostgresRegistry } from '../../src/backends/registry/postgres-registry';
 import { FakeMlflowServer, startFakeMlflowServer } from '../helpers/fake-mlflow-server';
 import { uniqueName } from '../helpers/stack';
@@ -138,6 +142,56 @@ describe('rollbackModel', () => {
       expect(await registry.servingVersion(model)).toBe('2');
     });
 
+    it("a promotion watch's rollback returns to the version it names, stable or not", async () => {
+      const model = uniqueName('rb-pg-watch');
+      // v2 served until v3 was promoted; neither is marked stable, v1 is.
+      const registry = await registryWith(
+        model,
+        [
+          ['1', true],
+          ['2', false],
+          ['3', false],
+        ],
+        '3',
+      );
+      const { rollbackModel } = createGuardianActivities(t.depsWith());
+      expect(await rollbackModel({ ...request(model), toVersion: '2', fromVersion: '3' })).toEqual({
+        fromVersion: '3',
+        toVersion: '2',
+      });
+      expect(await registry.servingVersion(model)).toBe('2');
+    });
+
+    it("a promotion watch's rollback changes nothing when another version serves, or the target is unknown", async () => {
+      const model = uniqueName('rb-pg-watch-moved');
+      const registry = await registryWith(
+        model,
+        [
+          ['1', true],
+          ['2', false],
+          ['3', false],
+        ],
+        '1',
+      );
+      const { rollbackModel } = createGuardianActivities(t.depsWith());
+      await expect(
+        rollbackModel({ ...request(model), toVersion: '2', fromVersion: '3' }),
+      ).rejects.toMatchObject({
+        type: SERVING_VERSION_CHANGED_FAILURE,
+        nonRetryable: true,
+        message: expect.stringContaining(
+          `Not rolled back to version 2: version 1 serves model '${model}', not the watched version 3`,
+        ),
+      });
+      await expect(
+        rollbackModel({ ...request(model), toVersion: '9', fromVersion: '1' }),
+      ).rejects.toMatchObject({
+        type: NO_STABLE_VERSION_FAILURE,
+        message: expect.stringContaining('version 9 is not in the built-in registry'),
+      });
+      expect(await registry.servingVersion(model)).toBe('1');
+    });
+
     it('a model the registry does not serve fails with NO_STABLE_VERSION_FAILURE', async () => {
       const { rollbackModel } = createGuardianActivities(t.depsWith());
       await expect(rollbackModel(request(uniqueName('rb-unknown')))).rejects.toMatchObject({
@@ -205,6 +259,22 @@ describe('rollbackModel', () => {
         message: expect.stringMatching(/no version older than the serving version 2 is tagged stable=true/),
       });
       expect(mlflow.models.get(model)!.aliases.get('champion')).toBe('2');
+    });
+
+    it("a promotion watch's rollback to a version MLflow does not know fails and leaves the alias", async () => {
+      const model = uniqueName('rb-mlflow-watch');
+      mlflow.models.set(model, {
+        versions: [{ version: '3' }, { version: '4' }],
+        aliases: new Map([['champion', '4']]),
+      });
+      await expect(
+        activities().rollbackModel({ ...request(model), toVersion: '9', fromVersion: '4' }),
+      ).rejects.toMatchObject({
+        type: NO_STABLE_VERSION_FAILURE,
+        nonRetryable: true,
+        message: expect.stringContaining('version 9 is not registered in MLflow'),
+      });
+      expect(mlflow.models.get(model)!.aliases.get('champion')).toBe('4');
     });
 
     it('a model without the serving alias fails with NO_STABLE_VERSION_FAILURE', async () => {

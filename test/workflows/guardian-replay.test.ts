@@ -14,6 +14,8 @@ import { HISTORY_FIXTURES_DIR } from '../helpers/guardian-replay';
  * Files numbered from 101 were recorded before the 'guardian-batched-writes' patch (one audit
  * activity per decision) and stay, so runs begun before it keep replaying. Files numbered from
  * 301 were recorded with the 'guardian-bounded-state' patch; those below 100 before it.
+ * `guardian-watch-*` were recorded with the 'guardian-promotion-watch' patch: a promotion under
+ * watch, its rollback, its end by timer, and a watch carried across continue-as-new.
  */
 
 jest.setTimeout(120_000);
@@ -26,13 +28,14 @@ const files = fs.existsSync(HISTORY_FIXTURES_DIR)
   : [];
 
 describe('guardian history fixtures', () => {
-  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall', () => {
+  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall, promotion watch', () => {
     const kinds = new Set(files.map((f) => f.replace(/-\d+\.json$/, '')));
     expect([...kinds].sort()).toEqual([
       'guardian-actions',
       'guardian-lifecycle',
       'guardian-memory',
       'guardian-time',
+      'guardian-watch',
     ]);
   });
 

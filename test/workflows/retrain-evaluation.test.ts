@@ -88,9 +88,10 @@ describe('RETRAIN with evaluation, through the guardian', () => {
     const entry = await g.decide(driftEvent({ model: g.modelName, severity: 'HIGH' }), t.backends);
 
     expect(entry).toMatchObject({ action: 'RETRAIN', status: 'succeeded', executed: true });
-    expect(entry.result).toBe(
+    expect(entry.result).toContain(
       'training job job-1 succeeded, new version 11; auc 0.91 (version 11) vs champion 0.89 (version 10), ' +
-        'higher is better: improvement 0.02, needs improvement ≥ 0: passed; promoted from version 10 to version 11',
+        'higher is better: improvement 0.02, needs improvement ≥ 0: passed; promoted from version 10 to version 11; ' +
+        'watching version 11 for 30 min',
     );
     const calls = t.backends
       .actionsFor(g.modelName)

@@ -1,12 +1,18 @@
 import { runOnce } from '../../backends/action-ledger';
 import { deterministicUuid } from '../../backends/deterministic-id';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ModelRegistry, RollbackPlan } from '../../backends/registry';
 import type { ActivityDeps } from '../deps';
-import type { RollbackRequest, RollbackResult } from '../../contracts/guardian-activities';
+import {
+  type RollbackRequest,
+  type RollbackResult,
+  SERVING_VERSION_CHANGED_FAILURE,
+} from '../../contracts/guardian-activities';
 
 /**
- * ROLLBACK: serves the previous stable version and publishes model.deployed. Keyed by the
- * triggering event: a retried attempt finishes the same from→to switch, never a second rollback.
+ * ROLLBACK: serves the previous stable version (or the version asked for) and publishes
+ * model.deployed. Keyed by the triggering event: a retried attempt finishes the same from→to
+ * switch, never a second rollback.
  */
 export function createRollbackModel(deps: ActivityDeps, registry: ModelRegistry) {
   return async function rollbackModel(request: RollbackRequest): Promise<RollbackResult> {
@@ -19,7 +25,18 @@ export function createRollbackModel(deps: ActivityDeps, registry: ModelRegistry)
     const { result, replayed } = await runOnce<RollbackPlan, RollbackResult>(
       deps.pool,
       { action: 'rollback', modelName, key: triggeringEventId },
-      () => registry.planRollback(modelName),
+      async () => {
+        const plan = await registry.planRollback(modelName, request.toVersion);
+        // A watch's rollback undoes one promotion: if someone has served another version since, leave it.
+        if (request.fromVersion !== undefined && plan.fromVersion !== request.fromVersion) {
+          throw ApplicationFailure.create({
+            type: SERVING_VERSION_CHANGED_FAILURE,
+            nonRetryable: true,
+            message: `Not rolled back to version ${plan.toVersion}: version ${plan.fromVersion} serves model '${modelName}', not the watched version ${request.fromVersion}`,
+          });
+        }
+        return plan;
+      },
       async (plan) => {
         await registry.serve(modelName, plan.toVersion, { reason, triggeringEventId });
         await deps.publisher.publish(

@@ -105,13 +105,26 @@ export function createMlflowRegistry(options: MlflowRegistryOptions): ModelRegis
   return {
     kind: 'mlflow',
 
-    async planRollback(modelName: string): Promise<RollbackPlan> {
+    async planRollback(modelName: string, toVersion?: string): Promise<RollbackPlan> {
       const serving = await servingVersion(modelName);
       if (!serving) {
         throw noStableVersion(
           modelName,
           `no version carries the serving alias '${options.servingAlias}' in MLflow`,
         );
+      }
+      if (toVersion !== undefined) {
+        // The replaced champion served until the promotion: it need not carry the stable tag.
+        const reply = await callHttpBackend(target, {
+          method: 'GET',
+          path: [...MLFLOW_API, 'model-versions', 'get'],
+          query: { name: modelName, version: toVersion },
+          accept: [404],
+        });
+        if (reply.status === 404) {
+          throw noStableVersion(modelName, `version ${toVersion} is not registered in MLflow`);
+        }
+        return { fromVersion: serving.version, toVersion };
       }
       const current = Number(serving.version);
       const previous = (await allVersions(modelName))

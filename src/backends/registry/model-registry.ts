@@ -16,10 +16,11 @@ export interface ServingChange {
 export interface ModelRegistry {
   readonly kind: 'postgres' | 'mlflow';
   /**
-   * The serving version and the newest stable version registered before it. Throws a
-   * non-retryable NO_STABLE_VERSION_FAILURE when there is nothing to return to.
+   * The serving version and the newest stable version registered before it — or, given
+   * `toVersion` (the champion a promotion watch returns to), that version if it is registered.
+   * Throws a non-retryable NO_STABLE_VERSION_FAILURE when there is nothing to return to.
    */
-  planRollback(modelName: string): Promise<RollbackPlan>;
+  planRollback(modelName: string, toVersion?: string): Promise<RollbackPlan>;
   /** Makes `version` the serving version; doing it twice changes nothing. */
   serve(modelName: string, version: string, change: ServingChange): Promise<void>;
   /** The version served now (the champion a candidate is judged against), if any. */

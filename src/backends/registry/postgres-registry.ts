@@ -15,7 +15,7 @@ export function createPostgresRegistry(pool: Pool) {
   const registry = {
     kind: 'postgres' as const,
 
-    async planRollback(modelName: string): Promise<RollbackPlan> {
+    async planRollback(modelName: string, toVersion?: string): Promise<RollbackPlan> {
       const serving = await pool.query<{ version: string; seq: string }>(
         `SELECT s.version, v.seq FROM model_serving s
            JOIN model_versions v ON v.model_name = s.model_name AND v.version = s.version
@@ -29,6 +29,20 @@ export function createPostgresRegistry(pool: Pool) {
         );
       }
       const { version: fromVersion, seq } = serving.rows[0];
+      if (toVersion !== undefined) {
+        // The replaced champion served until the promotion: it need not be marked stable.
+        const target = await pool.query(
+          'SELECT 1 FROM model_versions WHERE model_name = $1 AND version = $2',
+          [modelName, toVersion],
+        );
+        if (target.rowCount === 0) {
+          throw noStableVersion(
+            modelName,
+            `version ${toVersion} is not in the built-in registry (table model_versions)`,
+          );
+        }
+        return { fromVersion, toVersion };
+      }
       const previous = await pool.query<{ version: string }>(
         `SELECT version FROM model_versions
           WHERE model_name = $1 AND stable AND seq < $2 ORDER BY seq DESC LIMIT 1`,

@@ -1,4 +1,5 @@
 import type { ResponseAction, Severity } from './actions';
+import type { WatchRollback } from './promotion-watch';
 
 /** execute: run now · defer: run at the maintenance window · skip: nothing runs. */
 export type DecisionOutcome = 'execute' | 'defer' | 'skip';
@@ -42,4 +43,6 @@ export interface ResponseDecision {
    * OTHER_EVENT_TYPES, once the guardian tracks as many event types as its state may hold.
    */
   trackedAs?: string;
+  /** A ROLLBACK a promotion watch asked for: from the watched version back to the one it replaced. */
+  rollbackTo?: WatchRollback;
 }

@@ -1,6 +1,7 @@
 import type { ModelEvent } from '../events';
 import { applyDecision, decideResponse } from './decide-response';
 import type { ResponseDecision } from './decision';
+import { overrideForWatch, watchAfterDecision } from './promotion-watch';
 import type { PolicyState } from './policy-state';
 import { hasSeenEvent, rememberEvent } from './seen-events';
 import type { GuardianSettings } from './settings';
@@ -29,10 +30,20 @@ export function evaluateEvent(
   if (hasSeenEvent(state.seenEventIds, event.event_id)) {
     return { state, evaluation: { duplicate: true, eventId: event.event_id } };
   }
-  const decision = decideResponse(event, state.policy, now, settings, limits);
+  // A promotion under watch turns a degradation of the new version into a rollback at once.
+  const decision = overrideForWatch(
+    event,
+    decideResponse(event, state.policy, now, settings, limits),
+    state.policy,
+    now,
+  );
   return {
     state: {
-      policy: applyDecision(state.policy, decision, event, settings.hysteresis, limits),
+      policy: watchAfterDecision(
+        state.policy,
+        applyDecision(state.policy, decision, event, settings.hysteresis, limits),
+        decision,
+      ),
       seenEventIds: rememberEvent(
         state.seenEventIds,
         event.event_id,

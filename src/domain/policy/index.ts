@@ -10,6 +10,7 @@ export * from './frequency-limit';
 export * from './hysteresis';
 export * from './maintenance-window';
 export * from './policy-state';
+export * from './promotion-watch';
 export * from './seen-events';
 export * from './settings';
 export * from './state-limits';

@@ -2,6 +2,7 @@ import type { Severity } from './actions';
 import { activeCooldowns, type Cooldowns } from './cooldowns';
 import { pruneResponses, type RecentResponse } from './frequency-limit';
 import type { Detections } from './hysteresis';
+import type { PromotionWatch } from './promotion-watch';
 
 /** A MEDIUM-drift retrain waiting for the maintenance window (at most one per model). */
 export interface PendingRetrain {
@@ -23,6 +24,8 @@ export interface PolicyState {
   pendingRetrain?: PendingRetrain;
   /** Unconfirmed detections of event types with a hysteresis rule (absent without rules). */
   detections?: Detections;
+  /** The promotion under watch, if one was promoted within the watch period (README "Watch after promotion"). */
+  promotionWatch?: PromotionWatch;
 }
 
 export function emptyPolicyState(): PolicyState {

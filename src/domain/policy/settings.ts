@@ -3,6 +3,7 @@ import { evaluationProblems, type EvaluationSettings } from '../evaluation/evalu
 import type { BusinessHours } from './business-hours';
 import { hysteresisProblems, type HysteresisRules } from './hysteresis';
 import { type MaintenanceWindow, parseClockTime } from './maintenance-window';
+import { promotionWatchProblems } from './promotion-watch';
 import { isValidTimeZone } from './time-zone';
 
 /**
@@ -26,6 +27,12 @@ export interface GuardianSettings {
    * guardians started before it): a retrain ends when training does.
    */
   evaluation?: EvaluationSettings;
+  /**
+   * Minutes after a promotion in which a degradation or failed health check rolls back to the
+   * replaced version at once; 0: no watch. Absent in the settings of guardians started before it:
+   * DEFAULT_PROMOTION_WATCH_MINUTES.
+   */
+  promotionWatchMinutes?: number;
 }
 
 /** The defaults of README "The policy" (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
@@ -45,6 +52,7 @@ export interface GuardianSettingsInput {
   dryRun?: boolean;
   hysteresis?: HysteresisRules;
   evaluation?: EvaluationSettings;
+  promotionWatchMinutes?: number;
 }
 
 /** Fills gaps with defaults and validates; throws an Error naming every bad field. */
@@ -60,6 +68,7 @@ export function resolveGuardianSettings(input: GuardianSettingsInput = {}): Guar
     hysteresis: input.hysteresis ?? {},
   };
   if (input.evaluation) settings.evaluation = input.evaluation;
+  if (input.promotionWatchMinutes !== undefined) settings.promotionWatchMinutes = input.promotionWatchMinutes;
   const problems = settingsProblems(settings);
   if (problems.length > 0) throw new Error(`invalid guardian settings: ${problems.join('; ')}`);
   return settings;
@@ -95,6 +104,8 @@ export function settingsProblems(settings: GuardianSettings): string[] {
     else problems.push(...hysteresisProblems(settings.hysteresis));
   }
   if (settings.evaluation !== undefined) problems.push(...evaluationProblems(settings.evaluation));
+  if (settings.promotionWatchMinutes !== undefined)
+    problems.push(...promotionWatchProblems(settings.promotionWatchMinutes));
   return problems;
 }
 
@@ -115,6 +126,7 @@ export interface GuardianSettingsSource {
     evaluationMinImprovement: number;
     evaluationTolerance?: number;
     promotionMode: EvaluationSettings['promotion'];
+    promotionWatchMinutes: number;
   };
 }
 
@@ -142,6 +154,7 @@ export function guardianSettingsFromConfig(config: GuardianSettingsSource): Guar
           promotion: config.guardian.promotionMode,
         }
       : undefined,
+    promotionWatchMinutes: config.guardian.promotionWatchMinutes,
   });
 }
 

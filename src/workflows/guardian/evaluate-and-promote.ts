@@ -5,6 +5,7 @@ import { deployment, evaluation } from './activities';
 import {
   ActionFailed,
   type ActionRequest,
+  type ActionResult,
   describeFailure,
   describeTraining,
   runTraining,
@@ -17,13 +18,14 @@ export const EVALUATE_PROMOTE_PATCH = 'retrain-evaluate-promote';
 /**
  * RETRAIN with evaluation: train, measure the candidate and the champion, judge them in the
  * workflow (so the verdict is in its history), then promote or keep the champion and alert with
- * the numbers. Returns the line the guardian's history and audit trail show; throws ActionFailed
+ * the numbers. Returns the line the guardian's history and audit trail show (with the promotion,
+ * which the guardian then watches); throws ActionFailed
  * (the caller alerts) when training fails or the candidate cannot be measured: the champion stays.
  */
 export async function retrainEvaluateAndPromote(
   request: ActionRequest,
   settings: EvaluationSettings,
-): Promise<string> {
+): Promise<ActionResult> {
   const trained = await step('RETRAIN failed', () => runTraining(request));
   const training = describeTraining(trained);
   const candidateVersion = trained.newVersion;
@@ -65,7 +67,12 @@ export async function retrainEvaluateAndPromote(
       ),
     );
     const from = promoted.fromVersion ? `from version ${promoted.fromVersion} ` : '';
-    return `${training}; ${verdict.summary}; promoted ${from}to version ${promoted.toVersion}`;
+    return {
+      result: `${training}; ${verdict.summary}; promoted ${from}to version ${promoted.toVersion}`,
+      promotion: promoted.fromVersion
+        ? { fromVersion: promoted.fromVersion, toVersion: promoted.toVersion }
+        : { toVersion: promoted.toVersion },
+    };
   }
 
   const alert = await sendAlertSafely(rejectionAlert(request, verdict));

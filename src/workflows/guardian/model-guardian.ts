@@ -15,6 +15,7 @@ import {
   LEGACY_POLICY_STATE_LIMITS,
   POLICY_STATE_LIMITS,
   takeDueRetrain,
+  takeWatchRollback,
   type ResponseAction,
 } from '../../domain/policy';
 import { CARRY_BUDGET } from './carry-budget';
@@ -129,6 +130,7 @@ export class ModelGuardian {
       reason: entry.reason,
       decidedAt: iso(now),
       sourceEvent: event as unknown as Record<string, unknown>,
+      ...(decision.rollbackTo ? { rollbackTo: decision.rollbackTo } : {}),
     });
   }
 
@@ -175,6 +177,12 @@ export class ModelGuardian {
     return { entry, state: this.view() };
   }
 
+  /** Records an entry that is not a decision (a promotion watch that ran out) in the history and the audit trail. */
+  record(entry: DecisionEntry): void {
+    this.runner.finish(entry, {});
+    this.describe();
+  }
+
   /** The state query: what an operator needs to understand the guardian right now. */
   view(): GuardianStateView {
     return guardianStateView(this.modelName, this.state, this.runner.running, Date.now());
@@ -219,6 +227,11 @@ export class ModelGuardian {
       entry.reason += `; cancels the retrain scheduled for ${iso(pending.runAt)} (event ${pending.eventId})`;
     }
     if (this.heldByDryRun(entry)) return;
+    const undo = command.action === 'ROLLBACK' ? takeWatchRollback(state.policy, Date.now()) : undefined;
+    if (undo) {
+      state.policy = undo.state;
+      entry.reason += `; ${undo.reason}`;
+    }
     entry.status = 'running';
     this.setLast(command.action, 'HIGH');
     this.runner.launch(entry, {
@@ -231,6 +244,7 @@ export class ModelGuardian {
       priority: 'high',
       reason: entry.reason,
       decidedAt: entry.decidedAt,
+      ...(undo ? { rollbackTo: undo.rollbackTo } : {}),
     });
   }
 

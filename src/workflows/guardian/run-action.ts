@@ -5,7 +5,7 @@ import {
   type TrainingResult,
 } from '../../contracts/guardian-activities';
 import type { ActionOutcome } from '../../contracts/guardian-messages';
-import { alertPriorityFor, type ResponseAction } from '../../domain/policy';
+import { alertPriorityFor, type ResponseAction, type WatchRollback } from '../../domain/policy';
 import { errorMessage } from '../../domain/error-message';
 import { alerts, deployment, monitoring, operations, training } from './activities';
 
@@ -30,7 +30,12 @@ export interface ActionRequest {
   /** ISO-8601 workflow time. */
   decidedAt: string;
   sourceEvent?: Record<string, unknown>;
+  /** A ROLLBACK a promotion watch asked for: back to the version the promotion replaced. */
+  rollbackTo?: WatchRollback;
 }
+
+/** What an action did: its line for the history, and a promotion a retrain made (to watch it). */
+export type ActionResult = string | { result: string; promotion?: ActionOutcome['promotion'] };
 
 /** The action could not be carried out (after the activity's retries); the message says why. */
 export class ActionFailed extends Error {
@@ -114,9 +119,21 @@ export async function runAction(request: ActionRequest): Promise<string> {
       case 'RETRAIN':
         return describeTraining(await runTraining(request));
       case 'ROLLBACK': {
+        const target = request.rollbackTo;
         const result = await deployment.rollbackModel.executeWithOptions(
-          { summary: `ROLLBACK ${modelName} to its previous stable version (${tag})` },
-          [{ modelName, reason: request.reason, triggeringEventId: request.triggeringEventId }],
+          {
+            summary: target
+              ? `ROLLBACK ${modelName} from version ${target.fromVersion} to ${target.toVersion}: promotion watch (${tag})`
+              : `ROLLBACK ${modelName} to its previous stable version (${tag})`,
+          },
+          [
+            {
+              modelName,
+              reason: request.reason,
+              triggeringEventId: request.triggeringEventId,
+              ...(target ? { toVersion: target.toVersion, fromVersion: target.fromVersion } : {}),
+            },
+          ],
         );
         return `rolled back from version ${result.fromVersion} to ${result.toVersion}`;
       }
@@ -196,10 +213,17 @@ export async function sendAlertSafely(
  */
 export async function carryOut(
   request: ActionRequest,
-  run: (request: ActionRequest) => Promise<string> = runAction,
+  run: (request: ActionRequest) => Promise<ActionResult> = runAction,
 ): Promise<ActionOutcome> {
   try {
-    return { id: request.id, status: 'succeeded', result: await run(request) };
+    const done = await run(request);
+    if (typeof done === 'string') return { id: request.id, status: 'succeeded', result: done };
+    return {
+      id: request.id,
+      status: 'succeeded',
+      result: done.result,
+      ...(done.promotion ? { promotion: done.promotion } : {}),
+    };
   } catch (err) {
     const message = errorMessage(err);
     const alert = await sendAlertSafely({

@@ -17,6 +17,7 @@ export function guardianStateView(
   now: number,
 ): GuardianStateView {
   const pending = state.policy.pendingRetrain;
+  const watch = state.policy.promotionWatch;
   return {
     modelName,
     asOf: iso(now),
@@ -58,6 +59,15 @@ export function guardianStateView(
     lastSeverity: state.lastSeverity,
     recentRejections: [...state.recentRejections],
     run: state.previousRuns + 1,
+    ...(watch
+      ? {
+          promotionWatch: {
+            ...watch,
+            promotedAt: iso(watch.promotedAt),
+            until: iso(watch.until),
+          },
+        }
+      : {}),
   };
 }
 
@@ -67,6 +77,11 @@ export function currentDetails(state: GuardianCarriedState, runningCount: number
     state.paused ? `**paused**: ${state.paused.reason}` : state.settings.dryRun ? '**dry run**' : 'active',
     `last action: ${state.lastAction ?? 'none'} (${state.lastSeverity ?? '-'})`,
     `pending retrain: ${state.policy.pendingRetrain ? iso(state.policy.pendingRetrain.runAt) : 'none'}`,
+    ...(state.policy.promotionWatch
+      ? [
+          `watching version ${state.policy.promotionWatch.toVersion} until ${iso(state.policy.promotionWatch.until)}`,
+        ]
+      : []),
     `running: ${runningCount + Object.keys(state.runningRetrains).length}`,
     `decisions: ${state.counters.processedEvents}`,
   ].join(' · ');

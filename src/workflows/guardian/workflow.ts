@@ -25,6 +25,7 @@ import { EventQueue } from './event-queue';
 import { IdleEnd, IDLE_END_AND_RECALL_PATCH } from './idle-end';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
+import { PROMOTION_WATCH_PATCH, PromotionWatchKeeper } from './promotion-watch';
 import { validateOperatorCommand } from './operator-command';
 import { recallFromAuditTrail } from './recall';
 import type { GuardianCarriedState, GuardianRunInput } from '../../contracts/guardian-messages';
@@ -55,6 +56,11 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     ? new IdleEnd(input.idleMinutes, input.settings, state, () => guardian.isIdle())
     : undefined;
 
+  // Decided once per run, like the patches above; absent in runs begun before it (no watches).
+  const watch = patched(PROMOTION_WATCH_PATCH)
+    ? new PromotionWatchKeeper(input.modelName, state, (entry) => guardian.record(entry))
+    : undefined;
+
   const signals = [
     // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
     signalRoute(modelEventSignal, (payload) => queue.add(payload)),
@@ -64,7 +70,9 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
       if (Array.isArray(payload)) for (const event of payload as unknown[]) queue.add(event);
       else queue.add(payload);
     }),
-    signalRoute(actionFinishedSignal, (outcome) => guardian.retrainFinished(outcome)),
+    signalRoute(actionFinishedSignal, (outcome) =>
+      guardian.retrainFinished(watch ? watch.retrainFinished(outcome) : outcome),
+    ),
   ];
   // Runs that began before this replay as they ran: their first task took `modelEvent`s first.
   if (patched(SIGNALS_IN_ARRIVAL_ORDER)) setSignalHandlersInArrivalOrder(signals);
@@ -90,6 +98,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     wantsNewRun() && guardian.isIdle() && allHandlersFinished() && !queue.overCarryBudget;
 
   for (;;) {
+    watch?.endIfDue();
     guardian.runDueRetrain();
     guardian.flushWrites();
     if (wantsNewRun()) {
@@ -117,11 +126,13 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     if (readyForNewRun()) break;
 
     lifetime?.arm();
+    watch?.arm();
     const wake = () =>
       state.queuedEvents.length > 0 ||
       readyForNewRun() ||
       guardian.wantsFlush ||
-      (lifetime?.wantsLook() ?? false);
+      (lifetime?.wantsLook() ?? false) ||
+      (watch?.wantsLook() ?? false);
     const pendingAt = state.policy.pendingRetrain?.runAt;
     if (pendingAt === undefined) await condition(wake);
     else await condition(wake, Math.max(pendingAt - Date.now(), 1));

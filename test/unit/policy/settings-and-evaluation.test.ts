@@ -42,6 +42,7 @@ describe('guardian settings', () => {
       MAINTENANCE_WINDOW_END: '03:00',
       DRY_RUN: 'yes',
       GUARDIAN_HYSTERESIS: 'data_drift_detected=2/30m',
+      GUARDIAN_PROMOTION_WATCH_MINUTES: '45',
     });
     expect(guardianSettingsFromConfig(config)).toEqual({
       timeZone: 'Europe/Berlin',
@@ -49,7 +50,18 @@ describe('guardian settings', () => {
       maintenanceWindow: { start: '01:30', end: '03:00' },
       dryRun: true,
       hysteresis: { data_drift_detected: { detections: 2, windowMinutes: 30 } },
+      promotionWatchMinutes: 45,
     });
+    expect(guardianSettingsFromConfig(loadConfig({})).promotionWatchMinutes).toBe(30);
+  });
+
+  it('refuses a promotion watch that is not a whole number of minutes, naming the variable', () => {
+    expect(() => loadConfig({ GUARDIAN_PROMOTION_WATCH_MINUTES: '-1' })).toThrow(
+      /GUARDIAN_PROMOTION_WATCH_MINUTES="-1" is invalid/,
+    );
+    expect(() => loadConfig({ GUARDIAN_PROMOTION_WATCH_MINUTES: 'half an hour' })).toThrow(
+      /GUARDIAN_PROMOTION_WATCH_MINUTES="half an hour" is invalid/,
+    );
   });
 
   it('refuses a hysteresis setting it cannot read, naming the variable', () => {
