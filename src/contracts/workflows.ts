@@ -60,6 +60,12 @@ export const GUARDIAN_STATE_QUERY = 'guardianState';
 export const GUARDIAN_HISTORY_QUERY = 'guardianHistory';
 /** Signal from a RETRAIN child workflow to its guardian: the outcome of the training job. */
 export const GUARDIAN_ACTION_FINISHED_SIGNAL = 'guardianActionFinished';
+/** Update (with validator): approve a pending approval request ({ requestId, by, reason? }); the action runs. */
+export const GUARDIAN_APPROVE_UPDATE = 'approve';
+/** Update (with validator): reject a pending approval request ({ requestId, by, reason? }); nothing runs. */
+export const GUARDIAN_REJECT_UPDATE = 'reject';
+/** Query: the approval requests a guardian waits on (README "Approval before acting"). */
+export const GUARDIAN_PENDING_APPROVALS_QUERY = 'pendingApprovals';
 /** Update (with validator) for operators: pause/resume, clear a cooldown, force an action, change settings; each needs a reason. */
 export const GUARDIAN_OPERATOR_UPDATE = 'operatorCommand';
 

@@ -1,3 +1,4 @@
+import { approvalProblems, type ApprovalSettings } from '../approval/approval-settings';
 import { clipText } from '../clip-text';
 import { evaluationProblems, type EvaluationSettings } from '../evaluation/evaluation-settings';
 import type { BusinessHours } from './business-hours';
@@ -26,6 +27,11 @@ export interface GuardianSettings {
    * guardians started before it): a retrain ends when training does.
    */
   evaluation?: EvaluationSettings;
+  /**
+   * Which decisions wait for a person's approval. Absent (the default, and in the settings of
+   * guardians started before it): every decision runs as it always did.
+   */
+  approval?: ApprovalSettings;
 }
 
 /** The defaults of README "The policy" (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
@@ -45,6 +51,7 @@ export interface GuardianSettingsInput {
   dryRun?: boolean;
   hysteresis?: HysteresisRules;
   evaluation?: EvaluationSettings;
+  approval?: ApprovalSettings;
 }
 
 /** Fills gaps with defaults and validates; throws an Error naming every bad field. */
@@ -60,6 +67,7 @@ export function resolveGuardianSettings(input: GuardianSettingsInput = {}): Guar
     hysteresis: input.hysteresis ?? {},
   };
   if (input.evaluation) settings.evaluation = input.evaluation;
+  if (input.approval) settings.approval = input.approval;
   const problems = settingsProblems(settings);
   if (problems.length > 0) throw new Error(`invalid guardian settings: ${problems.join('; ')}`);
   return settings;
@@ -95,6 +103,7 @@ export function settingsProblems(settings: GuardianSettings): string[] {
     else problems.push(...hysteresisProblems(settings.hysteresis));
   }
   if (settings.evaluation !== undefined) problems.push(...evaluationProblems(settings.evaluation));
+  if (settings.approval !== undefined) problems.push(...approvalProblems(settings.approval));
   return problems;
 }
 
@@ -115,6 +124,10 @@ export interface GuardianSettingsSource {
     evaluationMinImprovement: number;
     evaluationTolerance?: number;
     promotionMode: EvaluationSettings['promotion'];
+    /** Empty: nothing waits for approval. */
+    approvalRequired: ApprovalSettings['required'];
+    approvalTimeoutMinutes: number;
+    approvalTimeoutOutcome: ApprovalSettings['timeoutOutcome'];
   };
 }
 
@@ -142,6 +155,15 @@ export function guardianSettingsFromConfig(config: GuardianSettingsSource): Guar
           promotion: config.guardian.promotionMode,
         }
       : undefined,
+    // Only when something needs approval: the settings of everyone else stay as they were.
+    approval:
+      config.guardian.approvalRequired.length > 0
+        ? {
+            required: config.guardian.approvalRequired,
+            timeoutMinutes: config.guardian.approvalTimeoutMinutes,
+            timeoutOutcome: config.guardian.approvalTimeoutOutcome,
+          }
+        : undefined,
   });
 }
 
