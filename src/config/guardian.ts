@@ -9,6 +9,7 @@ import { parseHysteresisRules } from '../domain/policy/hysteresis';
 import {
   booleanFlag,
   environmentNameList,
+  EXPLAINS,
   httpUrl,
   parseSettings,
   positiveInt,
@@ -149,7 +150,11 @@ export const guardianSettings = {
         try {
           return parseApprovalRules(text);
         } catch (err) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: (err as Error).message,
+            params: { [EXPLAINS]: true },
+          });
           return z.NEVER;
         }
       }),

@@ -29,9 +29,10 @@ export const MAX_APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
 /** More entries than actions × (severities + `*`) can only be repeats. */
 const MAX_RULES = RESPONSE_ACTIONS.length * (SEVERITIES.length + 1);
 
-const EXPECTED = `ACTION:SEVERITY, comma-separated, ACTION one of ${RESPONSE_ACTIONS.join(', ')}, SEVERITY one of ${SEVERITIES.join(', ')} or *`;
-
-/** `ROLLBACK:HIGH,RETRAIN:CRITICAL,SCALE_UP:*` → rules; throws an Error naming every bad entry. */
+/**
+ * `ROLLBACK:HIGH,RETRAIN:CRITICAL,SCALE_UP:*` → rules (any case; repeats kept once); throws an
+ * Error naming every bad entry.
+ */
 export function parseApprovalRules(text: string): ApprovalRule[] {
   const entries = text
     .split(',')
@@ -49,7 +50,7 @@ export function parseApprovalRules(text: string): ApprovalRule[] {
     problems.push(...ruleProblems(rule));
     if (!rules.some((r) => r.action === action && r.severity === severity)) rules.push(rule);
   }
-  if (problems.length > 0) throw new Error(`${problems.join('; ')} (expected ${EXPECTED})`);
+  if (problems.length > 0) throw new Error(problems.join('; '));
   return rules;
 }
 
@@ -101,8 +102,13 @@ export function describeApprovalRules(rules: ApprovalRule[]): string {
 function ruleProblems(rule: ApprovalRule): string[] {
   if (typeof rule !== 'object' || rule === null) return ['an entry must be {action, severity}'];
   const problems: string[] = [];
-  if (!isResponseAction(rule.action)) problems.push(`unknown action '${clipText(String(rule.action), 40)}'`);
+  if (!isResponseAction(rule.action))
+    problems.push(
+      `unknown action '${clipText(String(rule.action), 40)}' (one of ${RESPONSE_ACTIONS.join(', ')})`,
+    );
   if (rule.severity !== '*' && !isSeverity(rule.severity))
-    problems.push(`unknown severity '${clipText(String(rule.severity), 40)}'`);
+    problems.push(
+      `unknown severity '${clipText(String(rule.severity), 40)}' (one of ${SEVERITIES.join(', ')} or *)`,
+    );
   return problems;
 }
