@@ -1,4 +1,5 @@
-import { setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { APPROVAL_FAILURE_TYPES } from '../../contracts/workflows';
 import { approveUpdate, pendingApprovalsQuery, rejectUpdate } from './approval-definitions';
 import type { PendingApprovals } from './approvals';
 
@@ -12,7 +13,12 @@ export function registerApprovalHandlers(
   describe: () => void,
 ): void {
   const validator = (answer: Parameters<PendingApprovals['validate']>[0]) => {
-    if (!approvals) throw new Error('this guardian run began before approvals existed: it has no requests');
+    if (!approvals)
+      throw ApplicationFailure.create({
+        type: APPROVAL_FAILURE_TYPES.unknownRequest,
+        nonRetryable: true,
+        message: 'this guardian run began before approvals existed: no request waits on it',
+      });
     approvals.validate(answer);
   };
   for (const [update, verdict] of [

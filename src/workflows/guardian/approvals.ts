@@ -1,4 +1,4 @@
-import { log, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, log, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import type {
   ApprovalAnswer,
   ApprovalAnswerResult,
@@ -8,6 +8,7 @@ import type {
   PendingApprovalView,
 } from '../../contracts/guardian-messages';
 import { AWAITING_APPROVAL } from '../../contracts/search-attributes';
+import { APPROVAL_FAILURE_TYPES } from '../../contracts/workflows';
 import { describeApprovalRules, needsApproval } from '../../domain/approval/approval-settings';
 import { clipText } from '../../domain/clip-text';
 import { jsonBytes } from '../../domain/json-bytes';
@@ -111,21 +112,23 @@ export class PendingApprovals {
   /** Update validator: an answer must name a waiting request and who gives it. Changes nothing. */
   validate(answer: ApprovalAnswer): void {
     if (typeof answer !== 'object' || answer === null)
-      throw new Error('an answer must be an object: {requestId, by, reason}');
+      throw invalid('an answer must be an object: {requestId, by, reason}');
     if (typeof answer.requestId !== 'string' || answer.requestId.trim() === '')
-      throw new Error('requestId is missing: name the approval request to answer');
+      throw invalid('requestId is missing: name the approval request to answer');
     if (typeof answer.by !== 'string' || answer.by.trim() === '')
-      throw new Error("'by' is missing: say who answers, it is recorded in the audit trail");
-    if (answer.by.length > MAX_BY_LENGTH) throw new Error(`'by' is longer than ${MAX_BY_LENGTH} characters`);
+      throw invalid("'by' is missing: say who answers, it is recorded in the audit trail");
+    if (answer.by.length > MAX_BY_LENGTH) throw invalid(`'by' is longer than ${MAX_BY_LENGTH} characters`);
     if (answer.reason !== undefined && typeof answer.reason !== 'string')
-      throw new Error('reason must be a string');
+      throw invalid('reason must be a string');
     if ((answer.reason ?? '').length > MAX_REASON_LENGTH)
-      throw new Error(`the reason is longer than ${MAX_REASON_LENGTH} characters`);
+      throw invalid(`the reason is longer than ${MAX_REASON_LENGTH} characters`);
     if (!this.find(answer.requestId)) {
       const waiting = this.list.map((p) => p.requestId);
-      throw new Error(
-        `no approval request '${clipText(answer.requestId, 80)}' waits on ${this.modelName} (unknown, or already answered or timed out); waiting: ${waiting.length ? waiting.join(', ') : 'none'}`,
-      );
+      throw ApplicationFailure.create({
+        type: APPROVAL_FAILURE_TYPES.unknownRequest,
+        nonRetryable: true,
+        message: `no approval request '${clipText(answer.requestId, 80)}' waits on ${this.modelName} (unknown, or already answered or timed out); waiting: ${waiting.length ? waiting.join(', ') : 'none'}`,
+      });
     }
   }
 
@@ -239,6 +242,15 @@ export class PendingApprovals {
   private markAwaiting(): void {
     upsertSearchAttributes([{ key: AWAITING_APPROVAL, value: this.size > 0 ? 'true' : 'false' }]);
   }
+}
+
+/** A refused answer: the caller's mistake, not worth retrying. */
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: APPROVAL_FAILURE_TYPES.invalidAnswer,
+    nonRetryable: true,
+    message,
+  });
 }
 
 function carriedSourceEvent(event: Record<string, unknown> | undefined): {
