@@ -5,6 +5,7 @@ import { createPostgresRegistry } from '../../src/backends/registry/postgres-reg
 import { allPendingApprovals, pendingApprovalsOf } from '../../src/clients/guardian-approvals';
 import type { PendingApprovalView } from '../../src/contracts/guardian-messages';
 import { BridgeTestEnv, createBridgeTestEnv, degradationEvent, waitFor } from '../helpers/bridge-harness';
+import { recordTopics, TopicRecorder } from '../helpers/guardian-activity-deps';
 import { ProductOnStack, startProductOnStack } from '../helpers/product-on-stack';
 import { uniqueName } from '../helpers/stack';
 
@@ -22,6 +23,7 @@ const execFileAsync = promisify(execFile);
 describe('approval before a ROLLBACK (real Temporal, Kafka, PostgreSQL)', () => {
   let t: BridgeTestEnv;
   let product: ProductOnStack;
+  let topics: TopicRecorder;
 
   beforeAll(async () => {
     t = await createBridgeTestEnv({
@@ -32,10 +34,12 @@ describe('approval before a ROLLBACK (real Temporal, Kafka, PostgreSQL)', () => 
         GUARDIAN_APPROVAL_REQUIRED: 'ROLLBACK:HIGH',
       },
     });
+    topics = await recordTopics(t.kafka, [t.topics.alerts]);
     product = await startProductOnStack(t);
   });
 
   afterAll(async () => {
+    await topics?.stop();
     await product?.close();
     await t?.close();
   });
@@ -123,6 +127,10 @@ describe('approval before a ROLLBACK (real Temporal, Kafka, PostgreSQL)', () => 
     );
     expect(waiting[0].details).toMatchObject({ status: 'awaiting-approval' });
     expect(waiting[0].reason).toContain(`request ${request.requestId}`);
+    const [asked] = await topics.waitFor(
+      (e) => e.key === model && String(e.event.alert_id).endsWith(':approval-request'),
+    );
+    expect(asked?.event.message).toContain(`mlops-guardian approve ${model} ${request.requestId} --by NAME`);
     // Listed through the AwaitingApproval search attribute (visibility lags a moment).
     await waitFor(
       'the request listed by search attribute',
