@@ -24,11 +24,29 @@ const COMMANDS: Record<string, Command> = {
     summary: 'silences of alarms: add (matchers, comment, end), list, expire',
     load: () => import('./cli/silence'),
   },
+  approve: {
+    summary: "approve a guardian's waiting action: MODEL REQUEST_ID --by NAME [--reason TEXT]",
+    load: () => approvalCommand('approve'),
+  },
+  reject: {
+    summary: "reject a guardian's waiting action: MODEL REQUEST_ID --by NAME [--reason TEXT]",
+    load: () => approvalCommand('reject'),
+  },
+  pending: {
+    summary: 'approval requests waiting for an answer: [MODEL] [--json]',
+    load: () => approvalCommand('pending'),
+  },
   report: {
     summary: 'daily log report: now, backfill, pause, resume, describe; run (no Temporal)',
     load: () => import('./cli/report'),
   },
 };
+
+/** approve, reject and pending share one module, which takes the command as its first argument. */
+async function approvalCommand(name: string): Promise<{ run(args: string[]): Promise<number> }> {
+  const approval = await import('./cli/approval');
+  return { run: (args) => approval.run([name, ...args]) };
+}
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);

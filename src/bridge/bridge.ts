@@ -156,6 +156,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
         health,
         isStopping: () => stopping,
         pool: deps.pool,
+        temporalClient: deps.temporalClient,
       });
     }
   } catch (err) {

@@ -1,4 +1,5 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { IncomingEvent, IngestSettings } from '../domain/ingest/read-event';
@@ -11,6 +12,7 @@ import { routeEvent } from './event-routing';
 import { decideFate } from './message-fate';
 import { refusePost } from './http-guard';
 import { answerSilences, isSilencePath } from './silence-endpoints';
+import { answerApprovals, isApprovalPath } from './approval-endpoints';
 import { isLoopbackHost } from '../config/bridge';
 import type { EventOrigin } from './event-origin';
 import type { EventPipeline } from './event-pipeline';
@@ -45,6 +47,8 @@ export interface BridgeHttpOptions {
   isStopping(): boolean;
   /** Where silences are kept (GET/POST /silences); without it those endpoints answer 501. */
   pool?: Pool;
+  /** The guardians' Temporal client, for the approval endpoints; without it they answer 501. */
+  temporalClient?: Client;
 }
 
 export type BridgeHttpServer = HttpListener;
@@ -149,7 +153,8 @@ function incomingFromRequest(req: IncomingMessage, body: Buffer, json: unknown):
 
 /**
  * The HTTP way in and the operator endpoints: POST /events (one event, validated like a Kafka
- * message), POST /alertmanager (Alertmanager webhook → system events), GET /healthz, GET /metrics.
+ * message), POST /alertmanager (Alertmanager webhook → system events), GET /healthz, GET /metrics,
+ * silences (GET/POST /silences) and approval answers (GET/POST /approvals).
  * A 2xx means Temporal accepted the event; a 503 means "retry later" (nothing was lost).
  */
 export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise<BridgeHttpServer> {
@@ -158,6 +163,28 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
   /** Same ordering rules as Kafka: one call per workflow at a time, bounded in total. */
   const deliverInOrder = (delivery: Delivery, origin: EventOrigin): Promise<DeliveryResult> =>
     mutex.run(delivery.workflowId, () => limit.run(() => pipeline.deliver(delivery, origin)));
+
+  /** GET /approvals…, POST /approvals/MODEL/ID/approve|reject: a POST passes the same guard as /silences. */
+  async function answerApprovalRequest(req: IncomingMessage, path: string): Promise<[number, unknown]> {
+    if (req.method === 'POST') {
+      const refusal = refusePost(req, guard);
+      if (refusal) {
+        logger.warn({ path, status: refusal.status, reason: refusal.code }, 'HTTP request refused');
+        throw new HttpError(refusal.status, refusal.code, refusal.detail);
+      }
+    }
+    if (!options.temporalClient)
+      return [
+        501,
+        { status: 'rejected', error: 'not_configured', detail: 'this bridge has no Temporal client' },
+      ];
+    return answerApprovals(options.temporalClient, req.method ?? 'GET', path, async () => {
+      const decoded = decodeJson(await readBody(req, options.maxBodyBytes), options.maxBodyBytes);
+      if (!decoded.ok)
+        throw new HttpError(decoded.reason === 'oversized' ? 413 : 400, decoded.reason, decoded.detail);
+      return decoded.json;
+    });
+  }
 
   async function postEvent(req: IncomingMessage): Promise<[number, unknown]> {
     metrics.httpEvents.inc({ endpoint: '/events' });
@@ -320,10 +347,16 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
         send(res, status, body);
         return status;
       }
+      if (isApprovalPath(path)) {
+        const [status, body] = await answerApprovalRequest(req, path);
+        if (status >= 400) logger.warn({ path, status, body }, 'approval request refused');
+        send(res, status, body);
+        return status;
+      }
       throw new HttpError(
         404,
         'not_found',
-        `no such endpoint: ${path} (try POST /events, POST /alertmanager, GET /healthz, GET /metrics, GET/POST /silences)`,
+        `no such endpoint: ${path} (try POST /events, POST /alertmanager, GET /healthz, GET /metrics, GET/POST /silences, GET/POST /approvals)`,
       );
     } catch (err) {
       if (err instanceof HttpError) {
@@ -369,7 +402,13 @@ export async function startBridgeHttpServer(options: BridgeHttpOptions): Promise
     void handle(req, res).then((status) => {
       const path = (req.url ?? '/').split('?')[0];
       // Known paths only: a scanner probing random URLs must not create a metric series per URL.
-      const known = KNOWN_PATHS.has(path) ? path : isSilencePath(path) ? '/silences/:id/expire' : 'other';
+      const known = KNOWN_PATHS.has(path)
+        ? path
+        : isSilencePath(path)
+          ? '/silences/:id/expire'
+          : isApprovalPath(path)
+            ? '/approvals/:model/…'
+            : 'other';
       metrics.httpRequests.inc({ path: known, status });
     });
   });

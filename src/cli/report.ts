@@ -18,7 +18,7 @@ import {
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { loadConfig, Config } from '../config';
-import { createTemporalClient, TemporalClientHandle } from '../clients/temporal';
+import { connectToTemporal as connect } from './temporal-connection';
 import {
   backfillSpan,
   datesBetween,
@@ -47,7 +47,6 @@ const USAGE = `usage: mlops-guardian report <command>
 options: --schedule-id ID (default ${DAILY_REPORT_SCHEDULE_ID})
 `;
 const MAX_BACKFILL_DAYS = 366;
-const CONNECT_TIMEOUT_MS = 10_000;
 
 class UsageError extends Error {}
 
@@ -77,37 +76,6 @@ function parseArgs(args: string[], valued: string[]): ParsedArgs {
     }
   }
   return { positional, options };
-}
-
-function temporalAddress(config: Config): string {
-  return config.temporal.address ?? `127.0.0.1:${config.temporal.localPort}`;
-}
-
-async function connect(config: Config): Promise<TemporalClientHandle> {
-  const address = temporalAddress(config);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      createTemporalClient(config.temporal, address),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
-          CONNECT_TIMEOUT_MS,
-        );
-      }),
-    ]);
-  } catch (err) {
-    const where = config.temporal.address
-      ? `TEMPORAL_ADDRESS=${address}`
-      : `${address} (TEMPORAL_ADDRESS is not set)`;
-    throw new Error(
-      `cannot reach a Temporal server at ${where}: ${(err as Error).message}\n` +
-        'Start the product (`npm start` runs a local Temporal server) or set TEMPORAL_ADDRESS to a running one.',
-      { cause: err },
-    );
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function formatDuration(ms: number): string {

@@ -13,7 +13,8 @@ export const bridgeSettings = {
   httpEnabled: setting({
     env: 'BRIDGE_HTTP_ENABLED',
     schema: booleanFlag.default(true),
-    description: 'Serve POST /events, POST /alertmanager, GET/POST /silences, /healthz and /metrics.',
+    description:
+      'Serve POST /events, POST /alertmanager, GET/POST /silences, GET/POST /approvals, /healthz and /metrics.',
     expects: 'true or false',
     defaultText: 'true',
   }),

@@ -1,8 +1,15 @@
 import { z } from 'zod';
+import {
+  APPROVAL_TIMEOUT_OUTCOMES,
+  DEFAULT_APPROVAL_TIMEOUT_MINUTES,
+  MAX_APPROVAL_TIMEOUT_MINUTES,
+  parseApprovalRules,
+} from '../domain/approval/approval-settings';
 import { parseHysteresisRules } from '../domain/policy/hysteresis';
 import {
   booleanFlag,
   environmentNameList,
+  EXPLAINS,
   httpUrl,
   parseSettings,
   positiveInt,
@@ -141,6 +148,50 @@ export const guardianSettings = {
       'After a retrain promotes a new version, watch it this long: a degradation or failed health check of the model rolls back to the version it replaced at once, past business hours, cooldowns, the frequency limit and hysteresis (README "Watch after promotion"). 0: no watch.',
     expects: 'a whole number of minutes (0 to 10080)',
     defaultText: '30',
+  }),
+  approvalRequired: setting({
+    env: 'GUARDIAN_APPROVAL_REQUIRED',
+    schema: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parseApprovalRules(text);
+        } catch (err) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: (err as Error).message,
+            params: { [EXPLAINS]: true },
+          });
+          return z.NEVER;
+        }
+      }),
+    description:
+      'Decisions that wait for a person instead of running (README "Approval before acting"): the guardian sends an approval request alert and runs the action only once someone approves it (`mlops-guardian approve` or POST /approvals/…). The severity is matched exactly; `*` matches every severity. Unset: nothing waits.',
+    expects:
+      'ACTION:SEVERITY, comma-separated, e.g. ROLLBACK:HIGH,ROLLBACK:CRITICAL,SCALE_UP:* (severity LOW, MEDIUM, HIGH, CRITICAL or *)',
+    defaultText: '(none)',
+  }),
+  approvalTimeoutMinutes: setting({
+    env: 'GUARDIAN_APPROVAL_TIMEOUT_MINUTES',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_APPROVAL_TIMEOUT_MINUTES)
+      .default(DEFAULT_APPROVAL_TIMEOUT_MINUTES),
+    description:
+      'How long an approval request waits for an answer; then GUARDIAN_APPROVAL_TIMEOUT_OUTCOME applies. Read when a guardian starts.',
+    expects: `a whole number of minutes (1 to ${MAX_APPROVAL_TIMEOUT_MINUTES})`,
+    defaultText: String(DEFAULT_APPROVAL_TIMEOUT_MINUTES),
+  }),
+  approvalTimeoutOutcome: setting({
+    env: 'GUARDIAN_APPROVAL_TIMEOUT_OUTCOME',
+    schema: z.enum(APPROVAL_TIMEOUT_OUTCOMES).default('abandon'),
+    description:
+      'What an approval request nobody answered in time does: abandon (nothing runs) or proceed (the action runs, its reason says nobody answered).',
+    expects: 'abandon or proceed',
+    defaultText: 'abandon',
   }),
   idleMinutes: setting({
     env: 'GUARDIAN_IDLE_MINUTES',

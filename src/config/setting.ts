@@ -48,11 +48,24 @@ export function parseSettings<S extends Settings>(
     } else {
       const shown = spec.secret || input === undefined ? '' : `=${JSON.stringify(input)}`;
       const problem = input === undefined ? 'is required' : 'is invalid';
-      errors.push(`${spec.env}${shown} ${problem}: expected ${spec.expects}`);
+      // A setting that reads a small language says which part was wrong (never for a secret).
+      const specific = spec.secret
+        ? []
+        : parsed.error.issues
+            .filter((issue) => issue.code === 'custom' && issue.params?.[EXPLAINS] === true)
+            .map((issue) => issue.message);
+      const detail = specific.length > 0 ? ` (${specific.join('; ')})` : '';
+      errors.push(`${spec.env}${shown} ${problem}: expected ${spec.expects}${detail}`);
     }
   }
   return { values: values as SettingsValues<S>, errors };
 }
+
+/**
+ * Marks a custom zod issue whose message says exactly what is wrong with the value: the error
+ * line quotes it after what was expected (`ctx.addIssue({ code: 'custom', message, params: { [EXPLAINS]: true } })`).
+ */
+export const EXPLAINS = 'explainsValue';
 
 // ---- reusable value schemas -------------------------------------------------------------
 

@@ -120,6 +120,8 @@ export interface AlertRequest {
   /** ISO-8601. */
   time: string;
   sourceEvent?: Record<string, unknown>;
+  /** To people at once whatever its priority: an approval request waits for an answer. */
+  immediate?: boolean;
 }
 
 export interface AlertResult {

@@ -2,13 +2,15 @@ import type { GuardianSettings, GuardianSettingsInput, PolicyState, ResponseActi
 import type { GuardianStartInput } from './workflows';
 
 /** Where a history entry came from (`promotion-watch`: a watch after promotion ran out). */
-export type DecisionOrigin = 'event' | 'maintenance-window' | 'operator' | 'promotion-watch';
+export type DecisionOrigin = 'event' | 'maintenance-window' | 'operator' | 'promotion-watch' | 'approval';
 
 /**
  * running/succeeded/failed: an action the guardian ran · scheduled: deferred to the maintenance
  * window · cancelled: a scheduled retrain replaced by an urgent one · skipped: a guard suppressed
  * it · dry-run / paused: decided, nothing ran · operator: an operator command · noted: not a
- * decision, a fact the guardian records (a promotion watch ran out: the version is stable).
+ * decision, a fact the guardian records (a promotion watch ran out: the version is stable) ·
+ * awaiting-approval: waits for a person (README "Approval before acting") · rejected: a person
+ * said no · abandoned: nobody answered in time (or too many requests waited), nothing ran.
  */
 export type DecisionStatus =
   | 'running'
@@ -20,7 +22,10 @@ export type DecisionStatus =
   | 'dry-run'
   | 'paused'
   | 'operator'
-  | 'noted';
+  | 'noted'
+  | 'awaiting-approval'
+  | 'rejected'
+  | 'abandoned';
 
 /** One entry of the guardian's bounded decision history (and of its audit trail row). */
 export interface DecisionEntry {
@@ -95,6 +100,66 @@ export interface GuardianCarriedState {
   runningRetrains: Record<string, RunningRetrain>;
   /** How many runs came before this one. */
   previousRuns: number;
+  /**
+   * Decisions waiting for a person's approval, oldest first (bounded: MAX_PENDING_APPROVALS).
+   * Absent in guardians started before approvals existed.
+   */
+  pendingApprovals?: PendingApproval[];
+}
+
+/** An action that waits for `approve` / `reject` (or its timeout) before it runs. */
+export interface PendingApproval {
+  /** What `approve` / `reject` name: unique per request. */
+  requestId: string;
+  /** The history entry (and audit row) of the decision that waits. */
+  decisionId: string;
+  modelName: string;
+  eventType: string;
+  action: ResponseAction;
+  severity: string;
+  priority: 'high' | 'normal';
+  /** The decision's reason (clipped to the carry budget). */
+  reason: string;
+  modelVersion?: string;
+  serviceName?: string;
+  /** The event that caused it (absent when too large to carry). */
+  sourceEvent?: Record<string, unknown>;
+  /** Epoch ms, workflow time. */
+  requestedAt: number;
+  /** Epoch ms: when the timeout outcome applies. */
+  expiresAt: number;
+  timeoutOutcome: 'abandon' | 'proceed';
+}
+
+/** A pending approval as the `pendingApprovals` query, the CLI and GET /approvals show it. */
+export interface PendingApprovalView {
+  requestId: string;
+  decisionId: string;
+  modelName: string;
+  eventType: string;
+  action: string;
+  severity: string;
+  reason: string;
+  requestedAt: string;
+  expiresAt: string;
+  /** What happens at `expiresAt` if nobody answers. */
+  timeoutOutcome: 'abandon' | 'proceed';
+}
+
+/** The argument of the `approve` and `reject` updates. */
+export interface ApprovalAnswer {
+  requestId: string;
+  /** Who answers: required, recorded in the audit trail. */
+  by: string;
+  /** Why (optional), recorded with it. */
+  reason?: string;
+}
+
+/** What `approve` / `reject` return: the entry that records the answer. */
+export interface ApprovalAnswerResult {
+  entry: DecisionEntry;
+  /** Requests still waiting after this one. */
+  pending: PendingApprovalView[];
 }
 
 export interface RunningRetrain {
@@ -152,6 +217,8 @@ export interface GuardianStateView {
     until: string;
     decisionId: string;
   };
+  /** Decisions waiting for approval (absent when none wait). */
+  pendingApprovals?: PendingApprovalView[];
 }
 
 interface CommandBase {

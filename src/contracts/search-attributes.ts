@@ -4,6 +4,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const MODEL_NAME = defineSearchAttributeKey('ModelName', SearchAttributeType.KEYWORD);
 export const LAST_ACTION = defineSearchAttributeKey('LastAction', SearchAttributeType.KEYWORD);
 export const LAST_SEVERITY = defineSearchAttributeKey('LastSeverity', SearchAttributeType.KEYWORD);
+/** "true" while a guardian waits for a person to approve or reject an action; "false" after. */
+export const AWAITING_APPROVAL = defineSearchAttributeKey('AwaitingApproval', SearchAttributeType.KEYWORD);
 export const VIDEO_ID = defineSearchAttributeKey('VideoId', SearchAttributeType.KEYWORD);
 export const REPORT_DATE = defineSearchAttributeKey('ReportDate', SearchAttributeType.KEYWORD);
 
@@ -12,6 +14,7 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
   [MODEL_NAME.name]: 'Keyword',
   [LAST_ACTION.name]: 'Keyword',
   [LAST_SEVERITY.name]: 'Keyword',
+  [AWAITING_APPROVAL.name]: 'Keyword',
   [VIDEO_ID.name]: 'Keyword',
   [REPORT_DATE.name]: 'Keyword',
 };

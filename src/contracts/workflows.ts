@@ -60,6 +60,19 @@ export const GUARDIAN_STATE_QUERY = 'guardianState';
 export const GUARDIAN_HISTORY_QUERY = 'guardianHistory';
 /** Signal from a RETRAIN child workflow to its guardian: the outcome of the training job. */
 export const GUARDIAN_ACTION_FINISHED_SIGNAL = 'guardianActionFinished';
+/** Update (with validator): approve a pending approval request ({ requestId, by, reason? }); the action runs. */
+export const GUARDIAN_APPROVE_UPDATE = 'approve';
+/** Update (with validator): reject a pending approval request ({ requestId, by, reason? }); nothing runs. */
+export const GUARDIAN_REJECT_UPDATE = 'reject';
+/** ApplicationFailure types of the approve/reject validators: a caller maps them to its answer (404, 400). */
+export const APPROVAL_FAILURE_TYPES = {
+  /** No such request waits: unknown, already answered, or timed out. */
+  unknownRequest: 'UnknownApprovalRequest',
+  /** The answer itself is wrong: no `by`, too long, not an object. */
+  invalidAnswer: 'InvalidApprovalAnswer',
+} as const;
+/** Query: the approval requests a guardian waits on (README "Approval before acting"). */
+export const GUARDIAN_PENDING_APPROVALS_QUERY = 'pendingApprovals';
 /** Update (with validator) for operators: pause/resume, clear a cooldown, force an action, change settings; each needs a reason. */
 export const GUARDIAN_OPERATOR_UPDATE = 'operatorCommand';
 

@@ -14,6 +14,8 @@ export interface ProductOnStack {
   pool: Pool;
   worker: RunningWorker;
   bridge: Awaited<ReturnType<typeof startInProcessBridge>>;
+  /** Stops the worker and starts a new one on the same names, as a deploy or a crash does. */
+  restartWorker(): Promise<void>;
   /** Audit rows of one guardian subject (a model, or `service:<name>`), oldest first. */
   auditRows(subject: string): Promise<AuditRow[]>;
   close(): Promise<void>;
@@ -58,7 +60,7 @@ export async function startProductOnStack(
     tracing,
     close: () => producer.disconnect(),
   } as ServiceContext;
-  const worker = await startWorker(ctx);
+  let worker = await startWorker(ctx);
   const bridge = await startInProcessBridge(t, {
     tracer: tracing.enabled ? tracing.tracer : undefined,
     // The worker's root logger, as npm start hands it to the bridge (bridgeDepsFromContext).
@@ -66,8 +68,14 @@ export async function startProductOnStack(
   });
   return {
     pool,
-    worker,
+    get worker() {
+      return worker;
+    },
     bridge,
+    async restartWorker() {
+      await worker.shutdown();
+      worker = await startWorker(ctx);
+    },
     async auditRows(subject) {
       const { rows } = await pool.query(
         `SELECT event_id, event_type, severity, action, executed, reason, details

@@ -28,10 +28,11 @@ const files = fs.existsSync(HISTORY_FIXTURES_DIR)
   : [];
 
 describe('guardian history fixtures', () => {
-  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall, promotion watch', () => {
+  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall, promotion watch, approval', () => {
     const kinds = new Set(files.map((f) => f.replace(/-\d+\.json$/, '')));
     expect([...kinds].sort()).toEqual([
       'guardian-actions',
+      'guardian-approval',
       'guardian-lifecycle',
       'guardian-memory',
       'guardian-time',

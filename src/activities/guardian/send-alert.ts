@@ -90,6 +90,7 @@ export function guardianAlarm(request: AlertRequest): Alarm {
     message: request.message,
     priority: request.priority,
     time: request.time,
+    ...(request.immediate ? { immediate: true } : {}),
     details: {
       model_name: request.modelName,
       ...(action ? { action } : {}),

@@ -33,7 +33,16 @@ export interface RecalledDecision {
  * started the cooldown and entered the frequency window, whatever the action's outcome. A skipped
  * decision did not; a paused guardian's decision left the policy's memory untouched.
  */
-const RESPONSE_STATUSES = new Set(['running', 'succeeded', 'failed', 'scheduled', 'cancelled', 'dry-run']);
+const RESPONSE_STATUSES = new Set([
+  'running',
+  'succeeded',
+  'failed',
+  'scheduled',
+  'cancelled',
+  'dry-run',
+  // A decision waiting for approval counts when decided, like a retrain deferred to the window.
+  'awaiting-approval',
+]);
 
 /** How far back the policy's memory reaches: the longest cooldown and the frequency window. */
 export const POLICY_MEMORY_MS = 60 * 60_000;

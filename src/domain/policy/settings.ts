@@ -1,3 +1,4 @@
+import { approvalProblems, type ApprovalSettings } from '../approval/approval-settings';
 import { clipText } from '../clip-text';
 import { evaluationProblems, type EvaluationSettings } from '../evaluation/evaluation-settings';
 import type { BusinessHours } from './business-hours';
@@ -33,6 +34,11 @@ export interface GuardianSettings {
    * DEFAULT_PROMOTION_WATCH_MINUTES.
    */
   promotionWatchMinutes?: number;
+  /**
+   * Which decisions wait for a person's approval. Absent (the default, and in the settings of
+   * guardians started before it): every decision runs as it always did.
+   */
+  approval?: ApprovalSettings;
 }
 
 /** The defaults of README "The policy" (and of src/config): UTC, 06:00–22:59, window 02:00–04:00. */
@@ -53,6 +59,7 @@ export interface GuardianSettingsInput {
   hysteresis?: HysteresisRules;
   evaluation?: EvaluationSettings;
   promotionWatchMinutes?: number;
+  approval?: ApprovalSettings;
 }
 
 /** Fills gaps with defaults and validates; throws an Error naming every bad field. */
@@ -69,6 +76,7 @@ export function resolveGuardianSettings(input: GuardianSettingsInput = {}): Guar
   };
   if (input.evaluation) settings.evaluation = input.evaluation;
   if (input.promotionWatchMinutes !== undefined) settings.promotionWatchMinutes = input.promotionWatchMinutes;
+  if (input.approval) settings.approval = input.approval;
   const problems = settingsProblems(settings);
   if (problems.length > 0) throw new Error(`invalid guardian settings: ${problems.join('; ')}`);
   return settings;
@@ -106,6 +114,7 @@ export function settingsProblems(settings: GuardianSettings): string[] {
   if (settings.evaluation !== undefined) problems.push(...evaluationProblems(settings.evaluation));
   if (settings.promotionWatchMinutes !== undefined)
     problems.push(...promotionWatchProblems(settings.promotionWatchMinutes));
+  if (settings.approval !== undefined) problems.push(...approvalProblems(settings.approval));
   return problems;
 }
 
@@ -127,6 +136,10 @@ export interface GuardianSettingsSource {
     evaluationTolerance?: number;
     promotionMode: EvaluationSettings['promotion'];
     promotionWatchMinutes: number;
+    /** Empty: nothing waits for approval. */
+    approvalRequired: ApprovalSettings['required'];
+    approvalTimeoutMinutes: number;
+    approvalTimeoutOutcome: ApprovalSettings['timeoutOutcome'];
   };
 }
 
@@ -155,6 +168,15 @@ export function guardianSettingsFromConfig(config: GuardianSettingsSource): Guar
         }
       : undefined,
     promotionWatchMinutes: config.guardian.promotionWatchMinutes,
+    // Only when something needs approval: the settings of everyone else stay as they were.
+    approval:
+      config.guardian.approvalRequired.length > 0
+        ? {
+            required: config.guardian.approvalRequired,
+            timeoutMinutes: config.guardian.approvalTimeoutMinutes,
+            timeoutOutcome: config.guardian.approvalTimeoutOutcome,
+          }
+        : undefined,
   });
 }
 

@@ -133,7 +133,7 @@ export class DecisionRunner {
   }
 
   /** Sends an alert beside the decision; a failure is counted and logged, never thrown. */
-  private sendInBackground(key: string, what: string, alert: Parameters<typeof sendAlertSafely>[0]): void {
+  sendInBackground(key: string, what: string, alert: Parameters<typeof sendAlertSafely>[0]): void {
     this.work.track(key, what, async () => {
       const result = await sendAlertSafely(alert);
       if (!result.ok) {

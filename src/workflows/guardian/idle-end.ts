@@ -21,7 +21,7 @@ const MINUTE_MS = 60_000;
  * When a guardian may end because nothing happens: one guardian per model name would otherwise
  * live forever, and names come from producers. It ends only when ending loses nothing: no event
  * queued, no action, alert or audit write in flight, no retrain running or waiting for the
- * maintenance window, no promotion under watch, not paused, and its settings still those it was started with (a pause or
+ * maintenance window, no promotion under watch, no approval request waiting, not paused, and its settings still those it was started with (a pause or
  * an operator's settings live only in the workflow). Running cooldowns do not keep it: the next
  * run rebuilds them from the audit trail, unless an audit write failed, in which case it waits
  * until they (and the frequency window) have run out.
@@ -105,6 +105,7 @@ export class IdleEnd {
       state.policy.pendingRetrain === undefined &&
       // A watch after promotion lives only in the workflow: the guardian waits it out.
       state.policy.promotionWatch === undefined &&
+      (state.pendingApprovals?.length ?? 0) === 0 &&
       Object.keys(state.runningRetrains).length === 0 &&
       state.paused === null &&
       JSON.stringify(state.settings) === this.startSettings

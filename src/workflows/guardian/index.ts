@@ -3,3 +3,4 @@ export { modelGuardianWorkflow } from './workflow';
 export { modelRetrainWorkflow } from './retrain-workflow';
 export * from './definitions';
 export type * from '../../contracts/guardian-messages';
+export * from './approval-definitions';

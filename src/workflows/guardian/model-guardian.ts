@@ -24,6 +24,8 @@ import { DecisionRunner } from './decision-runner';
 import { decideInEventTrace } from './decide-in-trace';
 import { driftAlert } from './drift-alert';
 import { applyStateCommand, commandAuthor, operatorEntry } from './operator-command';
+import { PendingApprovals } from './approvals';
+import type { ActionRequest } from './run-action';
 import { currentDetails, guardianStateView } from './state-view';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -36,6 +38,8 @@ const REJECTIONS_KEPT = 20;
  */
 export class ModelGuardian {
   private readonly runner: DecisionRunner;
+  /** APPROVAL_PATCH: decisions that need a person wait here; absent in runs begun before it. */
+  private approvals?: PendingApprovals;
 
   constructor(
     readonly modelName: string,
@@ -45,6 +49,11 @@ export class ModelGuardian {
     private readonly boundedState = false,
   ) {
     this.runner = new DecisionRunner(modelName, state, () => this.describe(), batchedWrites);
+  }
+
+  /** From now on, decisions that GUARDIAN_APPROVAL_REQUIRED names wait for approval. */
+  enableApprovals(): PendingApprovals {
+    return (this.approvals = new PendingApprovals(this.modelName, this.state, this.runner));
   }
 
   /** No action or audit write in flight or waiting: safe to continue-as-new. */
@@ -117,7 +126,7 @@ export class ModelGuardian {
       this.runner.sendDriftAlert(event.event_id, driftAlert(this.modelName, event, decision));
     }
     if (decision.outcome !== 'execute') return this.runner.finish(entry, {});
-    this.runner.launch(entry, {
+    this.launchUnlessHeld(entry, {
       id: decision.eventId,
       triggeringEventId: decision.eventId,
       modelName: this.modelName,
@@ -152,7 +161,7 @@ export class ModelGuardian {
       return;
     }
     if (this.heldByDryRun(entry)) return;
-    this.runner.launch(entry, {
+    this.launchUnlessHeld(entry, {
       id: entry.id,
       triggeringEventId: due.eventId,
       modelName: this.modelName,
@@ -185,12 +194,15 @@ export class ModelGuardian {
 
   /** The state query: what an operator needs to understand the guardian right now. */
   view(): GuardianStateView {
-    return guardianStateView(this.modelName, this.state, this.runner.running, Date.now());
+    const view = guardianStateView(this.modelName, this.state, this.runner.running, Date.now());
+    if (this.approvals?.size) view.pendingApprovals = this.approvals.views();
+    return view;
   }
 
   /** Writes a one-line status for the Web UI's "current details". */
   describe(): void {
-    setCurrentDetails(currentDetails(this.state, this.runner.running.size));
+    const waiting = this.approvals?.size ? ` · awaiting approval: ${this.approvals.size}` : '';
+    setCurrentDetails(currentDetails(this.state, this.runner.running.size) + waiting);
   }
 
   /** A retrain child reported its outcome (possibly to a later run than the one that started it). */
@@ -246,6 +258,12 @@ export class ModelGuardian {
       decidedAt: entry.decidedAt,
       ...(undo ? { rollbackTo: undo.rollbackTo } : {}),
     });
+  }
+
+  /** Runs the action, unless it must first wait for a person's approval (then it is recorded as waiting). */
+  private launchUnlessHeld(entry: DecisionEntry, request: ActionRequest): void {
+    if (this.approvals?.holds(entry, request)) return;
+    this.runner.launch(entry, request);
   }
 
   /** In a dry run the entry is recorded as what would have run, and nothing runs. */

@@ -78,6 +78,7 @@ export function settingsAfter(
     dryRun: patch.dryRun ?? current.dryRun,
     hysteresis: patch.hysteresis ?? current.hysteresis,
     evaluation: patch.evaluation ?? current.evaluation,
+    approval: patch.approval ?? current.approval,
   });
 }
 

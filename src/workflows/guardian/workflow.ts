@@ -19,6 +19,8 @@ import {
   operatorCommandUpdate,
 } from './definitions';
 import { newestFirst } from './history';
+import { APPROVAL_PATCH } from './approvals';
+import { registerApprovalHandlers } from './approval-handlers';
 import { BATCHED_WRITES_PATCH } from './batched-writes';
 import { BOUNDED_STATE_PATCH, fitCarriedState } from './carry-budget';
 import { EventQueue } from './event-queue';
@@ -82,6 +84,9 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   setHandler(operatorCommandUpdate, (command) => guardian.operate(command), {
     validator: (command) => validateOperatorCommand(command, state, Date.now()),
   });
+  // Decided once per run, like the patches above; absent in runs begun before it.
+  const approvals = patched(APPROVAL_PATCH) ? guardian.enableApprovals() : undefined;
+  registerApprovalHandlers(approvals, () => guardian.describe());
 
   if (state.previousRuns === 0) upsertSearchAttributes([{ key: MODEL_NAME, value: input.modelName }]);
   guardian.describe();
@@ -100,6 +105,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   for (;;) {
     watch?.endIfDue();
     guardian.runDueRetrain();
+    approvals?.expireDue();
     guardian.flushWrites();
     if (wantsNewRun()) {
       if (readyForNewRun()) break;
@@ -133,7 +139,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
       guardian.wantsFlush ||
       (lifetime?.wantsLook() ?? false) ||
       (watch?.wantsLook() ?? false);
-    const pendingAt = state.policy.pendingRetrain?.runAt;
+    const pendingAt = earliest(state.policy.pendingRetrain?.runAt, approvals?.nextExpiry());
     if (pendingAt === undefined) await condition(wake);
     else await condition(wake, Math.max(pendingAt - Date.now(), 1));
     // Idle for GUARDIAN_IDLE_MINUTES: end; the next event starts a new guardian, which recalls.
@@ -149,6 +155,12 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     idleMinutes: input.idleMinutes,
     carried: boundedState ? carriedWithinBudget(input.modelName, carried) : carried,
   });
+}
+
+/** The earlier of two optional times (a waiting retrain, an approval timeout). */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
 }
 
 /** The carried state fitted to CARRY_BUDGET; decisions left behind are in the audit trail, and logged. */

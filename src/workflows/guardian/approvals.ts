@@ -1,0 +1,263 @@
+import { ApplicationFailure, log, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import type {
+  ApprovalAnswer,
+  ApprovalAnswerResult,
+  DecisionEntry,
+  GuardianCarriedState,
+  PendingApproval,
+  PendingApprovalView,
+} from '../../contracts/guardian-messages';
+import { AWAITING_APPROVAL } from '../../contracts/search-attributes';
+import { APPROVAL_FAILURE_TYPES } from '../../contracts/workflows';
+import { describeApprovalRules, needsApproval } from '../../domain/approval/approval-settings';
+import { clipText } from '../../domain/clip-text';
+import { jsonBytes } from '../../domain/json-bytes';
+import { approvalRequestAlert } from './approval-request-alert';
+import { CARRY_BUDGET } from './carry-budget';
+import type { DecisionRunner } from './decision-runner';
+import type { ActionRequest } from './run-action';
+
+/**
+ * Workflow patch: decisions whose action and severity GUARDIAN_APPROVAL_REQUIRED names wait for a
+ * person (`approve` / `reject` updates) or their timeout. Runs begun before it act as they did.
+ */
+export const APPROVAL_PATCH = 'guardian-approval';
+
+/**
+ * Requests that may wait at once. Each is carried across continue-as-new; past this a new one is
+ * abandoned (recorded, and its reason says why) instead of growing the state without end.
+ */
+export const MAX_PENDING_APPROVALS = 20;
+/** A source event larger than this is not carried with its request (the audit row has it). */
+const SOURCE_EVENT_CARRY_BYTES = 8 * 1024;
+const MAX_BY_LENGTH = 200;
+const MAX_REASON_LENGTH = 1_000;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The approval requests of one guardian: a decision that needs a person is recorded as awaiting
+ * approval (it counts for cooldowns and the frequency limit when decided, like a retrain deferred
+ * to the maintenance window), an approval request alert goes out, and the action runs only once
+ * someone approves it — or, when nobody answers in time, as GUARDIAN_APPROVAL_TIMEOUT_OUTCOME
+ * says. The requests are workflow state: they survive worker restarts and continue-as-new, while
+ * the guardian decides other events as usual.
+ */
+export class PendingApprovals {
+  constructor(
+    private readonly modelName: string,
+    private readonly state: GuardianCarriedState,
+    private readonly runner: DecisionRunner,
+  ) {}
+
+  private get list(): PendingApproval[] {
+    return (this.state.pendingApprovals ??= []);
+  }
+
+  get size(): number {
+    return this.state.pendingApprovals?.length ?? 0;
+  }
+
+  /**
+   * Holds the decision for approval when the settings say so; false when it should run at once.
+   * The entry is recorded (history and audit) as awaiting approval.
+   */
+  holds(entry: DecisionEntry, request: ActionRequest): boolean {
+    const approval = this.state.settings.approval;
+    if (!approval || !needsApproval(approval, request.action, request.severity)) return false;
+    const now = Date.now();
+    const rule = describeApprovalRules(approval.required.filter((r) => r.action === request.action));
+    if (this.size >= MAX_PENDING_APPROVALS) {
+      log.warn('approval request abandoned: too many wait already', {
+        modelName: this.modelName,
+        id: entry.id,
+      });
+      this.runner.finish(entry, {
+        status: 'abandoned',
+        executed: false,
+        result: `needs approval (GUARDIAN_APPROVAL_REQUIRED=${rule}), but ${MAX_PENDING_APPROVALS} requests already wait for an answer: abandoned, nothing runs`,
+      });
+      return true;
+    }
+    const pending: PendingApproval = {
+      requestId: uuid4(),
+      decisionId: entry.id,
+      modelName: this.modelName,
+      eventType: entry.eventType,
+      action: request.action,
+      severity: request.severity,
+      priority: request.priority,
+      reason: clipText(request.reason, CARRY_BUDGET.decisionTextChars),
+      ...(request.modelVersion !== undefined ? { modelVersion: request.modelVersion } : {}),
+      ...(request.serviceName !== undefined ? { serviceName: request.serviceName } : {}),
+      ...carriedSourceEvent(request.sourceEvent),
+      requestedAt: now,
+      expiresAt: now + approval.timeoutMinutes * 60_000,
+      timeoutOutcome: approval.timeoutOutcome,
+    };
+    this.list.push(pending);
+    this.runner.finish(entry, {
+      status: 'awaiting-approval',
+      result: `awaiting approval (GUARDIAN_APPROVAL_REQUIRED=${rule}): request ${pending.requestId}, until ${iso(pending.expiresAt)}, then ${pending.timeoutOutcome}`,
+    });
+    this.runner.sendInBackground(
+      `approval-request:${entry.id}`,
+      'approval request alert',
+      approvalRequestAlert(pending),
+    );
+    this.markAwaiting();
+    return true;
+  }
+
+  /** Update validator: an answer must name a waiting request and who gives it. Changes nothing. */
+  validate(answer: ApprovalAnswer): void {
+    if (typeof answer !== 'object' || answer === null)
+      throw invalid('an answer must be an object: {requestId, by, reason}');
+    if (typeof answer.requestId !== 'string' || answer.requestId.trim() === '')
+      throw invalid('requestId is missing: name the approval request to answer');
+    if (typeof answer.by !== 'string' || answer.by.trim() === '')
+      throw invalid("'by' is missing: say who answers, it is recorded in the audit trail");
+    if (answer.by.length > MAX_BY_LENGTH) throw invalid(`'by' is longer than ${MAX_BY_LENGTH} characters`);
+    if (answer.reason !== undefined && typeof answer.reason !== 'string')
+      throw invalid('reason must be a string');
+    if ((answer.reason ?? '').length > MAX_REASON_LENGTH)
+      throw invalid(`the reason is longer than ${MAX_REASON_LENGTH} characters`);
+    if (!this.find(answer.requestId)) {
+      const waiting = this.list.map((p) => p.requestId);
+      throw ApplicationFailure.create({
+        type: APPROVAL_FAILURE_TYPES.unknownRequest,
+        nonRetryable: true,
+        message: `no approval request '${clipText(answer.requestId, 80)}' waits on ${this.modelName} (unknown, or already answered or timed out); waiting: ${waiting.length ? waiting.join(', ') : 'none'}`,
+      });
+    }
+  }
+
+  /** Carries out a validated answer: approved → the action runs; rejected → recorded, nothing runs. */
+  answer(verdict: 'approved' | 'rejected', answer: ApprovalAnswer): ApprovalAnswerResult {
+    const pending = this.take(answer.requestId)!;
+    const why = answer.reason?.trim() ? `: ${answer.reason.trim()}` : '';
+    const said = `${verdict} by ${answer.by.trim()}${why}`;
+    const entry = this.resolve(pending, verdict === 'approved' ? 'runs' : 'rejected', said, answer.by.trim());
+    return { entry, pending: this.views() };
+  }
+
+  /** Applies the timeout outcome to every request whose time has come. */
+  expireDue(): void {
+    const now = Date.now();
+    for (const pending of this.list.filter((p) => p.expiresAt <= now)) {
+      this.take(pending.requestId);
+      const minutes = Math.round((pending.expiresAt - pending.requestedAt) / 60_000);
+      const said = `no answer within ${minutes} min, GUARDIAN_APPROVAL_TIMEOUT_OUTCOME=${pending.timeoutOutcome}`;
+      this.resolve(pending, pending.timeoutOutcome === 'proceed' ? 'runs' : 'abandoned', said);
+    }
+  }
+
+  /** Epoch ms of the next timeout, if any request waits. */
+  nextExpiry(): number | undefined {
+    return this.size === 0 ? undefined : Math.min(...this.list.map((p) => p.expiresAt));
+  }
+
+  views(): PendingApprovalView[] {
+    return this.list.map((p) => ({
+      requestId: p.requestId,
+      decisionId: p.decisionId,
+      modelName: p.modelName,
+      eventType: p.eventType,
+      action: p.action,
+      severity: p.severity,
+      reason: p.reason,
+      requestedAt: iso(p.requestedAt),
+      expiresAt: iso(p.expiresAt),
+      timeoutOutcome: p.timeoutOutcome,
+    }));
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private find(requestId: string): PendingApproval | undefined {
+    return this.state.pendingApprovals?.find((p) => p.requestId === requestId);
+  }
+
+  private take(requestId: string): PendingApproval | undefined {
+    const index = this.list.findIndex((p) => p.requestId === requestId);
+    if (index < 0) return undefined;
+    const [pending] = this.list.splice(index, 1);
+    if (this.list.length === 0) this.markAwaiting();
+    return pending;
+  }
+
+  /** The entry `<decision>:approval` that records the answer (or the timeout), and runs the action if it goes ahead. */
+  private resolve(
+    pending: PendingApproval,
+    outcome: 'runs' | 'rejected' | 'abandoned',
+    said: string,
+    by?: string,
+  ): DecisionEntry {
+    const now = Date.now();
+    const entry: DecisionEntry = {
+      id: `${pending.decisionId}:approval`,
+      origin: 'approval',
+      triggeringEventId: pending.decisionId,
+      eventType: pending.eventType,
+      severity: pending.severity,
+      action: pending.action,
+      executed: false,
+      status: 'running',
+      reason: `${said} (request ${pending.requestId}); ${pending.reason}`,
+      decidedAt: iso(now),
+      ...(by !== undefined ? { operator: by } : {}),
+    };
+    const original = this.state.history.find(
+      (e) => e.id === pending.decisionId && e.status === 'awaiting-approval',
+    );
+    if (original) original.result = `${said} at ${iso(now)}: see ${entry.id}`;
+    if (outcome !== 'runs') {
+      this.runner.finish(entry, { status: outcome, result: `${outcome}: ${pending.action} does not run` });
+      return entry;
+    }
+    if (this.state.paused) {
+      this.runner.finish(entry, {
+        status: 'paused',
+        result: `not run: auto-response paused (${this.state.paused.reason})`,
+      });
+      return entry;
+    }
+    this.runner.launch(entry, {
+      id: entry.id,
+      triggeringEventId: pending.decisionId,
+      modelName: this.modelName,
+      modelVersion: pending.modelVersion,
+      serviceName: pending.serviceName,
+      action: pending.action,
+      severity: pending.severity,
+      priority: pending.priority,
+      reason: entry.reason,
+      decidedAt: entry.decidedAt,
+      sourceEvent: pending.sourceEvent,
+    });
+    return entry;
+  }
+
+  /** AwaitingApproval in the Web UI: "true" while a request waits. */
+  private markAwaiting(): void {
+    upsertSearchAttributes([{ key: AWAITING_APPROVAL, value: this.size > 0 ? 'true' : 'false' }]);
+  }
+}
+
+/** A refused answer: the caller's mistake, not worth retrying. */
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: APPROVAL_FAILURE_TYPES.invalidAnswer,
+    nonRetryable: true,
+    message,
+  });
+}
+
+function carriedSourceEvent(event: Record<string, unknown> | undefined): {
+  sourceEvent?: Record<string, unknown>;
+} {
+  if (!event) return {};
+  if (jsonBytes(event) <= SOURCE_EVENT_CARRY_BYTES) return { sourceEvent: event };
+  // The whole event is in the decision's audit row: the request keeps what names it.
+  return { sourceEvent: { event_id: event.event_id, event_type: event.event_type } };
+}
