@@ -17,42 +17,13 @@ import {
 } from '../clients/guardian-approvals';
 import type { PendingApprovalView } from '../contracts/guardian-messages';
 import { connectToTemporal } from './temporal-connection';
+import { parseCommandArgs, UsageError } from './command-args';
 
 const USAGE = `usage:
   mlops-guardian approve MODEL REQUEST_ID --by NAME [--reason TEXT]
   mlops-guardian reject MODEL REQUEST_ID --by NAME [--reason TEXT]
   mlops-guardian pending [MODEL] [--json]
 `;
-
-class UsageError extends Error {}
-
-interface ParsedArgs {
-  positional: string[];
-  options: Map<string, string | true>;
-}
-
-function parseArgs(args: string[], valued: string[], flags: string[]): ParsedArgs {
-  const positional: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (valued.includes(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      options.set(name, value);
-    } else if (flags.includes(name)) {
-      options.set(name, true);
-    } else {
-      throw new UsageError(`unknown option --${name}`);
-    }
-  }
-  return { positional, options };
-}
 
 /** One line per request: what waits, since when, until when and then what, and why. */
 export function formatPending(pending: PendingApprovalView[]): string {
@@ -67,7 +38,7 @@ export function formatPending(pending: PendingApprovalView[]): string {
 }
 
 async function answer(verdict: Verdict, args: string[]): Promise<number> {
-  const parsed = parseArgs(args, ['by', 'reason'], []);
+  const parsed = parseCommandArgs(args, ['by', 'reason'], []);
   const [model, requestId, extra] = parsed.positional;
   if (!model || !requestId) throw new UsageError(`${verdict} needs MODEL and REQUEST_ID`);
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
@@ -99,7 +70,7 @@ async function answer(verdict: Verdict, args: string[]): Promise<number> {
 }
 
 async function pending(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, [], ['json']);
+  const parsed = parseCommandArgs(args, [], ['json']);
   const [model, extra] = parsed.positional;
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
   const temporal = await connectToTemporal(loadConfig());

@@ -33,6 +33,7 @@ import {
 } from '../contracts/workflows';
 import type { DailyReportInput, DailyReportResult } from '../contracts/workflows';
 import { REPORT_DATE } from '../contracts/search-attributes';
+import { type ParsedArgs, parseCommandArgs, UsageError } from './command-args';
 
 const USAGE = `usage: mlops-guardian report <command>
 
@@ -47,36 +48,6 @@ const USAGE = `usage: mlops-guardian report <command>
 options: --schedule-id ID (default ${DAILY_REPORT_SCHEDULE_ID})
 `;
 const MAX_BACKFILL_DAYS = 366;
-
-class UsageError extends Error {}
-
-interface ParsedArgs {
-  positional: string[];
-  options: Map<string, string | true>;
-}
-
-function parseArgs(args: string[], valued: string[]): ParsedArgs {
-  const positional: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (valued.includes(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      options.set(name, value);
-    } else if (['no-wait'].includes(name)) {
-      options.set(name, true);
-    } else {
-      throw new UsageError(`unknown option --${name}`);
-    }
-  }
-  return { positional, options };
-}
 
 function formatDuration(ms: number): string {
   const hours = ms / 3_600_000;
@@ -206,7 +177,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (command === 'run') return (await import('./report-run')).run(rest);
   try {
-    const parsed = parseArgs(rest, ['date', 'reason', 'schedule-id']);
+    const parsed = parseCommandArgs(rest, ['date', 'reason', 'schedule-id'], ['no-wait']);
     const scheduleId = (parsed.options.get('schedule-id') as string | undefined) ?? DAILY_REPORT_SCHEDULE_ID;
     if (!['now', 'backfill', 'pause', 'resume', 'describe'].includes(command))
       throw new UsageError(`unknown report command '${command}'`);
