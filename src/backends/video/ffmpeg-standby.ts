@@ -26,30 +26,23 @@ export interface StartedFfmpeg {
  * is needed. `info` prints the stream's size; `-progress` reports frames on stdout (heartbeats).
  */
 function extractionArgs(frameRate: number, outDir: string): string[] {
+  return frameExtractionArgs(
+    ['-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', 'pipe:0'],
+    frameRate,
+    outDir,
+  );
+}
+
+/**
+ * ffmpeg's arguments around an input: quiet but for the stream info, only the picture, JPEG frames
+ * at `frameRate` into `outDir`, progress on stdout. Both ways of extracting share them, so a
+ * started-ahead ffmpeg and a direct one give the same frames.
+ */
+export function frameExtractionArgs(input: string[], frameRate: number, outDir: string): string[] {
   return [
-    '-nostdin',
-    '-hide_banner',
-    '-nostats',
-    '-loglevel',
-    'info',
-    '-y',
-    '-an',
-    '-sn',
-    '-dn',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-protocol_whitelist',
-    'file,pipe',
-    '-i',
-    'pipe:0',
-    '-vf',
-    `fps=${frameRate}`,
-    '-q:v',
-    '3',
-    '-progress',
-    'pipe:1',
+    ...['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', '-y', '-an', '-sn', '-dn'],
+    ...input,
+    ...['-vf', `fps=${frameRate}`, '-q:v', '3', '-progress', 'pipe:1'],
     path.join(outDir, FRAME_PATTERN),
   ];
 }

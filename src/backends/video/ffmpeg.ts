@@ -5,8 +5,7 @@ import type { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { FRAME_EXTRACTION_FAILED, VIDEO_UNREADABLE } from '../../contracts/video-activities';
 import { parseInputInfo } from './ffmpeg-input-info';
-import { concatListFor, type FfmpegStandby } from './ffmpeg-standby';
-import { FRAME_PATTERN } from './work-dir';
+import { concatListFor, type FfmpegStandby, frameExtractionArgs } from './ffmpeg-standby';
 
 /** ffprobe from the same place as ffmpeg (Debian installs both in /usr/bin). */
 export function ffprobePathFor(ffmpegPath: string): string {
@@ -226,24 +225,5 @@ export async function extractFrameFiles(request: FrameExtractionRequest): Promis
 
 /** The same extraction, reading the file directly (for a path a concat list cannot name). */
 function directArgs(file: string, outDir: string, frameRate: number): string[] {
-  return [
-    '-nostdin',
-    '-hide_banner',
-    '-nostats',
-    '-loglevel',
-    'info',
-    '-y',
-    '-an',
-    '-sn',
-    '-dn',
-    '-i',
-    file,
-    '-vf',
-    `fps=${frameRate}`,
-    '-q:v',
-    '3',
-    '-progress',
-    'pipe:1',
-    path.join(outDir, FRAME_PATTERN),
-  ];
+  return frameExtractionArgs(['-i', file], frameRate, outDir);
 }
