@@ -89,7 +89,9 @@ describe('evaluate and promote after RETRAIN, with MLflow run metrics', () => {
 
     expect(entry).toMatchObject({ action: 'RETRAIN', status: 'succeeded', executed: true });
     expect(entry.result).toContain('auc 0.91 (version 4) vs champion 0.88 (version 3)');
-    expect(entry.result).toMatch(/needs improvement ≥ 0\.005: passed; promoted from version 3 to version 4$/);
+    expect(entry.result).toMatch(
+      /needs improvement ≥ 0\.005: passed; promoted from version 3 to version 4; watching version 4 for 30 min \(until [^)]+\): a degradation or failed health check rolls back to version 3 at once$/,
+    );
     expect(mlflow.models.get(model)!.aliases.get('champion')).toBe('4');
     // Both versions' runs were read through the real MLflow API shapes.
     const runReads = mlflow.requests.filter(
