@@ -1,8 +1,9 @@
 import type { TimelineAlarm } from '../alerting/alarm-timeline';
 import { alertPriorityFor } from '../policy/actions';
+import { guardianAlertTitle } from '../alerting/guardian-alert-titles';
 
 /**
- * The alerts a guardian sends, as `simulate` raises them: the same ids, titles, priorities and
+ * The alerts a guardian sends, as `simulate` raises them: the same ids, titles (shared), priorities and
  * labels as the workflow's (src/workflows/guardian: drift-alert.ts, run-action.ts,
  * evaluate-and-promote.ts) once the alert sender has read them (alarmLabels of guardianAlarm).
  * Only what grouping, inhibition and silences look at is modelled; the message text is not.
@@ -31,7 +32,7 @@ function labels(modelName: string, severity: string, eventType: string | undefin
 export function driftAlarm(d: Decided): TimelineAlarm {
   return {
     id: `${d.eventId}:drift`,
-    title: `Data drift on ${d.modelName}: ${d.severity}`,
+    title: guardianAlertTitle.drift(d.modelName, d.severity),
     labels: labels(d.modelName, d.severity, d.eventType),
     raisedAt: d.at,
   };
@@ -41,7 +42,7 @@ export function driftAlarm(d: Decided): TimelineAlarm {
 export function actionAlarm(d: Decided): TimelineAlarm {
   return {
     id: `${d.eventId}:alert`,
-    title: `[${d.severity}] ${d.eventType} on ${d.modelName}`,
+    title: guardianAlertTitle.action(d.modelName, d.severity, d.eventType),
     labels: labels(d.modelName, d.severity, d.eventType, 'ALERT'),
     raisedAt: d.at,
   };
@@ -64,7 +65,7 @@ export function rejectionAlarm(
 ): TimelineAlarm {
   return {
     id: `${run.decisionId}:evaluation-rejected`,
-    title: `Retrained ${run.modelName} version ${candidateVersion} rejected: ${metric} did not pass`,
+    title: guardianAlertTitle.rejection(run.modelName, candidateVersion, metric),
     labels: labels(run.modelName, run.severity, run.sourceEventType, 'RETRAIN'),
     raisedAt: at,
   };
@@ -75,7 +76,7 @@ export function retrainFailureAlarm(run: RetrainRun, at: number): TimelineAlarm 
   const severity = run.severity === 'CRITICAL' ? 'CRITICAL' : 'HIGH';
   return {
     id: `${run.decisionId}:failure`,
-    title: `RETRAIN failed for ${run.modelName}`,
+    title: guardianAlertTitle.failure(run.modelName, 'RETRAIN'),
     labels: labels(run.modelName, severity, run.sourceEventType, 'RETRAIN'),
     raisedAt: at,
   };

@@ -8,6 +8,7 @@ import { auditRecordOf } from './decision-entries';
 import { appendToHistory } from './history';
 import { modelRetrainWorkflow } from './retrain-workflow';
 import { type ActionRequest, carryOut, sendAlertSafely } from './run-action';
+import { guardianAlertTitle } from '../../domain/alerting/guardian-alert-titles';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -95,7 +96,7 @@ export class DecisionRunner {
         const alert = await sendAlertSafely({
           alertId: `${entry.id}:failure`,
           modelName: this.modelName,
-          title: `RETRAIN failed for ${this.modelName}`,
+          title: guardianAlertTitle.failure(this.modelName, 'RETRAIN'),
           message: `${message}\nDecision: ${request.reason}`,
           priority: 'high',
           time: iso(Date.now()),

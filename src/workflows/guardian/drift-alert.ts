@@ -1,6 +1,7 @@
 import type { AlertRequest } from '../../contracts/guardian-activities';
 import type { DriftEvent } from '../../domain/events';
 import { alertPriorityFor, type ResponseDecision } from '../../domain/policy';
+import { guardianAlertTitle } from '../../domain/alerting/guardian-alert-titles';
 
 /** The drift alert every drift event publishes, whatever the response (README "The policy"). */
 export function driftAlert(modelName: string, event: DriftEvent, decision: ResponseDecision): AlertRequest {
@@ -15,7 +16,7 @@ export function driftAlert(modelName: string, event: DriftEvent, decision: Respo
   return {
     alertId: `${event.event_id}:drift`,
     modelName,
-    title: `Data drift on ${modelName}: ${decision.severity}`,
+    title: guardianAlertTitle.drift(modelName, decision.severity),
     message:
       `drift score ${event.drift_score} on ${features.length} feature(s)${shown ? ` (${shown})` : ''}; ` +
       `response: ${response}. ${decision.reason}`,

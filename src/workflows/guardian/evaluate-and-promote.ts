@@ -11,6 +11,7 @@ import {
   runTraining,
   sendAlertSafely,
 } from './run-action';
+import { guardianAlertTitle } from '../../domain/alerting/guardian-alert-titles';
 
 /** The patch that added evaluation and promotion to the RETRAIN child (runs begun before it only train). */
 export const EVALUATE_PROMOTE_PATCH = 'retrain-evaluate-promote';
@@ -85,7 +86,7 @@ function rejectionAlert(request: ActionRequest, verdict: Verdict) {
   return {
     alertId: `${request.id}:evaluation-rejected`,
     modelName: request.modelName,
-    title: `Retrained ${request.modelName} version ${verdict.candidateVersion} rejected: ${verdict.metric} did not pass`,
+    title: guardianAlertTitle.rejection(request.modelName, verdict.candidateVersion, verdict.metric),
     message:
       `${verdict.summary}.\nThe champion (version ${verdict.championVersion}) keeps serving.\n` +
       `Decision: ${request.reason}`,

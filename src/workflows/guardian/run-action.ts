@@ -8,6 +8,7 @@ import type { ActionOutcome } from '../../contracts/guardian-messages';
 import { alertPriorityFor, type ResponseAction, type WatchRollback } from '../../domain/policy';
 import { errorMessage } from '../../domain/error-message';
 import { alerts, deployment, monitoring, operations, training } from './activities';
+import { guardianAlertTitle } from '../../domain/alerting/guardian-alert-titles';
 
 /** README "What the guardian does with a decision": MONITOR checks every 30 s for 2 h; SCALE_UP adds two instances, SCALE_DOWN removes one. */
 const MONITOR_INTERVAL_SECONDS = 30;
@@ -68,7 +69,11 @@ export function actionAlert(request: ActionRequest): AlertRequest {
   return {
     alertId: `${request.id}:alert`,
     modelName: request.modelName,
-    title: `[${request.severity}] ${request.sourceEvent?.event_type ?? 'operator alert'} on ${request.modelName}`,
+    title: guardianAlertTitle.action(
+      request.modelName,
+      request.severity,
+      String(request.sourceEvent?.event_type ?? 'operator alert'),
+    ),
     message: request.reason,
     priority: alertPriorityFor(request.severity),
     time: request.decidedAt,
@@ -229,7 +234,7 @@ export async function carryOut(
     const alert = await sendAlertSafely({
       alertId: `${request.id}:failure`,
       modelName: request.modelName,
-      title: `${request.action} failed for ${request.modelName}`,
+      title: guardianAlertTitle.failure(request.modelName, request.action),
       message: `${message}\nDecision: ${request.reason}`,
       priority: request.severity === 'CRITICAL' ? 'critical' : 'high',
       time: new Date(Date.now()).toISOString(),
