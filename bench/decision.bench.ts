@@ -36,6 +36,15 @@ const WARMUP_SECONDS = Number(env.BENCH_DECISION_WARMUP_SECONDS ?? 10);
 const MEASURE_SECONDS = Number(env.BENCH_DECISION_SECONDS ?? 30);
 const DRAIN_LIMIT_SECONDS = Number(env.BENCH_DECISION_DRAIN_SECONDS ?? 60);
 const PARTITIONS = Number(env.BENCH_DECISION_PARTITIONS ?? 6);
+/** GUARDIAN_SHARDS of the bridge and the worker (0: one guardian workflow per model). */
+const SHARDS = Number(env.GUARDIAN_SHARDS ?? 0);
+
+/** bench/results/decision.json for the default run; other model counts and shard counts apart. */
+function resultName(): string {
+  const models = MODELS === 100 ? '' : `-${MODELS}-models`;
+  const shards = SHARDS > 0 ? `-${SHARDS}-shards` : '';
+  return `decision${models}${shards}`;
+}
 /** A rate whose p99 exceeds this is the last one tried: higher rates only queue more. */
 const GIVE_UP_P99_MS = 5_000;
 const TICK_MS = 10;
@@ -218,7 +227,7 @@ async function main(): Promise<void> {
   const workerStopped = await stopWorker;
   // The default fleet keeps the file README quotes; another size gets its own, so both can be kept.
   writeBenchResult(
-    MODELS === 100 ? 'decision' : `decision-${MODELS}-models`,
+    resultName(),
     {
       rates,
       highestRateHeldP99Within250Ms: held(250),
@@ -235,6 +244,7 @@ async function main(): Promise<void> {
     },
     {
       models: MODELS,
+      guardianShards: SHARDS,
       rates: RATES,
       warmupSeconds: WARMUP_SECONDS,
       measureSeconds: MEASURE_SECONDS,

@@ -36,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'approval requests waiting for an answer: [MODEL] [--json]',
     load: () => approvalCommand('pending'),
   },
+  'guardian-of': {
+    summary: 'the workflow that guards a model (its own, or its shard) and how to query it: MODEL',
+    load: () => import('./cli/guardian-of'),
+  },
   report: {
     summary: 'daily log report: now, backfill, pause, resume, describe; run (no Temporal)',
     load: () => import('./cli/report'),

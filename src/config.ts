@@ -1,6 +1,7 @@
 import { AlertingConfig, alertingSettings, parseAlertingConfig } from './config/alerting';
 import { BridgeConfig, bridgeSettings, parseBridgeConfig } from './config/bridge';
 import { evaluationClashes } from './config/evaluation-clashes';
+import { shardClashes } from './config/shard-clashes';
 import { GuardianConfig, guardianSettings, parseGuardianConfig } from './config/guardian';
 import { IngestConfig, ingestSettings, parseIngestConfig } from './config/ingest';
 import { KafkaConfig, kafkaSettings, parseKafkaConfig } from './config/kafka';
@@ -101,7 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roles,
     tracing,
   ].flatMap((r) => r.errors);
-  if (guardian.errors.length === 0) problems.push(...evaluationClashes(guardian.values));
+  if (guardian.errors.length === 0)
+    problems.push(...evaluationClashes(guardian.values), ...shardClashes(guardian.values));
   // With WORKER_ROLES itself invalid its error is enough; no role means no listener to check.
   const runningRoles = roles.errors.length === 0 ? roles.values.roles : [];
   problems.push(...listenerClashes(temporal.values, bridge.values, worker.values, runningRoles));

@@ -68,7 +68,7 @@ export async function startBridge(deps: BridgeDeps, options: BridgeOptions = {})
     : undefined;
   const mutex = new KeyedMutex();
   const limit = new ConcurrencyLimit(settings.maxInFlight);
-  const ingest = ingestSettingsFromConfig(config);
+  const ingest = { ...ingestSettingsFromConfig(config), guardianShards: config.guardian.shards };
   let stopping = false;
   let finish!: () => void;
   let fail!: (err: Error) => void;

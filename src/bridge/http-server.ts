@@ -2,7 +2,8 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { deterministicUuid } from '../backends/deterministic-id';
-import type { IncomingEvent, IngestSettings } from '../domain/ingest/read-event';
+import type { IncomingEvent } from '../domain/ingest/read-event';
+import type { RoutingSettings } from './event-routing';
 import type { Logger } from '../logger';
 import { parseAlertmanagerPayload } from './alertmanager-events';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -37,7 +38,7 @@ export interface BridgeHttpOptions {
   /** POSTs handled at once; more are answered 503 (BRIDGE_HTTP_MAX_CONCURRENT). */
   maxConcurrentPosts: number;
   /** How loose events are read (producer time zone, CloudEvents type mapping). */
-  ingest: IngestSettings;
+  ingest: RoutingSettings;
   pipeline: EventPipeline;
   mutex: KeyedMutex;
   limit: ConcurrencyLimit;

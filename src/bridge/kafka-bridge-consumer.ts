@@ -7,7 +7,7 @@ import type { Rejection } from './dead-letter-reason';
 import type { EventOrigin } from './event-origin';
 import type { EventPipeline } from './event-pipeline';
 import type { KeyedMutex } from './keyed-mutex';
-import type { IngestSettings } from '../domain/ingest/read-event';
+import type { RoutingSettings } from './event-routing';
 import { classifyMessage, TopicFamilies } from './message-decoding';
 import { decideFate } from './message-fate';
 import { messageBytes } from './message-bytes';
@@ -25,7 +25,7 @@ export interface KafkaBridgeConsumerOptions {
   /** Per partition, fetching pauses once the messages waiting in memory hold this many bytes. */
   partitionBufferBytes: number;
   /** How loose events are read (producer time zone, CloudEvents type mapping). */
-  ingest: IngestSettings;
+  ingest: RoutingSettings;
   partitionsConcurrently: number;
   sessionTimeoutMs: number;
   retryInitialDelayMs: number;

@@ -1,6 +1,6 @@
 import type { KafkaHeaders } from '../clients/kafka-client';
 import { deterministicUuid } from '../backends/deterministic-id';
-import type { IngestSettings } from '../domain/ingest/read-event';
+import type { RoutingSettings } from './event-routing';
 import type { Rejection } from './dead-letter-reason';
 import { EventFamily, routeEvent, RouteResult } from './event-routing';
 
@@ -71,7 +71,7 @@ export function classifyMessage(
   message: KafkaMessageView,
   families: TopicFamilies,
   maxBytes: number,
-  ingest: IngestSettings,
+  ingest: RoutingSettings,
 ): RouteResult {
   const { topic, partition, offset } = message;
   const family = families.get(topic);

@@ -17,6 +17,7 @@ import {
   videoStartPolicies,
 } from '../contracts/workflows';
 import type { GuardianSettingsInput } from '../domain/policy/settings';
+import { GUARDIAN_SHARD_WORKFLOW_TYPE, type GuardianShardStartInput } from '../contracts/guardian-shards';
 import { deterministicUuid } from '../backends/deterministic-id';
 import type { Delivery } from './event-routing';
 import type { GuardianCap } from './guardian-cap';
@@ -90,6 +91,8 @@ interface GuardianSignal {
   input: Payload[];
   /** Each event's trace context (tracing on), for the guardian to decide it inside that trace. */
   header?: Record<string, Payload>;
+  /** With GUARDIAN_SHARDS: the shard the signal goes to. */
+  shard?: GuardianDelivery['shard'];
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
@@ -186,6 +189,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
       return {
         workflowId: first.workflowId,
         modelName: first.modelName,
+        shard: first.shard,
         name: GUARDIAN_EVENT_SIGNAL,
         requestId: `bridge-signal:${first.event.event_id}`,
         input: await encode([first.event]),
@@ -196,6 +200,7 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
     return {
       workflowId: first.workflowId,
       modelName: first.modelName,
+      shard: first.shard,
       name: GUARDIAN_EVENTS_SIGNAL,
       requestId: `bridge-signals:${deterministicUuid('guardian-event-batch', eventIds.join(','))}`,
       input: await encode([deliveries.map((d) => d.event)]),
@@ -212,6 +217,14 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
   async function signalGuardian(deliveries: GuardianDelivery[], traces?: EventTraceCarriers) {
     const signal = await guardianSignal(deliveries, traces);
     if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
+    if (signal.shard) await startShard(signal.workflowId, signal.shard);
+    else await startGuardian(signal);
+    if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
+    throw new TransientDeliveryError(`the guardian ${signal.workflowId} closed right after it started`);
+  }
+
+  /** Starts a model's own guardian, within GUARDIAN_MAX_ACTIVE. */
+  async function startGuardian(signal: GuardianSignal) {
     if (guardianCap && !(await withDeadline(() => guardianCap.allowsAnother()))) {
       throw new GuardianCapReachedError(
         `the model has no running guardian and ${guardianCap.max} guardians run already (GUARDIAN_MAX_ACTIVE): ${signal.workflowId} was not started`,
@@ -222,21 +235,31 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
       settings: guardianSettings,
       idleMinutes: guardianIdleMinutes,
     };
-    // USE_EXISTING: a guardian another bridge (or the HTTP way in) started meanwhile is kept.
-    // Untraced: a guardian lives for many events, each traced on its own, not within this one's.
+    await startLongLived(GUARDIAN_WORKFLOW_TYPE, signal.workflowId, startInput);
+    guardianCap?.started();
+  }
+
+  /** Starts a guardian shard (never capped: there are GUARDIAN_SHARDS of them). */
+  async function startShard(workflowId: string, shard: NonNullable<GuardianSignal['shard']>) {
+    const startInput: GuardianShardStartInput = { shard: shard.index, shards: shard.of, settings: guardianSettings };
+    await startLongLived(GUARDIAN_SHARD_WORKFLOW_TYPE, workflowId, startInput);
+  }
+
+  /**
+   * Starts a guardian or a shard. USE_EXISTING: one another bridge (or the HTTP way in) started
+   * meanwhile is kept. Untraced: it lives for many events, each traced on its own.
+   */
+  async function startLongLived(workflowType: string, workflowId: string, input: unknown) {
     await context.with(suppressTracing(context.active()), () =>
       withDeadline(() =>
-        client.workflow.start(GUARDIAN_WORKFLOW_TYPE, {
-          workflowId: signal.workflowId,
+        client.workflow.start(workflowType, {
+          workflowId,
           taskQueue,
-          args: [startInput],
+          args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       ),
     );
-    guardianCap?.started();
-    if (await signalRunningGuardian(signal)) return { outcome: 'signalled' as const };
-    throw new TransientDeliveryError(`the guardian ${signal.workflowId} closed right after it started`);
   }
 
   /** A re-analysis request already served by the latest run (the same event delivered again). */

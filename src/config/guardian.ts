@@ -6,6 +6,7 @@ import {
   parseApprovalRules,
 } from '../domain/approval/approval-settings';
 import { parseHysteresisRules } from '../domain/policy/hysteresis';
+import { MAX_GUARDIAN_SHARDS } from '../contracts/guardian-shards';
 import {
   booleanFlag,
   environmentNameList,
@@ -208,6 +209,14 @@ export const guardianSettings = {
       'Most guardians running at once (counted on TEMPORAL_TASK_QUEUE by a Temporal visibility query, shared by every bridge). Past it, an event for a model with no running guardian is dead-lettered as guardian_cap_reached (HTTP ingest answers 503 with Retry-After); models whose guardian runs are not affected.',
     expects: 'a positive integer',
     defaultText: '10000',
+  }),
+  shards: setting({
+    env: 'GUARDIAN_SHARDS',
+    schema: z.coerce.number().int().min(0).max(MAX_GUARDIAN_SHARDS).default(0),
+    description:
+      "0: one guardian workflow per model (model-guardian:<model>). N > 0: N guardian shards (guardian-shard:0 … N-1) each decide the events of every model whose name hashes to it, with the same policy and per-model state, one workflow task and one audit write per turn for all of them: for hundreds of events a second. Per-model status by the shard's queries; see README \"Guardian shards\". Changing N moves models to other shards, whose state starts empty.",
+    expects: `a whole number from 0 to ${MAX_GUARDIAN_SHARDS}`,
+    defaultText: '0',
   }),
   trainingServiceUrl: setting({
     env: 'TRAINING_SERVICE_URL',

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import type { AlertRequest, DecisionRecord, FailedAlert } from '../../contracts/guardian-activities';
-import type { GuardianCarriedState } from '../../contracts/guardian-messages';
+import type { GuardianCounters } from '../../contracts/guardian-messages';
 import { errorMessage } from '../../domain/error-message';
 import { activeTraceContext, inTraceContext } from '../tracing/event-traces';
 import { alerts, audit } from './activities';
@@ -21,7 +21,10 @@ const ALERTS_PER_WRITE = 50;
 /** Serialized bytes per write, far below the 2 MiB payload and 4 MiB request limits. */
 const BYTES_PER_WRITE = 256 * 1024;
 
-/** The guardian's two batched writes: the audit trail and the drift alerts. */
+/**
+ * The guardian's two batched writes: the audit trail and the drift alerts. A shard shares one
+ * between all its models, so a turn that decided events of many models writes them in one go.
+ */
 export class BatchedWrites {
   private readonly auditRows: WriteQueue<DecisionRecord>;
   private readonly driftAlerts: WriteQueue<AlertRequest>;
@@ -32,8 +35,10 @@ export class BatchedWrites {
   private readonly traces = new Map<string, unknown>();
 
   constructor(
+    /** The model, or the shard, whose writes these are (for the log). */
     private readonly modelName: string,
-    private readonly state: GuardianCarriedState,
+    /** Where a model's lost writes are counted (its guardian's counters). */
+    private readonly countersOf: (modelName: string) => GuardianCounters | undefined,
     work: BackgroundWork,
   ) {
     this.auditRows = new WriteQueue(work, {
@@ -101,7 +106,10 @@ export class BatchedWrites {
       );
     } catch (err) {
       // Retried for an hour (activities.ts) before it gets here: every row of the batch is lost.
-      this.state.counters.auditWriteFailures += records.length;
+      for (const record of records) {
+        const counters = this.countersOf(record.modelName);
+        if (counters) counters.auditWriteFailures++;
+      }
       log.error('decisions could not be written to the audit trail', {
         modelName: this.modelName,
         ids: records.map((r) => r.eventId),
@@ -123,7 +131,11 @@ export class BatchedWrites {
     } catch (err) {
       const failed =
         failedAlertsOf(err) ?? requests.map((r) => ({ alertId: r.alertId, error: errorMessage(err) }));
-      this.state.counters.failedActions += failed.length;
+      const modelOf = new Map(requests.map((r) => [r.alertId, r.modelName]));
+      for (const { alertId } of failed) {
+        const counters = this.countersOf(modelOf.get(alertId) ?? this.modelName);
+        if (counters) counters.failedActions++;
+      }
       log.warn('drift alerts could not be sent', { modelName: this.modelName, failed });
     }
   }

@@ -47,12 +47,16 @@ function carriedEntry(entry: DecisionEntry): DecisionEntry {
 }
 
 /**
- * The state a run hands to the next, within CARRY_BUDGET.totalBytes: texts clipped, then the
+ * The state a run hands to the next, within `totalBytes` (a guardian's own run: CARRY_BUDGET.totalBytes;
+ * a shard: its share per model): texts clipped, then the
  * decision history (the only part with no bound of its own small enough) shortened from its
  * oldest end to what is left after everything else. Queued events are never dropped here: the
  * run decides events past CARRY_BUDGET.queuedEventsBytes before it continues as new.
  */
-export function fitCarriedState(state: GuardianCarriedState): CarriedStateFit {
+export function fitCarriedState(
+  state: GuardianCarriedState,
+  totalBytes: number = CARRY_BUDGET.totalBytes,
+): CarriedStateFit {
   const runningRetrains = Object.fromEntries(
     Object.entries(state.runningRetrains).map(([id, r]) => [id, { ...r, entry: carriedEntry(r.entry) }]),
   );
@@ -65,7 +69,7 @@ export function fitCarriedState(state: GuardianCarriedState): CarriedStateFit {
       reason: clipText(r.reason, CARRY_BUDGET.rejectionTextChars),
     })),
   };
-  let room = CARRY_BUDGET.totalBytes - INPUT_OVERHEAD_BYTES - jsonBytes(rest);
+  let room = totalBytes - INPUT_OVERHEAD_BYTES - jsonBytes(rest);
   const kept: DecisionEntry[] = [];
   for (let i = state.history.length - 1; i >= 0; i--) {
     const entry = carriedEntry(state.history[i]);

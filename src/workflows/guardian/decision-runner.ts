@@ -27,9 +27,12 @@ export class DecisionRunner {
     private readonly state: GuardianCarriedState,
     onSettled: () => void,
     batchedWrites: boolean,
+    /** A shard's writes, shared by all its models (always batched). */
+    sharedWrites?: BatchedWrites,
   ) {
     this.work = new BackgroundWork(onSettled);
-    if (batchedWrites) this.batched = new BatchedWrites(modelName, state, this.work);
+    if (sharedWrites) this.batched = sharedWrites;
+    else if (batchedWrites) this.batched = new BatchedWrites(modelName, () => state.counters, this.work);
   }
 
   /** No action, alert or audit write in flight or waiting: safe to continue-as-new. */

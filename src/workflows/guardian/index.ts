@@ -4,3 +4,5 @@ export { modelRetrainWorkflow } from './retrain-workflow';
 export * from './definitions';
 export type * from '../../contracts/guardian-messages';
 export * from './approval-definitions';
+export { guardianShardWorkflow } from './shard-workflow';
+export * from './shard-definitions';

@@ -1,4 +1,4 @@
-import { log, setCurrentDetails, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { log, uuid4 } from '@temporalio/workflow';
 import type {
   ActionOutcome,
   DecisionEntry,
@@ -7,7 +7,6 @@ import type {
   OperatorCommand,
   OperatorCommandResult,
 } from '../../contracts/guardian-messages';
-import { LAST_ACTION, LAST_SEVERITY } from '../../contracts/search-attributes';
 import { clipText } from '../../domain/clip-text';
 import { isDriftEvent, parseModelEvent, TEXT_LIMITS, type ModelEvent } from '../../domain/events';
 import {
@@ -25,6 +24,8 @@ import { decideInEventTrace } from './decide-in-trace';
 import { driftAlert } from './drift-alert';
 import { applyStateCommand, commandAuthor, operatorEntry } from './operator-command';
 import { PendingApprovals } from './approvals';
+import type { BatchedWrites } from './batched-writes';
+import { type GuardianHost, ownWorkflowHost } from './guardian-host';
 import type { ActionRequest } from './run-action';
 import { currentDetails, guardianStateView } from './state-view';
 
@@ -47,8 +48,13 @@ export class ModelGuardian {
     batchedWrites: boolean,
     /** BOUNDED_STATE_PATCH: the policy state keeps to POLICY_STATE_LIMITS. */
     private readonly boundedState = false,
+    private readonly host: GuardianHost = ownWorkflowHost,
+    /** Writes shared with the other models of a shard; absent: this guardian writes its own. */
+    sharedWrites?: BatchedWrites,
+    /** How much policy state this guardian keeps (a shard keeps less per model). */
+    private readonly limits = boundedState ? POLICY_STATE_LIMITS : LEGACY_POLICY_STATE_LIMITS,
   ) {
-    this.runner = new DecisionRunner(modelName, state, () => this.describe(), batchedWrites);
+    this.runner = new DecisionRunner(modelName, state, () => this.describe(), batchedWrites, sharedWrites);
   }
 
   /** From now on, decisions that GUARDIAN_APPROVAL_REQUIRED names wait for approval. */
@@ -59,6 +65,11 @@ export class ModelGuardian {
   /** No action or audit write in flight or waiting: safe to continue-as-new. */
   isIdle(): boolean {
     return this.runner.isIdle();
+  }
+
+  /** Actions, writes and retrains of this model in flight. */
+  get runningWork(): number {
+    return this.runner.running.size + Object.keys(this.state.runningRetrains).length;
   }
 
   /** Audit rows or drift alerts wait for a write (the event loop flushes them each turn). */
@@ -92,7 +103,7 @@ export class ModelGuardian {
       event,
       now,
       state.settings,
-      this.boundedState ? POLICY_STATE_LIMITS : LEGACY_POLICY_STATE_LIMITS,
+      this.limits,
     );
     if (result.evaluation.duplicate) {
       state.counters.duplicateEvents++;
@@ -202,7 +213,7 @@ export class ModelGuardian {
   /** Writes a one-line status for the Web UI's "current details". */
   describe(): void {
     const waiting = this.approvals?.size ? ` · awaiting approval: ${this.approvals.size}` : '';
-    setCurrentDetails(currentDetails(this.state, this.runner.running.size) + waiting);
+    this.host.showDetails(() => currentDetails(this.state, this.runner.running.size) + waiting);
   }
 
   /** A retrain child reported its outcome (possibly to a later run than the one that started it). */
@@ -295,10 +306,7 @@ export class ModelGuardian {
     if (this.state.lastAction === action && this.state.lastSeverity === severity) return;
     this.state.lastAction = action;
     this.state.lastSeverity = severity;
-    upsertSearchAttributes([
-      { key: LAST_ACTION, value: action },
-      { key: LAST_SEVERITY, value: severity },
-    ]);
+    this.host.showLastAction(action, severity);
   }
 
   private markCancelled(eventId: string, byId: string): void {
