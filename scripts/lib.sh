@@ -47,7 +47,9 @@ install_debian_packages() {
     command -v sudo >/dev/null 2>&1 || die "run as root (or install sudo) to install: $*"
     sudo="sudo"
   fi
-  $sudo apt-get update -qq >/dev/null || die "apt-get update failed; install manually: $*"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null \
+  # Another install (a parallel test run provisioning too) holds dpkg's lock: wait for it.
+  local wait_lock=(-o DPkg::Lock::Timeout=600)
+  $sudo apt-get "${wait_lock[@]}" update -qq >/dev/null || die "apt-get update failed; install manually: $*"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get "${wait_lock[@]}" install -y -qq "$@" >/dev/null \
     || die "apt-get install failed; install manually: $*"
 }

@@ -11,6 +11,13 @@ launcher="$dir/kafka-class"
 
 if [ -x "$launcher" ]; then echo "$launcher"; exit 0; fi
 
+# Two runs provisioning at once (parallel test runs sharing .services) take turns: the second
+# finds the first one's result instead of fetching into the same directory.
+mkdir -p "$CACHE_DIR/kafka"
+exec 9>"$CACHE_DIR/kafka/.$VERSION.lock"
+flock 9
+if [ -x "$launcher" ]; then echo "$launcher"; exit 0; fi
+
 require_command java "Install a Java runtime (17 or later), e.g. Debian's openjdk-17-jre-headless."
 require_command mvn "Install Maven, e.g. Debian's maven package."
 log "fetching Apache Kafka $VERSION jars"
