@@ -161,6 +161,24 @@ describe('a guardian shard', () => {
     expect(t.backends.callsFor(a, 'rollbackModel')).toEqual([]);
   });
 
+  it('recalls a model new to it from the audit trail, as a guardian of its own does', async () => {
+    // The model had a guardian of its own (GUARDIAN_SHARDS was 0), which retrained it.
+    const own = t.guardian('moved-to-shard');
+    const retrain = driftEvent({ model: own.modelName, severity: 'HIGH', score: 0.6 });
+    expect(await own.decide(retrain, t.backends)).toMatchObject({ action: 'RETRAIN', status: 'succeeded' });
+
+    const shards = 1;
+    const shard = new ShardUnderTest({ shard: guardianShardOf(own.modelName, shards), shards, settings: ALL_DAY });
+    const again = driftEvent({ model: own.modelName, severity: 'HIGH', score: 0.7 });
+    await shard.send([retrain, again]);
+    expect(await shard.recorded(own.modelName, again.event_id)).toMatchObject({ status: 'skipped' });
+    const view = await shard.handle.query(modelGuardianStateQuery, own.modelName);
+    // The redelivered first event is known from the trail, and the cooldown still runs.
+    expect(view?.counters).toMatchObject({ processedEvents: 1, duplicateEvents: 1 });
+    expect(view?.cooldowns.map((c) => c.key)).toContain('data_drift_detected:RETRAIN');
+    expect(t.backends.callsFor(own.modelName, 'runTrainingJob')).toHaveLength(1);
+  });
+
   it('carries every model’s state into its next run', async () => {
     const [a, b] = modelsOfShard(2, 0, 1);
     const shard = new ShardUnderTest({ shard: 0, shards: 1, settings: ALL_DAY, eventsPerRun: 3 });

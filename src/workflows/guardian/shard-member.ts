@@ -1,10 +1,12 @@
 import type { ActionOutcome, GuardianCarriedState } from '../../contracts/guardian-messages';
 import type { PolicyStateLimits } from '../../domain/policy';
+import type { BackgroundWork } from './background-work';
 import type { BatchedWrites } from './batched-writes';
 import { EventQueue } from './event-queue';
 import type { GuardianHost } from './guardian-host';
 import { ModelGuardian } from './model-guardian';
 import { PromotionWatchKeeper } from './promotion-watch';
+import { recallFromAuditTrail } from './recall';
 
 /** A shard shows one line for all its models: a model's own status is answered by query. */
 const QUIET_HOST: GuardianHost = { showDetails: () => {}, showLastAction: () => {} };
@@ -17,6 +19,8 @@ export class ShardMember {
   readonly guardian: ModelGuardian;
   readonly queue: EventQueue;
   readonly watch: PromotionWatchKeeper;
+  /** Reading the model's memory back from the audit trail: its events wait until that is done. */
+  private recalling = false;
 
   constructor(
     readonly modelName: string,
@@ -35,10 +39,32 @@ export class ShardMember {
     this.guardian.runDueRetrain();
   }
 
-  /** Decides what waits in the queue, up to `limit` events; returns how many it decided. */
-  decideQueued(limit = Infinity): number {
+  /**
+   * A model new to the shard (its first event, the first after it went dormant, or after the
+   * shard count changed) rebuilds its cooldowns, responses, answered event ids and waiting
+   * retrain from the audit trail first, as a guardian of its own does when it starts.
+   */
+  recall(work: BackgroundWork): void {
+    this.recalling = true;
+    work.track(`recall:${this.modelName}`, 'recall', async () => {
+      try {
+        await recallFromAuditTrail(this.modelName, this.state);
+      } finally {
+        this.recalling = false;
+      }
+    });
+  }
+
+  /** Events wait and the model can decide them now. */
+  get hasWork(): boolean {
+    return this.queue.length > 0 && !this.recalling;
+  }
+
+  /** Decides what waits in the queue (nothing while recalling); returns how many it decided. */
+  decideQueued(): number {
+    if (this.recalling) return 0;
     let decided = 0;
-    while (this.queue.length > 0 && decided < limit) {
+    while (this.queue.length > 0) {
       this.guardian.processSignal(this.queue.take());
       decided++;
     }

@@ -44,7 +44,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * One guardian shard (`guardian-shard:<n>`, GUARDIAN_SHARDS > 0): the guardians of every model
  * whose name hashes to this shard, in one workflow. Each model keeps its own state, policy,
- * queue, history and promotion watch (ShardMember: the same code as a guardian of its own); a
+ * queue, history and promotion watch (ShardMember: the same code as a guardian of its own, which
+ * also recalls a model new to the shard from the audit trail); a
  * turn decides the queued events of all of them and writes all their audit rows and drift alerts
  * in one batched write each. Per-model status is answered by query, not search attributes.
  */
@@ -70,9 +71,13 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
     return member;
   };
   for (const [modelName, state] of Object.entries(carried.models)) join(modelName, state);
-  const memberOf = (modelName: string) =>
-    members.get(modelName) ??
-    join(modelName, initialGuardianState({ modelName, settings: input.settings }, Date.now()));
+  const memberOf = (modelName: string) => {
+    const known = members.get(modelName);
+    if (known) return known;
+    const member = join(modelName, initialGuardianState({ modelName, settings: input.settings }, Date.now()));
+    member.recall(shardWork);
+    return member;
+  };
 
   const rejectSignal = (reason: string, payload: unknown) => {
     const eventId = (payload as { event_id?: unknown } | null)?.event_id;
@@ -165,7 +170,7 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
   let decidedThisRun = 0;
   let drainingSince: number | undefined;
-  const queued = () => [...members.values()].some((m) => m.queue.length > 0);
+  const queued = () => [...members.values()].some((m) => m.hasWork);
   const overCarryBudget = () => [...members.values()].some((m) => m.queue.overCarryBudget);
   const idle = () => shardWork.size === 0 && writes.isEmpty && [...members.values()].every((m) => m.guardian.isIdle());
   const wantsNewRun = () => workflowInfo().continueAsNewSuggested || decidedThisRun >= eventsPerRun;
