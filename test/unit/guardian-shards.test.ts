@@ -97,6 +97,23 @@ describe('what a shard carries into its next run', () => {
     expect(fit.droppedEventIds).toBe(0);
   });
 
+  it('carries each model’s last 50 decisions', () => {
+    const history = Array.from({ length: 120 }, (_, i) => ({
+      id: `e${i}`,
+      origin: 'event' as const,
+      eventType: 'data_drift_detected',
+      severity: 'LOW',
+      action: 'MONITOR',
+      executed: true,
+      status: 'succeeded' as const,
+      reason: 'low drift',
+      decidedAt: new Date(NOW + i).toISOString(),
+    }));
+    const fit = fitShardState(shard({ busy: { ...live('busy', 3), history } }), settings, NOW);
+    expect(fit.carried.models.busy.history.map((e) => e.id)).toEqual(history.slice(-50).map((e) => e.id));
+    expect(fit.droppedDecisions).toBe(70);
+  });
+
   it('fits any number of live models within the continue-as-new budget', () => {
     const models: Record<string, GuardianCarriedState> = {};
     for (let i = 0; i < 300; i++) models[`model-${i}`] = live(`model-${i}`, 500);

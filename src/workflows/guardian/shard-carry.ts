@@ -17,6 +17,13 @@ export const SHARD_POLICY_STATE_LIMITS: PolicyStateLimits = {
   seenEventIdChars: 24 * 1024,
 };
 
+/**
+ * Decisions of each model a shard carries into its next run (a guardian of its own: as many of
+ * its last 1,000 as fit). Every run's input is written to the shard's history, and a busy shard
+ * continues as new every few thousand events; the audit trail keeps every decision.
+ */
+export const SHARD_CARRIED_HISTORY = 50;
+
 /** Room for the rest of the shard's input (settings, rejections) and JSON punctuation. */
 const SHARD_OVERHEAD_BYTES = 16 * 1024;
 
@@ -54,8 +61,9 @@ export interface ShardCarryFit {
 
 /**
  * The state a shard hands to its next run, within CARRY_BUDGET.totalBytes whatever the number
- * of models: dormant models left out, then each model fitted to an equal share (its history
- * shortened first, then its oldest remembered event ids).
+ * of models: dormant models left out, each model's last SHARD_CARRIED_HISTORY decisions, then
+ * each model fitted to an equal share (its history shortened first, then its oldest remembered
+ * event ids).
  */
 export function fitShardState(
   state: GuardianShardCarriedState,
@@ -68,7 +76,9 @@ export function fitShardState(
   let droppedDecisions = 0;
   let droppedEventIds = 0;
   for (const [name, modelState] of live) {
-    const fit = fitCarriedState(modelState, share);
+    const recent = modelState.history.slice(-SHARD_CARRIED_HISTORY);
+    droppedDecisions += modelState.history.length - recent.length;
+    const fit = fitCarriedState({ ...modelState, history: recent }, share);
     droppedDecisions += fit.droppedDecisions;
     const carried = fit.carried;
     let bytes = fit.bytes;
