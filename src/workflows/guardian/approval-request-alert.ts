@@ -32,6 +32,7 @@ export function approvalRequestAlert(pending: PendingApproval): AlertRequest {
     time: iso(pending.requestedAt),
     sourceEvent: pending.sourceEvent,
     immediate: true,
+    answerNeeded: true,
   };
 }
 
