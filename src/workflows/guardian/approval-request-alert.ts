@@ -1,5 +1,6 @@
 import type { AlertRequest } from '../../contracts/guardian-activities';
 import type { PendingApproval } from '../../contracts/guardian-messages';
+import { guardianAlertTitle } from '../../domain/alerting/guardian-alert-titles';
 import { alertPriorityFor } from '../../domain/policy';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -19,7 +20,7 @@ export function approvalRequestAlert(pending: PendingApproval): AlertRequest {
   return {
     alertId: `${pending.decisionId}:approval-request`,
     modelName,
-    title: `Approval needed: ${action} on ${modelName} (${pending.severity})`,
+    title: guardianAlertTitle.approvalRequest(modelName, action, pending.severity),
     message: [
       `The guardian wants to ${action} ${modelName} and waits for a person (request ${requestId}).`,
       `Why: ${pending.reason}`,
