@@ -156,7 +156,7 @@ function settingsFor(options: Options): { policy: GuardianSettings; ingest: Inge
 }
 
 /** The human-readable form: a headline per event, the reason indented below. */
-function formatText(d: SimulatedDecision, held: Held | undefined): string {
+function formatText(d: SimulatedDecision, held: Held | undefined, heldWindows: Set<string>): string {
   const verdict = d.duplicate
     ? 'duplicate, ignored'
     : held
@@ -166,7 +166,9 @@ function formatText(d: SimulatedDecision, held: Held | undefined): string {
         : d.outcome === 'defer'
           ? `${d.action} scheduled for ${d.scheduled_for}`
           : `${d.action} executed`;
+  // A window run held for approval is printed with its request instead.
   const ran = (d.scheduled_retrains_ran ?? [])
+    .filter((r) => !heldWindows.has(r.event_id))
     .map(
       (r) =>
         `  ${r.ran_at}  ${d.model_name}  scheduled RETRAIN of event ${r.event_id} ran in the maintenance window\n`,
@@ -282,7 +284,10 @@ export async function run(args: string[]): Promise<number> {
     else counts.executed++;
     if (options.json) out(`${JSON.stringify({ ...d, ...loop.decisionJson(step) })}\n`);
     else {
-      out(formatText(d, step.held));
+      const heldWindows = new Set(
+        step.approvals.flatMap((a) => (a.kind === 'window-held' ? [a.eventId] : [])),
+      );
+      out(formatText(d, step.held, heldWindows));
       loop.decisionText(step, metric);
     }
   }

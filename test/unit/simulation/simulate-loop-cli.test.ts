@@ -220,4 +220,57 @@ describe('simulate --approvals: model 3, human approval', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('cannot read /nonexistent/answers.jsonl');
   });
+
+  it('holds a deferred retrain when its window comes, and trains it once approved', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-window-'));
+    const events = path.join(dir, 'events.jsonl');
+    const answers = path.join(dir, 'answers.jsonl');
+    fs.writeFileSync(
+      events,
+      [
+        {
+          event_id: 'dr-m',
+          event_type: 'data_drift_detected',
+          timestamp: '2026-03-02T14:00:00Z',
+          source: 't',
+          model_name: 'fraud',
+          drift_score: 0.3,
+          affected_features: ['a'],
+          severity: 'MEDIUM',
+        },
+        {
+          event_id: 'o-1',
+          event_type: 'system_overload',
+          timestamp: '2026-03-03T09:00:00Z',
+          source: 't',
+          model_name: 'fraud',
+          severity: 'HIGH',
+        },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
+    fs.writeFileSync(
+      answers,
+      '{"event_id": "dr-m", "answer": "approve", "by": "ana", "at": "2026-03-03T02:05:00Z"}\n',
+    );
+    const { code, stdout } = await cli(
+      { GUARDIAN_APPROVAL_REQUIRED: 'RETRAIN:MEDIUM', EVALUATION_METRIC: 'auc' },
+      events,
+      '--approvals',
+      answers,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      '2026-03-03T02:00:00.000Z  fraud  scheduled RETRAIN of event dr-m: its window came, awaiting approval (GUARDIAN_APPROVAL_REQUIRED=RETRAIN:MEDIUM): request approval:dr-m:window-run',
+    );
+    expect(stdout).not.toContain('ran in the maintenance window');
+    expect(stdout).toContain(
+      'approval request approval:dr-m:window-run of the window run of event dr-m  →  RETRAIN executed',
+    );
+    expect(stdout).toContain(
+      'the evaluation of the RETRAIN of the window run of event dr-m (approved) depends on its training result',
+    );
+  });
 });
