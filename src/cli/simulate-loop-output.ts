@@ -99,9 +99,13 @@ function endHeadline(end: SimulatedRetrainEnd): string {
 }
 
 export function retrainLabel(r: TrainingRetrain): string {
-  return r.decisionId.endsWith(':window-run')
+  // A retrain that waited for approval runs under `<decision>:approval`.
+  const approved = r.decisionId.endsWith(':approval');
+  const decision = approved ? r.decisionId.slice(0, -':approval'.length) : r.decisionId;
+  const which = decision.endsWith(':window-run')
     ? `the window run of event ${r.triggeringEventId}`
     : `line ${r.line} (event ${r.triggeringEventId})`;
+  return approved ? `${which} (approved)` : which;
 }
 
 /** A training result: which retrain it ends, the verdict, and the history line's wording below. */
@@ -153,7 +157,7 @@ export function retrainEndJson(end: SimulatedRetrainEnd, alerts: RaisedAlert[] |
     model_name: end.model_name,
     timestamp: end.timestamp,
     retrain_of: end.retrain.triggeringEventId,
-    window_run: end.retrain.decisionId.endsWith(':window-run'),
+    window_run: end.retrain.decisionId.includes(':window-run'),
     outcome: o.outcome,
     summary: o.summary,
     ...(o.outcome === 'promoted' || o.outcome === 'rejected' ? { verdict: o.verdict } : {}),

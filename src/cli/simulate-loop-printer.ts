@@ -3,7 +3,13 @@
  * the summary: training results, the alerts each line raised, and the messages that went out.
  */
 import type { Notification } from '../domain/alerting/alarm-timeline';
-import type { LoopStep, RaisedAlert, TrainingRetrain } from '../domain/simulation/loop-simulation';
+import type {
+  LoopApproval,
+  LoopStep,
+  RaisedAlert,
+  TrainingRetrain,
+} from '../domain/simulation/loop-simulation';
+import { approvalJson, ApprovalTally, formatApproval, heldJson } from './simulate-approval-output';
 import {
   alertJson,
   formatAlerts,
@@ -17,17 +23,54 @@ import {
 type RetrainEndStep = Extract<LoopStep, { kind: 'retrain-end' }>;
 type DecisionStep = Extract<LoopStep, { kind: 'decision' }>;
 
+/** Approval requests modelled (GUARDIAN_APPROVAL_REQUIRED set): where bad answers go. */
+export interface ApprovalPrinting {
+  /** `--approvals FILE`, to name a bad answer's line. */
+  answersFile?: string;
+  err: (text: string) => void;
+}
+
 export class LoopPrinter {
   private readonly ends = { results: 0, promoted: 0, rejected: 0, failed: 0, trained: 0 };
   private readonly fates: Record<string, number> = {};
   private messages = 0;
+  private readonly tally = new ApprovalTally();
 
   constructor(
     private readonly json: boolean,
     /** With alerts modelled (--alerts, --silences). */
     private readonly alerting: boolean,
     private readonly out: (text: string) => void,
+    private readonly approvalPrinting?: ApprovalPrinting,
   ) {}
+
+  /** Bad answers so far (the run's exit status counts them as invalid lines). */
+  get badAnswers(): number {
+    return this.tally.badAnswers;
+  }
+
+  /** Approval requests that ended, window runs held, and bad answers (on stderr), at their time. */
+  approvals(list: LoopApproval[], metric: string | undefined): void {
+    for (const a of list) {
+      this.tally.happened(a);
+      if (a.kind === 'answer-error') {
+        const file = this.approvalPrinting?.answersFile ?? 'answers';
+        this.approvalPrinting?.err(`${file}:${a.line}: ${a.error}\n`);
+        continue;
+      }
+      if (this.json) {
+        const alerts = this.alerting ? { alerts: a.alerts.map(alertJson) } : {};
+        this.out(`${JSON.stringify({ ...approvalJson(a), ...alerts })}\n`);
+      } else {
+        this.out(formatApproval(a, this.approvalPrinting?.answersFile));
+        if (a.kind === 'end' && a.training && metric)
+          this.out(
+            `    evaluation on ${metric}: the outcome depends on the training result (a model_training_completed line)\n`,
+          );
+      }
+      this.alerts(a.alerts);
+    }
+  }
 
   /** Groups and warning batches that went out, at their time. */
   notifications(notifications: Notification[]): void {
@@ -55,7 +98,11 @@ export class LoopPrinter {
 
   /** What a decision's JSON object gains: a retrain waiting for its result, the alerts it sent. */
   decisionJson(step: DecisionStep): Record<string, unknown> {
+    if (step.held) this.tally.held(step.held);
+    // Counted for the summary (printed only as text).
+    this.alerts(step.alerts);
     return {
+      ...(step.held ? heldJson(step.held) : {}),
       ...(step.awaitsTrainingResult ? { awaits_training_result: true } : {}),
       ...(this.alerting ? { alerts: step.alerts.map(alertJson) } : {}),
     };
@@ -63,6 +110,7 @@ export class LoopPrinter {
 
   /** The lines printed below a decision's text. */
   decisionText(step: DecisionStep, metric: string | undefined): void {
+    if (step.held) this.tally.held(step.held);
     if (step.awaitsTrainingResult)
       this.out(
         `    evaluation on ${metric}: the outcome depends on the training result (a model_training_completed line)\n`,
@@ -98,7 +146,7 @@ export class LoopPrinter {
         `${fates.report ?? 0} into the daily report, ${fates.silenced ?? 0} silenced, ${fates.inhibited ?? 0} inhibited; ` +
         `${this.messages} waiting message${this.messages === 1 ? '' : 's'} went out\n`
       : '';
-    return trained + alerts;
+    return trained + (this.approvalPrinting ? this.tally.line() : '') + alerts;
   }
 
   private alerts(alerts: RaisedAlert[]): void {

@@ -24,6 +24,11 @@ export interface Alarm {
   time: string;
   /** Send at once whatever its priority: a duplicate job is worth a person's attention now. */
   immediate?: boolean;
+  /**
+   * It asks a person for an answer (an approval request): no silence, inhibition or group wait
+   * holds it back (domain/alerting/answer-needed.ts).
+   */
+  answerNeeded?: boolean;
   /** A few facts for the JSON webhook and the table (ids, counts); never secrets. */
   details?: Record<string, unknown>;
 }

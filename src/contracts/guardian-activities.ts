@@ -122,6 +122,8 @@ export interface AlertRequest {
   sourceEvent?: Record<string, unknown>;
   /** To people at once whatever its priority: an approval request waits for an answer. */
   immediate?: boolean;
+  /** It asks for an answer (an approval request): no silence or inhibition holds it back. */
+  answerNeeded?: boolean;
 }
 
 export interface AlertResult {

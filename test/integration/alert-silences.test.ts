@@ -270,6 +270,45 @@ describe('silences and inhibition on the alert path (real PostgreSQL, a real web
     expect(posted(a.alarmId)).toBe(1);
   });
 
+  it('an approval request reaches people past a matching silence, a firing critical and a group wait', async () => {
+    const model = uniqueName('fraud');
+    await silence({ model });
+    const { sender, metrics } = senderWith({ ALERT_INHIBIT_MINUTES: '30', ALERT_GROUP_WAIT_SECONDS: '60' });
+    // A critical alarm of the model fires first: it is silenced, and it still counts as firing.
+    const critical = alarm(model);
+    expect((await sender.send(critical)).suppressed?.reason).toBe('silenced');
+    const request = alarm(model, {
+      alarmId: `${uniqueName('drift')}:approval-request`,
+      title: `Approval needed: ROLLBACK on ${model} (HIGH)`,
+      priority: 'high',
+      immediate: true,
+      answerNeeded: true,
+    });
+    const criticalRequest = alarm(model, {
+      alarmId: `${uniqueName('degr')}:approval-request`,
+      immediate: true,
+      answerNeeded: true,
+    });
+    // The same alarm without answerNeeded is held back, so the rules above do apply to it.
+    const plain = alarm(model, { priority: 'high', immediate: true });
+    expect((await sender.send(plain)).suppressed?.reason).toBe('silenced');
+
+    expect(await sender.send(request)).toEqual({ route: 'now', deliveredTo: ['webhook'], undelivered: [] });
+    expect(await sender.send(criticalRequest)).toEqual({
+      route: 'now',
+      deliveredTo: ['webhook'],
+      undelivered: [],
+    });
+    sender.close();
+    expect([posted(request.alarmId), posted(criticalRequest.alarmId), posted(plain.alarmId)]).toEqual([
+      1, 1, 0,
+    ]);
+    // Recorded in the alarms table as sent, like any alarm that went out at once.
+    expect(await row(request.alarmId)).toMatchObject({ route: 'now', suppressed: null, suppressed_by: null });
+    expect(await row(criticalRequest.alarmId)).toMatchObject({ route: 'now', suppressed: null });
+    expect(metrics.render()).toContain('alarms_suppressed_total{reason="silenced",source="guardian"} 2');
+  });
+
   it('inhibition ends after ALERT_INHIBIT_MINUTES, and 0 turns it off', async () => {
     const model = uniqueName('fraud');
     const { sender } = senderWith({ ALERT_INHIBIT_MINUTES: '30' });

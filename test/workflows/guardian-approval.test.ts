@@ -205,6 +205,32 @@ describe('a decision that needs approval', () => {
     expect(t.backends.callsFor(g.modelName, 'rollbackModel')).toHaveLength(1);
   });
 
+  it('names the request after the decision, so a person or simulate can name it before asking', async () => {
+    const g = guardian('request-id');
+    const event = { ...rollbackEvent(g), event_id: `deploy 7/${g.modelName}` };
+    const waiting = await g.decide(event, t.backends);
+    const [request] = await pendingOf(g);
+    expect(request.requestId).toBe(`approval:${event.event_id}`);
+    expect(waiting.result).toContain(`request approval:${event.event_id},`);
+    const asked = await eventually(
+      async () =>
+        t.backends
+          .callsFor(g.modelName, 'sendAlert')
+          .find((c) => c.request.alertId === `${event.event_id}:approval-request`),
+      'the approval request alert',
+    );
+    // The id came from the producer: quoted for the shell, encoded for the URL path.
+    expect(asked.request.message).toContain(
+      `mlops-guardian approve ${g.modelName} 'approval:deploy 7/${g.modelName}' --by NAME`,
+    );
+    expect(asked.request.message).toContain(
+      `POST /approvals/${g.modelName}/approval:deploy%207%2F${g.modelName}/approve`,
+    );
+    await answer(g, 'reject', { requestId: request.requestId, by: 'dee' });
+    const ended = await g.waitForEntry(`${event.event_id}:approval`, t.backends);
+    expect(ended.reason).toContain(`rejected by dee (request approval:${event.event_id})`);
+  });
+
   it('leaves actions that need no approval as they were', async () => {
     const g = guardian('not-named');
     const medium = eventOfType('model_performance_degraded', 'CRITICAL', { model: g.modelName });
@@ -215,7 +241,9 @@ describe('a decision that needs approval', () => {
 });
 
 describe('replay', () => {
+  // Recorded as guardian-approval-ids-*.json: with the request-ids patch. The guardian-approval-*
+  // fixtures were recorded before it, with random ids, and must keep replaying as they ran.
   it('replays every history recorded above without non-determinism', async () => {
-    await replayAll(t.env, t.guardians, { name: 'guardian-approval', guardians: t.fixtures });
+    await replayAll(t.env, t.guardians, { name: 'guardian-approval-ids', guardians: t.fixtures });
   });
 });

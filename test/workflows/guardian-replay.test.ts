@@ -16,6 +16,8 @@ import { HISTORY_FIXTURES_DIR } from '../helpers/guardian-replay';
  * 301 were recorded with the 'guardian-bounded-state' patch; those below 100 before it.
  * `guardian-watch-*` were recorded with the 'guardian-promotion-watch' patch: a promotion under
  * watch, its rollback, its end by timer, and a watch carried across continue-as-new.
+ * `guardian-approval-*` were recorded before the 'guardian-approval-request-ids' patch (random
+ * request ids, answered by those ids); `guardian-approval-ids-*` with it.
  */
 
 jest.setTimeout(120_000);
@@ -33,6 +35,7 @@ describe('guardian history fixtures', () => {
     expect([...kinds].sort()).toEqual([
       'guardian-actions',
       'guardian-approval',
+      'guardian-approval-ids',
       'guardian-lifecycle',
       'guardian-memory',
       'guardian-time',

@@ -77,6 +77,14 @@ export function alertAction(request: AlertRequest): string | undefined {
   return undefined;
 }
 
+/**
+ * An approval request asks a person for an answer. One scheduled by a guardian before requests
+ * carried `answerNeeded` is known by its id, which the workflow names `<decision>:approval-request`.
+ */
+function asksForAnswer(request: AlertRequest): boolean {
+  return request.answerNeeded === true || request.alertId.endsWith(':approval-request');
+}
+
 /** A guardian alert as the alert sender carries it to people. */
 export function guardianAlarm(request: AlertRequest): Alarm {
   const source = request.sourceEvent;
@@ -91,6 +99,7 @@ export function guardianAlarm(request: AlertRequest): Alarm {
     priority: request.priority,
     time: request.time,
     ...(request.immediate ? { immediate: true } : {}),
+    ...(asksForAnswer(request) ? { answerNeeded: true } : {}),
     details: {
       model_name: request.modelName,
       ...(action ? { action } : {}),

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Alarm, AlarmDispatch, AlarmSource, AlarmSuppression } from '../../contracts/alarms';
 import { alarmRoute } from '../../domain/alerting/alarm-route';
 import { alarmGroupKey, waitsInGroup } from '../../domain/alerting/alarm-group';
+import { mayBeHeldBack } from '../../domain/alerting/answer-needed';
 import { inhibits, mayBeInhibited } from '../../domain/alerting/inhibition';
 import { errorMessage } from '../../domain/error-message';
 import type { Logger } from '../../logger';
@@ -95,6 +96,7 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
    * alarm is sent: a page too many beats a page lost.
    */
   async function suppressionOf(alarm: Alarm): Promise<AlarmSuppression | undefined> {
+    if (!mayBeHeldBack(alarm)) return undefined;
     return bestEffort('checking silences and inhibitions', undefined, async () => {
       const silence = await matchingSilence(pool, alarmLabels(alarm));
       if (silence) return { reason: 'silenced' as const, by: silence.silenceId };
@@ -219,7 +221,8 @@ export function createAlertSender(deps: AlertSenderDeps): AlertSender {
         }
       }
       const groupWait = deps.groupWaitSeconds ?? 0;
-      if (waitsInGroup(route, alarm.priority, groupWait)) {
+      // A request for an answer does not wait for its group either: it goes at once, alone.
+      if (mayBeHeldBack(alarm) && waitsInGroup(route, alarm.priority, groupWait)) {
         const groupKey = alarmGroupKey(alarmLabels(alarm));
         try {
           const sendAt = await queueInGroup(pool, alarm, groupKey, groupWait, deps.groupIntervalSeconds ?? 0);

@@ -1,5 +1,6 @@
 import { alarmGroupKey, waitsInGroup } from './alarm-group';
 import { alarmRoute } from './alarm-route';
+import { mayBeHeldBack } from './answer-needed';
 import { inhibits, mayBeInhibited } from './inhibition';
 import {
   type AlarmLabels,
@@ -16,6 +17,8 @@ export interface TimelineAlarm {
   /** Epoch milliseconds. */
   raisedAt: number;
   immediate?: boolean;
+  /** An approval request: no silence, inhibition or group wait holds it back. */
+  answerNeeded?: boolean;
 }
 
 /** A silence as `silence add` / POST /silences create it (validated), with a name to report it by. */
@@ -85,6 +88,7 @@ export class AlarmTimeline {
     const at = alarm.raisedAt;
     // Every alarm that reaches the table counts as firing, silenced or not, as in the alarms table.
     if (alarm.labels.priority === 'critical') this.criticals.push(alarm);
+    if (!mayBeHeldBack(alarm)) return { fate: 'sent', at };
 
     const silence = this.silenceAt(alarm, at);
     if (silence) return { fate: 'silenced', by: silence.id };

@@ -9,4 +9,6 @@ export const guardianAlertTitle = {
   rejection: (modelName: string, candidateVersion: string, metric: string) =>
     `Retrained ${modelName} version ${candidateVersion} rejected: ${metric} did not pass`,
   failure: (modelName: string, action: string) => `${action} failed for ${modelName}`,
+  approvalRequest: (modelName: string, action: string, severity: string) =>
+    `Approval needed: ${action} on ${modelName} (${severity})`,
 };

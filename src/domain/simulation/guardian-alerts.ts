@@ -81,3 +81,25 @@ export function retrainFailureAlarm(run: RetrainRun, at: number): TimelineAlarm 
     raisedAt: at,
   };
 }
+
+/**
+ * An approval request: to people at once (immediate), and nothing holds it back (answerNeeded).
+ * It reports no action; a window run's has no source event, so its kind is its event type.
+ */
+export function approvalRequestAlarm(request: {
+  decisionId: string;
+  modelName: string;
+  action: string;
+  severity: string;
+  sourceEventType?: string;
+  at: number;
+}): TimelineAlarm {
+  return {
+    id: `${request.decisionId}:approval-request`,
+    title: guardianAlertTitle.approvalRequest(request.modelName, request.action, request.severity),
+    labels: labels(request.modelName, request.severity, request.sourceEventType),
+    raisedAt: request.at,
+    immediate: true,
+    answerNeeded: true,
+  };
+}

@@ -12,16 +12,20 @@ import {
   type RetrainOutcome,
   TRAINING_COMPLETED,
 } from '../evaluation/training-result';
+import type { ApprovalHold } from '../approval/approval-requests';
 import type { IngestSettings } from '../ingest/read-event';
 import type { GuardianSettings } from '../policy/settings';
 import { PolicySimulation, type SimulatedDecision } from '../policy/simulation';
+import { type ApprovalEvent, ApprovalSimulation, endedEntryId } from './approval-simulation';
 import {
   actionAlarm,
+  approvalRequestAlarm,
   driftAlarm,
   rejectionAlarm,
   type RetrainRun,
   retrainFailureAlarm,
 } from './guardian-alerts';
+import type { ScriptedAnswer } from './scripted-answers';
 
 /** An alert raised by a line, and what became of it. */
 export interface RaisedAlert {
@@ -45,22 +49,51 @@ export interface SimulatedRetrainEnd {
   outcome: RetrainOutcome;
 }
 
+/** Something that happened to approval requests before a line's time (or after the last line). */
+export type LoopApproval =
+  | (Extract<ApprovalEvent, { kind: 'end' }> & {
+      alerts: RaisedAlert[];
+      /** An approved (or proceeding) RETRAIN starts training under the entry `<decision>:approval`. */
+      training?: TrainingRetrain;
+    })
+  | Extract<ApprovalEvent, { kind: 'answer-error' }>
+  /** A deferred retrain's window came and the retrain waits for approval (or was abandoned). */
+  | {
+      kind: 'window-held';
+      at: number;
+      modelName: string;
+      eventId: string;
+      hold: Extract<ApprovalHold, { held: true }>;
+      alerts: RaisedAlert[];
+    };
+
 interface Shared {
   /** Groups and warning batches that went out before this line's time (with alerts on). */
   notifications: Notification[];
+  /** Approval requests that ended (answered or timed out) before this line's time, and bad answers. */
+  approvals: LoopApproval[];
   /** Alerts this line raised (with alerts on). */
   alerts: RaisedAlert[];
 }
 
 export type LoopStep =
   | { kind: 'blank'; line: number }
-  | { kind: 'invalid'; line: number; error: string }
+  | {
+      kind: 'invalid';
+      line: number;
+      error: string;
+      /** What went out, and what happened to approval requests, before the line's time. */
+      notifications?: Notification[];
+      approvals?: LoopApproval[];
+    }
   | (Shared & {
       kind: 'decision';
       decision: SimulatedDecision;
       warning?: string;
       /** An executed RETRAIN with evaluation on: the verdict waits for its training result. */
       awaitsTrainingResult: boolean;
+      /** The decision waits for a person (GUARDIAN_APPROVAL_REQUIRED), or was abandoned: too many wait. */
+      held?: Extract<ApprovalHold, { held: true }>;
     })
   | (Shared & {
       kind: 'retrain-end';
@@ -74,6 +107,8 @@ export interface LoopSimulationOptions {
   idOf: (text: string) => string;
   /** Model what reaches people; absent: decisions and evaluations only. */
   alerts?: { settings: AlarmTimelineSettings; silences: readonly TimelineSilence[] };
+  /** What people answer to approval requests (`--approvals FILE`); unanswered ones time out. */
+  answers?: readonly ScriptedAnswer[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -87,6 +122,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class LoopSimulation {
   readonly policy: PolicySimulation;
+  readonly approvals: ApprovalSimulation;
   private readonly timeline?: AlarmTimeline;
   private readonly training = new Map<string, TrainingRetrain[]>();
   /** Severity of each deferred retrain by its event id: its window run has the same. */
@@ -97,6 +133,7 @@ export class LoopSimulation {
     private readonly options: LoopSimulationOptions,
   ) {
     this.policy = new PolicySimulation(settings, options);
+    this.approvals = new ApprovalSimulation(settings.approval, options.answers ?? []);
     if (options.alerts) this.timeline = new AlarmTimeline(options.alerts.settings, options.alerts.silences);
   }
 
@@ -108,11 +145,15 @@ export class LoopSimulation {
     if (step.kind !== 'decision') return step;
     const d = step.decision;
     const at = Date.parse(d.timestamp);
-    const notifications = this.advanceTo(at);
-    const alerts: RaisedAlert[] = [];
+    const notifications: Notification[] = [];
+    const approvals: LoopApproval[] = [];
     for (const ran of d.scheduled_retrains_ran ?? [])
-      this.startWindowRun(d.model_name, ran.event_id, ran.ran_at);
+      this.startWindowRun(d.model_name, ran.event_id, Date.parse(ran.ran_at), notifications, approvals);
+    this.catchUp(at, notifications, approvals);
+    notifications.push(...this.advanceTo(at));
+    const alerts: RaisedAlert[] = [];
     let awaitsTrainingResult = false;
+    let held: Extract<ApprovalHold, { held: true }> | undefined;
     if (!d.duplicate) {
       const decided = {
         eventId: d.event_id,
@@ -122,9 +163,36 @@ export class LoopSimulation {
         at,
       };
       if (d.event_type === 'data_drift_detected') alerts.push(...this.raise(driftAlarm(decided)));
-      if (d.outcome === 'execute' && d.action === 'ALERT') alerts.push(...this.raise(actionAlarm(decided)));
+      if (d.outcome === 'execute') {
+        const hold = this.approvals.hold({
+          decisionId: d.event_id,
+          triggeringEventId: d.event_id,
+          modelName: d.model_name,
+          eventType: d.event_type,
+          action: d.action,
+          severity: d.severity,
+          line,
+          at,
+        });
+        if (hold.held) held = hold;
+        if (hold.held && hold.waits)
+          alerts.push(
+            ...this.raise(
+              approvalRequestAlarm({
+                decisionId: d.event_id,
+                modelName: d.model_name,
+                action: d.action,
+                severity: d.severity,
+                sourceEventType: d.event_type,
+                at,
+              }),
+            ),
+          );
+      }
+      if (d.outcome === 'execute' && !held && d.action === 'ALERT')
+        alerts.push(...this.raise(actionAlarm(decided)));
       if (d.outcome === 'defer') this.deferred.set(d.event_id, { severity: d.severity, line });
-      if (d.outcome === 'execute' && d.action === 'RETRAIN') {
+      if (d.outcome === 'execute' && !held && d.action === 'RETRAIN') {
         this.startTraining({
           decisionId: d.event_id,
           triggeringEventId: d.event_id,
@@ -142,15 +210,24 @@ export class LoopSimulation {
       decision: d,
       warning: step.warning,
       awaitsTrainingResult,
+      ...(held ? { held } : {}),
       notifications,
+      approvals,
       alerts,
     };
   }
 
-  /** Retrains still training at the end, and every group and batch still waiting, as it goes out. */
-  finish(): { stillTraining: TrainingRetrain[]; notifications: Notification[] } {
+  /**
+   * After the last line: the approval requests still waiting time out (answers still to come are
+   * taken in their turn), then retrains still training, and every group and batch still waiting.
+   */
+  finish(): { stillTraining: TrainingRetrain[]; notifications: Notification[]; approvals: LoopApproval[] } {
+    const notifications: Notification[] = [];
+    const approvals: LoopApproval[] = [];
+    this.catchUp(Number.POSITIVE_INFINITY, notifications, approvals);
+    notifications.push(...(this.timeline?.finish() ?? []));
     const stillTraining = [...this.training.values()].flat().sort((a, b) => a.startedAt - b.startedAt);
-    return { stillTraining, notifications: this.timeline?.finish() ?? [] };
+    return { stillTraining, notifications, approvals };
   }
 
   private trainingLine(text: string): Record<string, unknown> | undefined {
@@ -173,12 +250,26 @@ export class LoopSimulation {
     const read = readTrainingResult(raw, this.options.ingest.producerTimeZone);
     if (!read.ok) return { kind: 'invalid', line, error: read.error };
     const result = read.result;
+    const notifications: Notification[] = [];
+    const approvals: LoopApproval[] = [];
     const windowRuns = this.policy
       .runDueRetrains(result.modelName, result.at)
-      .map((due) => this.startWindowRun(result.modelName, due.eventId, iso(due.runAt)));
+      .flatMap(
+        (due) =>
+          this.startWindowRun(result.modelName, due.eventId, due.runAt, notifications, approvals) ?? [],
+      );
+    this.catchUp(result.at, notifications, approvals);
+    notifications.push(...this.advanceTo(result.at));
     const retrain = this.takeRetrain(result.modelName, result.at, result.triggeringEventId);
-    if (typeof retrain === 'string') return { kind: 'invalid', line, error: retrain };
-    const notifications = this.advanceTo(result.at);
+    if (typeof retrain === 'string')
+      return {
+        kind: 'invalid',
+        line,
+        error: retrain,
+        // What happened before the line's time still happened.
+        ...(notifications.length > 0 ? { notifications } : {}),
+        ...(approvals.length > 0 ? { approvals } : {}),
+      };
     const outcome = retrainOutcome(this.settings.evaluation, result);
     const alerts: RaisedAlert[] = [];
     if (outcome.outcome === 'rejected')
@@ -193,6 +284,7 @@ export class LoopSimulation {
       end: { line, model_name: result.modelName, timestamp: result.timestamp, retrain, outcome },
       windowRuns,
       notifications,
+      approvals,
       alerts,
     };
   }
@@ -220,19 +312,85 @@ export class LoopSimulation {
     this.training.set(retrain.modelName, queue);
   }
 
-  /** A deferred retrain ran in its window: it trains now, under a decision of its own (no source event). */
-  private startWindowRun(modelName: string, eventId: string, ranAt: string): TrainingRetrain {
+  /**
+   * A deferred retrain's window came: it trains now, under a decision of its own (no source event),
+   * unless it must wait for approval first (then undefined: it trains once approved).
+   */
+  private startWindowRun(
+    modelName: string,
+    eventId: string,
+    ranAt: number,
+    notifications: Notification[],
+    approvals: LoopApproval[],
+  ): TrainingRetrain | undefined {
+    this.catchUp(ranAt, notifications, approvals);
+    notifications.push(...this.advanceTo(ranAt));
     const deferred = this.deferred.get(eventId);
-    const retrain: TrainingRetrain = {
-      decisionId: `${eventId}:window-run`,
+    const decisionId = `${eventId}:window-run`;
+    const severity = deferred?.severity ?? 'MEDIUM';
+    const line = deferred?.line ?? 0;
+    const hold = this.approvals.hold({
+      decisionId,
       triggeringEventId: eventId,
       modelName,
-      severity: deferred?.severity ?? 'MEDIUM',
-      startedAt: Date.parse(ranAt),
-      line: deferred?.line ?? 0,
+      eventType: 'data_drift_detected',
+      action: 'RETRAIN',
+      severity,
+      line,
+      at: ranAt,
+    });
+    if (hold.held) {
+      const alerts = hold.waits
+        ? this.raise(approvalRequestAlarm({ decisionId, modelName, action: 'RETRAIN', severity, at: ranAt }))
+        : [];
+      approvals.push({ kind: 'window-held', at: ranAt, modelName, eventId, hold, alerts });
+      return undefined;
+    }
+    const retrain: TrainingRetrain = {
+      decisionId,
+      triggeringEventId: eventId,
+      modelName,
+      severity,
+      startedAt: ranAt,
+      line,
     };
     this.startTraining(retrain);
     return retrain;
+  }
+
+  /**
+   * Approval requests that end by `at` (answered or timed out), in time order, with what each one
+   * that goes ahead does: an ALERT sends its alert, a RETRAIN starts training. The alerts' timeline
+   * is advanced to each one's time first, so alerts are raised in time order.
+   */
+  private catchUp(at: number, notifications: Notification[], approvals: LoopApproval[]): void {
+    for (const event of this.approvals.advanceTo(at)) {
+      if (event.kind === 'answer-error') {
+        approvals.push(event);
+        continue;
+      }
+      notifications.push(...this.advanceTo(event.at));
+      const { request } = event;
+      const alerts: RaisedAlert[] = [];
+      let training: TrainingRetrain | undefined;
+      if (event.resolution.outcome === 'runs' && request.action === 'ALERT') {
+        const decided = { ...request, eventId: endedEntryId(request), at: event.at };
+        alerts.push(...this.raise(actionAlarm(decided)));
+      }
+      if (event.resolution.outcome === 'runs' && request.action === 'RETRAIN') {
+        training = {
+          decisionId: endedEntryId(request),
+          triggeringEventId: request.triggeringEventId,
+          modelName: request.modelName,
+          severity: request.severity,
+          ...(request.decisionId === request.triggeringEventId ? { sourceEventType: request.eventType } : {}),
+          startedAt: event.at,
+          line: request.line,
+        };
+        this.startTraining(training);
+      }
+      approvals.push({ ...event, alerts, ...(training ? { training } : {}) });
+    }
   }
 
   private advanceTo(at: number): Notification[] {

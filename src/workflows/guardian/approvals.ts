@@ -9,7 +9,18 @@ import type {
 } from '../../contracts/guardian-messages';
 import { AWAITING_APPROVAL } from '../../contracts/search-attributes';
 import { APPROVAL_FAILURE_TYPES } from '../../contracts/workflows';
-import { describeApprovalRules, needsApproval } from '../../domain/approval/approval-settings';
+import {
+  answeredResolution,
+  answerProblem,
+  approvalEntryId,
+  type ApprovalResolution,
+  approvalRequestId,
+  dueApprovals,
+  holdForApproval,
+  nextApprovalExpiry,
+  notRunResult,
+  timeoutResolution,
+} from '../../domain/approval/approval-requests';
 import { clipText } from '../../domain/clip-text';
 import { jsonBytes } from '../../domain/json-bytes';
 import { approvalRequestAlert } from './approval-request-alert';
@@ -24,14 +35,13 @@ import type { ActionRequest } from './run-action';
 export const APPROVAL_PATCH = 'guardian-approval';
 
 /**
- * Requests that may wait at once. Each is carried across continue-as-new; past this a new one is
- * abandoned (recorded, and its reason says why) instead of growing the state without end.
+ * Workflow patch: a new request's id is `approval:<decision id>` (approvalRequestId), so people
+ * and `simulate` can name it; runs begun before it keep their random ids, as they ran.
  */
-export const MAX_PENDING_APPROVALS = 20;
+export const APPROVAL_REQUEST_IDS_PATCH = 'guardian-approval-request-ids';
+
 /** A source event larger than this is not carried with its request (the audit row has it). */
 const SOURCE_EVENT_CARRY_BYTES = 8 * 1024;
-const MAX_BY_LENGTH = 200;
-const MAX_REASON_LENGTH = 1_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -48,6 +58,8 @@ export class PendingApprovals {
     private readonly modelName: string,
     private readonly state: GuardianCarriedState,
     private readonly runner: DecisionRunner,
+    /** APPROVAL_REQUEST_IDS_PATCH: ids from the decision instead of uuid4(). */
+    private readonly deterministicIds = false,
   ) {}
 
   private get list(): PendingApproval[] {
@@ -63,24 +75,21 @@ export class PendingApprovals {
    * The entry is recorded (history and audit) as awaiting approval.
    */
   holds(entry: DecisionEntry, request: ActionRequest): boolean {
-    const approval = this.state.settings.approval;
-    if (!approval || !needsApproval(approval, request.action, request.severity)) return false;
     const now = Date.now();
-    const rule = describeApprovalRules(approval.required.filter((r) => r.action === request.action));
-    if (this.size >= MAX_PENDING_APPROVALS) {
+    const hold = holdForApproval(this.state.settings.approval, request, this.list, now, () =>
+      this.deterministicIds ? approvalRequestId(entry.id, this.list) : uuid4(),
+    );
+    if (!hold.held) return false;
+    if (!hold.waits) {
       log.warn('approval request abandoned: too many wait already', {
         modelName: this.modelName,
         id: entry.id,
       });
-      this.runner.finish(entry, {
-        status: 'abandoned',
-        executed: false,
-        result: `needs approval (GUARDIAN_APPROVAL_REQUIRED=${rule}), but ${MAX_PENDING_APPROVALS} requests already wait for an answer: abandoned, nothing runs`,
-      });
+      this.runner.finish(entry, { status: 'abandoned', executed: false, result: hold.result });
       return true;
     }
     const pending: PendingApproval = {
-      requestId: uuid4(),
+      requestId: hold.requestId,
       decisionId: entry.id,
       modelName: this.modelName,
       eventType: entry.eventType,
@@ -92,14 +101,11 @@ export class PendingApprovals {
       ...(request.serviceName !== undefined ? { serviceName: request.serviceName } : {}),
       ...carriedSourceEvent(request.sourceEvent),
       requestedAt: now,
-      expiresAt: now + approval.timeoutMinutes * 60_000,
-      timeoutOutcome: approval.timeoutOutcome,
+      expiresAt: hold.expiresAt,
+      timeoutOutcome: hold.timeoutOutcome,
     };
     this.list.push(pending);
-    this.runner.finish(entry, {
-      status: 'awaiting-approval',
-      result: `awaiting approval (GUARDIAN_APPROVAL_REQUIRED=${rule}): request ${pending.requestId}, until ${iso(pending.expiresAt)}, then ${pending.timeoutOutcome}`,
-    });
+    this.runner.finish(entry, { status: 'awaiting-approval', result: hold.result });
     this.runner.sendInBackground(
       `approval-request:${entry.id}`,
       'approval request alert',
@@ -111,50 +117,33 @@ export class PendingApprovals {
 
   /** Update validator: an answer must name a waiting request and who gives it. Changes nothing. */
   validate(answer: ApprovalAnswer): void {
-    if (typeof answer !== 'object' || answer === null)
-      throw invalid('an answer must be an object: {requestId, by, reason}');
-    if (typeof answer.requestId !== 'string' || answer.requestId.trim() === '')
-      throw invalid('requestId is missing: name the approval request to answer');
-    if (typeof answer.by !== 'string' || answer.by.trim() === '')
-      throw invalid("'by' is missing: say who answers, it is recorded in the audit trail");
-    if (answer.by.length > MAX_BY_LENGTH) throw invalid(`'by' is longer than ${MAX_BY_LENGTH} characters`);
-    if (answer.reason !== undefined && typeof answer.reason !== 'string')
-      throw invalid('reason must be a string');
-    if ((answer.reason ?? '').length > MAX_REASON_LENGTH)
-      throw invalid(`the reason is longer than ${MAX_REASON_LENGTH} characters`);
-    if (!this.find(answer.requestId)) {
-      const waiting = this.list.map((p) => p.requestId);
+    const problem = answerProblem(answer, this.list, this.modelName);
+    if (problem)
       throw ApplicationFailure.create({
-        type: APPROVAL_FAILURE_TYPES.unknownRequest,
+        type: APPROVAL_FAILURE_TYPES[problem.kind],
         nonRetryable: true,
-        message: `no approval request '${clipText(answer.requestId, 80)}' waits on ${this.modelName} (unknown, or already answered or timed out); waiting: ${waiting.length ? waiting.join(', ') : 'none'}`,
+        message: problem.message,
       });
-    }
   }
 
   /** Carries out a validated answer: approved → the action runs; rejected → recorded, nothing runs. */
   answer(verdict: 'approved' | 'rejected', answer: ApprovalAnswer): ApprovalAnswerResult {
     const pending = this.take(answer.requestId)!;
-    const why = answer.reason?.trim() ? `: ${answer.reason.trim()}` : '';
-    const said = `${verdict} by ${answer.by.trim()}${why}`;
-    const entry = this.resolve(pending, verdict === 'approved' ? 'runs' : 'rejected', said, answer.by.trim());
+    const entry = this.resolve(pending, answeredResolution(verdict, answer));
     return { entry, pending: this.views() };
   }
 
   /** Applies the timeout outcome to every request whose time has come. */
   expireDue(): void {
-    const now = Date.now();
-    for (const pending of this.list.filter((p) => p.expiresAt <= now)) {
+    for (const pending of dueApprovals(this.list, Date.now())) {
       this.take(pending.requestId);
-      const minutes = Math.round((pending.expiresAt - pending.requestedAt) / 60_000);
-      const said = `no answer within ${minutes} min, GUARDIAN_APPROVAL_TIMEOUT_OUTCOME=${pending.timeoutOutcome}`;
-      this.resolve(pending, pending.timeoutOutcome === 'proceed' ? 'runs' : 'abandoned', said);
+      this.resolve(pending, timeoutResolution(pending));
     }
   }
 
   /** Epoch ms of the next timeout, if any request waits. */
   nextExpiry(): number | undefined {
-    return this.size === 0 ? undefined : Math.min(...this.list.map((p) => p.expiresAt));
+    return nextApprovalExpiry(this.list);
   }
 
   views(): PendingApprovalView[] {
@@ -174,10 +163,6 @@ export class PendingApprovals {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private find(requestId: string): PendingApproval | undefined {
-    return this.state.pendingApprovals?.find((p) => p.requestId === requestId);
-  }
-
   private take(requestId: string): PendingApproval | undefined {
     const index = this.list.findIndex((p) => p.requestId === requestId);
     if (index < 0) return undefined;
@@ -187,15 +172,11 @@ export class PendingApprovals {
   }
 
   /** The entry `<decision>:approval` that records the answer (or the timeout), and runs the action if it goes ahead. */
-  private resolve(
-    pending: PendingApproval,
-    outcome: 'runs' | 'rejected' | 'abandoned',
-    said: string,
-    by?: string,
-  ): DecisionEntry {
+  private resolve(pending: PendingApproval, resolution: ApprovalResolution): DecisionEntry {
+    const { outcome, said, by } = resolution;
     const now = Date.now();
     const entry: DecisionEntry = {
-      id: `${pending.decisionId}:approval`,
+      id: approvalEntryId(pending.decisionId),
       origin: 'approval',
       triggeringEventId: pending.decisionId,
       eventType: pending.eventType,
@@ -212,7 +193,7 @@ export class PendingApprovals {
     );
     if (original) original.result = `${said} at ${iso(now)}: see ${entry.id}`;
     if (outcome !== 'runs') {
-      this.runner.finish(entry, { status: outcome, result: `${outcome}: ${pending.action} does not run` });
+      this.runner.finish(entry, { status: outcome, result: notRunResult(resolution, pending.action) });
       return entry;
     }
     if (this.state.paused) {
@@ -242,15 +223,6 @@ export class PendingApprovals {
   private markAwaiting(): void {
     upsertSearchAttributes([{ key: AWAITING_APPROVAL, value: this.size > 0 ? 'true' : 'false' }]);
   }
-}
-
-/** A refused answer: the caller's mistake, not worth retrying. */
-function invalid(message: string): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: APPROVAL_FAILURE_TYPES.invalidAnswer,
-    nonRetryable: true,
-    message,
-  });
 }
 
 function carriedSourceEvent(event: Record<string, unknown> | undefined): {

@@ -57,9 +57,12 @@ export class ModelGuardian {
     this.runner = new DecisionRunner(modelName, state, () => this.describe(), batchedWrites, sharedWrites);
   }
 
-  /** From now on, decisions that GUARDIAN_APPROVAL_REQUIRED names wait for approval. */
-  enableApprovals(): PendingApprovals {
-    return (this.approvals = new PendingApprovals(this.modelName, this.state, this.runner));
+  /**
+   * From now on, decisions that GUARDIAN_APPROVAL_REQUIRED names wait for approval; with
+   * `deterministicIds` (APPROVAL_REQUEST_IDS_PATCH) their request ids come from the decision.
+   */
+  enableApprovals(deterministicIds: boolean): PendingApprovals {
+    return (this.approvals = new PendingApprovals(this.modelName, this.state, this.runner, deterministicIds));
   }
 
   /** No action or audit write in flight or waiting: safe to continue-as-new. */

@@ -19,7 +19,7 @@ import {
   operatorCommandUpdate,
 } from './definitions';
 import { newestFirst } from './history';
-import { APPROVAL_PATCH } from './approvals';
+import { APPROVAL_PATCH, APPROVAL_REQUEST_IDS_PATCH } from './approvals';
 import { registerApprovalHandlers } from './approval-handlers';
 import { BATCHED_WRITES_PATCH } from './batched-writes';
 import { BOUNDED_STATE_PATCH, fitCarriedState } from './carry-budget';
@@ -84,8 +84,12 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   setHandler(operatorCommandUpdate, (command) => guardian.operate(command), {
     validator: (command) => validateOperatorCommand(command, state, Date.now()),
   });
-  // Decided once per run, like the patches above; absent in runs begun before it.
-  const approvals = patched(APPROVAL_PATCH) ? guardian.enableApprovals() : undefined;
+  // Decided once per run, like the patches above; absent in runs begun before it. Runs begun
+  // before the request-ids patch keep random request ids: replayed, their state must hold the
+  // ids their alerts showed and their answers named.
+  const approvals = patched(APPROVAL_PATCH)
+    ? guardian.enableApprovals(patched(APPROVAL_REQUEST_IDS_PATCH))
+    : undefined;
   registerApprovalHandlers(approvals, () => guardian.describe());
 
   if (state.previousRuns === 0) upsertSearchAttributes([{ key: MODEL_NAME, value: input.modelName }]);

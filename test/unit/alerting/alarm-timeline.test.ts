@@ -53,6 +53,12 @@ function lastFate(
 describe('AlarmTimeline: what becomes of one alarm', () => {
   const critical = (id: string, at: number, extra: Partial<AlarmLabels> = {}) =>
     alarm(id, at, { priority: 'critical', ...extra });
+  /** An approval request: immediate, and it asks a person for an answer. */
+  const request = (id: string, at: number, priority: AlarmLabels['priority']): TimelineAlarm => ({
+    ...alarm(id, at, { priority }),
+    immediate: true,
+    answerNeeded: true,
+  });
 
   it.each<[string, TimelineAlarm[], Partial<AlarmTimelineSettings>, TimelineSilence[], AlarmFate]>([
     [
@@ -190,6 +196,27 @@ describe('AlarmTimeline: what becomes of one alarm', () => {
       {},
       [silence('s', { eventType: 'data_drift_detected' }, T0 - 1, min(60))],
       { fate: 'silenced', by: 's' },
+    ],
+    [
+      'an approval request goes at once past a matching silence',
+      [request('r', T0, 'high')],
+      {},
+      [silence('s', { model: 'fraud' }, T0 - 1, min(60))],
+      { fate: 'sent', at: T0 },
+    ],
+    [
+      'an approval request goes at once past a firing critical alarm of its model',
+      [critical('c', T0), request('r', min(1), 'medium')],
+      {},
+      [],
+      { fate: 'sent', at: min(1) },
+    ],
+    [
+      'a critical approval request does not wait for its group',
+      [critical('c', T0), request('r', T0 + 10_000, 'critical')],
+      { groupWaitSeconds: 60 },
+      [silence('s', { model: 'fraud' }, T0 + 1, min(60))],
+      { fate: 'sent', at: T0 + 10_000 },
     ],
   ])('%s', (_what, alarms, settings, silences, expected) => {
     expect(lastFate(alarms, settings, silences)).toEqual(expected);

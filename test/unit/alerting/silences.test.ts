@@ -133,6 +133,12 @@ describe('alarm labels', () => {
     });
   });
 
+  it('marks an approval request as asking for an answer, also one scheduled before the flag existed', () => {
+    expect(guardianAlarm({ ...request, answerNeeded: true }).answerNeeded).toBe(true);
+    expect(guardianAlarm({ ...request, alertId: 'd-1:approval-request' }).answerNeeded).toBe(true);
+    expect(guardianAlarm(request).answerNeeded).toBeUndefined();
+  });
+
   it('names the action from the alert id: an ALERT, a rejected retrain, none for a drift alert', () => {
     expect(alertAction({ ...request, alertId: 'd-1:alert' })).toBe('ALERT');
     expect(alertAction({ ...request, alertId: 'd-1:evaluation-rejected' })).toBe('RETRAIN');
