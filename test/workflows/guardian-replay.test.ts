@@ -16,6 +16,8 @@ import { HISTORY_FIXTURES_DIR } from '../helpers/guardian-replay';
  * 301 were recorded with the 'guardian-bounded-state' patch; those below 100 before it.
  * `guardian-watch-*` were recorded with the 'guardian-promotion-watch' patch: a promotion under
  * watch, its rollback, its end by timer, and a watch carried across continue-as-new.
+ * `guardian-promotion-approval-*` were recorded with the 'guardian-watch-search-attribute' patch: a
+ * promotion held for approval (PROMOTION_MODE=approval), approved, watched and ended.
  */
 
 jest.setTimeout(120_000);
@@ -28,13 +30,14 @@ const files = fs.existsSync(HISTORY_FIXTURES_DIR)
   : [];
 
 describe('guardian history fixtures', () => {
-  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall, promotion watch, approval', () => {
+  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall, promotion watch, approval, promotion approval', () => {
     const kinds = new Set(files.map((f) => f.replace(/-\d+\.json$/, '')));
     expect([...kinds].sort()).toEqual([
       'guardian-actions',
       'guardian-approval',
       'guardian-lifecycle',
       'guardian-memory',
+      'guardian-promotion-approval',
       'guardian-time',
       'guardian-watch',
     ]);

@@ -25,6 +25,7 @@ import { decideInEventTrace } from './decide-in-trace';
 import { driftAlert } from './drift-alert';
 import { applyStateCommand, commandAuthor, operatorEntry } from './operator-command';
 import { PendingApprovals } from './approvals';
+import { PromotionApprovals } from './promotion-approval-requests';
 import type { ActionRequest } from './run-action';
 import { currentDetails, guardianStateView } from './state-view';
 
@@ -54,6 +55,11 @@ export class ModelGuardian {
   /** From now on, decisions that GUARDIAN_APPROVAL_REQUIRED names wait for approval. */
   enableApprovals(): PendingApprovals {
     return (this.approvals = new PendingApprovals(this.modelName, this.state, this.runner));
+  }
+
+  /** Promotions that retrain children ask a person for go through this run's approval requests. */
+  promotionApprovals(): PromotionApprovals {
+    return new PromotionApprovals(this.modelName, this.state, this.runner, this.approvals);
   }
 
   /** No action or audit write in flight or waiting: safe to continue-as-new. */
