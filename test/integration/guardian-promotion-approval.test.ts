@@ -3,6 +3,7 @@ import http from 'node:http';
 import { promisify } from 'node:util';
 import { pendingApprovalsOf } from '../../src/clients/guardian-approvals';
 import { GUARDIAN_STATE_QUERY, guardianWorkflowId } from '../../src/contracts/workflows';
+import { WATCHING_PROMOTION_UNTIL } from '../../src/contracts/search-attributes';
 import type { GuardianStateView } from '../../src/contracts/guardian-messages';
 import { BridgeTestEnv, createBridgeTestEnv, driftEvent, waitFor } from '../helpers/bridge-harness';
 import { FakeMlflowServer, startFakeMlflowServer } from '../helpers/fake-mlflow-server';
@@ -149,6 +150,17 @@ describe('promotion after approval (real Temporal, Kafka, PostgreSQL)', () => {
     );
     expect(mlflow.models.get(model)!.aliases.get('champion')).toBe('4');
     expect(state.promotionWatch).toMatchObject({ fromVersion: '3', toVersion: '4' });
+    // The dev server registered WatchingPromotionUntil (Datetime): the guardian shows the watch's end.
+    const until = await waitFor(
+      'WatchingPromotionUntil',
+      async () =>
+        (
+          await t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).describe()
+        ).typedSearchAttributes.get(WATCHING_PROMOTION_UNTIL),
+      (value) => value !== undefined,
+      60_000,
+    );
+    expect(until!.toISOString()).toBe(state.promotionWatch!.until);
     const [deployed] = await topics.waitFor(
       (e) => e.key === model && e.event.event_type === 'model_deployed',
     );
