@@ -136,10 +136,10 @@ export const guardianSettings = {
   }),
   promotionMode: setting({
     env: 'PROMOTION_MODE',
-    schema: z.enum(['auto']).default('auto'),
+    schema: z.enum(['auto', 'approval']).default('auto'),
     description:
-      'What a candidate that passed evaluation does: auto promotes it at once. Promotion after a person approves is not available yet.',
-    expects: 'auto (promotion after approval is not available yet)',
+      'What a candidate that passed evaluation does: auto promotes it at once; approval waits for a person (`mlops-guardian approve` or POST /approvals/…) and applies GUARDIAN_APPROVAL_TIMEOUT_MINUTES and GUARDIAN_APPROVAL_TIMEOUT_OUTCOME when nobody answers (README "Promotion after approval").',
+    expects: 'auto or approval',
     defaultText: 'auto',
   }),
   promotionWatchMinutes: setting({

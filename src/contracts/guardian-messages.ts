@@ -129,6 +129,52 @@ export interface PendingApproval {
   /** Epoch ms: when the timeout outcome applies. */
   expiresAt: number;
   timeoutOutcome: 'abandon' | 'proceed';
+  /**
+   * Set when the request is a promotion a retrain child waits on (PROMOTION_MODE=approval):
+   * the answer goes to that child, which promotes or keeps the champion.
+   */
+  promotion?: PromotionUnderApproval;
+}
+
+/** What a promotion waiting for approval is: the candidate, the champion and the evaluation's verdict. */
+export interface PromotionUnderApproval {
+  /** The retrain child workflow that waits for the answer. */
+  retrainWorkflowId: string;
+  candidateVersion: string;
+  championVersion?: string;
+  /** The evaluation's one-line verdict, with the numbers. */
+  evaluation: string;
+}
+
+/**
+ * From a retrain child to its guardian: a candidate passed evaluation and waits for a person
+ * (PROMOTION_MODE=approval). The guardian lists it and answers it like any request.
+ */
+export interface PromotionApprovalRequest {
+  requestId: string;
+  /** The RETRAIN decision the child runs for. */
+  decisionId: string;
+  retrainWorkflowId: string;
+  candidateVersion: string;
+  championVersion?: string;
+  evaluation: string;
+  severity: string;
+  priority: 'high' | 'normal';
+  reason: string;
+  /** Epoch ms, workflow time. */
+  requestedAt: number;
+  expiresAt: number;
+  timeoutOutcome: 'abandon' | 'proceed';
+}
+
+/** From the guardian back to the retrain child: promote, or keep the champion (and why). */
+export interface PromotionAnswer {
+  requestId: string;
+  promote: boolean;
+  /** approved / rejected by a person, proceeded / abandoned at the timeout, or not asked at all. */
+  outcome: 'approved' | 'rejected' | 'proceeded' | 'abandoned';
+  /** Who said what, or what happened instead: for the retrain's result line. */
+  said: string;
 }
 
 /** A pending approval as the `pendingApprovals` query, the CLI and GET /approvals show it. */
@@ -144,6 +190,8 @@ export interface PendingApprovalView {
   expiresAt: string;
   /** What happens at `expiresAt` if nobody answers. */
   timeoutOutcome: 'abandon' | 'proceed';
+  /** For a promotion (action `PROMOTE`): the versions and the evaluation's verdict. */
+  promotion?: { candidateVersion: string; championVersion?: string; evaluation: string };
 }
 
 /** The argument of the `approve` and `reject` updates. */

@@ -60,6 +60,10 @@ export const GUARDIAN_STATE_QUERY = 'guardianState';
 export const GUARDIAN_HISTORY_QUERY = 'guardianHistory';
 /** Signal from a RETRAIN child workflow to its guardian: the outcome of the training job. */
 export const GUARDIAN_ACTION_FINISHED_SIGNAL = 'guardianActionFinished';
+/** Signal from a RETRAIN child to its guardian: a passed candidate waits for approval to be promoted. */
+export const GUARDIAN_PROMOTION_APPROVAL_SIGNAL = 'promotionApprovalRequested';
+/** Signal from the guardian to a RETRAIN child: the answer to its promotion request. */
+export const RETRAIN_PROMOTION_ANSWER_SIGNAL = 'promotionAnswer';
 /** Update (with validator): approve a pending approval request ({ requestId, by, reason? }); the action runs. */
 export const GUARDIAN_APPROVE_UPDATE = 'approve';
 /** Update (with validator): reject a pending approval request ({ requestId, by, reason? }); nothing runs. */

@@ -189,9 +189,11 @@ describe('configuration', () => {
 });
 
 describe('evaluation settings', () => {
-  it('accept only the auto promotion mode for now, saying so', () => {
-    expect(problemsOf({ PROMOTION_MODE: 'approval' })).toEqual([
-      'PROMOTION_MODE="approval" is invalid: expected auto (promotion after approval is not available yet)',
+  it('accept the auto and approval promotion modes, and refuse any other, saying which', () => {
+    expect(problemsOf({ PROMOTION_MODE: 'approval' })).toEqual([]);
+    expect(loadConfig({ PROMOTION_MODE: 'approval' }).guardian.promotionMode).toBe('approval');
+    expect(problemsOf({ PROMOTION_MODE: 'manual' })).toEqual([
+      'PROMOTION_MODE="manual" is invalid: expected auto or approval',
     ]);
   });
 

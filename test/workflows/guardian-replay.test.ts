@@ -18,6 +18,8 @@ import { HISTORY_FIXTURES_DIR } from '../helpers/guardian-replay';
  * watch, its rollback, its end by timer, and a watch carried across continue-as-new.
  * `guardian-approval-*` were recorded before the 'guardian-approval-request-ids' patch (random
  * request ids, answered by those ids); `guardian-approval-ids-*` with it.
+ * `guardian-promotion-approval-*` were recorded with the 'guardian-watch-search-attribute' patch: a
+ * promotion held for approval (PROMOTION_MODE=approval), approved, watched and ended.
  */
 
 jest.setTimeout(120_000);
@@ -30,7 +32,7 @@ const files = fs.existsSync(HISTORY_FIXTURES_DIR)
   : [];
 
 describe('guardian history fixtures', () => {
-  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall, promotion watch, approval', () => {
+  it('are present: pause/resume, forced actions, dry-run, continue-as-new, maintenance window, failures, idle end, recall, promotion watch, approval, promotion approval', () => {
     const kinds = new Set(files.map((f) => f.replace(/-\d+\.json$/, '')));
     expect([...kinds].sort()).toEqual([
       'guardian-actions',
@@ -38,6 +40,7 @@ describe('guardian history fixtures', () => {
       'guardian-approval-ids',
       'guardian-lifecycle',
       'guardian-memory',
+      'guardian-promotion-approval',
       'guardian-time',
       'guardian-watch',
     ]);

@@ -1,13 +1,25 @@
+import {
+  APPROVAL_TIMEOUT_OUTCOMES,
+  type ApprovalTimeoutOutcome,
+  MAX_APPROVAL_TIMEOUT_MINUTES,
+} from '../approval/approval-settings';
+
 /** Which way a metric is better: `higher` for AUC or accuracy, `lower` for loss or error rate. */
 export type MetricDirection = 'higher' | 'lower';
 
 /**
- * What happens when a candidate passes: `auto` promotes it at once. A person approving each
- * promotion is planned (the mode field leaves room for it) but not accepted yet.
+ * What happens when a candidate passes: `auto` promotes it at once; `approval` waits for a person
+ * to approve or reject the promotion (README "Promotion after approval").
  */
-export type PromotionMode = 'auto';
+export type PromotionMode = 'auto' | 'approval';
 
-export const PROMOTION_MODES: readonly PromotionMode[] = ['auto'];
+export const PROMOTION_MODES: readonly PromotionMode[] = ['auto', 'approval'];
+
+/** How long a promotion waits for a person, and what happens then (the guardian's approval timeout settings). */
+export interface PromotionApprovalTimeout {
+  timeoutMinutes: number;
+  timeoutOutcome: ApprovalTimeoutOutcome;
+}
 
 /**
  * How a retrained candidate is judged against the serving (champion) version. Absent in the
@@ -26,6 +38,8 @@ export interface EvaluationSettings {
    */
   tolerance?: number;
   promotion: PromotionMode;
+  /** For `approval`: GUARDIAN_APPROVAL_TIMEOUT_MINUTES and _OUTCOME (absent: 15 min, then abandon). */
+  approval?: PromotionApprovalTimeout;
 }
 
 /** Every problem with evaluation settings, one readable line each (empty when valid). */
@@ -45,7 +59,22 @@ export function evaluationProblems(settings: EvaluationSettings): string[] {
   }
   if (!PROMOTION_MODES.includes(settings.promotion))
     problems.push(
-      `evaluation.promotion must be ${PROMOTION_MODES.join(' or ')}, got ${String(settings.promotion)} (promotion after approval is not available yet)`,
+      `evaluation.promotion must be ${PROMOTION_MODES.join(' or ')}, got ${String(settings.promotion)}`,
     );
+  if (settings.approval !== undefined) {
+    const { timeoutMinutes, timeoutOutcome } = settings.approval;
+    if (
+      !Number.isInteger(timeoutMinutes) ||
+      timeoutMinutes < 1 ||
+      timeoutMinutes > MAX_APPROVAL_TIMEOUT_MINUTES
+    )
+      problems.push(
+        `evaluation.approval.timeoutMinutes must be a whole number from 1 to ${MAX_APPROVAL_TIMEOUT_MINUTES}, got ${String(timeoutMinutes)}`,
+      );
+    if (!APPROVAL_TIMEOUT_OUTCOMES.includes(timeoutOutcome))
+      problems.push(
+        `evaluation.approval.timeoutOutcome must be ${APPROVAL_TIMEOUT_OUTCOMES.join(' or ')}, got ${String(timeoutOutcome)}`,
+      );
+  }
   return problems;
 }

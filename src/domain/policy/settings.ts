@@ -165,6 +165,15 @@ export function guardianSettingsFromConfig(config: GuardianSettingsSource): Guar
           minImprovement: config.guardian.evaluationMinImprovement,
           tolerance: config.guardian.evaluationTolerance,
           promotion: config.guardian.promotionMode,
+          // The same wait as actions that need approval; only a promotion that waits reads it.
+          ...(config.guardian.promotionMode === 'approval'
+            ? {
+                approval: {
+                  timeoutMinutes: config.guardian.approvalTimeoutMinutes,
+                  timeoutOutcome: config.guardian.approvalTimeoutOutcome,
+                },
+              }
+            : {}),
         }
       : undefined,
     promotionWatchMinutes: config.guardian.promotionWatchMinutes,

@@ -16,6 +16,7 @@ import {
   type ApprovalResolution,
   approvalRequestId,
   dueApprovals,
+  MAX_PENDING_APPROVALS,
   holdForApproval,
   nextApprovalExpiry,
   notRunResult,
@@ -23,7 +24,9 @@ import {
 } from '../../domain/approval/approval-requests';
 import { clipText } from '../../domain/clip-text';
 import { jsonBytes } from '../../domain/json-bytes';
+import type { AlertRequest } from '../../contracts/guardian-activities';
 import { approvalRequestAlert } from './approval-request-alert';
+import { answerPromotion, PROMOTE } from './promotion-approval-requests';
 import { CARRY_BUDGET } from './carry-budget';
 import type { DecisionRunner } from './decision-runner';
 import type { ActionRequest } from './run-action';
@@ -115,6 +118,19 @@ export class PendingApprovals {
     return true;
   }
 
+  /**
+   * Holds a request that did not come from a decision of this guardian (a promotion a retrain
+   * child waits on) and sends its alert; returns why it cannot wait when too many wait already.
+   */
+  holdRequest(pending: PendingApproval, alert: AlertRequest): string | undefined {
+    if (this.size >= MAX_PENDING_APPROVALS)
+      return `${MAX_PENDING_APPROVALS} approval requests already wait on ${this.modelName}`;
+    this.list.push(pending);
+    this.runner.sendInBackground(`approval-request:${pending.requestId}`, 'approval request alert', alert);
+    this.markAwaiting();
+    return undefined;
+  }
+
   /** Update validator: an answer must name a waiting request and who gives it. Changes nothing. */
   validate(answer: ApprovalAnswer): void {
     const problem = answerProblem(answer, this.list, this.modelName);
@@ -152,12 +168,21 @@ export class PendingApprovals {
       decisionId: p.decisionId,
       modelName: p.modelName,
       eventType: p.eventType,
-      action: p.action,
+      action: p.promotion ? PROMOTE : p.action,
       severity: p.severity,
       reason: p.reason,
       requestedAt: iso(p.requestedAt),
       expiresAt: iso(p.expiresAt),
       timeoutOutcome: p.timeoutOutcome,
+      ...(p.promotion
+        ? {
+            promotion: {
+              candidateVersion: p.promotion.candidateVersion,
+              ...(p.promotion.championVersion ? { championVersion: p.promotion.championVersion } : {}),
+              evaluation: p.promotion.evaluation,
+            },
+          }
+        : {}),
     }));
   }
 
@@ -192,6 +217,10 @@ export class PendingApprovals {
       (e) => e.id === pending.decisionId && e.status === 'awaiting-approval',
     );
     if (original) original.result = `${said} at ${iso(now)}: see ${entry.id}`;
+    if (pending.promotion) {
+      answerPromotion(this.runner, this.state, pending, entry, outcome, said);
+      return entry;
+    }
     if (outcome !== 'runs') {
       this.runner.finish(entry, { status: outcome, result: notRunResult(resolution, pending.action) });
       return entry;

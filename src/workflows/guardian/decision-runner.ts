@@ -136,6 +136,11 @@ export class DecisionRunner {
     this.sendInBackground(`drift-alert:${eventId}`, 'drift alert', alert);
   }
 
+  /** Runs other work beside the event loop (a signal to a child), tracked like actions and alerts. */
+  inBackground(key: string, what: string, work: () => Promise<void>): void {
+    this.work.track(key, what, work);
+  }
+
   /** Sends an alert beside the decision; a failure is counted and logged, never thrown. */
   sendInBackground(key: string, what: string, alert: Parameters<typeof sendAlertSafely>[0]): void {
     this.work.track(key, what, async () => {

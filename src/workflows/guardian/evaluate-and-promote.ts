@@ -1,3 +1,5 @@
+import { patched } from '@temporalio/workflow';
+import type { PromotionAnswer } from '../../contracts/guardian-messages';
 import type { EvaluationSettings } from '../../domain/evaluation/evaluation-settings';
 import { judgeCandidate, type Verdict } from '../../domain/evaluation/judge-candidate';
 import { alertPriorityFor } from '../../domain/policy';
@@ -12,6 +14,7 @@ import {
   sendAlertSafely,
 } from './run-action';
 import { guardianAlertTitle } from '../../domain/alerting/guardian-alert-titles';
+import { awaitPromotionApproval, PROMOTION_APPROVAL_PATCH } from './promotion-approval';
 
 /** The patch that added evaluation and promotion to the RETRAIN child (runs begun before it only train). */
 export const EVALUATE_PROMOTE_PATCH = 'retrain-evaluate-promote';
@@ -19,13 +22,15 @@ export const EVALUATE_PROMOTE_PATCH = 'retrain-evaluate-promote';
 /**
  * RETRAIN with evaluation: train, measure the candidate and the champion, judge them in the
  * workflow (so the verdict is in its history), then promote or keep the champion and alert with
- * the numbers. Returns the line the guardian's history and audit trail show (with the promotion,
+ * the numbers. With PROMOTION_MODE=approval a passed candidate first waits for a person
+ * (through the guardian, `guardianWorkflowId`). Returns the line the guardian's history and audit trail show (with the promotion,
  * which the guardian then watches); throws ActionFailed
  * (the caller alerts) when training fails or the candidate cannot be measured: the champion stays.
  */
 export async function retrainEvaluateAndPromote(
   request: ActionRequest,
   settings: EvaluationSettings,
+  guardianWorkflowId?: string,
 ): Promise<ActionResult> {
   const trained = await step('RETRAIN failed', () => runTraining(request));
   const training = describeTraining(trained);
@@ -53,6 +58,12 @@ export async function retrainEvaluateAndPromote(
   const verdict = judgeCandidate(settings, measured);
 
   if (verdict.pass) {
+    let approved = '';
+    if (settings.promotion === 'approval' && guardianWorkflowId && patched(PROMOTION_APPROVAL_PATCH)) {
+      const answer = await awaitPromotionApproval(guardianWorkflowId, request, verdict, settings.approval);
+      if (!answer.promote) return keepChampion(request, training, verdict, answer);
+      approved = `; ${answer.said}`;
+    }
     const promoted = await step(`${training}; ${verdict.summary}; promotion failed`, () =>
       deployment.promoteModel.executeWithOptions(
         { summary: `promote ${request.modelName} version ${candidateVersion} (${settings.metric} passed)` },
@@ -60,7 +71,7 @@ export async function retrainEvaluateAndPromote(
           {
             modelName: request.modelName,
             toVersion: candidateVersion,
-            reason: `evaluation passed: ${verdict.summary}`,
+            reason: `evaluation passed: ${verdict.summary}${approved}`,
             triggeringEventId: request.triggeringEventId,
             verdict,
           },
@@ -69,7 +80,7 @@ export async function retrainEvaluateAndPromote(
     );
     const from = promoted.fromVersion ? `from version ${promoted.fromVersion} ` : '';
     return {
-      result: `${training}; ${verdict.summary}; promoted ${from}to version ${promoted.toVersion}`,
+      result: `${training}; ${verdict.summary}${approved}; promoted ${from}to version ${promoted.toVersion}`,
       promotion: promoted.fromVersion
         ? { fromVersion: promoted.fromVersion, toVersion: promoted.toVersion }
         : { toVersion: promoted.toVersion },
@@ -79,6 +90,39 @@ export async function retrainEvaluateAndPromote(
   const alert = await sendAlertSafely(rejectionAlert(request, verdict));
   const alerted = alert.ok ? 'rejection alert sent' : `rejection alert could not be sent: ${alert.error}`;
   return `${training}; ${verdict.summary}; candidate rejected, version ${verdict.championVersion} keeps serving; ${alerted}`;
+}
+
+/**
+ * A passed candidate that a person rejected, or nobody approved in time: the champion stays. A
+ * rejection was the person's own call; a request nobody answered gets an alert with the numbers.
+ */
+async function keepChampion(
+  request: ActionRequest,
+  training: string,
+  verdict: Verdict,
+  answer: PromotionAnswer,
+): Promise<string> {
+  const serving = verdict.championVersion
+    ? `version ${verdict.championVersion} keeps serving`
+    : 'the serving version stays';
+  const line = `${training}; ${verdict.summary}; not promoted, ${answer.said}; ${serving}`;
+  if (answer.outcome === 'rejected') return line;
+  const alert = await sendAlertSafely({
+    alertId: `${request.id}:promotion-abandoned`,
+    modelName: request.modelName,
+    title: `Promotion of ${request.modelName} version ${verdict.candidateVersion} abandoned: nobody approved it`,
+    message:
+      `${verdict.summary}.
+The candidate passed, but ${answer.said}.
+` +
+      `${verdict.championVersion ? `The champion (version ${verdict.championVersion}) keeps serving.` : 'The serving version stays.'}
+` +
+      `Decision: ${request.reason}`,
+    priority: alertPriorityFor(request.severity),
+    time: new Date(Date.now()).toISOString(),
+    sourceEvent: request.sourceEvent,
+  });
+  return `${line}; ${alert.ok ? 'alert sent' : `alert could not be sent: ${alert.error}`}`;
 }
 
 /** The alert of a candidate that did not beat the champion: the numbers a person needs to decide what next. */

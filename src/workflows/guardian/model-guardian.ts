@@ -26,6 +26,7 @@ import { applyStateCommand, commandAuthor, operatorEntry } from './operator-comm
 import { PendingApprovals } from './approvals';
 import type { BatchedWrites } from './batched-writes';
 import { type GuardianHost, ownWorkflowHost } from './guardian-host';
+import { PromotionApprovals } from './promotion-approval-requests';
 import type { ActionRequest } from './run-action';
 import { currentDetails, guardianStateView } from './state-view';
 
@@ -63,6 +64,11 @@ export class ModelGuardian {
    */
   enableApprovals(deterministicIds: boolean): PendingApprovals {
     return (this.approvals = new PendingApprovals(this.modelName, this.state, this.runner, deterministicIds));
+  }
+
+  /** Promotions that retrain children ask a person for go through this run's approval requests. */
+  promotionApprovals(): PromotionApprovals {
+    return new PromotionApprovals(this.modelName, this.state, this.runner, this.approvals);
   }
 
   /** No action or audit write in flight or waiting: safe to continue-as-new. */

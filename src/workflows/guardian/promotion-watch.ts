@@ -1,4 +1,5 @@
-import { log, sleep } from '@temporalio/workflow';
+import { log, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { WATCHING_PROMOTION_UNTIL } from '../../contracts/search-attributes';
 import type { ActionOutcome, DecisionEntry, GuardianCarriedState } from '../../contracts/guardian-messages';
 import {
   DEFAULT_PROMOTION_WATCH_MINUTES,
@@ -12,6 +13,13 @@ import {
  * promotion"), and a timer ends it. Runs begun before it never watch, as they never did.
  */
 export const PROMOTION_WATCH_PATCH = 'guardian-promotion-watch';
+
+/**
+ * Workflow patch: the guardian shows a running watch as the WatchingPromotionUntil search
+ * attribute (cleared after), so the Web UI can list the models under watch. Runs begun before it
+ * never set it.
+ */
+export const WATCH_SEARCH_ATTRIBUTE_PATCH = 'guardian-watch-search-attribute';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -81,6 +89,19 @@ export class PromotionWatchKeeper {
       if (this.armedFor === watch.until) this.armedFor = undefined;
       this.rang = true;
     });
+  }
+
+  /**
+   * WatchingPromotionUntil follows the watch: its end while one runs, removed once it ended (by
+   * its timer or a rollback). Compared with what the run shows, so only a change is upserted.
+   */
+  showInSearchAttributes(): void {
+    const until = this.state.policy.promotionWatch?.until;
+    const shown = workflowInfo().typedSearchAttributes.get(WATCHING_PROMOTION_UNTIL);
+    if (shown?.getTime() === until) return;
+    upsertSearchAttributes([
+      { key: WATCHING_PROMOTION_UNTIL, value: until === undefined ? null : new Date(until) },
+    ]);
   }
 
   /** For the loop's wake condition: the watch's timer rang. */

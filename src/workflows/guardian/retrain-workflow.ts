@@ -24,7 +24,9 @@ export async function modelRetrainWorkflow(input: RetrainInput): Promise<ActionO
   // Only runs that ask for evaluation take the new path (and mark their history with the patch).
   const outcome =
     evaluation && patched(EVALUATE_PROMOTE_PATCH)
-      ? await carryOut(input.request, (request) => retrainEvaluateAndPromote(request, evaluation))
+      ? await carryOut(input.request, (request) =>
+          retrainEvaluateAndPromote(request, evaluation, input.guardianWorkflowId),
+        )
       : await carryOut(input.request);
   try {
     await getExternalWorkflowHandle(input.guardianWorkflowId).signal(actionFinishedSignal, outcome);

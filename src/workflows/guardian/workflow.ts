@@ -27,10 +27,15 @@ import { EventQueue } from './event-queue';
 import { IdleEnd, IDLE_END_AND_RECALL_PATCH } from './idle-end';
 import { initialGuardianState } from './initial-state';
 import { ModelGuardian } from './model-guardian';
-import { PROMOTION_WATCH_PATCH, PromotionWatchKeeper } from './promotion-watch';
+import { PROMOTION_WATCH_PATCH, PromotionWatchKeeper, WATCH_SEARCH_ATTRIBUTE_PATCH } from './promotion-watch';
 import { validateOperatorCommand } from './operator-command';
 import { recallFromAuditTrail } from './recall';
-import type { GuardianCarriedState, GuardianRunInput } from '../../contracts/guardian-messages';
+import type {
+  GuardianCarriedState,
+  GuardianRunInput,
+  PromotionApprovalRequest,
+} from '../../contracts/guardian-messages';
+import { promotionApprovalRequestSignal } from './promotion-approval-definitions';
 
 const DEFAULT_EVENTS_PER_RUN = 500;
 /** How long a run that wants to end stops taking events so in-flight work can drain. */
@@ -62,6 +67,11 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   const watch = patched(PROMOTION_WATCH_PATCH)
     ? new PromotionWatchKeeper(input.modelName, state, (entry) => guardian.record(entry))
     : undefined;
+  // Decided once per run, like the patches above: runs begun before it never show their watch.
+  const watchInSearch = watch !== undefined && patched(WATCH_SEARCH_ATTRIBUTE_PATCH);
+
+  // Promotions retrain children ask a person for: queued like events, held by the main loop.
+  const promotionRequests: PromotionApprovalRequest[] = [];
 
   const signals = [
     // Signals only queue: decisions happen in the main loop, one at a time, in arrival order.
@@ -75,6 +85,8 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     signalRoute(actionFinishedSignal, (outcome) =>
       guardian.retrainFinished(watch ? watch.retrainFinished(outcome) : outcome),
     ),
+    // A retrain child's candidate waits for a person before promotion (PROMOTION_MODE=approval).
+    signalRoute(promotionApprovalRequestSignal, (request) => void promotionRequests.push(request)),
   ];
   // Runs that began before this replay as they ran: their first task took `modelEvent`s first.
   if (patched(SIGNALS_IN_ARRIVAL_ORDER)) setSignalHandlersInArrivalOrder(signals);
@@ -91,6 +103,7 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     ? guardian.enableApprovals(patched(APPROVAL_REQUEST_IDS_PATCH))
     : undefined;
   registerApprovalHandlers(approvals, () => guardian.describe());
+  const promotions = guardian.promotionApprovals();
 
   if (state.previousRuns === 0) upsertSearchAttributes([{ key: MODEL_NAME, value: input.modelName }]);
   guardian.describe();
@@ -104,12 +117,20 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
   // (Retrains run as child workflows and report to whichever run is current.)
   // Nor while more events wait than a run may carry: those are decided first (CARRY_BUDGET).
   const readyForNewRun = () =>
-    wantsNewRun() && guardian.isIdle() && allHandlersFinished() && !queue.overCarryBudget;
+    wantsNewRun() &&
+    guardian.isIdle() &&
+    allHandlersFinished() &&
+    !queue.overCarryBudget &&
+    promotionRequests.length === 0;
 
   for (;;) {
     watch?.endIfDue();
     guardian.runDueRetrain();
     approvals?.expireDue();
+    if (promotionRequests.length > 0) {
+      for (const request of promotionRequests.splice(0)) promotions.requested(request);
+      guardian.describe();
+    }
     guardian.flushWrites();
     if (wantsNewRun()) {
       if (readyForNewRun()) break;
@@ -136,13 +157,15 @@ export async function modelGuardianWorkflow(input: GuardianRunInput): Promise<vo
     if (readyForNewRun()) break;
 
     lifetime?.arm();
+    if (watchInSearch) watch.showInSearchAttributes();
     watch?.arm();
     const wake = () =>
       state.queuedEvents.length > 0 ||
       readyForNewRun() ||
       guardian.wantsFlush ||
       (lifetime?.wantsLook() ?? false) ||
-      (watch?.wantsLook() ?? false);
+      (watch?.wantsLook() ?? false) ||
+      promotionRequests.length > 0;
     const pendingAt = earliest(state.policy.pendingRetrain?.runAt, approvals?.nextExpiry());
     if (pendingAt === undefined) await condition(wake);
     else await condition(wake, Math.max(pendingAt - Date.now(), 1));

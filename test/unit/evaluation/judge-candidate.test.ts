@@ -62,13 +62,16 @@ describe('evaluation settings', () => {
         direction: 'up' as never,
         minImprovement: 0.1,
         tolerance: 0.1,
-        promotion: 'approval' as never,
+        promotion: 'manual' as never,
+        approval: { timeoutMinutes: 0, timeoutOutcome: 'wait' as never },
       }),
     ).toEqual([
       'evaluation.metric must name a metric, e.g. auc',
       'evaluation.direction must be higher or lower, got up',
       'evaluation.tolerance and evaluation.minImprovement exclude each other: set one',
-      'evaluation.promotion must be auto, got approval (promotion after approval is not available yet)',
+      'evaluation.promotion must be auto or approval, got manual',
+      'evaluation.approval.timeoutMinutes must be a whole number from 1 to 10080, got 0',
+      'evaluation.approval.timeoutOutcome must be abandon or proceed, got wait',
     ]);
     expect(() => resolveGuardianSettings({ evaluation: { ...AUC, tolerance: -1 } })).toThrow(
       'evaluation.tolerance must be a number of at least 0',
@@ -93,5 +96,17 @@ describe('evaluation settings', () => {
       tolerance: 0.02,
       promotion: 'auto',
     });
+    // Promotion after approval waits as long as GUARDIAN_APPROVAL_TIMEOUT_* say, even with nothing
+    // in GUARDIAN_APPROVAL_REQUIRED.
+    expect(
+      guardianSettingsFromConfig(
+        loadConfig({
+          EVALUATION_METRIC: 'auc',
+          PROMOTION_MODE: 'approval',
+          GUARDIAN_APPROVAL_TIMEOUT_MINUTES: '45',
+          GUARDIAN_APPROVAL_TIMEOUT_OUTCOME: 'proceed',
+        }),
+      ).evaluation,
+    ).toMatchObject({ promotion: 'approval', approval: { timeoutMinutes: 45, timeoutOutcome: 'proceed' } });
   });
 });
