@@ -94,13 +94,15 @@ export class ModelGuardian {
   processSignal(payload: unknown): void {
     const parsed = parseModelEvent(payload);
     if (!parsed.ok) return this.reject(`invalid event: ${parsed.reason}`, payload);
-    if (parsed.event.model_name !== this.modelName) {
-      return this.reject(
-        `event for model '${parsed.event.model_name}' reached the guardian of '${this.modelName}'`,
-        payload,
-      );
+    this.processValidEvent(parsed.event);
+  }
+
+  /** An event already validated by whoever queued it (a shard validates on arrival). */
+  processValidEvent(event: ModelEvent): void {
+    if (event.model_name !== this.modelName) {
+      return this.reject(`event for model '${event.model_name}' reached the guardian of '${this.modelName}'`, event);
     }
-    decideInEventTrace(parsed.event, this.state, () => this.processEvent(parsed.event));
+    decideInEventTrace(event, this.state, () => this.processEvent(event));
   }
 
   /** One event through the shared policy code, then whatever the decision says to do. */

@@ -1,4 +1,5 @@
 import type { ActionOutcome, GuardianCarriedState } from '../../contracts/guardian-messages';
+import type { ModelEvent } from '../../domain/events';
 import type { PolicyStateLimits } from '../../domain/policy';
 import type { BackgroundWork } from './background-work';
 import type { BatchedWrites } from './batched-writes';
@@ -65,7 +66,8 @@ export class ShardMember {
     if (this.recalling) return 0;
     let decided = 0;
     while (this.queue.length > 0) {
-      this.guardian.processSignal(this.queue.take());
+      // The shard validated each event on arrival (and queued the validated form).
+      this.guardian.processValidEvent(this.queue.take() as ModelEvent);
       decided++;
     }
     return decided;

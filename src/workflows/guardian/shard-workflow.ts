@@ -102,7 +102,7 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
         payload,
       );
     }
-    memberOf(modelName).queue.add(payload);
+    memberOf(modelName).queue.add(parsed.event);
   };
 
   setSignalHandlersInArrivalOrder([
