@@ -241,7 +241,11 @@ export function createTemporalDelivery(options: TemporalDeliveryOptions): Tempor
 
   /** Starts a guardian shard (never capped: there are GUARDIAN_SHARDS of them). */
   async function startShard(workflowId: string, shard: NonNullable<GuardianSignal['shard']>) {
-    const startInput: GuardianShardStartInput = { shard: shard.index, shards: shard.of, settings: guardianSettings };
+    const startInput: GuardianShardStartInput = {
+      shard: shard.index,
+      shards: shard.of,
+      settings: guardianSettings,
+    };
     await startLongLived(GUARDIAN_SHARD_WORKFLOW_TYPE, workflowId, startInput);
   }
 

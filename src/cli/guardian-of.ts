@@ -23,7 +23,9 @@ export async function run(args: string[]): Promise<number> {
   if (flag === '--shards') {
     shards = Number(value);
     if (!Number.isInteger(shards) || shards < 0 || shards > MAX_GUARDIAN_SHARDS) {
-      process.stderr.write(`--shards must be a whole number from 0 to ${MAX_GUARDIAN_SHARDS}, got '${value ?? ''}'\n`);
+      process.stderr.write(
+        `--shards must be a whole number from 0 to ${MAX_GUARDIAN_SHARDS}, got '${value ?? ''}'\n`,
+      );
       return 2;
     }
   } else {

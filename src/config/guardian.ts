@@ -214,7 +214,7 @@ export const guardianSettings = {
     env: 'GUARDIAN_SHARDS',
     schema: z.coerce.number().int().min(0).max(MAX_GUARDIAN_SHARDS).default(0),
     description:
-      "0: one guardian workflow per model (model-guardian:<model>). N > 0: N guardian shards (guardian-shard:0 … N-1) each decide the events of every model whose name hashes to it, with the same policy and per-model state, one workflow task and one audit write per turn for all of them: for hundreds of events a second. Per-model status by the shard's queries; see README \"Guardian shards\". Changing N moves models to other shards, whose state starts empty.",
+      '0: one guardian workflow per model (model-guardian:<model>). N > 0: N guardian shards (guardian-shard:0 … N-1) each decide the events of every model whose name hashes to it, with the same policy and per-model state, one workflow task and one audit write per turn for all of them: for hundreds of events a second. Per-model status by the shard\'s queries; see README "Guardian shards". Changing N moves models to other shards, whose state starts empty.',
     expects: `a whole number from 0 to ${MAX_GUARDIAN_SHARDS}`,
     defaultText: '0',
   }),

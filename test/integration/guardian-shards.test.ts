@@ -70,15 +70,17 @@ describe('guardian shards (Kafka → bridge → shard → PostgreSQL)', () => {
 
     // Every model is in its shard; none got a guardian of its own.
     for (const model of models) {
-      const shard = t.temporal.client.workflow.getHandle(guardianShardWorkflowId(guardianShardOf(model, SHARDS)));
+      const shard = t.temporal.client.workflow.getHandle(
+        guardianShardWorkflowId(guardianShardOf(model, SHARDS)),
+      );
       expect(await shard.query(modelGuardianStateQuery, model)).toMatchObject({
         modelName: model,
         counters: { processedEvents: 1 },
         runningActions: [],
       });
-      await expect(t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).describe()).rejects.toThrow(
-        WorkflowNotFoundError,
-      );
+      await expect(
+        t.temporal.client.workflow.getHandle(guardianWorkflowId(model)).describe(),
+      ).rejects.toThrow(WorkflowNotFoundError);
     }
 
     await product.restartWorker();
@@ -102,6 +104,7 @@ describe('guardian shards (Kafka → bridge → shard → PostgreSQL)', () => {
     const summary = await shardOfFirst.query(shardSummaryQuery);
     expect(summary.models).toContain(models[0]);
     expect(summary.rejectedSignals).toBe(0);
-    for (const model of models) expect((await product.auditRows(model)).filter((r) => r.executed)).toHaveLength(1);
+    for (const model of models)
+      expect((await product.auditRows(model)).filter((r) => r.executed)).toHaveLength(1);
   });
 });

@@ -55,9 +55,13 @@ class ShardUnderTest {
 
   recorded(modelName: string, eventId: string) {
     return eventually(async () => {
-      const rows = t.backends.callsFor(modelName, 'recordDecision').filter((c) => c.request.eventId === eventId);
+      const rows = t.backends
+        .callsFor(modelName, 'recordDecision')
+        .filter((c) => c.request.eventId === eventId);
       if (rows.length === 0) return undefined;
-      const entry = (await this.handle.query(modelGuardianHistoryQuery, modelName)).find((e) => e.id === eventId);
+      const entry = (await this.handle.query(modelGuardianHistoryQuery, modelName)).find(
+        (e) => e.id === eventId,
+      );
       return entry && entry.status !== 'running' ? entry : undefined;
     }, `decision ${eventId} of ${modelName}`);
   }
@@ -81,15 +85,26 @@ describe('a guardian shard', () => {
     const firstB = driftEvent({ model: b, severity: 'HIGH', score: 0.6 });
     const lows = [a, b].map((model) => driftEvent({ model, severity: 'LOW', score: 0.1 }));
     await shard.send([firstA, firstB, ...lows]);
-    for (const [model, event] of [[a, firstA], [b, firstB], [a, lows[0]], [b, lows[1]]] as const)
+    for (const [model, event] of [
+      [a, firstA],
+      [b, firstB],
+      [a, lows[0]],
+      [b, lows[1]],
+    ] as const)
       await shard.recorded(model, event.event_id);
 
     // A's second HIGH drift falls in A's RETRAIN cooldown; B's own first one already ran.
     const secondA = driftEvent({ model: a, severity: 'HIGH', score: 0.7 });
     await shard.send([secondA]);
     expect(await shard.recorded(a, secondA.event_id)).toMatchObject({ action: 'RETRAIN', status: 'skipped' });
-    expect(await shard.recorded(a, firstA.event_id)).toMatchObject({ action: 'RETRAIN', status: 'succeeded' });
-    expect(await shard.recorded(b, firstB.event_id)).toMatchObject({ action: 'RETRAIN', status: 'succeeded' });
+    expect(await shard.recorded(a, firstA.event_id)).toMatchObject({
+      action: 'RETRAIN',
+      status: 'succeeded',
+    });
+    expect(await shard.recorded(b, firstB.event_id)).toMatchObject({
+      action: 'RETRAIN',
+      status: 'succeeded',
+    });
 
     // The retrain children reported back to the shard, which found each one's model.
     const viewA = await shard.handle.query(modelGuardianStateQuery, a);
@@ -154,10 +169,15 @@ describe('a guardian shard', () => {
     expect(await refused(a, { command: 'pause', reason: 'again' })).toContain('already paused');
     // B was not paused by A's command.
     expect(await refused(b, { command: 'resume', reason: 'nothing to resume' })).toContain('not paused');
-    const events: ModelEvent[] = [a, b].map((model) => degradationEvent({ model, severity: 'HIGH', drop: 0.2 }));
+    const events: ModelEvent[] = [a, b].map((model) =>
+      degradationEvent({ model, severity: 'HIGH', drop: 0.2 }),
+    );
     await shard.send(events);
     expect(await shard.recorded(a, events[0].event_id)).toMatchObject({ status: 'paused', executed: false });
-    expect(await shard.recorded(b, events[1].event_id)).toMatchObject({ action: 'ROLLBACK', status: 'succeeded' });
+    expect(await shard.recorded(b, events[1].event_id)).toMatchObject({
+      action: 'ROLLBACK',
+      status: 'succeeded',
+    });
     expect(t.backends.callsFor(a, 'rollbackModel')).toEqual([]);
   });
 
@@ -168,7 +188,11 @@ describe('a guardian shard', () => {
     expect(await own.decide(retrain, t.backends)).toMatchObject({ action: 'RETRAIN', status: 'succeeded' });
 
     const shards = 1;
-    const shard = new ShardUnderTest({ shard: guardianShardOf(own.modelName, shards), shards, settings: ALL_DAY });
+    const shard = new ShardUnderTest({
+      shard: guardianShardOf(own.modelName, shards),
+      shards,
+      settings: ALL_DAY,
+    });
     const again = driftEvent({ model: own.modelName, severity: 'HIGH', score: 0.7 });
     await shard.send([retrain, again]);
     expect(await shard.recorded(own.modelName, again.event_id)).toMatchObject({ status: 'skipped' });
@@ -197,10 +221,11 @@ describe('a guardian shard', () => {
     // Still in A's RETRAIN cooldown after continue-as-new, and the redelivered event is a duplicate.
     const again = driftEvent({ model: a, severity: 'HIGH', score: 0.8 });
     await shard.send([first[0], again]);
-    expect(await shard.row(a, again.event_id)).toMatchObject({ details: expect.objectContaining({ status: 'skipped' }) });
+    expect(await shard.row(a, again.event_id)).toMatchObject({
+      details: expect.objectContaining({ status: 'skipped' }),
+    });
     const view = await shard.handle.query(modelGuardianStateQuery, a);
     expect(view?.counters).toMatchObject({ processedEvents: 3, duplicateEvents: 1 });
     expect((await shard.handle.query(shardSummaryQuery)).previousRuns).toBeGreaterThanOrEqual(1);
   });
 });
-

@@ -100,7 +100,10 @@ export class ModelGuardian {
   /** An event already validated by whoever queued it (a shard validates on arrival). */
   processValidEvent(event: ModelEvent): void {
     if (event.model_name !== this.modelName) {
-      return this.reject(`event for model '${event.model_name}' reached the guardian of '${this.modelName}'`, event);
+      return this.reject(
+        `event for model '${event.model_name}' reached the guardian of '${this.modelName}'`,
+        event,
+      );
     }
     decideInEventTrace(event, this.state, () => this.processEvent(event));
   }

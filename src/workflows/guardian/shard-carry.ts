@@ -33,7 +33,11 @@ const SHARD_OVERHEAD_BYTES = 16 * 1024;
  * The shard does not carry it into the next run; its next event starts it afresh, as a new
  * guardian would, and its decisions stay in the audit trail.
  */
-export function isDormant(state: GuardianCarriedState, shardSettings: GuardianSettings, now: number): boolean {
+export function isDormant(
+  state: GuardianCarriedState,
+  shardSettings: GuardianSettings,
+  now: number,
+): boolean {
   const policy = prunePolicyState(state.policy, now);
   return (
     Object.keys(policy.cooldowns).length === 0 &&
@@ -71,7 +75,10 @@ export function fitShardState(
   now: number,
 ): ShardCarryFit {
   const live = Object.entries(state.models).filter(([, s]) => !isDormant(s, shardSettings, now));
-  const share = Math.floor((CARRY_BUDGET.totalBytes - SHARD_OVERHEAD_BYTES - jsonBytes(state.recentRejections)) / Math.max(live.length, 1));
+  const share = Math.floor(
+    (CARRY_BUDGET.totalBytes - SHARD_OVERHEAD_BYTES - jsonBytes(state.recentRejections)) /
+      Math.max(live.length, 1),
+  );
   const models: Record<string, GuardianCarriedState> = {};
   let droppedDecisions = 0;
   let droppedEventIds = 0;

@@ -114,7 +114,11 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
     signalRoute(actionFinishedSignal, (outcome) => {
       const owner = [...members.values()].find((m) => m.ownsRetrain(outcome.id));
       if (owner) owner.retrainFinished(outcome);
-      else log.warn('outcome for a retrain no model of this shard knows', { shard: input.shard, id: outcome.id });
+      else
+        log.warn('outcome for a retrain no model of this shard knows', {
+          shard: input.shard,
+          id: outcome.id,
+        });
     }),
   ]);
   setHandler(modelGuardianStateQuery, (modelName) => members.get(modelName)?.guardian.view() ?? null);
@@ -135,7 +139,8 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
         if (typeof modelName !== 'string' || guardianShardOf(modelName, input.shards) !== input.shard)
           throw new Error(`model '${String(modelName)}' does not belong to guardian shard ${input.shard}`);
         const state =
-          members.get(modelName)?.state ?? initialGuardianState({ modelName, settings: input.settings }, Date.now());
+          members.get(modelName)?.state ??
+          initialGuardianState({ modelName, settings: input.settings }, Date.now());
         validateOperatorCommand(command, state, Date.now());
       },
     },
@@ -172,7 +177,8 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
   let drainingSince: number | undefined;
   const queued = () => [...members.values()].some((m) => m.hasWork);
   const overCarryBudget = () => [...members.values()].some((m) => m.queue.overCarryBudget);
-  const idle = () => shardWork.size === 0 && writes.isEmpty && [...members.values()].every((m) => m.guardian.isIdle());
+  const idle = () =>
+    shardWork.size === 0 && writes.isEmpty && [...members.values()].every((m) => m.guardian.isIdle());
   const wantsNewRun = () => workflowInfo().continueAsNewSuggested || decidedThisRun >= eventsPerRun;
   const readyForNewRun = () => wantsNewRun() && idle() && allHandlersFinished() && !overCarryBudget();
 
@@ -200,13 +206,20 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
 
     for (const m of members.values()) m.watch.arm();
     const wake = () =>
-      queued() || readyForNewRun() || writes.wantsFlush || [...members.values()].some((m) => m.watch.wantsLook());
+      queued() ||
+      readyForNewRun() ||
+      writes.wantsFlush ||
+      [...members.values()].some((m) => m.watch.wantsLook());
     const dueAt = earliestDue(members.values());
     if (dueAt === undefined) await condition(wake);
     else await condition(wake, Math.max(dueAt - Date.now(), 1));
   }
 
-  const fit = fitShardState({ ...carried, previousRuns: carried.previousRuns + 1 }, shardSettings, Date.now());
+  const fit = fitShardState(
+    { ...carried, previousRuns: carried.previousRuns + 1 },
+    shardSettings,
+    Date.now(),
+  );
   log.info('guardian shard continues as new', {
     shard: input.shard,
     models: Object.keys(fit.carried.models).length,
