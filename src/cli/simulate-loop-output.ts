@@ -89,6 +89,8 @@ function endHeadline(end: SimulatedRetrainEnd): string {
       return o.verdict.championVersion
         ? `promoted from version ${o.verdict.championVersion} to ${o.verdict.candidateVersion}`
         : `promoted version ${o.verdict.candidateVersion} (no champion serving)`;
+    case 'awaiting-approval':
+      return `passed, waits for a person before version ${o.verdict.candidateVersion} is promoted (PROMOTION_MODE=approval: simulate does not play that answer)`;
     case 'rejected':
       return `rejected, version ${o.verdict.championVersion} keeps serving`;
     case 'failed':
@@ -160,7 +162,9 @@ export function retrainEndJson(end: SimulatedRetrainEnd, alerts: RaisedAlert[] |
     window_run: end.retrain.decisionId.includes(':window-run'),
     outcome: o.outcome,
     summary: o.summary,
-    ...(o.outcome === 'promoted' || o.outcome === 'rejected' ? { verdict: o.verdict } : {}),
+    ...(o.outcome === 'promoted' || o.outcome === 'awaiting-approval' || o.outcome === 'rejected'
+      ? { verdict: o.verdict }
+      : {}),
     ...(alerts ? { alerts: alerts.map(alertJson) } : {}),
   };
 }

@@ -31,7 +31,14 @@ export interface ApprovalPrinting {
 }
 
 export class LoopPrinter {
-  private readonly ends = { results: 0, promoted: 0, rejected: 0, failed: 0, trained: 0 };
+  private readonly ends = {
+    results: 0,
+    promoted: 0,
+    'awaiting-approval': 0,
+    rejected: 0,
+    failed: 0,
+    trained: 0,
+  };
   private readonly fates: Record<string, number> = {};
   private messages = 0;
   private readonly tally = new ApprovalTally();
@@ -138,6 +145,9 @@ export class LoopPrinter {
     const trained =
       ends.results > 0
         ? `${ends.results} training result${ends.results === 1 ? '' : 's'}: ${ends.promoted} promoted, ` +
+          (ends['awaiting-approval'] > 0
+            ? `${ends['awaiting-approval']} waiting for approval to promote, `
+            : '') +
           `${ends.rejected} rejected, ${ends.failed} failed, ${ends.trained} not evaluated\n`
         : '';
     const total = Object.values(fates).reduce((a, b) => a + b, 0);

@@ -87,6 +87,8 @@ export function readTrainingResult(
 export type RetrainOutcome =
   | { outcome: 'trained'; summary: string }
   | { outcome: 'promoted'; verdict: Verdict; summary: string }
+  /** PROMOTION_MODE=approval: passed, and waits for a person before it is promoted. */
+  | { outcome: 'awaiting-approval'; verdict: Verdict; summary: string }
   | { outcome: 'rejected'; verdict: Verdict; summary: string }
   | { outcome: 'failed'; summary: string };
 
@@ -138,6 +140,12 @@ export function retrainOutcome(
   });
   if (verdict.pass) {
     const from = result.championVersion ? `from version ${result.championVersion} ` : '';
+    if (settings.promotion === 'approval')
+      return {
+        outcome: 'awaiting-approval',
+        verdict,
+        summary: `${training}; ${verdict.summary}; waits for a person before it is promoted ${from}to version ${candidateVersion} (PROMOTION_MODE=approval; approval request alert sent)`,
+      };
     return {
       outcome: 'promoted',
       verdict,

@@ -89,6 +89,13 @@ describe('retrainOutcome (judged by judgeCandidate, worded as the retrain’s hi
       /lower is better: improvement 0\.1/,
     ],
     [
+      'PROMOTION_MODE=approval: a better candidate waits for a person',
+      { ...AUC, promotion: 'approval' },
+      {},
+      'awaiting-approval',
+      /passed; waits for a person before it is promoted from version 11 to version 12 \(PROMOTION_MODE=approval; approval request alert sent\)$/,
+    ],
+    [
       'no champion serving: nothing to beat',
       AUC,
       { champion_version: undefined, champion_metrics: undefined },
