@@ -141,6 +141,9 @@ describe('settings shards cannot serve yet', () => {
     expect((error as ConfigError).problems).toEqual([
       expect.stringContaining('GUARDIAN_APPROVAL_REQUIRED is not available with GUARDIAN_SHARDS'),
     ]);
+    expect(() =>
+      loadConfig({ GUARDIAN_SHARDS: '4', EVALUATION_METRIC: 'auc', PROMOTION_MODE: 'approval' }),
+    ).toThrow(/PROMOTION_MODE=approval is not available with GUARDIAN_SHARDS/);
     expect(loadConfig({ GUARDIAN_SHARDS: '4' }).guardian.shards).toBe(4);
     expect(() => loadConfig({ GUARDIAN_SHARDS: '257' })).toThrow(/GUARDIAN_SHARDS/);
   });

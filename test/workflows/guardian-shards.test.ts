@@ -169,6 +169,15 @@ describe('a guardian shard', () => {
     expect(await refused(a, { command: 'pause', reason: 'again' })).toContain('already paused');
     // B was not paused by A's command.
     expect(await refused(b, { command: 'resume', reason: 'nothing to resume' })).toContain('not paused');
+    // Approval waits on messages a shard does not take: refused, not ignored.
+    const approval = {
+      required: [{ action: 'ROLLBACK', severity: 'HIGH' }],
+      timeoutMinutes: 15,
+      timeoutOutcome: 'abandon',
+    };
+    expect(await refused(b, { command: 'settings', reason: 'ask first', settings: { approval } })).toContain(
+      'approval before acting is not available in guardian shards',
+    );
     const events: ModelEvent[] = [a, b].map((model) =>
       degradationEvent({ model, severity: 'HIGH', drop: 0.2 }),
     );

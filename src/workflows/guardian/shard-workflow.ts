@@ -22,7 +22,8 @@ import { BatchedWrites } from './batched-writes';
 import { actionFinishedSignal, modelEventSignal, modelEventsSignal } from './definitions';
 import { newestFirst } from './history';
 import { initialGuardianState } from './initial-state';
-import { validateOperatorCommand } from './operator-command';
+import { settingsAfter, validateOperatorCommand } from './operator-command';
+import { shardSettingsProblem } from './shard-settings';
 import { fitShardState, SHARD_POLICY_STATE_LIMITS } from './shard-carry';
 import {
   modelGuardianHistoryQuery,
@@ -142,6 +143,9 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
           members.get(modelName)?.state ??
           initialGuardianState({ modelName, settings: input.settings }, Date.now());
         validateOperatorCommand(command, state, Date.now());
+        const problem =
+          command.command === 'settings' && shardSettingsProblem(settingsAfter(state.settings, command));
+        if (problem) throw new Error(problem);
       },
     },
   );
