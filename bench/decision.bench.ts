@@ -14,6 +14,8 @@ import { findFreePort } from '../src/local-services/ports';
 import { AuditRowFollower } from './decision/audit-rows';
 import { type InputTopic, mixedEvent } from './decision/event-mix';
 import { scrapeSdkMetrics, sdkMetricsBetween } from './decision/sdk-metrics';
+import { historyTiming } from './decision/history-timing';
+import { guardianWorkflowIdFor } from '../src/contracts/guardian-shards';
 import { forkBenchChild } from './lib/child-process';
 import { runToCompletion } from '../src/workers/exit-path';
 import { createLogger } from '../src/logger';
@@ -219,6 +221,12 @@ async function main(): Promise<void> {
         .filter((r) => r.drained && (r.p99Ms as number) <= limitMs)
         .map((r) => r.targetEventsPerSecond as number),
     );
+  // Where one guardian's (or shard's) time went, from its own history: the last runs of the first.
+  const timedWorkflow = guardianWorkflowIdFor(models[0], SHARDS);
+  const history = await historyTiming(ctx.temporal.client, timedWorkflow).catch((err: Error) => ({
+    workflowId: timedWorkflow,
+    error: err.message,
+  }));
   const stopBridge = bridge.next('stopped');
   bridge.process.send({ type: 'stop' });
   const bridgeStopped = await stopBridge;
@@ -232,6 +240,7 @@ async function main(): Promise<void> {
       rates,
       highestRateHeldP99Within250Ms: held(250),
       highestRateHeldP99Within1s: held(1000),
+      history,
       peakRssMiB: {
         bridge: bridgeStopped.peakRssMiB,
         worker: workerStopped.peakRssMiB,

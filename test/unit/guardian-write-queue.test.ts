@@ -12,7 +12,7 @@ interface Pending {
   done: () => void;
 }
 
-function queueWith(limits: { maxItems: number; maxBytes: number }) {
+function queueWith(limits: { maxItems: number; maxBytes: number; maxInFlight?: number }) {
   const writes: Pending[] = [];
   let settled = 0;
   const work = new BackgroundWork(() => settled++);
@@ -56,6 +56,29 @@ describe('WriteQueue', () => {
     expect(queue.isEmpty).toBe(true);
     expect(work.size).toBe(0);
     expect(settledCount()).toBe(2);
+  });
+
+  it('starts up to maxInFlight writes, and is empty only when all settled', async () => {
+    const { queue, writes } = queueWith({ maxItems: 100, maxBytes: 1e6, maxInFlight: 2 });
+    queue.add('a');
+    queue.flush();
+    queue.add('b');
+    expect(queue.wantsFlush).toBe(true);
+    queue.flush();
+    queue.add('c');
+    expect(queue.wantsFlush).toBe(false);
+    queue.flush();
+    expect(writes.map((w) => w.items)).toEqual([['a'], ['b']]);
+    // The second settles first: the waiting item goes out while the first is still in flight.
+    writes[1].done();
+    await tick();
+    expect(writes.map((w) => w.items)).toEqual([['a'], ['b'], ['c']]);
+    writes[2].done();
+    await tick();
+    expect(queue.isEmpty).toBe(false);
+    writes[0].done();
+    await tick();
+    expect(queue.isEmpty).toBe(true);
   });
 
   it('splits by item count and by serialized size, and sends an oversized item alone', async () => {

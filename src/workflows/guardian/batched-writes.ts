@@ -40,6 +40,8 @@ export class BatchedWrites {
     /** Where a model's lost writes are counted (its guardian's counters). */
     private readonly countersOf: (modelName: string) => GuardianCounters | undefined,
     work: BackgroundWork,
+    /** Writes of each kind in flight at once (WriteQueueOptions.maxInFlight). */
+    maxInFlight = 1,
   ) {
     this.auditRows = new WriteQueue(work, {
       what: 'audit',
@@ -47,6 +49,7 @@ export class BatchedWrites {
       write: (records) => this.writeAudit(records),
       maxItems: AUDIT_ROWS_PER_WRITE,
       maxBytes: BYTES_PER_WRITE,
+      maxInFlight,
     });
     this.driftAlerts = new WriteQueue(work, {
       what: 'drift alert',
@@ -54,6 +57,7 @@ export class BatchedWrites {
       write: (requests) => this.sendAlerts(requests),
       maxItems: ALERTS_PER_WRITE,
       maxBytes: BYTES_PER_WRITE,
+      maxInFlight,
     });
   }
 

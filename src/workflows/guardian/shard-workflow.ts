@@ -39,6 +39,12 @@ const DEFAULT_EVENTS_PER_RUN = 20_000;
 /** How long a run that wants to end stops taking events so in-flight work can drain. */
 const DRAIN_LIMIT_MS = 60_000;
 const REJECTIONS_KEPT = 20;
+/**
+ * Audit writes (and drift-alert writes) in flight at once: a turn's rows need not wait for the
+ * previous turn's write. Rows are independent (the first write of an event id wins), so their
+ * order does not matter.
+ */
+const WRITES_IN_FLIGHT = 4;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -64,6 +70,7 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
     `guardian-shard:${input.shard}`,
     (model) => members.get(model)?.state.counters,
     shardWork,
+    WRITES_IN_FLIGHT,
   );
   const join = (modelName: string, state: GuardianCarriedState) => {
     const member = new ShardMember(modelName, state, writes, SHARD_POLICY_STATE_LIMITS);
