@@ -8,18 +8,17 @@
  * Measured on the daily report (bench/report.bench.ts, README "Daily log report"): an idle worker
  * held about 190 MiB and a report took it past 300 MiB.
  *
- * - `--max-semi-space-size=2` (MiB): V8 gives every isolate — the main thread, the Temporal SDK's
- *   workflow thread, the analysis threads — a young generation of up to three 16 MiB
- *   semi-spaces, and fills it before it collects; the main thread alone kept 32 MiB of it
- *   committed while idle. Our short-lived garbage (payloads, blocks of log lines) is collected
- *   just as well in 2 MiB: an analysis thread already ran with a 6 MiB young generation
- *   (analysis-threads.ts), which is what this gives every isolate.
+ * - `--max-semi-space-size=2` (MiB): V8 lets the new space of an isolate — the main thread, the
+ *   Temporal SDK's workflow thread — grow to two 16 MiB semi-spaces before it collects it; the
+ *   main thread kept all 32 MiB committed while idle. Our short-lived garbage (payloads, blocks
+ *   of log lines) is collected just as well in 2 MiB semi-spaces, a 6 MiB young generation: the
+ *   size the analysis threads already had (analysis-threads.ts).
  * - `MALLOC_MMAP_THRESHOLD_=131072`: glibc serves a block of 128 KiB or more from a mapping of its
  *   own, handed back to the system when freed — but by default it raises that threshold (up to
  *   32 MiB) each time such a block is freed, after which big blocks come from the per-thread
  *   heap arenas, which rarely shrink: during a report those arenas grew by about 57 MiB. Setting
  *   the threshold keeps it at its 128 KiB start. Lower (64 KiB) kept the memory as low but cost
- *   a third more CPU; `MALLOC_ARENA_MAX=2` bounded the arenas too, but a run beside one without
+ *   more CPU; `MALLOC_ARENA_MAX=2` bounded the arenas too, but a run beside one without
  *   it, at the same load, read half the throughput (92.8 against 179.3 MiB/s).
  */
 
