@@ -6,7 +6,8 @@
  *
  * The worker runs in its own process on COMPILED JavaScript with a prebuilt workflow bundle,
  * as `npm start` runs in production (no ts-node, no webpack in it): the Temporal worker, the
- * Kafka producer, a PostgreSQL pool and the real report activities. Its peak-RSS mark is reset
+ * Kafka producer, a PostgreSQL pool and the real report activities, started with the Node.js
+ * flags and environment of the image (src/workers/process-memory.ts). Its peak-RSS mark is reset
  * once it is ready, so the figure is the worker's own while it writes the report. The log set
  * is deleted afterwards.
  *
@@ -14,6 +15,7 @@
  *   BENCH_REPORT_MIB=256 npm run bench report # a smaller set
  *   BENCH_REPORT_MODE=direct …                # activity functions called in this process, no Temporal
  *   BENCH_REPORT_CORPUS=dir …                 # generate the log set into dir once and keep it
+ *   BENCH_REPORT_NODE_DEFAULTS=1 …            # the worker on Node's defaults (no process-memory.ts)
  *
  * The generator is seeded, so a kept log set is the same bytes a fresh one would be; keeping it
  * saves a minute of generation per run when comparing changes.
@@ -35,12 +37,17 @@ import type { DailyReportResult } from '../src/contracts/workflows';
 import { peakRssMiB, writeBenchResult } from './lib/results';
 import { PROJECT_ROOT } from '../src/local-services/provision';
 import { openBenchContext } from './lib/stack';
+import { PROCESS_MEMORY_ENV, PROCESS_NODE_FLAGS } from '../src/workers/process-memory';
 
 const MIB = 1024 * 1024;
 const REPORT_DATE = '2024-06-12';
 const TZ = 'Europe/Berlin'; // CEST all day: local = UTC + 2 h
 const TOTAL_MIB = Number(process.env.BENCH_REPORT_MIB ?? 1024);
 const MODE = process.env.BENCH_REPORT_MODE === 'direct' ? 'direct' : 'workflow';
+/** BENCH_REPORT_NODE_DEFAULTS=1: the worker without the product's memory settings, to compare. */
+const NODE_DEFAULTS = process.env.BENCH_REPORT_NODE_DEFAULTS === '1';
+const WORKER_NODE_FLAGS = NODE_DEFAULTS ? [] : PROCESS_NODE_FLAGS;
+const WORKER_ENV = NODE_DEFAULTS ? {} : PROCESS_MEMORY_ENV;
 
 interface FileSpec {
   name: string;
@@ -310,7 +317,12 @@ function compile(outDir: string): void {
 async function startWorkerProcess(scratch: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const script = path.join(scratch, 'report-worker.js');
   fs.writeFileSync(script, WORKER_SCRIPT);
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Started as the image starts every product process (Dockerfile CMD, npm start), unless the
+  // comparison with Node's defaults is asked for.
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, script], {
+    env: { ...WORKER_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const forget = onExit('report worker process', async () => void child.kill('SIGKILL'));
   child.once('exit', forget);
   await new Promise<void>((resolve, reject) => {
@@ -494,6 +506,20 @@ async function main(): Promise<void> {
         parallelChunks: config.report.parallelChunks,
         analysisThreads: config.report.analysisThreads,
         maxLineKiB: config.report.maxLineKb,
+        ...(MODE === 'workflow'
+          ? {
+              workerNodeFlags: [
+                ...WORKER_NODE_FLAGS,
+                ...(process.env.NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+              ],
+              workerMallocEnv: Object.fromEntries(
+                ['MALLOC_MMAP_THRESHOLD_', 'MALLOC_ARENA_MAX'].map((name) => [
+                  name,
+                  process.env[name] ?? (WORKER_ENV as Record<string, string>)[name] ?? '(glibc default)',
+                ]),
+              ),
+            }
+          : {}),
         peakRssScope:
           MODE === 'direct'
             ? 'VmHWM of the bench process, reset just before the analysis'
