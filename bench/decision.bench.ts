@@ -15,6 +15,7 @@ import { AuditRowFollower } from './decision/audit-rows';
 import { type InputTopic, mixedEvent } from './decision/event-mix';
 import { scrapeSdkMetrics, sdkMetricsBetween } from './decision/sdk-metrics';
 import { historyTiming } from './decision/history-timing';
+import { PROCESS_MEMORY_ENV, PROCESS_NODE_FLAGS } from '../src/workers/process-memory';
 import { guardianWorkflowIdFor } from '../src/contracts/guardian-shards';
 import { forkBenchChild } from './lib/child-process';
 import { runToCompletion } from '../src/workers/exit-path';
@@ -40,6 +41,12 @@ const DRAIN_LIMIT_SECONDS = Number(env.BENCH_DECISION_DRAIN_SECONDS ?? 60);
 const PARTITIONS = Number(env.BENCH_DECISION_PARTITIONS ?? 6);
 /** GUARDIAN_SHARDS of the bridge and the worker (0: one guardian workflow per model). */
 const SHARDS = Number(env.GUARDIAN_SHARDS ?? 0);
+const NODE_DEFAULTS = env.BENCH_DECISION_NODE_DEFAULTS === '1';
+
+/** The variables of `from` that are set, by name. */
+function pick(from: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((n) => (from[n] !== undefined ? [[n, from[n]!]] : [])));
+}
 
 /** bench/results/decision.json for the default run; other model counts and shard counts apart. */
 function resultName(): string {
@@ -90,6 +97,12 @@ async function main(): Promise<void> {
     DRY_RUN: 'false',
     TRAINING_COMMAND: 'true',
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // The bridge and the worker start as the image starts them (src/workers/process-memory.ts),
+    // unless BENCH_DECISION_NODE_DEFAULTS=1 asks for Node's defaults to compare.
+    ...(NODE_DEFAULTS ? {} : { ...PROCESS_MEMORY_ENV, ...pick(env, Object.keys(PROCESS_MEMORY_ENV)) }),
+    BENCH_CHILD_NODE_ARGS: [...(NODE_DEFAULTS ? [] : PROCESS_NODE_FLAGS), env.BENCH_CHILD_NODE_ARGS ?? '']
+      .join(' ')
+      .trim(),
   };
 
   const worker = forkBenchChild(path.join(__dirname, 'decision', 'worker-child.ts'), childEnv);
@@ -254,6 +267,11 @@ async function main(): Promise<void> {
     {
       models: MODELS,
       guardianShards: SHARDS,
+      processFlags: NODE_DEFAULTS
+        ? 'Node defaults'
+        : [...PROCESS_NODE_FLAGS, ...Object.entries(PROCESS_MEMORY_ENV).map(([k, v]) => `${k}=${v}`)].join(
+            ' ',
+          ),
       rates: RATES,
       warmupSeconds: WARMUP_SECONDS,
       measureSeconds: MEASURE_SECONDS,
