@@ -200,6 +200,15 @@ async function main(): Promise<void> {
     const latencies = inWindow
       .filter((id) => rows.recordedAt.has(id))
       .map((id) => rows.recordedAt.get(id)! - producedAt.get(id)!);
+    // When the slowest event was produced: to match a stall with the history's slowest tasks.
+    const slowest = inWindow.reduce<string | undefined>(
+      (worst, id) =>
+        (rows.recordedAt.get(id) ?? 0) - producedAt.get(id)! >
+        (worst ? (rows.recordedAt.get(worst) ?? 0) - producedAt.get(worst)! : -1)
+          ? id
+          : worst,
+      undefined,
+    );
     const recordedInWindow = inWindow.filter(
       (id) => (rows.recordedAt.get(id) ?? Infinity) < windowEnd,
     ).length;
@@ -211,6 +220,7 @@ async function main(): Promise<void> {
       recordedPerSecondInWindow: round(recordedInWindow / ((windowEnd - windowStart) / 1000)),
       drained,
       ...latencyFigures(latencies),
+      slowestProducedAt: slowest ? new Date(producedAt.get(slowest)!).toISOString() : undefined,
       /** The bridge's share: Kafka (produce → read), waiting in the bridge, the signal RPC. */
       bridgePartsP99Ms: {
         kafka: latencyFigures(bridgeParts.map(([p, r]) => r - p)).p99Ms,

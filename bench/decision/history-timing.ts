@@ -18,6 +18,8 @@ export interface HistoryTiming {
     maxStartToCloseMs: number;
   };
   activities: Record<string, { count: number; meanScheduleToStartMs: number; meanStartToCloseMs: number }>;
+  /** The three longest workflow tasks: when they started, how long they ran, the run's event count then. */
+  slowestWorkflowTasks: Array<{ startedAt: string; ms: number; eventId: number }>;
 }
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -39,7 +41,9 @@ export async function historyTiming(client: Client, workflowId: string, maxRuns 
     signals: 0,
     workflowTasks: { count: 0, meanScheduleToStartMs: 0, meanStartToCloseMs: 0, maxStartToCloseMs: 0 },
     activities: {},
+    slowestWorkflowTasks: [],
   };
+  const slow: HistoryTiming['slowestWorkflowTasks'] = [];
   const wftWait: number[] = [];
   const wftRun: number[] = [];
   const activity = new Map<string, { wait: number[]; run: number[] }>();
@@ -67,11 +71,16 @@ export async function historyTiming(client: Client, workflowId: string, maxRuns 
             time - (at.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId)) ?? time),
           );
           break;
-        case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
-          wftRun.push(
-            time - (at.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId)) ?? time),
-          );
+        case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
+          const started = at.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId)) ?? time;
+          wftRun.push(time - started);
+          slow.push({
+            startedAt: new Date(started).toISOString(),
+            ms: Math.round(time - started),
+            eventId: id,
+          });
           break;
+        }
         case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
           activityType.set(id, e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');
           break;
@@ -100,6 +109,7 @@ export async function historyTiming(client: Client, workflowId: string, maxRuns 
     meanStartToCloseMs: mean(wftRun),
     maxStartToCloseMs: Math.round(Math.max(0, ...wftRun)),
   };
+  timing.slowestWorkflowTasks = slow.sort((a, b) => b.ms - a.ms).slice(0, 3);
   for (const [kind, { wait, run }] of activity)
     timing.activities[kind] = {
       count: run.length,
