@@ -51,10 +51,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * One guardian shard (`guardian-shard:<n>`, GUARDIAN_SHARDS > 0): the guardians of every model
  * whose name hashes to this shard, in one workflow. Each model keeps its own state, policy,
- * queue, history and promotion watch (ShardMember: the same code as a guardian of its own, which
- * also recalls a model new to the shard from the audit trail); a
- * turn decides the queued events of all of them and writes all their audit rows and drift alerts
- * in one batched write each. Per-model status is answered by query, not search attributes.
+ * queue, history and promotion watch (ShardMember: the same code as a guardian of its own, and a
+ * model new to the shard recalls its memory from the audit trail first). A turn decides the
+ * queued events of all of them and writes all their audit rows and drift alerts in batched
+ * writes. Per-model status is answered by query, not search attributes.
  */
 export async function guardianShardWorkflow(input: GuardianShardRunInput): Promise<void> {
   const carried: GuardianShardCarriedState = input.carried ?? {
