@@ -11,15 +11,15 @@ launcher="$dir/kafka-class"
 
 if [ -x "$launcher" ]; then echo "$launcher"; exit 0; fi
 
+require_command java "Install a Java runtime (17 or later), e.g. Debian's openjdk-17-jre-headless."
+require_command mvn "Install Maven, e.g. Debian's maven package."
+
 # Two runs provisioning at once (parallel test runs sharing .services) take turns: the second
 # finds the first one's result instead of fetching into the same directory.
 mkdir -p "$CACHE_DIR/kafka"
 exec 9>"$CACHE_DIR/kafka/.$VERSION.lock"
-flock 9
+if command -v flock >/dev/null 2>&1; then flock 9; fi
 if [ -x "$launcher" ]; then echo "$launcher"; exit 0; fi
-
-require_command java "Install a Java runtime (17 or later), e.g. Debian's openjdk-17-jre-headless."
-require_command mvn "Install Maven, e.g. Debian's maven package."
 log "fetching Apache Kafka $VERSION jars"
 rm -rf "$dir.partial" && mkdir -p "$dir.partial/lib"
 mvn -q -B -f "$ROOT_DIR/scripts/kafka/pom.xml" -Dkafka.version="$VERSION" \
