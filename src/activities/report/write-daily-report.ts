@@ -40,8 +40,9 @@ export function createWriteDailyReport(deps: Pick<ActivityDeps, 'config' | 'logg
     const written = information ? { ...report, informationAlarms: information } : report;
     try {
       await mkdir(dir, { recursive: true });
-      await writeAtomically(jsonPath, JSON.stringify(written, null, 2) + '\n');
+      // The HTML first: whoever waits for the JSON (a person, a script, a test) finds both.
       await writeAtomically(htmlPath, renderReportHtml(report, summary));
+      await writeAtomically(jsonPath, JSON.stringify(written, null, 2) + '\n');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       throw ApplicationFailure.create({
