@@ -72,6 +72,11 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
     shardWork,
     WRITES_IN_FLIGHT,
   );
+  // Wake conditions run after every activation job: walk the map, do not copy it each time.
+  const findMember = (test: (m: ShardMember) => boolean): ShardMember | undefined => {
+    for (const m of members.values()) if (test(m)) return m;
+    return undefined;
+  };
   const join = (modelName: string, state: GuardianCarriedState) => {
     const member = new ShardMember(modelName, state, writes, SHARD_POLICY_STATE_LIMITS);
     members.set(modelName, member);
@@ -120,7 +125,7 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
       else route(payload);
     }),
     signalRoute(actionFinishedSignal, (outcome) => {
-      const owner = [...members.values()].find((m) => m.ownsRetrain(outcome.id));
+      const owner = findMember((m) => m.ownsRetrain(outcome.id));
       if (owner) owner.retrainFinished(outcome);
       else
         log.warn('outcome for a retrain no model of this shard knows', {
@@ -186,10 +191,10 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
   const eventsPerRun = input.eventsPerRun ?? DEFAULT_EVENTS_PER_RUN;
   let decidedThisRun = 0;
   let drainingSince: number | undefined;
-  const queued = () => [...members.values()].some((m) => m.hasWork);
-  const overCarryBudget = () => [...members.values()].some((m) => m.queue.overCarryBudget);
+  const queued = () => findMember((m) => m.hasWork) !== undefined;
+  const overCarryBudget = () => findMember((m) => m.queue.overCarryBudget) !== undefined;
   const idle = () =>
-    shardWork.size === 0 && writes.isEmpty && [...members.values()].every((m) => m.guardian.isIdle());
+    shardWork.size === 0 && writes.isEmpty && findMember((m) => !m.guardian.isIdle()) === undefined;
   const wantsNewRun = () => workflowInfo().continueAsNewSuggested || decidedThisRun >= eventsPerRun;
   const readyForNewRun = () => wantsNewRun() && idle() && allHandlersFinished() && !overCarryBudget();
 
@@ -220,7 +225,7 @@ export async function guardianShardWorkflow(input: GuardianShardRunInput): Promi
       queued() ||
       readyForNewRun() ||
       writes.wantsFlush ||
-      [...members.values()].some((m) => m.watch.wantsLook());
+      findMember((m) => m.watch.wantsLook()) !== undefined;
     const dueAt = earliestDue(members.values());
     if (dueAt === undefined) await condition(wake);
     else await condition(wake, Math.max(dueAt - Date.now(), 1));
